@@ -1,0 +1,163 @@
+"""The report's charts, as inline PNG data URIs (the report must open without network or files).
+
+Figures are built with matplotlib's object API on the Agg canvas, never
+pyplot: no global figure registry to leak and no display needed.
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .load import Run
+from .summary import time_series
+
+# Tableau 10: distinguishable, colour-blind-safer than the defaults of old.
+COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+          "#9c755f", "#bab0ac"]
+PANELS_PER_FIGURE = 12
+COLUMNS = 3
+DPI = 96
+STAGES = ("research", "development", "commercialization", "industrialization")
+STAGE_METRIC_PREFIX = "results_by_stage_"
+
+
+def color(index: int) -> str:
+    return COLORS[index % len(COLORS)]
+
+
+def data_uri(figure: Figure) -> str:
+    """The figure as 'data:image/png;base64,...', to go straight into an <img src>."""
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _axis_label(name: str, unit: str) -> str:
+    return f"{name} [{unit}]" if unit else name
+
+
+def time_series_figures(runs: list[Run], metrics: list[str]) -> list[str]:
+    """Small multiples of each metric over time: each run's replicate mean and 95% band.
+
+    Metrics are split into figures of at most 12 panels so that none grows
+    too tall to read.
+    """
+    uris = []
+    for start in range(0, len(metrics), PANELS_PER_FIGURE):
+        chunk = metrics[start:start + PANELS_PER_FIGURE]
+        rows = -(-len(chunk) // COLUMNS)
+        figure = Figure(figsize=(4.0 * COLUMNS, 2.8 * rows), layout="constrained")
+        axes = figure.subplots(rows, COLUMNS, squeeze=False).ravel()
+        for ax, name in zip(axes, chunk):
+            _plot_metric(ax, runs, name)
+        for ax in axes[len(chunk):]:
+            ax.set_visible(False)
+        if len(runs) > 1:
+            handles, labels = axes[0].get_legend_handles_labels()
+            figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+                          ncols=min(len(runs), 4), frameon=False)
+        uris.append(data_uri(figure))
+    return uris
+
+
+def _plot_metric(ax, runs: list[Run], name: str) -> None:
+    for index, run in enumerate(runs):
+        if not run.has_metric(name):
+            continue
+        series = time_series(run, name)
+        ax.plot(series["step"], series["mean"], color=color(index), lw=1.5, label=run.label)
+        ax.fill_between(series["step"], series["low"], series["high"], color=color(index), alpha=0.25, lw=0)
+    unit = next((run.metric_info(name).unit for run in runs if run.has_metric(name)), "")
+    ax.set_title(_axis_label(name, unit), fontsize=9)
+    ax.set_xlabel("step", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.3)
+
+
+def comparison_figure(comparisons) -> str:
+    """Each variant's change at the end relative to the base mean, in percent, with the paired 95% interval.
+
+    Relative changes put metrics of different units on one axis; metrics
+    whose base mean is zero have no relative change and are left out.
+    """
+    names = sorted({name for c in comparisons for name in c.table["metric"]})
+    figure = Figure(figsize=(8, max(2.5, 0.35 * len(names) * max(1, len(comparisons)) + 1)), layout="constrained")
+    ax = figure.subplots()
+    height = 0.8 / len(comparisons)
+    for index, comparison in enumerate(comparisons):
+        table = comparison.table.set_index("metric")
+        for position, name in enumerate(names):
+            if name not in table.index:
+                continue
+            row = table.loc[name]
+            if not np.isfinite(row["relative_change"]):
+                continue
+            scale = 100.0 / abs(row["base_end"])
+            y = position + (index - (len(comparisons) - 1) / 2) * height
+            error = None
+            if np.isfinite(row["diff_end_low"]):
+                error = [[(row["diff_end"] - row["diff_end_low"]) * scale],
+                         [(row["diff_end_high"] - row["diff_end"]) * scale]]
+            ax.errorbar(row["relative_change"] * 100, y, xerr=error, fmt="o", color=color(index + 1),
+                        capsize=3, label=comparison.variant if position == 0 else None)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("change at the end vs base mean (%), paired 95% interval", fontsize=9)
+    ax.grid(axis="x", alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(fontsize=8, loc="best")
+    return data_uri(figure)
+
+
+def funnel_values(run: Run) -> list[float] | None:
+    """Replicate means at the last step of the four stage metrics, or None when any is missing."""
+    names = [STAGE_METRIC_PREFIX + stage for stage in STAGES]
+    if not all(run.has_metric(name) for name in names):
+        return None
+    return [float(np.nanmean(run.metric(name)[:, -1])) for name in names]
+
+
+def funnel_figure(runs: list[Run], values: list[list[float]]) -> str:
+    """Results by pipeline stage at the end, one bar group per stage, from research down to industrialization."""
+    figure = Figure(figsize=(8, 3.2), layout="constrained")
+    ax = figure.subplots()
+    height = 0.8 / len(runs)
+    for index, (run, stage_values) in enumerate(zip(runs, values)):
+        positions = np.arange(len(STAGES)) + (index - (len(runs) - 1) / 2) * height
+        ax.barh(positions, stage_values, height=height, color=color(index), label=run.label)
+    ax.set_yticks(range(len(STAGES)), STAGES)
+    ax.invert_yaxis()
+    ax.set_xlabel("results at the last step (replicate mean)")
+    ax.grid(axis="x", alpha=0.3)
+    if len(runs) > 1:
+        ax.legend(fontsize=8)
+    return data_uri(figure)
+
+
+def firm_size_figure(runs: list[Run], sizes: list[np.ndarray], field: str, unit: str) -> str:
+    """Complementary CDF of firm size on log–log axes: a power-law (Zipf) tail is a straight line.
+
+    The CCDF rather than a histogram: no binning choices, and the tail, where
+    the firm-size literature looks, keeps every firm.
+    """
+    figure = Figure(figsize=(6, 4), layout="constrained")
+    ax = figure.subplots()
+    for index, (run, values) in enumerate(zip(runs, sizes)):
+        values = np.sort(values[np.isfinite(values) & (values > 0)])
+        if values.size == 0:
+            continue
+        share_at_least = 1.0 - np.arange(values.size) / values.size
+        ax.loglog(values, share_at_least, marker=".", ls="none", ms=3, color=color(index), label=run.label)
+    ax.set_xlabel(_axis_label(f"firm {field}", unit))
+    ax.set_ylabel("share of firms at least this size")
+    ax.grid(alpha=0.3, which="both")
+    if len(runs) > 1:
+        ax.legend(fontsize=8)
+    return data_uri(figure)

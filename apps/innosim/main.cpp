@@ -1,0 +1,199 @@
+// innosim: the command-line front end. Subcommands: run, check, schema, inspect.
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "models/registry.hpp"
+#include "sim/build_info.hpp"
+#include "sim/hdf5/library.hpp"
+#include "sim/input_error.hpp"
+#include "sim/ledger.hpp"
+#include "sim/output_file.hpp"
+#include "sim/progress.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario.hpp"
+
+namespace {
+
+// Exit statuses, documented in --help.
+constexpr int kExitInputError = 2;
+constexpr int kExitOutputError = 3;
+constexpr int kExitRunFailed = 4;
+
+struct RunOptions {
+  std::string scenario;
+  std::string output;
+  std::vector<std::string> overrides;
+  std::int64_t seed = -1;
+  std::int64_t replicates = 0;
+  std::size_t threads = 0;
+  bool force = false;
+  bool quiet = false;
+  bool no_output = false;
+  bool profile = false;
+  bool check_invariants = false;
+};
+
+std::string join_command_line(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) line += ' ';
+    line += argv[i];
+  }
+  return line;
+}
+
+// results/<scenario name>-<UTC date-time>.h5: a fresh name per run, so a default never
+// collides with (or replaces) an earlier result.
+std::filesystem::path default_output_path(const std::string& scenario) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &utc);
+  return std::filesystem::path("results") /
+         (std::filesystem::path(scenario).stem().string() + "-" + stamp + ".h5");
+}
+
+sim::Config load(const std::string& scenario, std::vector<std::string> overrides, const RunOptions* run) {
+  if (run != nullptr) {
+    if (run->seed >= 0) overrides.push_back("seed=" + std::to_string(run->seed));
+    if (run->replicates > 0) overrides.push_back("replicates=" + std::to_string(run->replicates));
+  }
+  const auto schema = sim::build_schema(models::all_models());
+  return sim::load_scenario(scenario, schema, overrides);
+}
+
+int run_command(const RunOptions& options, const std::string& command_line) {
+  sim::RunRequest request;
+  request.config = load(options.scenario, options.overrides, &options);
+  request.model = sim::find_model(models::all_models(), request.config.text("model"));
+  if (!options.no_output) {
+    request.output = options.output.empty() ? default_output_path(options.scenario)
+                                            : std::filesystem::path(options.output);
+  }
+  request.overwrite = options.force;
+  request.threads = options.threads;
+  request.check_invariants = options.check_invariants;
+  request.show_progress = !options.quiet && sim::Progress::stderr_is_terminal();
+  request.command_line = command_line;
+  const sim::RunResult result = sim::run_scenario(request);
+  if (!options.quiet) std::cout << sim::format_run_summary(request, result) << "\n";
+  if (options.profile)
+    std::cout << "\nTime per phase (all replicates):\n" << sim::format_phase_profile(result);
+  return 0;
+}
+
+int check_command(const std::string& scenario, const std::vector<std::string>& overrides) {
+  const sim::Config config = load(scenario, overrides, nullptr);
+  std::cout << fmt::format("{}: OK: model '{}', {} steps, {} replicate(s), seed {}\n", scenario,
+                           config.text("model"), config.integer("steps"), config.integer("replicates"),
+                           config.integer("seed"));
+  return 0;
+}
+
+int schema_command(bool json) {
+  const auto schema = sim::build_schema(models::all_models());
+  std::cout << (json ? schema.to_json_schema() : schema.to_markdown());
+  return 0;
+}
+
+std::string model_list() {
+  std::string text;
+  for (const auto& model : models::all_models())
+    text += fmt::format("\n  {:<12} {}", model.name, model.summary);
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sim::hdf5::skip_library_teardown_at_exit();  // must be the first HDF5 call; see library.hpp
+  CLI::App app{fmt::format(
+      "innosim {}: agent-based simulation of the innovation ecosystem.\n"
+      "Scenarios are YAML files (see `innosim schema` for every parameter with unit, default and range).\n"
+      "Same scenario + seed gives bit-identical results on any number of threads.\n"
+      "Models:{}\n\n"
+      "Examples:\n"
+      "  innosim run scenarios/boltzmann.yaml -o results/b.h5\n"
+      "  innosim run scenarios/boltzmann.yaml --set boltzmann.agents=100000 --replicates 4 --threads 2\n"
+      "  innosim check scenarios/boltzmann.yaml\n"
+      "  innosim inspect results/b.h5\n\n"
+      "Exit status: 0 success, 2 bad input, 3 output problem, 4 the run stopped on a failed check.",
+      sim::innosim_version(), model_list())};
+  app.name("innosim");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("innosim {} ({} build, commit {})", sim::innosim_version(),
+                                                sim::build_type(), sim::git_commit()));
+
+  RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its results to an HDF5 file");
+  run_cmd->add_option("scenario", run.scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option(
+      "-o,--output", run.output,
+      "Output HDF5 file (default: results/<scenario>-<UTC time>.h5); never replaced without --force");
+  run_cmd->add_option("--seed", run.seed, "Master seed (overrides the scenario's `seed`)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--replicates", run.replicates, "Number of replicates (overrides `replicates`)")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--threads", run.threads,
+                      "Worker threads (default: all cores); results do not depend on it");
+  run_cmd->add_option("--set", run.overrides,
+                      "Override a parameter: --set boltzmann.agents=1000 (repeatable)");
+  run_cmd->add_flag("--force", run.force, "Replace an existing output file");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
+  run_cmd->add_flag("--no-output", run.no_output, "Run without writing a file (timing, checks)");
+  run_cmd->add_flag("--profile", run.profile, "Print the time spent in each phase of a step");
+  run_cmd->add_flag("--check-invariants", run.check_invariants,
+                    "Check the model's invariants after every phase, not only after every step");
+
+  std::string check_scenario;
+  std::vector<std::string> check_overrides;
+  auto* check_cmd =
+      app.add_subcommand("check", "Validate a scenario without running it; report every problem");
+  check_cmd->add_option("scenario", check_scenario, "Scenario YAML file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  check_cmd->add_option("--set", check_overrides, "Override a parameter, as for run");
+
+  bool json = false;
+  auto* schema_cmd =
+      app.add_subcommand("schema", "Print the reference of every scenario parameter (Markdown)");
+  schema_cmd->add_flag("--json", json, "Print a JSON Schema instead (for editors and validators)");
+
+  std::string inspect_path;
+  auto* inspect_cmd =
+      app.add_subcommand("inspect", "Describe an innosim output file: manifest, metrics, tables");
+  inspect_cmd->add_option("file", inspect_path, "Output HDF5 file")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*run_cmd) return run_command(run, join_command_line(argc, argv));
+    if (*check_cmd) return check_command(check_scenario, check_overrides);
+    if (*schema_cmd) return schema_command(json);
+    if (*inspect_cmd) {
+      std::cout << sim::describe_output(inspect_path);
+      return 0;
+    }
+  } catch (const sim::InputError& error) {
+    std::cerr << error.what() << "\n";
+    return kExitInputError;
+  } catch (const sim::OutputError& error) {
+    std::cerr << "innosim: " << error.what() << "\n";
+    return kExitOutputError;
+  } catch (const sim::LedgerError& error) {
+    std::cerr << "innosim: run stopped: " << error.what() << "\n";
+    return kExitRunFailed;
+  } catch (const std::exception& error) {
+    std::cerr << "innosim: run stopped: " << error.what() << "\n";
+    return kExitRunFailed;
+  }
+  return 0;
+}

@@ -1,0 +1,10 @@
+# INNOSIM_SANITIZE=address,undefined or thread: instrument everything we build.
+if(INNOSIM_SANITIZE)
+  set(_san_flags -fsanitize=${INNOSIM_SANITIZE} -fno-omit-frame-pointer -g)
+  if(INNOSIM_SANITIZE MATCHES "undefined")
+    list(APPEND _san_flags -fno-sanitize-recover=undefined)
+  endif()
+  add_compile_options(${_san_flags})
+  add_link_options(-fsanitize=${INNOSIM_SANITIZE})
+  message(STATUS "innosim: building with -fsanitize=${INNOSIM_SANITIZE}")
+endif()

@@ -1,0 +1,12 @@
+#include "models/registry.hpp"
+
+#include "models/boltzmann/boltzmann.hpp"
+
+namespace models {
+
+const std::vector<sim::ModelDefinition>& all_models() {
+  static const std::vector<sim::ModelDefinition> definitions = {boltzmann::definition()};
+  return definitions;
+}
+
+}  // namespace models

@@ -1,0 +1,102 @@
+#include "sim/ledger.hpp"
+
+#include <fmt/format.h>
+#include <cmath>
+
+namespace sim {
+
+Fen to_fen(double yuan) {
+  if (!std::isfinite(yuan) || std::fabs(yuan) > 9.0e16) {
+    throw std::domain_error(
+        fmt::format("money amount {} yuan is not a finite amount within ±9e16 yuan", yuan));
+  }
+  return static_cast<Fen>(std::llround(yuan * 100.0));
+}
+
+AccountId Ledger::open_account(AccountSpec spec) {
+  if (spec.kind == AccountKind::source) spec.may_go_negative = true;
+  specs_.push_back(std::move(spec));
+  balances_.push_back(0);
+  posted_.push_back(0);
+  return static_cast<AccountId>(balances_.size() - 1);
+}
+
+void Ledger::require_account(AccountId account) const {
+  if (account >= balances_.size()) {
+    throw LedgerError(fmt::format("ledger: no account {} (there are {})", account, balances_.size()));
+  }
+}
+
+void Ledger::transfer(AccountId from, AccountId to, Fen amount) {
+  require_account(from);
+  require_account(to);
+  if (amount <= 0) {
+    throw LedgerError(fmt::format("ledger: transfer of {:.2f} yuan from '{}' to '{}' must be positive",
+                                  to_yuan(amount), specs_[from].owner, specs_[to].owner));
+  }
+  Fen new_from = 0;
+  Fen new_to = 0;
+  if (__builtin_sub_overflow(balances_[from], amount, &new_from) ||
+      __builtin_add_overflow(balances_[to], amount, &new_to)) {
+    throw LedgerError(fmt::format("ledger: transfer of {:.2f} yuan from '{}' to '{}' overflows a balance",
+                                  to_yuan(amount), specs_[from].owner, specs_[to].owner));
+  }
+  if (new_from < 0 && !specs_[from].may_go_negative) {
+    throw LedgerError(fmt::format("ledger: '{}' cannot pay {:.2f} yuan to '{}': balance is {:.2f} yuan",
+                                  specs_[from].owner, to_yuan(amount), specs_[to].owner,
+                                  to_yuan(balances_[from])));
+  }
+  balances_[from] = new_from;
+  balances_[to] = new_to;
+  posted_[from] -= amount;
+  posted_[to] += amount;
+}
+
+void Ledger::post(const std::vector<Transfer>& transfers) {
+  for (const auto& t : transfers) transfer(t.from, t.to, t.amount);
+}
+
+Fen Ledger::total_injected() const {
+  Fen total = 0;
+  for (std::size_t a = 0; a < balances_.size(); ++a) {
+    if (specs_[a].kind == AccountKind::source) total -= balances_[a];
+  }
+  return total;
+}
+
+Fen Ledger::total_sunk() const {
+  Fen total = 0;
+  for (std::size_t a = 0; a < balances_.size(); ++a) {
+    if (specs_[a].kind == AccountKind::sink) total += balances_[a];
+  }
+  return total;
+}
+
+Fen Ledger::total_held() const {
+  Fen total = 0;
+  for (std::size_t a = 0; a < balances_.size(); ++a) {
+    if (specs_[a].kind == AccountKind::holding) total += balances_[a];
+  }
+  return total;
+}
+
+void Ledger::check_conservation(std::int64_t step, const std::string& phase) const {
+  Fen sum = 0;
+  for (std::size_t a = 0; a < balances_.size(); ++a) {
+    if (balances_[a] != posted_[a]) {
+      throw LedgerError(
+          fmt::format("step {}, phase {}: ledger off by {:.2f} yuan (account '{}': balance {:.2f} yuan, "
+                      "transfers add up to {:.2f} yuan)",
+                      step, phase, to_yuan(balances_[a] - posted_[a]), specs_[a].owner, to_yuan(balances_[a]),
+                      to_yuan(posted_[a])));
+    }
+    sum += balances_[a];
+  }
+  if (sum != 0) {
+    throw LedgerError(
+        fmt::format("step {}, phase {}: ledger off by {:.2f} yuan (balances do not sum to zero)", step, phase,
+                    to_yuan(sum)));
+  }
+}
+
+}  // namespace sim

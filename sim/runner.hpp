@@ -1,0 +1,48 @@
+#pragma once
+// Runs a validated scenario: every replicate, every step, measuring metrics after each step and
+// writing the output file (atomically) as it goes.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/model.hpp"
+#include "sim/scheduler.hpp"
+
+namespace sim {
+
+struct RunRequest {
+  const ModelDefinition* model = nullptr;
+  Config config;                  // seed, replicates, steps already final
+  std::filesystem::path output;   // empty: run without writing a file (benchmarks)
+  bool overwrite = false;         // --force
+  std::size_t threads = 0;        // 0: all hardware threads
+  bool check_invariants = false;  // after every phase, not only after every step
+  bool show_progress = false;
+  std::string command_line;
+};
+
+struct RunResult {
+  std::filesystem::path output;  // empty if none was written
+  std::size_t threads = 0;
+  double wall_seconds = 0.0;
+  std::uint64_t agent_steps = 0;  // agents that acted, summed over steps and replicates
+  std::int64_t replicates = 0;
+  std::int64_t steps = 0;
+  std::vector<MetricInfo> metrics;
+  std::vector<std::vector<double>> mean_series;  // [metric][step], mean over replicates
+  std::vector<PhaseTiming> phase_timings;        // summed over replicates
+  double output_seconds = 0.0;                   // time spent writing the file
+};
+
+RunResult run_scenario(const RunRequest& request);
+
+// The end-of-run paragraph: what ran, how fast, where the output is, what it found.
+std::string format_run_summary(const RunRequest& request, const RunResult& result);
+// A table of time per phase (--profile).
+std::string format_phase_profile(const RunResult& result);
+
+// Current UTC time as ISO 8601 ("2026-11-23T11:12:40Z").
+std::string utc_timestamp();
+
+}  // namespace sim

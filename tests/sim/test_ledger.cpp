@@ -1,0 +1,85 @@
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include "sim/ledger.hpp"
+
+using sim::AccountKind;
+using sim::Ledger;
+using sim::LedgerError;
+
+namespace {
+struct SmallEconomy {
+  Ledger ledger;
+  sim::AccountId budget = ledger.open_account({"government budget", AccountKind::source});
+  sim::AccountId firm = ledger.open_account({"firm 1", AccountKind::holding});
+  sim::AccountId bank = ledger.open_account({"bank 114", AccountKind::holding});
+  sim::AccountId consumption = ledger.open_account({"households", AccountKind::sink});
+};
+}  // namespace
+
+TEST_CASE("transfers conserve money: sources, holdings and sinks sum to zero") {
+  SmallEconomy economy;
+  auto& ledger = economy.ledger;
+  ledger.transfer(economy.budget, economy.firm, sim::to_fen(1000.25));
+  ledger.transfer(economy.firm, economy.bank, sim::to_fen(400.10));
+  ledger.transfer(economy.bank, economy.consumption, sim::to_fen(0.01));
+  CHECK(ledger.balance(economy.firm) == 60015);
+  CHECK(ledger.balance(economy.bank) == 40009);
+  CHECK(ledger.total_injected() == 100025);
+  CHECK(ledger.total_sunk() == 1);
+  CHECK(ledger.total_held() == ledger.total_injected() - ledger.total_sunk());
+  CHECK_NOTHROW(ledger.check_conservation(1, "settle"));
+}
+
+TEST_CASE("a holding account cannot be overdrawn and a refused transfer moves nothing") {
+  SmallEconomy economy;
+  auto& ledger = economy.ledger;
+  ledger.transfer(economy.budget, economy.firm, 500);
+  CHECK_THROWS_WITH_AS(ledger.transfer(economy.firm, economy.bank, 501),
+                       "ledger: 'firm 1' cannot pay 5.01 yuan to 'bank 114': balance is 5.00 yuan",
+                       LedgerError);
+  CHECK(ledger.balance(economy.firm) == 500);
+  CHECK(ledger.balance(economy.bank) == 0);
+  CHECK_NOTHROW(ledger.check_conservation(1, "settle"));
+}
+
+TEST_CASE("non-positive transfers and unknown accounts are refused") {
+  SmallEconomy economy;
+  CHECK_THROWS_AS(economy.ledger.transfer(economy.budget, economy.firm, 0), LedgerError);
+  CHECK_THROWS_AS(economy.ledger.transfer(economy.budget, economy.firm, -5), LedgerError);
+  CHECK_THROWS_WITH_AS(economy.ledger.transfer(economy.budget, 99, 5), "ledger: no account 99 (there are 4)",
+                       LedgerError);
+}
+
+TEST_CASE("the conservation check catches money created outside a transfer and names the account") {
+  SmallEconomy economy;
+  auto& ledger = economy.ledger;
+  ledger.transfer(economy.budget, economy.bank, 10000);
+  ledger.overwrite_balance_unchecked(economy.bank, 10123);  // a deliberate violation
+  CHECK_THROWS_WITH_AS(
+      ledger.check_conservation(37, "settle_loans"),
+      "step 37, phase settle_loans: ledger off by 1.23 yuan (account 'bank 114': balance 101.23 "
+      "yuan, transfers add up to 100.00 yuan)",
+      LedgerError);
+}
+
+TEST_CASE("post applies gathered transfers in order") {
+  SmallEconomy economy;
+  auto& ledger = economy.ledger;
+  ledger.post({{economy.budget, economy.firm, 300}, {economy.firm, economy.bank, 300}});
+  CHECK(ledger.balance(economy.firm) == 0);
+  CHECK(ledger.balance(economy.bank) == 300);
+  // Order matters: the firm cannot pay before it is paid.
+  SmallEconomy other;
+  CHECK_THROWS_AS(other.ledger.post({{other.firm, other.bank, 300}, {other.budget, other.firm, 300}}),
+                  LedgerError);
+}
+
+TEST_CASE("to_fen rounds to whole fen and refuses non-finite amounts") {
+  CHECK(sim::to_fen(1.005) == 100);  // 1.005 is 1.00499999... in binary
+  CHECK(sim::to_fen(2.5) == 250);
+  CHECK(sim::to_fen(-0.015) == -2);
+  CHECK_THROWS_AS(sim::to_fen(std::numeric_limits<double>::quiet_NaN()), std::domain_error);
+  CHECK_THROWS_AS(sim::to_fen(std::numeric_limits<double>::infinity()), std::domain_error);
+}

@@ -1,0 +1,59 @@
+#include <doctest/doctest.h>
+
+#include "sim/population.hpp"
+
+TEST_CASE("spawned agents get consecutive stable ids and default fields") {
+  sim::Population firms("firm");
+  auto& cash = firms.add_field<double>("cash", {"yuan", "Cash at hand"});
+  const std::size_t first = firms.spawn(3);
+  CHECK(first == 0);
+  CHECK(firms.size() == 3);
+  CHECK(firms.ids() == std::vector<sim::AgentId>{0, 1, 2});
+  CHECK(cash == std::vector<double>{0.0, 0.0, 0.0});
+  CHECK_NOTHROW(firms.check_invariants());
+}
+
+TEST_CASE("removing agents keeps the others in id order and never reuses ids") {
+  sim::Population firms("firm");
+  auto& cash = firms.add_field<double>("cash", {"yuan", "Cash at hand"});
+  firms.spawn(5);
+  for (std::size_t i = 0; i < 5; ++i) cash[i] = 10.0 * static_cast<double>(i);
+  firms.mark_for_removal(1);
+  firms.mark_for_removal(3);
+  CHECK(firms.remove_marked() == 2);
+  CHECK(firms.ids() == std::vector<sim::AgentId>{0, 2, 4});
+  CHECK(cash == std::vector<double>{0.0, 20.0, 40.0});
+  CHECK(firms.index_of(4) == 2u);
+  CHECK_FALSE(firms.index_of(3).has_value());  // a removed agent's id is stale, not reassigned
+  CHECK_FALSE(firms.index_of(99).has_value());
+  const std::size_t row = firms.spawn();
+  CHECK(firms.id(row) == 5);  // ids grow past removed ones
+  CHECK_NOTHROW(firms.check_invariants());
+}
+
+TEST_CASE("snapshots carry every snapshot field with its unit, and skip the others") {
+  sim::Population firms("firm");
+  auto& cash = firms.add_field<double>("cash", {"yuan", "Cash at hand", true});
+  auto& tier = firms.add_field<std::uint8_t>("tier", {"1", "Tier on the ladder", true});
+  firms.add_field<std::int64_t>("scratch", {"1", "Internal", false});
+  firms.spawn(2);
+  cash[1] = 3.5;
+  tier[0] = 2;
+  const sim::TableRows rows = firms.snapshot(1, 40);
+  CHECK(rows.replicate == 1);
+  CHECK(rows.step == 40);
+  CHECK(rows.ids == std::vector<std::uint64_t>{0, 1});
+  REQUIRE(rows.columns.size() == 2);
+  CHECK(rows.columns[0].name == "cash");
+  CHECK(rows.columns[0].unit == "yuan");
+  CHECK(std::get<std::vector<double>>(rows.columns[0].values) == std::vector<double>{0.0, 3.5});
+  CHECK(std::get<std::vector<std::uint8_t>>(rows.columns[1].values) == std::vector<std::uint8_t>{2, 0});
+}
+
+TEST_CASE("declaring a field twice or asking for a missing one is a programming error") {
+  sim::Population firms("firm");
+  firms.add_field<double>("cash", {"yuan", "Cash"});
+  CHECK_THROWS_AS(firms.add_field<double>("cash", {"yuan", "Cash"}), std::logic_error);
+  CHECK_THROWS_AS(firms.field<double>("revenue"), std::logic_error);
+  CHECK_THROWS_AS(firms.field<int>("cash"), std::logic_error);
+}
