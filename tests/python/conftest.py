@@ -85,6 +85,12 @@ def write_run(tmp_path):
 
 
 @pytest.fixture
+def write_run_at():
+    """write_run_at(path, metrics, **options): write_run_file for paths outside the test's folder root."""
+    return write_run_file
+
+
+@pytest.fixture
 def paired_runs(write_run):
     """A base and a variant run from the 'same seed': each replicate's noise is shared, plus a known effect.
 
