@@ -76,28 +76,27 @@ void BoltzmannModel::place_agents_at_random() {
 
 void BoltzmannModel::step(std::int64_t step) { scheduler_.run_step(step); }
 
-// Phase "move" — reads x, y; writes x, y of the agent itself.
+// Phase "move" — reads x, y; writes x, y and the cell of the agent itself.
 void BoltzmannModel::move(const sim::PhaseContext& context) {
+  const auto width = static_cast<std::uint32_t>(parameters_.width);
   sim::parallel_for_each_index(agents_.size(), [&](std::size_t i) {
     auto rng = context.rng(agents_.id(i));
     const auto& offset = kMooreOffsets[rng.uniform_below(kMooreOffsets.size())];
     x_[i] = wrap(std::int64_t{x_[i]} + offset[0], parameters_.width);
     y_[i] = wrap(std::int64_t{y_[i]} + offset[1], parameters_.height);
+    cell_of_agent_[i] = static_cast<std::uint32_t>(y_[i]) * width + static_cast<std::uint32_t>(x_[i]);
   });
 }
 
-// Phase "index_cells" — reads x, y; writes the cell index (agents grouped by cell, ascending
+// Phase "index_cells" — reads the agents' cells; writes the cell index (agents grouped by cell, ascending
 // within a cell). Counting uses relaxed atomic increments on the index (not on model state):
 // counts are sums, and the final per-cell sort makes the grouping independent of thread timing.
 void BoltzmannModel::index_cells(const sim::PhaseContext& /*context*/) {
   const std::size_t n = agents_.size();
   const std::size_t cells = cell_fill_.size();
-  const auto width = static_cast<std::uint32_t>(parameters_.width);
   sim::parallel_for_each_index(cells, [&](std::size_t c) { cell_fill_[c] = 0; });
   sim::parallel_for_each_index(n, [&](std::size_t i) {
-    const std::uint32_t cell = static_cast<std::uint32_t>(y_[i]) * width + static_cast<std::uint32_t>(x_[i]);
-    cell_of_agent_[i] = cell;
-    std::atomic_ref<std::uint32_t>(cell_fill_[cell]).fetch_add(1, std::memory_order_relaxed);
+    std::atomic_ref<std::uint32_t>(cell_fill_[cell_of_agent_[i]]).fetch_add(1, std::memory_order_relaxed);
   });
   cell_start_[0] = 0;
   for (std::size_t c = 0; c < cells; ++c) {
