@@ -139,7 +139,8 @@ def innosim_moments(command: InnosimCommand, targets: Targets, parameters: list[
         command.run([p.override(values[p.path]) for p in parameters], output)
         try:
             with open_run(output) as run:
-                require_metrics(run, targets)
+                model = run.manifest.get("model", "?")
+                require_metrics(run, targets, f"scenario {quoted(command.scenario)} (model {model})")
                 return run_moments(run, targets)
         finally:
             output.unlink(missing_ok=True)

@@ -11,16 +11,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import calibrate as calibration
 from .comparison import DEFAULT_WINDOW, SPENDING_METRIC, compare_runs
 from .errors import AnalysisInputError
 from .formatting import interval, number, percent, text_table
 from .load import open_run
-from .report import write_report
-from .sensitivity import BOOTSTRAP_RESAMPLES, analyse
 from .summary import summarise_run
-from .sweep import open_sweep
-from .targets import read_targets
+
+# Defaults shown in --help; kept here so that `summary` does not pay for importing scipy.optimize,
+# scipy.stats.qmc, matplotlib and jinja2 (the heavy commands import their modules when they run).
+BOOTSTRAP_RESAMPLES = 1000
+CALIBRATION_BUDGET = 60
+CALIBRATION_METHODS = ("differential-evolution", "nelder-mead")
 
 EXIT_INPUT_ERROR = 2
 
@@ -138,6 +139,9 @@ def run_compare(args) -> int:
 # -- sensitivity --------------------------------------------------------------------------------
 
 def run_sensitivity(args) -> int:
+    from .sensitivity import analyse
+    from .sweep import open_sweep
+
     sweep = open_sweep(args.sweep)
     outputs = sweep.outputs(args.output, args.window)
     result = analyse(sweep.method, sweep.design, outputs, sweep.names, args.output, sweep.bounds,
@@ -168,6 +172,9 @@ def run_sensitivity(args) -> int:
 # -- calibrate ----------------------------------------------------------------------------------
 
 def run_calibrate(args) -> int:
+    from . import calibrate as calibration
+    from .targets import read_targets
+
     targets = read_targets(args.targets)
     parameters = [calibration.parse_parameter(text) for text in args.param]
     if not Path(args.scenario).is_file():
@@ -198,6 +205,8 @@ def run_calibrate(args) -> int:
 # -- report -------------------------------------------------------------------------------------
 
 def run_report(args) -> int:
+    from .report import write_report
+
     path = write_report([args.run, *args.variants], args.output, args.targets, args.force, args.window,
                         args.title)
     print(path)
@@ -276,9 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--seed", type=int, help="seed of every run (default: the scenario's)")
     calibrate.add_argument("--replicates", type=_positive_int, help="replicates per run (default: the scenario's)")
     calibrate.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
-    calibrate.add_argument("--budget", type=_positive_int, default=calibration.DEFAULT_BUDGET, metavar="RUNS",
-                           help=f"most innosim runs to spend (default {calibration.DEFAULT_BUDGET})")
-    calibrate.add_argument("--method", choices=calibration.METHODS, default="differential-evolution",
+    calibrate.add_argument("--budget", type=_positive_int, default=CALIBRATION_BUDGET, metavar="RUNS",
+                           help=f"most innosim runs to spend (default {CALIBRATION_BUDGET})")
+    calibrate.add_argument("--method", choices=CALIBRATION_METHODS, default="differential-evolution",
                            help="optimiser: global (default) or local from the middle of the bounds")
     calibrate.add_argument("--innosim", metavar="PATH", help="innosim executable (default: $INNOSIM_BIN, "
                                                              "build/innosim, or innosim on PATH)")

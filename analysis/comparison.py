@@ -66,6 +66,15 @@ def compare_runs(base: Run, variant: Run, window: int = DEFAULT_WINDOW,
                       pd.DataFrame(rows), notes)
 
 
+def difference_series(base: Run, variant: Run, name: str) -> pd.DataFrame:
+    """Paired difference variant - base of one metric at every step: columns step, mean, low, high, n."""
+    base_values, variant_values = base.metric(name), variant.metric(name)
+    require_pairs(base_values, variant_values, name)
+    difference = paired_difference(base_values, variant_values)
+    return pd.DataFrame({"step": np.arange(difference.estimate.size), "mean": difference.estimate,
+                         "low": difference.low, "high": difference.high, "n": difference.n})
+
+
 def _spending_change(base: Run, variant: Run, metric: str) -> np.ndarray | None:
     """Per replicate, the variant's total spending over the run minus the base's; None without the metric."""
     if not (base.has_metric(metric) and variant.has_metric(metric)):

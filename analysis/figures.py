@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .comparison import difference_series
 from .load import Run
 from .summary import time_series
 
@@ -41,12 +42,8 @@ def _axis_label(name: str, unit: str) -> str:
     return f"{name} [{unit}]" if unit else name
 
 
-def time_series_figures(runs: list[Run], metrics: list[str]) -> list[str]:
-    """Small multiples of each metric over time: each run's replicate mean and 95% band.
-
-    Metrics are split into figures of at most 12 panels so that none grows
-    too tall to read.
-    """
+def _small_multiples(metrics: list[str], plot_panel, legend_entries: int) -> list[str]:
+    """One panel per metric, in figures of at most 12 panels so that none grows too tall to read."""
     uris = []
     for start in range(0, len(metrics), PANELS_PER_FIGURE):
         chunk = metrics[start:start + PANELS_PER_FIGURE]
@@ -54,29 +51,55 @@ def time_series_figures(runs: list[Run], metrics: list[str]) -> list[str]:
         figure = Figure(figsize=(4.0 * COLUMNS, 2.8 * rows), layout="constrained")
         axes = figure.subplots(rows, COLUMNS, squeeze=False).ravel()
         for ax, name in zip(axes, chunk):
-            _plot_metric(ax, runs, name)
+            plot_panel(ax, name)
+            ax.set_xlabel("step", fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(alpha=0.3)
         for ax in axes[len(chunk):]:
             ax.set_visible(False)
-        if len(runs) > 1:
+        if legend_entries > 1:
             handles, labels = axes[0].get_legend_handles_labels()
             figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0),
-                          ncols=min(len(runs), 4), frameon=False)
+                          ncols=min(legend_entries, 4), frameon=False)
         uris.append(data_uri(figure))
     return uris
 
 
-def _plot_metric(ax, runs: list[Run], name: str) -> None:
-    for index, run in enumerate(runs):
-        if not run.has_metric(name):
-            continue
-        series = time_series(run, name)
-        ax.plot(series["step"], series["mean"], color=color(index), lw=1.5, label=run.label)
-        ax.fill_between(series["step"], series["low"], series["high"], color=color(index), alpha=0.25, lw=0)
-    unit = next((run.metric_info(name).unit for run in runs if run.has_metric(name)), "")
-    ax.set_title(_axis_label(name, unit), fontsize=9)
-    ax.set_xlabel("step", fontsize=8)
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
+def _unit(runs: list[Run], name: str) -> str:
+    return next((run.metric_info(name).unit for run in runs if run.has_metric(name)), "")
+
+
+def time_series_figures(runs: list[Run], metrics: list[str]) -> list[str]:
+    """Each metric over time: each run's replicate mean and 95% band."""
+    def plot(ax, name):
+        for index, run in enumerate(runs):
+            if run.has_metric(name):
+                _line_with_band(ax, time_series(run, name), color(index), run.label)
+        ax.set_title(_axis_label(name, _unit(runs, name)), fontsize=9)
+
+    return _small_multiples(metrics, plot, len(runs))
+
+
+def difference_figures(base: Run, variants: list[Run], metrics: list[str]) -> list[str]:
+    """Each metric's paired difference variant - base over time, with its 95% band and the zero line.
+
+    Where the band leaves zero the policy has moved the metric; when it does
+    so shows how fast the policy acts.
+    """
+    def plot(ax, name):
+        for index, variant in enumerate(variants):
+            if variant.has_metric(name):
+                _line_with_band(ax, difference_series(base, variant, name), color(index + 1),
+                                f"{variant.label} - {base.label}")
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_title(_axis_label(f"Δ {name}", _unit([base], name)), fontsize=9)
+
+    return _small_multiples(metrics, plot, len(variants))
+
+
+def _line_with_band(ax, series, line_color: str, label: str) -> None:
+    ax.plot(series["step"], series["mean"], color=line_color, lw=1.5, label=label)
+    ax.fill_between(series["step"], series["low"], series["high"], color=line_color, alpha=0.25, lw=0)
 
 
 def comparison_figure(comparisons) -> str:
@@ -150,11 +173,13 @@ def firm_size_figure(runs: list[Run], sizes: list[np.ndarray], field: str, unit:
     figure = Figure(figsize=(6, 4), layout="constrained")
     ax = figure.subplots()
     for index, (run, values) in enumerate(zip(runs, sizes)):
-        values = np.sort(values[np.isfinite(values) & (values > 0)])
+        values = values[np.isfinite(values) & (values > 0)]
         if values.size == 0:
             continue
-        share_at_least = 1.0 - np.arange(values.size) / values.size
-        ax.loglog(values, share_at_least, marker=".", ls="none", ms=3, color=color(index), label=run.label)
+        sizes, counts = np.unique(values, return_counts=True)
+        # Ties (integer head counts) get one point each: the share of firms with size >= s.
+        share_at_least = (values.size - np.cumsum(counts) + counts) / values.size
+        ax.loglog(sizes, share_at_least, marker=".", ls="none", ms=3, color=color(index), label=run.label)
     ax.set_xlabel(_axis_label(f"firm {field}", unit))
     ax.set_ylabel("share of firms at least this size")
     ax.grid(alpha=0.3, which="both")

@@ -23,6 +23,14 @@ def interval(low, high, digits: int = 4) -> str:
     return f"[{number(low, digits)}, {number(high, digits)}]"
 
 
+def estimate_with_interval(estimate, low, high, digits: int = 4) -> str:
+    """'x [low, high]', just 'x' without an interval, 'n/a' without an estimate."""
+    if estimate is None or math.isnan(float(estimate)):
+        return "n/a"
+    bounds = interval(low, high, digits)
+    return number(estimate, digits) if bounds == "n/a" else f"{number(estimate, digits)} {bounds}"
+
+
 def percent(fraction, digits: int = 3) -> str:
     if fraction is None or math.isnan(float(fraction)):
         return "n/a"

@@ -25,7 +25,7 @@ import numpy as np
 from . import figures
 from .comparison import DEFAULT_WINDOW, compare_runs
 from .errors import AnalysisInputError, quoted
-from .formatting import interval, number, percent
+from .formatting import estimate_with_interval, interval, number, percent
 from .load import Run, open_run
 from .summary import summarise_run
 from .targets import Targets, fit_table, read_targets, run_moments
@@ -96,14 +96,16 @@ def comparison_section(runs: list[Run], window: int) -> dict | None:
                  interval(row.diff_end_low, row.diff_end_high), percent(row.relative_change),
                  number(row.diff_window), interval(row.diff_window_low, row.diff_window_high),
                  interval(row.welch_low, row.welch_high),
-                 *([f"{number(row.per_yuan)} {interval(row.per_yuan_low, row.per_yuan_high)}"]
+                 *([estimate_with_interval(row.per_yuan, row.per_yuan_low, row.per_yuan_high)]
                    if comparison.has_spending else []),
                  "yes" if row.is_significant else "no"]
                 for row in comparison.table.itertuples()]
         tables.append({"variant": comparison.variant, "window": comparison.window, "rows": rows,
                        "has_spending": comparison.has_spending, "notes": comparison.notes,
                        "is_paired_by_seed": comparison.is_paired_by_seed})
-    return {"base": runs[0].label, "tables": tables, "figure": figures.comparison_figure(comparisons)}
+    common = sorted(set(runs[0].metric_names) & {name for run in runs[1:] for name in run.metric_names})
+    return {"base": runs[0].label, "tables": tables, "figure": figures.comparison_figure(comparisons),
+            "differences": figures.difference_figures(runs[0], runs[1:], common)}
 
 
 def calibration_section(run: Run, targets: Targets) -> dict:
@@ -180,6 +182,10 @@ def write_report(run_paths: list, output, targets_path=None, force: bool = False
     check_output(output, force)
     if not run_paths:
         raise AnalysisInputError("give at least one run file")
+    for path in run_paths:
+        if Path(path).exists() and output.exists() and Path(path).samefile(output):
+            raise AnalysisInputError(f"refusing to write the report over its input {quoted(path)}; "
+                                     "choose another -o")
     targets = read_targets(targets_path) if targets_path else None
     with ExitStack() as stack:
         runs = [stack.enter_context(open_run(path)) for path in run_paths]

@@ -185,8 +185,11 @@ def elementary_effects(design, outputs, bounds=None) -> list[list[float]]:
         raise AnalysisInputError(
             f"{design.shape[0]} design rows are not Morris trajectories for {d} parameters "
             f"(expected a multiple of d+1 = {d + 1})")
-    ranges = (_bounds_array(bounds)[:, 1] - _bounds_array(bounds)[:, 0] if bounds is not None
-              else design.max(axis=0) - design.min(axis=0))
+    if bounds is not None:
+        bounds = _bounds_array(bounds)
+        ranges = bounds[:, 1] - bounds[:, 0]
+    else:
+        ranges = design.max(axis=0) - design.min(axis=0)
     effects: list[list[float]] = [[] for _ in range(d)]
     for t in range(design.shape[0] // (d + 1)):
         rows = slice(t * (d + 1), (t + 1) * (d + 1))

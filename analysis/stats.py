@@ -49,11 +49,6 @@ class Interval:
         """True where the whole interval lies on one side of zero (a difference we can sign)."""
         return (self.low > 0) | (self.high < 0)
 
-    def at(self, index) -> "Interval":
-        """The interval at one position (e.g. the last step), as scalars."""
-        return Interval(self.estimate[index], self.low[index], self.high[index], self.n[index],
-                        self.confidence)
-
 
 @contextmanager
 def _quiet_nan_reductions():
@@ -142,7 +137,8 @@ def window_mean(values, window: int) -> np.ndarray:
         raise AnalysisInputError(f"the window must be at least 1 step, got {window}")
     if window > values.shape[1]:
         raise AnalysisInputError(
-            f"the window of {window} steps is longer than the run ({values.shape[1]} values, steps 0..{values.shape[1] - 1})")
+            f"the window of {window} steps is longer than the run "
+            f"({values.shape[1]} values, steps 0..{values.shape[1] - 1})")
     with _quiet_nan_reductions():
         return np.nanmean(values[:, -window:], axis=1)
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import AnalysisInputError, quoted
 from .load import attribute_text, attribute_value, open_run
-from .stats import window_mean
+from .stats import mean_interval, window_mean
 
 SWEEP_FILE = "sweep.h5"
 METHODS = ("sobol", "morris")
@@ -43,7 +43,7 @@ class Sweep:
         values = np.empty(len(self.point_paths))
         for index, path in enumerate(self.point_paths):
             with open_run(path) as run:
-                values[index] = np.nanmean(window_mean(run.metric(metric), window))
+                values[index] = mean_interval(window_mean(run.metric(metric), window)).estimate
         return values
 
 
@@ -72,7 +72,8 @@ def _read_design(path: Path, file: h5py.File):
     dataset = file["design/X"]
     design = np.asarray(dataset[...], dtype=np.float64)
     if design.ndim != 2:
-        raise AnalysisInputError(f"{quoted(path)}: /design/X has shape {list(design.shape)}, expected [points, parameters]")
+        raise AnalysisInputError(
+            f"{quoted(path)}: /design/X has shape {list(design.shape)}, expected [points, parameters]")
     names_attr = dataset.attrs.get("names")
     if names_attr is None:
         raise AnalysisInputError(f"{quoted(path)}: /design/X has no 'names' attribute (the parameter paths)")

@@ -144,7 +144,8 @@ def _read_target(problems: _Problems, name: str, key_node, node) -> Target | Non
             problems.add(band_node, f"'band' of target '{name}' must be [low, high] (two numbers)")
             ok = False
         elif not numbers[0] < numbers[1]:
-            problems.add(band_node, f"'band' of target '{name}' must have low < high, got [{numbers[0]:g}, {numbers[1]:g}]")
+            problems.add(band_node, f"'band' of target '{name}' must have low < high, "
+                                    f"got [{numbers[0]:g}, {numbers[1]:g}]")
             ok = False
         else:
             band = (numbers[0], numbers[1])
@@ -172,7 +173,8 @@ def read_targets(path) -> Targets:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
-        raise AnalysisInputError(f"{path}:{mark.line + 1}:{mark.column + 1}: YAML syntax error: {error.problem}") from None
+        location = f"{path}:{mark.line + 1}:{mark.column + 1}"
+        raise AnalysisInputError(f"{location}: YAML syntax error: {error.problem}") from None
     problems = _Problems(path)
     if not isinstance(root, yaml.MappingNode):
         if root is None:
@@ -206,10 +208,15 @@ def run_moments(run: Run, targets: Targets) -> dict[str, float]:
     return moments
 
 
-def require_metrics(run: Run, targets: Targets) -> None:
-    """Calibration needs every target metric; name the missing ones with suggestions."""
+def require_metrics(run: Run, targets: Targets, source: str | None = None) -> None:
+    """Calibration needs every target metric; name the missing ones with suggestions.
+
+    `source` names what produced the run when its file is a temporary one
+    ("scenario 'x.yaml' (model boltzmann)"); by default the run's path.
+    """
     known = run.metric_names
-    lines = [f"{quoted(run.path)} has no metric '{metric}'{did_you_mean(metric, known)} "
+    source = source or quoted(run.path)
+    lines = [f"{source} has no metric '{metric}'{did_you_mean(metric, known)} "
              f"(targeted in {quoted(targets.path)})" for metric in targets.metrics if metric not in known]
     if lines:
         raise AnalysisInputError("\n".join(lines))

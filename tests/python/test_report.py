@@ -1,0 +1,129 @@
+"""`python3 -m analysis report`: one self-contained HTML file, its sections, and safe writing."""
+import base64
+import re
+
+import numpy as np
+import pytest
+
+from analysis.report import write_report
+
+STAGES = ("research", "development", "commercialization", "industrialization")
+IMAGE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def images(html: str) -> list[bytes]:
+    return [base64.b64decode(data) for data in IMAGE.findall(html)]
+
+
+def assert_self_contained(html: str) -> None:
+    """No resource the browser would fetch: no http(s) at all, no external src/href, no <link> or <script src>."""
+    text = IMAGE.sub("<img", html)  # base64 data may spell 'http' by chance
+    assert "http" not in text.lower()
+    assert not re.search(r'(src|href)="(?!data:|#)', html)
+    assert "<link" not in html and "<script" not in html
+
+
+def ecosystem_like_run(write_run, name, rng, *, industrialized_boost=0.0, seed=42):
+    """A run with the stage metrics and a firm panel, so the funnel and firm-size sections have data."""
+    replicates, steps = 4, 12
+    metrics = {f"results_by_stage_{stage}": rng.poisson(100 / (k + 1), size=(replicates, steps + 1)).astype(float)
+               for k, stage in enumerate(STAGES)}
+    metrics["results_by_stage_industrialization"] += industrialized_boost
+    metrics["government_spending"] = np.full((replicates, steps + 1), 1e6 * (1 + industrialized_boost / 10))
+    firms = 300
+    panel = {"replicate": np.repeat(np.arange(replicates), firms), "step": np.full(replicates * firms, steps),
+             "id": np.tile(np.arange(firms), replicates),
+             "employees": (rng.pareto(1.1, replicates * firms) * 10 + 1).astype(np.int64),
+             "revenue": rng.lognormal(12, 2, replicates * firms)}
+    return write_run(name, metrics, panels={"firm": panel}, manifest={"seed": seed, "model": "ecosystem"},
+                     units={"employees": "persons", "government_spending": "yuan"})
+
+
+def test_report_with_variant_and_targets_is_complete_and_self_contained(paired_runs, tmp_path, analysis_cli):
+    base, variant, details = paired_runs
+    targets = tmp_path / "targets.yaml"
+    base_output = details["base_output"][:, -3:].mean()
+    targets.write_text(f"window: 3\ntargets:\n"
+                       f"  output:\n    value: {base_output:.6f}\n"
+                       f"    band: [{base_output - 1:.6f}, {base_output + 1:.6f}]\n"
+                       f"  unchanged:\n    value: 100\n    band: [90, 110]\n")
+    output = tmp_path / "report.html"
+    result = analysis_cli("report", base, variant, "--targets", targets, "-o", output)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(output)
+    html = output.read_text()
+    assert_self_contained(html)
+    pngs = images(html)
+    assert len(pngs) == 3  # time series, comparison chart, differences over time; no funnel or firm data
+    assert all(png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000 for png in pngs)
+    assert html.count("<table") >= 5  # runs, 2 summaries, comparison, calibration, 2 manifests
+    assert "<h3>variant vs base</h3>" in html
+    calibration = html[html.index('id="calibration"'):html.index('id="firm-size"')]
+    assert re.search(r"<td>output</td>.*?<td class=\"yes\">yes</td>", calibration)
+    assert re.search(r"<td>unchanged</td>.*?<td class=\"no\">no</td>", calibration)
+    assert "1 of 2 targets inside their band" in calibration
+    assert "No result-pipeline funnel" in html and "No firm-size distribution" in html
+    assert "model: test" in html  # the manifest's scenario text
+
+
+def test_report_draws_the_funnel_and_firm_sizes_when_the_data_exist(write_run, tmp_path):
+    rng = np.random.default_rng(31)
+    base = ecosystem_like_run(write_run, "base.h5", rng)
+    reform = ecosystem_like_run(write_run, "reform.h5", rng, industrialized_boost=20.0)
+    output = write_report([base, reform], tmp_path / "report.html")
+    html = output.read_text()
+    assert_self_contained(html)
+    assert "No result-pipeline funnel" not in html and "No firm-size distribution" not in html
+    assert len(images(html)) == 5  # funnel, time series, comparison, differences over time, firm sizes
+    assert "firm records over all replicates" in html and "employees" in html
+    funnel = html[html.index('id="funnel"'):html.index('id="time-series"')]
+    from analysis import open_run
+    with open_run(reform) as run:
+        expected = np.mean(run.metric("results_by_stage_industrialization")[:, -1])
+    assert f"<td>{expected:.4g}</td>" in funnel
+
+
+def test_report_refuses_to_overwrite_without_force(paired_runs, tmp_path, analysis_cli):
+    base, _, _ = paired_runs
+    output = tmp_path / "report.html"
+    output.write_text("keep me")
+    result = analysis_cli("report", base, "-o", output)
+    assert result.returncode == 2
+    assert result.stderr == f"error: '{output}' exists; use --force to replace it\n"
+    assert output.read_text() == "keep me"
+    forced = analysis_cli("report", base, "-o", output, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert output.read_text().startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no partial files left
+
+
+def test_report_into_a_missing_folder_is_refused(paired_runs, tmp_path, analysis_cli):
+    base, _, _ = paired_runs
+    output = tmp_path / "no" / "report.html"
+    result = analysis_cli("report", base, "-o", output)
+    assert result.returncode == 2
+    assert result.stderr == f"error: cannot write '{output}': folder '{output.parent}' does not exist\n"
+
+
+def test_report_names_bad_targets_with_line_and_column(paired_runs, tmp_path):
+    base, _, _ = paired_runs
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("window: 3\ntargets:\n  output:\n    value: 1\n    bnad: [0, 2]\n")
+    from analysis import AnalysisInputError
+    with pytest.raises(AnalysisInputError) as error:
+        write_report([base], tmp_path / "report.html", targets)
+    assert str(error.value).splitlines() == [
+        f"{targets}:5:5: unknown key 'bnad' in target 'output'; did you mean 'band'? "
+        "(allowed: value, band, definition, source, unit, note)",
+        f"{targets}:3:3: target 'output' has no 'band' ([low, high], the range that counts as a fit)",
+    ]
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_report_never_overwrites_its_own_input(paired_runs, analysis_cli):
+    base, _, _ = paired_runs
+    before = base.read_bytes()
+    result = analysis_cli("report", base, "-o", base, "--force")
+    assert result.returncode == 2
+    assert result.stderr == f"error: refusing to write the report over its input '{base}'; choose another -o\n"
+    assert base.read_bytes() == before
