@@ -1,5 +1,7 @@
 // The thin HDF5 wrapper in sim/hdf5/: ownership of ids, errors as exceptions, attributes, growth.
 #include <doctest/doctest.h>
+
+#include "tests/support/scratch_directory.hpp"
 #include <hdf5.h>
 
 #include <cstdint>
@@ -21,22 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace sim::hdf5;
 
-// A fresh directory under the system's temporary directory, removed with everything in it.
-struct ScratchDirectory {
-  fs::path path;
-  ScratchDirectory() {
-    std::random_device entropy;
-    path = fs::temp_directory_path() /
-           ("innosim-test-hdf5-" + std::to_string(entropy()) + "-" + std::to_string(entropy()));
-    fs::create_directories(path);
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-};
+using test_support::ScratchDirectory;
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 #include "sim/output_file.hpp"
 
 #include <doctest/doctest.h>
+
+#include "tests/support/scratch_directory.hpp"
 #include <hdf5.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -25,22 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 using sim::hdf5::Handle;
 
-// A fresh directory under the system's temporary directory, removed with everything in it.
-struct ScratchDirectory {
-  fs::path path;
-  ScratchDirectory() {
-    std::random_device entropy;
-    path = fs::temp_directory_path() /
-           ("innosim-test-output-" + std::to_string(entropy()) + "-" + std::to_string(entropy()));
-    fs::create_directories(path);
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-};
+using test_support::ScratchDirectory;
 
 std::string file_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
