@@ -3,11 +3,18 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
+#include <mutex>
 #include <optional>
 
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include "sim/build_info.hpp"
+#include "sim/memory_check.hpp"
 #include "sim/progress.hpp"
 #include "sim/sha256.hpp"
 #include "sim/thread_limit.hpp"
@@ -58,47 +65,88 @@ void accumulate_timings(std::vector<PhaseTiming>& totals, const std::vector<Phas
   }
 }
 
-class RunWriter {
+// What one replicate produced that must reach the file in replicate order: its metric series, and
+// the panel and event rows not yet written.
+struct ReplicateRecord {
+  std::vector<MetricInfo> metrics;
+  std::vector<std::vector<double>> series;              // [metric][step]
+  std::vector<std::pair<std::string, TableRows>> rows;  // in step order
+  std::vector<PhaseTiming> timings;
+  std::uint64_t agent_steps = 0;
+};
+
+// Writes replicates in replicate order whatever order they finish in, so the file (and the
+// long-format row order of every table) does not depend on threads. The replicate at the head of
+// the queue streams its rows as it goes; the others buffer theirs until they become the head.
+// HDF5 calls are made under one mutex, from whichever thread holds it.
+class OrderedRunWriter {
  public:
-  RunWriter(const RunRequest& request, std::size_t threads) {
+  OrderedRunWriter(const RunRequest& request, std::size_t threads, RunResult& result)
+      : result_(result),
+        replicates_(result.replicates),
+        finished_(static_cast<std::size_t>(result.replicates)) {
     if (request.output.empty()) return;
     file_.emplace(request.output, request.overwrite);
     file_->write_manifest(make_manifest(request, threads));
-    snapshot_every_ = request.config.integer("output.snapshot_every");
-    write_events_ = request.config.boolean("output.events");
   }
 
-  void define_metrics(const std::vector<MetricInfo>& metrics, std::int64_t replicates, std::int64_t steps) {
-    timed([&] { file_->define_metrics(metrics, replicates, steps); });
+  [[nodiscard]] bool active() const { return file_.has_value(); }
+  [[nodiscard]] double seconds() const { return seconds_; }
+
+  // Called by a replicate after each step with its buffered rows: written now when it is the head.
+  void offer_rows(std::int64_t replicate, std::vector<std::pair<std::string, TableRows>>& rows) {
+    if (!file_ || rows.empty()) return;
+    const std::lock_guard lock(mutex_);
+    if (replicate != head_) return;
+    write_rows(rows);
   }
 
-  void after_step(Model& model, std::int64_t replicate, std::int64_t step) {
-    auto events = model.take_events();
-    if (!file_) return;
-    timed([&] {
-      if (snapshot_every_ > 0 && step % snapshot_every_ == 0) {
-        for (const Population* population : model.populations()) {
-          file_->append_rows("agents/" + population->kind(), population->snapshot(replicate, step));
-        }
-      }
-      if (write_events_) {
-        for (auto& [kind, rows] : events) file_->append_rows("events/" + kind, rows);
-      }
-    });
-  }
-
-  void write_metrics(std::int64_t replicate, const std::vector<std::vector<double>>& series) {
-    timed([&] { file_->write_metrics(replicate, series); });
+  // Called once per replicate when it ends; writes it and every finished replicate after it.
+  void finish(std::int64_t replicate, ReplicateRecord record) {
+    const std::lock_guard lock(mutex_);
+    finished_[static_cast<std::size_t>(replicate)] = std::move(record);
+    while (head_ < replicates_ && finished_[static_cast<std::size_t>(head_)]) {
+      ReplicateRecord& next = *finished_[static_cast<std::size_t>(head_)];
+      absorb(head_, next);
+      finished_[static_cast<std::size_t>(head_)].reset();
+      ++head_;
+    }
   }
 
   void commit() {
     timed([&] { file_->commit(); });
   }
 
-  [[nodiscard]] bool active() const { return file_.has_value(); }
-  [[nodiscard]] double seconds() const { return seconds_; }
-
  private:
+  // Adds a replicate to the file and to the run's totals, in replicate order (so the mean over
+  // replicates is summed in the same order on any number of threads).
+  void absorb(std::int64_t replicate, ReplicateRecord& record) {
+    if (replicate == 0) {
+      result_.metrics = record.metrics;
+      result_.mean_series.assign(result_.metrics.size(), std::vector<double>(result_.steps + 1, 0.0));
+      if (file_) timed([&] { file_->define_metrics(result_.metrics, result_.replicates, result_.steps); });
+    }
+    if (file_) {
+      write_rows(record.rows);
+      timed([&] { file_->write_metrics(replicate, record.series); });
+    }
+    for (std::size_t m = 0; m < record.series.size(); ++m) {
+      for (std::int64_t t = 0; t <= result_.steps; ++t) {
+        result_.mean_series[m][t] += record.series[m][t] / static_cast<double>(result_.replicates);
+      }
+    }
+    accumulate_timings(result_.phase_timings, record.timings);
+    result_.agent_steps += record.agent_steps;
+  }
+
+  void write_rows(std::vector<std::pair<std::string, TableRows>>& rows) {
+    if (!file_) return;
+    timed([&] {
+      for (const auto& [group, table_rows] : rows) file_->append_rows(group, table_rows);
+    });
+    rows.clear();
+  }
+
   template <class F>
   void timed(F&& work) {
     if (!file_) return;
@@ -107,11 +155,22 @@ class RunWriter {
     seconds_ += seconds_since(start);
   }
 
+  RunResult& result_;
+  std::int64_t replicates_;
   std::optional<OutputFile> file_;
-  std::int64_t snapshot_every_ = 0;
-  bool write_events_ = false;
+  std::mutex mutex_;
+  std::int64_t head_ = 0;  // the first replicate not yet written
+  std::vector<std::optional<ReplicateRecord>> finished_;
   double seconds_ = 0.0;
 };
+
+// How many replicates may run at once: each one alive holds a whole model, so never more than
+// there are threads to run them; within a replicate the phases use the threads left idle.
+std::size_t parallel_replicates(const RunRequest& request, std::size_t threads, std::int64_t replicates) {
+  std::size_t lanes = std::min<std::size_t>(threads, static_cast<std::size_t>(replicates));
+  if (request.max_parallel_replicates > 0) lanes = std::min(lanes, request.max_parallel_replicates);
+  return std::max<std::size_t>(lanes, 1);
+}
 
 }  // namespace
 
@@ -133,8 +192,17 @@ RunResult run_scenario(const RunRequest& request) {
   result.replicates = config.integer("replicates");
   result.steps = config.integer("steps");
 
-  RunWriter writer(request, result.threads);
+  // A size that cannot fit in memory is refused before the output file or any model exists; no
+  // more replicates run at once than fit.
+  const std::size_t lanes_that_fit = replicates_that_fit(
+      *request.model, config, parallel_replicates(request, result.threads, result.replicates),
+      available_memory());
+  OrderedRunWriter writer(request, result.threads, result);
   Progress progress(request.model->name, result.replicates * result.steps, request.show_progress);
+  std::mutex progress_mutex;
+  const std::int64_t snapshot_every = config.integer("output.snapshot_every");
+  const bool write_events = config.boolean("output.events");
+  const auto seed = static_cast<std::uint64_t>(config.integer("seed"));
 
 #ifndef NDEBUG
   const bool every_phase = true;  // debug builds check invariants at every phase boundary
@@ -142,40 +210,70 @@ RunResult run_scenario(const RunRequest& request) {
   const bool every_phase = request.check_invariants;
 #endif
 
-  for (std::int64_t replicate = 0; replicate < result.replicates; ++replicate) {
-    const ReplicateContext context{static_cast<std::uint64_t>(config.integer("seed")),
-                                   static_cast<std::uint64_t>(replicate), every_phase};
-    auto model = request.model->create(config, context);
-    if (replicate == 0) {
-      result.metrics = model->metrics();
-      result.mean_series.assign(result.metrics.size(), std::vector<double>(result.steps + 1, 0.0));
-      if (writer.active()) writer.define_metrics(result.metrics, result.replicates, result.steps);
-    }
-    std::vector<std::vector<double>> series(result.metrics.size(), std::vector<double>(result.steps + 1));
-    std::vector<double> values(result.metrics.size());
-    const auto record = [&](std::int64_t step) {
+  // `scenario` is the lane's own copy of the scenario: yaml-cpp nodes are not safe to read from
+  // several threads at once.
+  const auto run_replicate = [&](std::int64_t replicate, const Config& scenario) {
+    const ReplicateContext context{seed, static_cast<std::uint64_t>(replicate), every_phase};
+    auto model = request.model->create(scenario, context);
+    ReplicateRecord record;
+    record.metrics = model->metrics();
+    record.series.assign(record.metrics.size(), std::vector<double>(result.steps + 1));
+    std::vector<double> values(record.metrics.size());
+    const auto after_step = [&](std::int64_t step) {
       model->measure(values);
-      for (std::size_t m = 0; m < values.size(); ++m) series[m][step] = values[m];
+      for (std::size_t m = 0; m < values.size(); ++m) record.series[m][step] = values[m];
+      auto events = model->take_events();
+      if (!writer.active()) return;
+      if (snapshot_every > 0 && step % snapshot_every == 0) {
+        for (const Population* population : model->populations()) {
+          record.rows.emplace_back("agents/" + population->kind(), population->snapshot(replicate, step));
+        }
+      }
+      if (write_events) {
+        for (auto& [kind, rows] : events) record.rows.emplace_back("events/" + kind, std::move(rows));
+      }
+      writer.offer_rows(replicate, record.rows);
     };
 
     model->check_invariants(0, "initial state");
-    record(0);
-    writer.after_step(*model, replicate, 0);
+    after_step(0);
     for (std::int64_t step = 1; step <= result.steps; ++step) {
-      result.agent_steps += model->agent_count();
+      record.agent_steps += model->agent_count();
       model->step(step);
       model->check_invariants(step, "end of step");
-      record(step);
-      writer.after_step(*model, replicate, step);
+      after_step(step);
+      const std::lock_guard lock(progress_mutex);
       progress.advance();
     }
-    writer.write_metrics(replicate, series);
-    for (std::size_t m = 0; m < series.size(); ++m) {
-      for (std::int64_t t = 0; t <= result.steps; ++t) {
-        result.mean_series[m][t] += series[m][t] / static_cast<double>(result.replicates);
+    record.timings = model->scheduler().timings();
+    writer.finish(replicate, std::move(record));
+  };
+
+  const std::size_t lanes = lanes_that_fit;
+  if (lanes == 1) {
+    for (std::int64_t replicate = 0; replicate < result.replicates; ++replicate)
+      run_replicate(replicate, config);
+  } else {
+    // `lanes` tasks each take the next replicate until none is left: at most `lanes` models are
+    // alive at once. Isolation keeps a thread that waits inside one replicate's parallel loop from
+    // picking up another lane's work (which would start a second model on its stack); idle threads
+    // still help with any replicate's phases.
+    // A replicate that throws (a failed invariant) stops the others from starting new replicates;
+    // parallel_for rethrows its exception here.
+    std::atomic<std::int64_t> next_replicate{0};
+    std::atomic<bool> failed{false};
+    const std::vector<Config> lane_configs(lanes, config);  // deep copies, made on this thread
+    oneapi::tbb::parallel_for(std::size_t{0}, lanes, [&](std::size_t lane) {
+      for (std::int64_t replicate = next_replicate++; replicate < result.replicates && !failed;
+           replicate = next_replicate++) {
+        try {
+          oneapi::tbb::this_task_arena::isolate([&] { run_replicate(replicate, lane_configs[lane]); });
+        } catch (...) {
+          failed = true;
+          throw;
+        }
       }
-    }
-    accumulate_timings(result.phase_timings, model->scheduler().timings());
+    });
   }
   progress.finish();
   if (writer.active()) {

@@ -1,6 +1,8 @@
 #pragma once
 // Runs a validated scenario: every replicate, every step, measuring metrics after each step and
-// writing the output file (atomically) as it goes.
+// writing the output file (atomically) as it goes. Replicates run in parallel when there are
+// threads for it (each replicate's phases use the rest); the file is written in replicate order,
+// so its contents do not depend on the number of threads or on which replicate finished first.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -20,6 +22,9 @@ struct RunRequest {
   bool check_invariants = false;  // after every phase, not only after every step
   bool show_progress = false;
   std::string command_line;
+  // Replicates run in parallel, up to one per thread; a cap here bounds memory (each running
+  // replicate holds a whole model). 0: no cap. Results do not depend on it.
+  std::size_t max_parallel_replicates = 0;
 };
 
 struct RunResult {

@@ -1,4 +1,4 @@
-// innosim: the command-line front end. Subcommands: run, check, schema, inspect.
+// innosim: the command-line front end. Subcommands: run, check, schema, inspect, sweep, reproduce.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "models/registry.hpp"
@@ -14,10 +15,15 @@
 #include "sim/hdf5/library.hpp"
 #include "sim/input_error.hpp"
 #include "sim/ledger.hpp"
+#include "sim/memory_check.hpp"
+#include "sim/mpi_sweep.hpp"
 #include "sim/output_file.hpp"
 #include "sim/progress.hpp"
+#include "sim/reproduce.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sweep_plan.hpp"
+#include "sim/sweep_runner.hpp"
 
 namespace {
 
@@ -25,6 +31,81 @@ namespace {
 constexpr int kExitInputError = 2;
 constexpr int kExitOutputError = 3;
 constexpr int kExitRunFailed = 4;
+constexpr int kExitNotReproduced = 5;
+
+struct SweepCommandOptions {
+  std::string sweep_file;
+  std::string output;
+  std::string shard;  // "i/N"
+  std::size_t threads = 0;
+  bool force = false;
+  bool quiet = false;
+  bool plan_only = false;
+};
+
+// "--shard 2/8" -> (2, 8); a bad value is an input error naming the option.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  std::size_t index = 0;
+  std::size_t count = 0;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    std::size_t used = 0;
+    index = std::stoul(text.substr(0, slash), &used);
+    if (used != slash) throw std::invalid_argument("index");
+    count = std::stoul(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) throw std::invalid_argument("count");
+  } catch (const std::exception&) {
+    throw sim::InputError({"--shard", 0, 0},
+                          "expected i/N with 0 <= i < N (e.g. --shard 0/4), got '" + text + "'");
+  }
+  if (count == 0 || index >= count) {
+    throw sim::InputError({"--shard", 0, 0},
+                          "expected i/N with 0 <= i < N (e.g. --shard 0/4), got '" + text + "'");
+  }
+  return {index, count};
+}
+
+int sweep_command(const SweepCommandOptions& options, const std::string& command_line) {
+  const sim::SweepPlan plan = sim::plan_sweep(options.sweep_file, models::all_models());
+  if (options.plan_only) {
+    std::cout << sim::format_sweep_plan(plan);
+    return 0;
+  }
+  if (options.output.empty()) {
+    throw sim::InputError(
+        {"-o", 0, 0}, "innosim sweep needs an output folder: -o DIR (or --plan to only print the design)");
+  }
+  sim::SweepOptions sweep;
+  sweep.directory = options.output;
+  sweep.threads = options.threads;
+  sweep.force = options.force;
+  sweep.show_progress = !options.quiet && sim::Progress::stderr_is_terminal();
+  sweep.command_line = command_line;
+  if (!options.shard.empty()) std::tie(sweep.shard_index, sweep.shard_count) = parse_shard(options.shard);
+  if (!sim::built_with_mpi() && sim::launcher_world_size() > 1) {
+    // Every rank would run the whole sweep into the same folder and trip over the others' files.
+    throw sim::InputError(
+        {"mpirun", 0, 0},
+        "this innosim was built without MPI, so its ranks cannot share a sweep; rebuild with "
+        "-DINNOSIM_MPI=ON, or run shards without mpirun (--shard i/N)");
+  }
+  if (sim::launched_by_mpirun()) {
+    const sim::MpiSweepResult result = sim::run_sweep_mpi(plan, sweep, models::all_models());
+    if (result.is_root && !options.quiet)
+      std::cout << sim::format_sweep_summary(plan, sweep, result.summary) << "\n";
+    return 0;
+  }
+  const sim::SweepSummary summary = sim::run_sweep(plan, sweep, models::all_models());
+  if (!options.quiet) std::cout << sim::format_sweep_summary(plan, sweep, summary) << "\n";
+  return 0;
+}
+
+int reproduce_command(const sim::ReproduceRequest& request) {
+  const sim::ReproduceReport report = sim::reproduce_run(request, models::all_models());
+  std::cout << sim::format_reproduce_report(request, report);
+  return report.reproduced() ? 0 : kExitNotReproduced;
+}
 
 struct RunOptions {
   std::string scenario;
@@ -92,6 +173,9 @@ int run_command(const RunOptions& options, const std::string& command_line) {
 
 int check_command(const std::string& scenario, const std::vector<std::string>& overrides) {
   const sim::Config config = load(scenario, overrides, nullptr);
+  // A size that cannot fit in memory fails `check` as it would fail `run`.
+  sim::replicates_that_fit(*sim::find_model(models::all_models(), config.text("model")), config, 1,
+                           sim::available_memory());
   std::cout << fmt::format("{}: OK: model '{}', {} steps, {} replicate(s), seed {}\n", scenario,
                            config.text("model"), config.integer("steps"), config.integer("replicates"),
                            config.integer("seed"));
@@ -124,13 +208,17 @@ int main(int argc, char** argv) {
       "  innosim run scenarios/boltzmann.yaml -o results/b.h5\n"
       "  innosim run scenarios/boltzmann.yaml --set boltzmann.agents=100000 --replicates 4 --threads 2\n"
       "  innosim check scenarios/boltzmann.yaml\n"
-      "  innosim inspect results/b.h5\n\n"
-      "Exit status: 0 success, 2 bad input, 3 output problem, 4 the run stopped on a failed check.",
+      "  innosim inspect results/b.h5\n"
+      "  innosim sweep scenarios/sweeps/boltzmann_sobol.yaml -o results/sweep   (see docs/experiments.md)\n"
+      "  innosim reproduce results/b.h5\n\n"
+      "Exit status: 0 success, 2 bad input, 3 output problem, 4 the run stopped on a failed check,\n"
+      "5 `reproduce` found differences.",
       sim::innosim_version(), model_list())};
   app.name("innosim");
   app.require_subcommand(1);
-  app.set_version_flag("--version", fmt::format("innosim {} ({} build, commit {})", sim::innosim_version(),
-                                                sim::build_type(), sim::git_commit()));
+  app.set_version_flag("--version", fmt::format("innosim {} ({} build, commit {}{})", sim::innosim_version(),
+                                                sim::build_type(), sim::git_commit(),
+                                                sim::built_with_mpi() ? ", with MPI" : ""));
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its results to an HDF5 file");
@@ -172,12 +260,56 @@ int main(int argc, char** argv) {
       app.add_subcommand("inspect", "Describe an innosim output file: manifest, metrics, tables");
   inspect_cmd->add_option("file", inspect_path, "Output HDF5 file")->required();
 
+  SweepCommandOptions sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep",
+      "Run a parameter sweep (grid, lhs, sobol, morris): one run file per design point and DIR/sweep.h5; "
+      "re-running the same command finishes only missing points");
+  sweep_cmd->add_option("sweep_file", sweep.sweep_file, "Sweep YAML file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sweep_cmd->add_option("-o,--output", sweep.output,
+                        "Output folder (created if missing); required unless --plan");
+  sweep_cmd->add_option("--threads", sweep.threads, "Worker threads per process (default: all cores)");
+  sweep_cmd->add_option("--shard", sweep.shard,
+                        "Run only points p with p % N == i (i/N, for batch job arrays); the last shard to "
+                        "finish writes sweep.h5");
+  sweep_cmd->add_flag(
+      "--force", sweep.force,
+      "Accept a folder holding another sweep: keep points that still match, re-run the others");
+  sweep_cmd->add_flag("-q,--quiet", sweep.quiet, "No progress line and no summary");
+  sweep_cmd->add_flag("--plan", sweep.plan_only,
+                      "Validate the sweep and print its design points; run nothing");
+  sweep_cmd->footer(
+      sim::built_with_mpi()
+          ? "Distributed: mpirun -n K innosim sweep SWEEP.yaml -o DIR (rank 0 hands out points)."
+          : "This build has no MPI; configure with -DINNOSIM_MPI=ON for mpirun, or use --shard.");
+
+  sim::ReproduceRequest reproduce;
+  std::string reproduce_file;
+  std::string reproduce_output;
+  auto* reproduce_cmd = app.add_subcommand(
+      "reproduce", "Run a result file again from its manifest and compare every dataset bit for bit");
+  reproduce_cmd->add_option("file", reproduce_file, "Run file written by `innosim run` or `innosim sweep`")
+      ->required();
+  reproduce_cmd->add_option("-o,--output", reproduce_output,
+                            "Keep the re-run here (default: a temporary file)");
+  reproduce_cmd->add_option("--threads", reproduce.threads, "Worker threads (results do not depend on it)");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
     if (*run_cmd) return run_command(run, join_command_line(argc, argv));
     if (*check_cmd) return check_command(check_scenario, check_overrides);
     if (*schema_cmd) return schema_command(json);
+    if (*sweep_cmd) return sweep_command(sweep, join_command_line(argc, argv));
+    if (*reproduce_cmd) {
+      reproduce.original = reproduce_file;
+      reproduce.rerun_output = reproduce_output;
+      reproduce.show_progress = sim::Progress::stderr_is_terminal();
+      reproduce.command_line = join_command_line(argc, argv);
+      return reproduce_command(reproduce);
+    }
     if (*inspect_cmd) {
       std::cout << sim::describe_output(inspect_path);
       return 0;
@@ -186,7 +318,8 @@ int main(int argc, char** argv) {
     std::cerr << error.what() << "\n";
     return kExitInputError;
   } catch (const sim::OutputError& error) {
-    std::cerr << "innosim: " << error.what() << "\n";
+    // Under MPI, an empty message is another rank's echo of the error rank 0 reports.
+    if (*error.what() != '\0') std::cerr << "innosim: " << error.what() << "\n";
     return kExitOutputError;
   } catch (const sim::LedgerError& error) {
     std::cerr << "innosim: run stopped: " << error.what() << "\n";

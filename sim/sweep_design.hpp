@@ -1,0 +1,53 @@
+#pragma once
+// Design points of a parameter sweep in the unit cube [0, 1]^d (or, for a grid, as the listed
+// values), generated deterministically from the sweep's seed:
+//
+//   grid    every combination of each parameter's values; the first parameter varies slowest.
+//   lhs     Latin hypercube: each parameter's range cut into n equal strata, one point in each,
+//           strata matched across parameters by Philox-drawn permutations, uniform within.
+//   sobol   the Saltelli layout for first- and total-order Sobol indices: N blocks of d+2 rows,
+//           block j = A_j, AB_1j, ..., AB_dj, B_j, where A and B are the two halves of a
+//           2d-dimensional digitally shifted Sobol sequence (sobol_sequence.hpp) and AB_i is A with
+//           column i taken from B (SALib's layout without second-order rows; the analysis
+//           package's analysis.sensitivity reads it).
+//   morris  r one-at-a-time trajectories of d+1 rows on a p-level grid (Morris 1991): a random
+//           start level per parameter, then each parameter in a random order moves by
+//           delta = p / (2 (p - 1)) (up when it stays in [0, 1], else down).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sim {
+
+enum class DesignMethod { grid, lhs, sobol, morris };
+
+// "grid", "lhs", "sobol", "morris": the sweep file's `design:` and the `method` attribute of /design/X.
+std::string design_method_name(DesignMethod method);
+std::vector<std::string> design_method_names();
+
+// Row-major [rows, columns] matrix of doubles.
+struct DesignMatrix {
+  std::size_t rows = 0;
+  std::size_t columns = 0;
+  std::vector<double> values;
+
+  DesignMatrix() = default;
+  DesignMatrix(std::size_t row_count, std::size_t column_count)
+      : rows(row_count), columns(column_count), values(row_count * column_count, 0.0) {}
+  double& at(std::size_t row, std::size_t column) { return values[row * columns + column]; }
+  [[nodiscard]] double at(std::size_t row, std::size_t column) const {
+    return values[row * columns + column];
+  }
+};
+
+// Every combination of values[k] (parameter k's values); rows = product of the list sizes.
+DesignMatrix grid_design(const std::vector<std::vector<double>>& values);
+// `points` rows in [0, 1)^dimensions.
+DesignMatrix latin_hypercube_design(std::size_t points, std::size_t dimensions, std::uint64_t seed);
+// base_samples * (dimensions + 2) rows in [0, 1)^dimensions; dimensions <= 20.
+DesignMatrix saltelli_design(std::size_t base_samples, std::size_t dimensions, std::uint64_t seed);
+// trajectories * (dimensions + 1) rows on the grid {0, 1/(levels-1), ..., 1}; levels even, >= 2.
+DesignMatrix morris_design(std::size_t trajectories, std::size_t dimensions, int levels, std::uint64_t seed);
+
+}  // namespace sim

@@ -1,0 +1,133 @@
+// Sweep files: what a valid one gives, and every user-facing message (exact text, line, column).
+// Also the plan built from a sweep: point scenarios, integer rounding, identity.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include <cmath>
+
+#include "sim/sweep_plan.hpp"
+#include "sim/sweep_spec.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A model with an integer and a real parameter; create() is never called here.
+std::vector<sim::ModelDefinition> toy_models() {
+  sim::ModelDefinition toy;
+  toy.name = "toy";
+  toy.summary = "a model for sweep tests";
+  toy.declare_parameters = [](sim::ObjectSpec& section) {
+    section.integer("agents", "agents", "Number of agents").default_value(std::int64_t{100}).between(1, 1000);
+    section.real("rate", "1/step", "Rate of something").default_value(0.5).between(0, 1);
+    section.boolean("verbose", "Print more").default_value(false);
+  };
+  return {toy};
+}
+
+// A folder with toy.yaml and the given sweep file; removed at the end of the test.
+struct SweepFolder {
+  fs::path dir;
+  explicit SweepFolder(const std::string& sweep_text) {
+    dir = fs::temp_directory_path() /
+          ("innosim-sweep-spec-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::create_directories(dir);
+    std::ofstream(dir / "toy.yaml") << "model: toy\nseed: 3\nreplicates: 2\nsteps: 5\n";
+    std::ofstream(dir / "sweep.yaml") << sweep_text;
+  }
+  ~SweepFolder() { fs::remove_all(dir); }
+  static int& counter() {
+    static int value = 0;
+    return value;
+  }
+  [[nodiscard]] fs::path file() const { return dir / "sweep.yaml"; }
+};
+
+// The error message with the folder's path replaced by "DIR".
+std::string error_of(const std::string& sweep_text) {
+  const SweepFolder folder(sweep_text);
+  try {
+    static_cast<void>(sim::load_sweep_spec(folder.file(), toy_models()));
+  } catch (const sim::InputError& error) {
+    std::string text = error.what();
+    const std::string prefix = folder.dir.string() + "/";
+    for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix))
+      text.erase(at, prefix.size());
+    return text;
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("a valid sweep file gives its design, parameters and the base scenario with set: applied") {
+  const SweepFolder folder(
+      "scenario: toy.yaml\ndesign: lhs\nseed: 4\npoints: 6\nreplicates: 3\nset: {steps: 7}\n"
+      "parameters:\n  toy.agents: {min: 10, max: 20}\n  toy.rate: {min: 0.1, max: 0.9}\n");
+  const sim::SweepSpec spec = sim::load_sweep_spec(folder.file(), toy_models());
+  CHECK(spec.method == sim::DesignMethod::lhs);
+  CHECK(spec.points == 6);
+  REQUIRE(spec.parameters.size() == 2);
+  CHECK(spec.parameters[0].path == "toy.agents");
+  CHECK(spec.parameters[1].maximum == 0.9);
+  CHECK(spec.base.integer("steps") == 7);
+  CHECK(spec.base.integer("replicates") == 3);
+}
+
+TEST_CASE("a sweep plan gives each point a resolved scenario, integers rounded, same seed everywhere") {
+  const SweepFolder folder(
+      "scenario: toy.yaml\ndesign: lhs\nseed: 4\npoints: 6\n"
+      "parameters:\n  toy.agents: {min: 10, max: 20}\n  toy.rate: {min: 0.1, max: 0.9}\n");
+  const sim::SweepPlan plan = sim::plan_sweep(folder.file(), toy_models());
+  REQUIRE(plan.point_count() == 6);
+  for (std::size_t i = 0; i < 6; ++i) {
+    const sim::Config config = sim::point_config(plan, i, toy_models());
+    CHECK(config.integer("toy.agents") == static_cast<std::int64_t>(plan.design.at(i, 0)));
+    CHECK(config.real("toy.rate") == plan.design.at(i, 1));
+    CHECK(config.integer("seed") == 3);
+    CHECK(plan.design.at(i, 0) == std::round(plan.design.at(i, 0)));
+  }
+  CHECK(sim::plan_sweep(folder.file(), toy_models()).sha256 == plan.sha256);
+  CHECK(sim::point_file_name(17) == fs::path("points/point-000017.h5"));
+}
+
+TEST_CASE("an unknown parameter path is reported where it is written, with a suggestion") {
+  CHECK(
+      error_of("scenario: toy.yaml\ndesign: lhs\npoints: 4\nparameters:\n  toy.agnts: {min: 1, max: 5}\n") ==
+      "sweep.yaml:5:3: unknown parameter 'toy.agnts' in model 'toy'; did you mean 'toy.agents'?");
+}
+
+TEST_CASE("unknown keys and designs get did-you-mean, every problem at once") {
+  CHECK(
+      error_of("scenario: toy.yaml\ndesing: lhs\ndesign: sobl\npoints: 4\n"
+               "parameters:\n  toy.rate: {min: 0, max: 1}\n") ==
+      "sweep.yaml:2:1: unknown key 'desing' in the sweep file; did you mean 'design'?\n"
+      "sweep.yaml:3:9: 'design' must be one of grid, lhs, sobol, morris, got 'sobl'; did you mean 'sobol'?");
+}
+
+TEST_CASE("ranges must lie within the parameter's declared range and be increasing") {
+  CHECK(error_of("scenario: toy.yaml\ndesign: lhs\npoints: 4\nparameters:\n  toy.rate: {min: 0.5, max: 1.5}\n"
+                 "  toy.agents: {min: 50, max: 20}\n") ==
+        "sweep.yaml:5:29: 'max' of 'toy.rate' must be within the parameter's range 0 to 1, got 1.5\n"
+        "sweep.yaml:6:30: 'max' of 'toy.agents' must be greater than 'min' (50), got 20");
+}
+
+TEST_CASE("design-specific requirements are explained") {
+  CHECK(
+      error_of("scenario: toy.yaml\ndesign: sobol\npoints: 6\nparameters:\n  toy.rate: {min: 0, max: 1}\n") ==
+      "sweep.yaml:3:9: design 'sobol' needs 'points' (base samples N, a power of two ≥ 2; the sweep runs "
+      "N*(d+2) points), got 6; use 8");
+  CHECK(error_of(
+            "scenario: toy.yaml\ndesign: lhs\npoints: 4\nparameters:\n  toy.rate: {values: [0.1, 0.2]}\n") ==
+        "sweep.yaml:5:22: 'toy.rate' lists values, which only a grid design can use; give a range "
+        "{min: .., max: ..} for design 'lhs'");
+  CHECK(error_of("scenario: toy.yaml\ndesign: grid\nparameters:\n  toy.verbose: {values: [0, 1]}\n") ==
+        "sweep.yaml:4:3: 'toy.verbose' is a boolean parameter; sweeps vary integer and real parameters");
+  CHECK(error_of("scenario: missing.yaml\ndesign: grid\nparameters:\n  toy.rate: {values: [0.1]}\n") ==
+        "sweep.yaml:1:11: scenario file 'missing.yaml' does not exist (paths are relative to the sweep "
+        "file's folder)");
+}
