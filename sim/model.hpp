@@ -56,6 +56,12 @@ struct ModelDefinition {
   // their replicate-mean series. Optional.
   std::function<std::string(const std::vector<MetricInfo>&, const std::vector<std::vector<double>>&)>
       describe_findings;
+  // Bytes one replicate will hold at its largest, for refusing sizes that cannot fit before
+  // allocating (sim/memory_check.hpp); a rough upper estimate is enough. Optional.
+  std::function<std::uint64_t(const Config& config)> estimate_memory_bytes;
+  // The integer parameter that sets the model's size ("boltzmann.agents"), named with its
+  // file:line:column when the estimate does not fit.
+  std::string size_parameter;
 };
 
 // The schema of the engine plus every model section.

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -201,8 +202,14 @@ void prepare_partial_file(const std::filesystem::path& final_path, const std::fi
                                     quoted(final_path), error.message()));
     }
   }
-  // A partial file is the remains of a killed run: never valid, always safe to replace.
-  std::filesystem::remove(partial, error);
+  // A partial file is the remains of a killed run: never valid, always safe to replace. Only an
+  // existing one is removed: on a read-only file system unlink() fails with EROFS even when there is
+  // nothing to remove, and the message would blame a stale file that is not there.
+  std::error_code status_error;
+  if (std::filesystem::symlink_status(partial, status_error).type() !=
+      std::filesystem::file_type::not_found) {
+    std::filesystem::remove(partial, error);
+  }
   if (error) {
     throw OutputError(
         fmt::format("cannot remove the stale partial output {}: {}", quoted(partial), error.message()));
@@ -228,6 +235,20 @@ void sync_to_disk(const std::filesystem::path& path, int open_flags) {
     throw OutputError(fmt::format("cannot sync {} to disk: {}", quoted(path), os_reason(error_number)));
   }
   ::close(descriptor);
+}
+
+// A write past the file-size limit (ulimit -f) raises SIGXFSZ, whose default action kills the
+// process before the partial file can be removed or a message printed. Ignored, the write fails
+// with EFBIG ("File too large") and becomes an OutputError like a full disk. A handler someone
+// else installed is left alone.
+void report_file_size_limit_as_error() {
+  struct sigaction current {};
+  if (::sigaction(SIGXFSZ, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGXFSZ, &ignore, nullptr);
+  }
 }
 
 // Runs `action` with HDF5's stderr printing off and turns its errors into OutputError naming the
@@ -257,6 +278,9 @@ hdf5::Handle open_readable(const std::filesystem::path& path) {
   const bool exists = std::filesystem::exists(path, error);
   if (error) throw OutputError(fmt::format("cannot open {}: {}", quoted(path), error.message()));
   if (!exists) throw OutputError(fmt::format("cannot open {}: no such file", quoted(path)));
+  if (std::filesystem::is_directory(path, error)) {
+    throw OutputError(fmt::format("{} is a directory, not an innosim output file", quoted(path)));
+  }
   const std::string unreadable =
       fmt::format("{} is not a readable HDF5 file (truncated or not HDF5)", quoted(path));
   try {
@@ -440,6 +464,7 @@ OutputFile::OutputFile(std::filesystem::path final_path, bool overwrite)
     : impl_(std::make_unique<Impl>()), final_path_(std::move(final_path)) {
   // Every HDF5 entry point of innosim starts with this, so that it is the process's first HDF5 call.
   hdf5::skip_library_teardown_at_exit();
+  report_file_size_limit_as_error();
   std::error_code error;
   if (std::filesystem::is_directory(final_path_, error)) {
     throw OutputError(

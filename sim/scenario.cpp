@@ -155,6 +155,27 @@ void emit(YAML::Emitter& out, const YAML::Node& node) {
   }
 }
 
+// Where every scalar of the merged source tree was written, by dotted path ("a.0.b" in lists).
+void collect_locations(const scenario_source::SourceNode& node, const std::string& path,
+                       std::map<std::string, SourceLocation>& out) {
+  using Kind = scenario_source::SourceNode::Kind;
+  switch (node.kind) {
+    case Kind::null:
+    case Kind::scalar:
+      if (!path.empty()) out[path] = node.where;
+      return;
+    case Kind::sequence:
+      if (!path.empty()) out[path] = node.where;
+      for (std::size_t i = 0; i < node.items.size(); ++i)
+        collect_locations(node.items[i], path + "." + std::to_string(i), out);
+      return;
+    case Kind::mapping:
+      for (const auto& entry : node.entries)
+        collect_locations(entry.value, path.empty() ? entry.key : path + "." + entry.key, out);
+      return;
+  }
+}
+
 Config resolve(scenario_source::ScenarioSource source, const Schema& schema,
                const std::vector<std::string>& overrides, std::string description) {
   YAML::Node resolved;
@@ -165,21 +186,30 @@ Config resolve(scenario_source::ScenarioSource source, const Schema& schema,
   if (!source.problems.empty()) {
     throw InputError(scenario_source::in_reading_order(std::move(source.problems), source.origins));
   }
+  std::map<std::string, SourceLocation> locations;
+  collect_locations(source.root, "", locations);
+  // Defaults are reported at the scenario file itself (key "" is never a parameter's path).
+  if (!source.origins.empty()) locations[""] = {source.origins.front(), 0, 0};
   if (!overrides.empty()) description += " (+" + std::to_string(overrides.size()) + " --set)";
-  return Config(resolved, std::move(description));
+  return Config(resolved, std::move(description), std::move(locations));
 }
 
 }  // namespace
 
-Config::Config(YAML::Node resolved, std::string source_description)
-    : root_(YAML::Clone(resolved)), source_(std::move(source_description)) {}
+Config::Config(YAML::Node resolved, std::string source_description,
+               std::map<std::string, SourceLocation> locations)
+    : root_(YAML::Clone(resolved)),
+      source_(std::move(source_description)),
+      locations_(std::move(locations)) {}
 
-Config::Config(const Config& other) : root_(YAML::Clone(other.root_)), source_(other.source_) {}
+Config::Config(const Config& other)
+    : root_(YAML::Clone(other.root_)), source_(other.source_), locations_(other.locations_) {}
 
 Config& Config::operator=(const Config& other) {
   if (this != &other) {
     root_.reset(YAML::Clone(other.root_));
     source_ = other.source_;
+    locations_ = other.locations_;
   }
   return *this;
 }
@@ -187,7 +217,14 @@ Config& Config::operator=(const Config& other) {
 Config& Config::operator=(Config&& other) noexcept {
   root_.reset(other.root_);
   source_ = std::move(other.source_);
+  locations_ = std::move(other.locations_);
   return *this;
+}
+
+SourceLocation Config::location(const std::string& path) const {
+  if (const auto it = locations_.find(path); it != locations_.end() && !path.empty()) return it->second;
+  if (const auto it = locations_.find(""); it != locations_.end()) return it->second;
+  return {};
 }
 
 std::int64_t Config::integer(const std::string& path) const {

@@ -3,6 +3,7 @@
 // the Schema into a Config that holds every parameter, defaults filled in.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,9 @@ namespace sim {
 class Config {
  public:
   Config() = default;
-  Config(YAML::Node resolved, std::string source_description);
+  // `locations`: where each scalar was written, by dotted path (see location()).
+  Config(YAML::Node resolved, std::string source_description,
+         std::map<std::string, SourceLocation> locations = {});
   // Copies are deep and assignment rebinds: yaml-cpp nodes share their tree, and assigning one
   // node to another would make every copy of the target see the source's values.
   Config(const Config& other);
@@ -43,11 +46,17 @@ class Config {
   // in schema order): stored in the output manifest and enough to re-run.
   [[nodiscard]] std::string to_yaml() const;
   [[nodiscard]] const std::string& source_description() const { return source_; }
+  // Where the value at `path` was written: file:line:column in the scenario or a base file, or
+  // the --set option that gave it. For a default (or a Config built in code), the scenario file
+  // without line and column, or an empty origin. Lets a check made after loading (a model's size
+  // against the memory there is) point at the line to change.
+  [[nodiscard]] SourceLocation location(const std::string& path) const;
   [[nodiscard]] const YAML::Node& root() const { return root_; }
 
  private:
   YAML::Node root_;
   std::string source_;  // "scenarios/boltzmann.yaml (+2 --set)"
+  std::map<std::string, SourceLocation> locations_;
 };
 
 // Reads `file`, follows `base:` (a path relative to the file that names it; cycles are errors),

@@ -4,12 +4,15 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <tuple>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "sim/scenario_messages.hpp"
 #include "sim/schema_format.hpp"
+#include "sim/utf8.hpp"
 
 namespace sim::scenario_source {
 
@@ -125,6 +128,54 @@ std::string readable_parse_message(const std::string& yaml_message) {
   return "invalid YAML: " + yaml_message;
 }
 
+// Line and column of the innermost `opener` ('[' or '{') still open at byte `end`, skipping
+// comments and quoted text; nothing when there is none.
+std::optional<std::pair<int, int>> unclosed_flow_start(const std::string& text, std::size_t end,
+                                                       char opener) {
+  struct Open {
+    char bracket;
+    int line;
+    int column;
+  };
+  std::vector<Open> open;
+  int line = 1;
+  int column = 1;
+  char quote = 0;       // the quote character of the quoted text we are in, or 0
+  char previous = ' ';  // the previous character that is not a space
+  bool in_comment = false;
+  for (std::size_t i = 0; i < std::min(end, text.size()); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      in_comment = false;
+      previous = ' ';
+      continue;
+    }
+    if (!in_comment) {
+      if (quote != 0) {
+        if (c == quote) quote = 0;
+      } else if ((c == '\'' || c == '"') &&
+                 std::string_view(" [{,:").find(previous) != std::string_view::npos) {
+        quote = c;
+      } else if (c == '#' && (column == 1 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+        in_comment = true;
+      } else if (c == '[' || c == '{') {
+        open.push_back({c, line, column});
+      } else if ((c == ']' || c == '}') && !open.empty() && open.back().bracket == (c == ']' ? '[' : '{')) {
+        open.pop_back();
+      }
+      if (c != ' ' && c != '\t') previous = c;
+    }
+    // Columns count characters, not the continuation bytes of UTF-8 sequences.
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++column;
+  }
+  for (auto it = open.rbegin(); it != open.rend(); ++it) {
+    if (it->bracket == opener) return std::pair(it->line, it->column);
+  }
+  return std::nullopt;
+}
+
 InputProblem parse_problem(const YAML::Exception& error, const std::string& text, const std::string& origin) {
   SourceLocation where = location(error.mark, origin);
   if (where.line == 0) where = {origin, 1, 1};
@@ -135,6 +186,17 @@ InputProblem parse_problem(const YAML::Exception& error, const std::string& text
   if (tab != std::string::npos) {
     return {{origin, where.line, static_cast<int>(tab) + 1},
             "tab character in the indentation; indent with spaces"};
+  }
+  // yaml-cpp notices an unclosed '[' or '{' where something else begins, often lines later; the
+  // place to fix is where the list or mapping was opened.
+  const bool is_unclosed_list = error.msg == "end of sequence flow not found";
+  if (is_unclosed_list || error.msg == "end of map flow not found") {
+    const std::size_t end = error.mark.pos < 0 ? text.size() : static_cast<std::size_t>(error.mark.pos);
+    if (const auto opened = unclosed_flow_start(text, end, is_unclosed_list ? '[' : '{')) {
+      return {{origin, opened->first, opened->second},
+              is_unclosed_list ? "this '[' list is not closed with ']'"
+                               : "this '{' mapping is not closed with '}'"};
+    }
   }
   return {where, readable_parse_message(error.msg)};
 }
@@ -160,6 +222,61 @@ void merge_into(SourceNode& base, SourceNode&& child) {
   }
 }
 
+// Where documents start. yaml-cpp 0.7 (YAML::LoadAll) never returns on a ',' outside [ ] or { }
+// at the start of a document: the parser yields an empty document without consuming the ',' and
+// is asked for the next one forever (found by fuzz/fuzz_scenario.cpp; tests/bad_inputs/
+// stray_comma.yaml). So documents are counted here, two at most, and a document that starts
+// where the previous one started means the parser is stuck there.
+struct DocumentScan {
+  std::optional<YAML::Mark> stuck_at;         // the text the parser cannot get past
+  std::optional<YAML::Mark> second_document;  // the first value of a second document
+};
+
+class DocumentStart final : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> start;        // of the document (its `---`, or its first token)
+  std::optional<YAML::Mark> first_value;  // of its first node
+
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { value_at(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { value_at(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    value_at(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    value_at(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    value_at(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void value_at(const YAML::Mark& mark) {
+    if (!first_value) first_value = mark;
+  }
+};
+
+DocumentScan scan_documents(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentScan scan;
+  DocumentStart first;
+  if (!parser.HandleNextDocument(first)) return scan;
+  DocumentStart second;
+  if (!parser.HandleNextDocument(second)) return scan;
+  if (first.start && second.start && first.start->pos == second.start->pos) {
+    scan.stuck_at = first.start;
+  } else {
+    scan.second_document = second.first_value ? second.first_value : second.start;
+  }
+  return scan;
+}
+
 // Reads a scenario and the chain of files it inherits from.
 class Reader {
  public:
@@ -178,6 +295,11 @@ class Reader {
       for (const auto& link : chain_) names.push_back(link.second);
       names.push_back(name);
       add_problem(*named_at, "circular base: " + schema_format::join(names, " -> "));
+      return std::nullopt;
+    }
+    // A base that is a device or a pipe (`base: /dev/zero`) would be read forever.
+    if (named_at != nullptr && fs::exists(file, error) && !fs::is_regular_file(file, error)) {
+      add_problem(*named_at, "base file '" + name + "' is not a regular file");
       return std::nullopt;
     }
     std::ifstream in(file, std::ios::binary);
@@ -202,6 +324,11 @@ class Reader {
     if (std::find(source_.origins.begin(), source_.origins.end(), origin) == source_.origins.end()) {
       source_.origins.push_back(origin);
     }
+    if (const auto invalid = utf8::find_invalid(text)) {
+      add_problem({origin, invalid->line, invalid->column},
+                  "the file is not UTF-8 text: found " + invalid->description + "; save it as UTF-8");
+      return std::nullopt;
+    }
     std::optional<YAML::Node> document = parse_document(text, origin);
     if (!document) return std::nullopt;
     const SourceLocation start{origin, 1, 1};
@@ -213,29 +340,39 @@ class Reader {
 
  private:
   std::optional<YAML::Node> parse_document(const std::string& text, const std::string& origin) {
-    std::vector<YAML::Node> documents;
+    YAML::Node document;
+    DocumentScan scan;
     try {
-      documents = YAML::LoadAll(text);
+      document = YAML::Load(text);  // the first document only
+      scan = scan_documents(text);
     } catch (const YAML::Exception& error) {
       source_.problems.push_back(parse_problem(error, text, origin));
       return std::nullopt;
     }
+    if (scan.stuck_at) {
+      const SourceLocation where = location(*scan.stuck_at, origin);
+      const auto offset = static_cast<std::size_t>(scan.stuck_at->pos);
+      const char found = offset < text.size() ? text[offset] : ' ';
+      add_problem(where, found == ','
+                             ? std::string("unexpected ','; commas separate items only inside [ ] or { }")
+                             : "invalid YAML: unexpected '" + std::string(1, found) + "'");
+      return std::nullopt;
+    }
     const SourceLocation start{origin, 1, 1};
-    if (documents.empty() || documents.front().IsNull()) {
+    if (document.IsNull()) {
       add_problem(start, "the scenario is empty; it needs at least 'model: <name>'");
       return std::nullopt;
     }
-    if (!documents.front().IsMap()) {
-      const std::string found =
-          documents.front().IsSequence() ? "a list" : "'" + documents.front().Scalar() + "'";
+    if (!document.IsMap()) {
+      const std::string found = document.IsSequence() ? "a list" : "'" + document.Scalar() + "'";
       add_problem(start, "a scenario must be a mapping of keys to values, got " + found);
       return std::nullopt;
     }
-    if (documents.size() > 1) {
-      add_problem(location(documents[1].Mark(), origin),
+    if (scan.second_document) {
+      add_problem(location(*scan.second_document, origin),
                   "a scenario file holds one YAML document; found a second");
     }
-    return documents.front();
+    return document;
   }
 
   // `base:` is read first and this file merged over it; the key itself is not part of the scenario.
@@ -336,6 +473,10 @@ std::optional<SourceNode> parse_override(const std::string& text, const Schema& 
     return std::nullopt;
   }
   const std::string value_text = text.substr(equals + 1);
+  if (const auto invalid = utf8::find_invalid(value_text)) {
+    problems.push_back({where, "the value is not UTF-8 text: found " + invalid->description});
+    return std::nullopt;
+  }
   SourceNode value{Kind::scalar, value_text, where, {}, {}};
   if (!value_text.empty()) {
     try {

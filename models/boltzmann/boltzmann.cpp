@@ -220,6 +220,18 @@ void declare_parameters(sim::ObjectSpec& section) {
       .between(1, 65535);
 }
 
+// Bytes per agent: population bookkeeping 13 (id 8, removal mark 1, id index 4), hot fields 16,
+// scratch 12; per cell 8 (cell_start_, cell_fill_). A snapshot being written holds 24 more per
+// agent (id and the three fields).
+std::uint64_t estimate_memory_bytes(const sim::Config& config) {
+  const Parameters parameters = read_parameters(config);
+  const auto agents = static_cast<std::uint64_t>(parameters.agents);
+  const auto cells =
+      static_cast<std::uint64_t>(parameters.width) * static_cast<std::uint64_t>(parameters.height);
+  const bool has_snapshots = config.integer("output.snapshot_every") > 0;
+  return agents * (13 + 16 + 12 + (has_snapshots ? 24 : 0)) + cells * 8;
+}
+
 std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,
                               const std::vector<std::vector<double>>& series) {
   auto find = [&](const std::string& name) -> const std::vector<double>& {
@@ -250,6 +262,8 @@ sim::ModelDefinition definition() {
     return std::make_unique<BoltzmannModel>(read_parameters(config), context);
   };
   model.describe_findings = describe_findings;
+  model.estimate_memory_bytes = estimate_memory_bytes;
+  model.size_parameter = "boltzmann.agents";
   return model;
 }
 

@@ -448,4 +448,69 @@ seed: 12345678901
     policies[0]["name"] = "changed";
     CHECK(config.text("toy.policies.0.name") == "a");
   }
+
+  TEST_CASE("a comma that starts a document is reported at the comma, not looped on forever") {
+    // yaml-cpp 0.7's LoadAll never returns on this input (found by fuzz/fuzz_scenario.cpp).
+    check_only_problem(",", 1, 1, "unexpected ','; commas separate items only inside [ ] or { }");
+    check_only_problem("# comment\n  , model: toy\n", 2, 3,
+                       "unexpected ','; commas separate items only inside [ ] or { }");
+  }
+
+  TEST_CASE("a second document is reported at its first value") {
+    check_only_problem("model: toy\n---\nmodel: toy\n", 3, 1,
+                       "a scenario file holds one YAML document; found a second");
+  }
+
+  TEST_CASE("text that is not UTF-8 is reported at the first bad byte, column in characters") {
+    check_only_problem("model: toy\ndescription: caf\xe9\n", 2, 17,
+                       "the file is not UTF-8 text: found byte 0xE9; save it as UTF-8");
+    check_only_problem("model: toy\ndescription: \xc3\xa9t\xc3\xa9 \xff\n", 2, 18,
+                       "the file is not UTF-8 text: found byte 0xFF; save it as UTF-8");
+    check_only_problem(std::string("model: toy\nsteps: 1") + '\0' + "0\n", 2, 9,
+                       "the file is not UTF-8 text: found a NUL byte; save it as UTF-8");
+    check_only_problem("\xff\xfem\0o\0", 1, 1,
+                       "the file is not UTF-8 text: found a UTF-16 byte-order mark; save it as UTF-8");
+    CHECK(problems_of("\xef\xbb\xbfmodel: toy\ndescription: \xe5\x8d\x97\xe6\xb2\x99\n").empty());
+  }
+
+  TEST_CASE("a --set value that is not UTF-8 is reported at the option") {
+    const auto problems = problems_of("model: toy\n", {"description=caf\xe9"});
+    REQUIRE(problems.size() == 1);
+    check_problem(problems.front(), "--set description=caf\xe9", 0, 0,
+                  "the value is not UTF-8 text: found byte 0xE9");
+  }
+
+  TEST_CASE("a base that is a device is refused instead of being read forever") {
+    const fs::path folder = fs::temp_directory_path() / "innosim_test_base_device";
+    fs::create_directories(folder);
+    const fs::path file = folder / "child.yaml";
+    std::ofstream(file) << "base: /dev/zero\nmodel: toy\n";
+    const auto problems = file_problems(file);
+    REQUIRE(problems.size() == 1);
+    check_problem(problems.front(), file.string(), 1, 7, "base file '/dev/zero' is not a regular file");
+    fs::remove_all(folder);
+  }
+
+  TEST_CASE("Config::location points at where each value was written") {
+    const fs::path folder = fs::temp_directory_path() / "innosim_test_location";
+    fs::create_directories(folder);
+    std::ofstream(folder / "base.yaml") << "model: toy\ntoy:\n  agents: 5\n  share: 0.25\n";
+    std::ofstream(folder / "child.yaml") << "base: base.yaml\ntoy:\n  share: 0.75\n";
+    const sim::Config config = sim::load_scenario(folder / "child.yaml", toy_schema(), {"toy.verbose=true"});
+    const auto at = [&](const std::string& path) { return config.location(path).to_string(); };
+    CHECK(at("toy.agents") == (folder / "base.yaml").string() + ":3:11");
+    CHECK(at("toy.share") == (folder / "child.yaml").string() + ":3:10");
+    CHECK(at("toy.verbose") == "--set toy.verbose=true");
+    CHECK(at("steps") == (folder / "child.yaml").string());  // a default: the scenario file
+    const sim::Config copy = config;
+    CHECK(copy.location("toy.agents").line == 3);
+    fs::remove_all(folder);
+  }
+
+  TEST_CASE("an unclosed flow list or mapping is reported where it was opened, not where the parser gave up") {
+    check_only_problem("model: toy\ntoy:\n  weights: [1, [2, 3], 'a]' # ]\n  agents: 5\n", 3, 12,
+                       "this '[' list is not closed with ']'");
+    check_only_problem("model: toy\ntoy: {agents: 5, share: 0.5\nsteps: 5\n", 2, 6,
+                       "this '{' mapping is not closed with '}'");
+  }
 }
