@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
-scenario=${INNOSIM_BASELINE:-scenarios/boltzmann.yaml}
+scenario=${INNOSIM_BASELINE:-scenarios/national.yaml}
 name=$(basename "$scenario" .yaml)
 mkdir -p results
 output="results/$name-$(date -u +%Y%m%d-%H%M%S).h5"

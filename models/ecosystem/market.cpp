@@ -1,0 +1,125 @@
+// Markets and production: demand, adoption, revenue, costs, taxes; the firm ladder and demography.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/ecosystem.hpp"
+#include "sim/parallel.hpp"
+
+namespace models::ecosystem {
+
+// Phase "produce_and_sell" — field demand grows and adoption of new products diffuses (Bass);
+// firms sell their existing business (with productivity gains of the results they use) and
+// their new products, receive procurement, pay operating costs and taxes (super-deduction),
+// repay repayable grants and pay out excess cash. An SME that cannot cover its costs is
+// distressed and exits in update_firm_ladder.
+void EcosystemModel::produce_and_sell(const sim::PhaseContext& context) {
+  for (std::size_t f = 0; f < p_.fields.size(); ++f) {
+    demand_index_[f] *= 1.0 + demand_growth_[f];
+    const double a = adoption_[f];
+    adoption_[f] = std::min(1.0, a + (p_.adoption_innovation + p_.adoption_imitation * a) * (1.0 - a));
+  }
+  // Procurement: each active (region, field) cell buys from firms with results in use.
+  std::vector<double> procurement_weight(firms_.size(), 0.0);
+  for (std::size_t k = 0; k < p_.policies.size(); ++k) {
+    const auto& policy = p_.policies[k];
+    if (policy.type != PolicyType::procurement || !is_active(policy, step_)) continue;
+    double total = 0;
+    for (std::size_t i = 0; i < firms_.size(); ++i) {
+      if (f_results_in_use_[i] > 0 &&
+          targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) {
+        total += f_results_in_use_[i];
+      }
+    }
+    if (total <= 0) continue;
+    for (std::size_t i = 0; i < firms_.size(); ++i) {
+      if (f_results_in_use_[i] > 0 &&
+          targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) {
+        const double bought = pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[i],
+                                        policy.amount_yuan * f_results_in_use_[i] / total);
+        flows_.procurement_spend += bought;
+        procurement_weight[i] += bought;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < firms_.size(); ++i) {
+    auto rng = context.rng(firms_.id(i));
+    const auto field = static_cast<std::size_t>(f_field_[i]);
+    if (f_kind_[i] == kSme) f_base_revenue_[i] *= std::exp(p_.sme_growth_sigma * rng.normal());
+    const double shock = std::exp(p_.revenue_shock_sigma * rng.normal() -
+                                  0.5 * p_.revenue_shock_sigma * p_.revenue_shock_sigma);
+    const double productivity = 1.0 + p_.productivity_gain_per_result * std::min(20, f_results_in_use_[i]);
+    const double revenue = f_base_revenue_[i] * demand_index_[field] * shock * productivity +
+                           f_product_value_[i] * demand_index_[field];
+    pay(market_, f_account_[i], revenue);
+    const double total_revenue = revenue + procurement_weight[i];
+    f_revenue_[i] = total_revenue;
+    f_employees_[i] = total_revenue / p_.revenue_per_employee_yuan;
+    flows_.value_added += p_.value_added_share * total_revenue;
+    const double costs = (1.0 - f_margin_[i]) * total_revenue;
+    const double paid = pay_up_to(f_account_[i], costs_sink_, costs);
+    if (paid + 0.01 < costs) f_is_distressed_[i] = f_kind_[i] == kSme ? 1 : 0;
+    const double profit = f_margin_[i] * total_revenue - f_rd_spending_[i] * (1.0 + f_deduction_[i]);
+    if (profit > 0) pay_up_to(f_account_[i], government_, p_.tax_rate * profit);
+    if (f_repayable_[i] > 0 && f_kind_[i] == kSme && f_revenue_[i] >= p_.tier_revenue_yuan[0]) {
+      for (std::size_t k = 0; k < p_.policies.size(); ++k) {
+        if (p_.policies[k].type != PolicyType::repayable_grant) continue;
+        const double back = pay_up_to(f_account_[i], first_policy_account_ + static_cast<std::int64_t>(k),
+                                      std::min(f_repayable_[i], 0.25 * f_repayable_[i] + 1.0));
+        f_repayable_[i] -= back;
+        break;
+      }
+    }
+    const double target = p_.cash_target_quarters * std::max(total_revenue * std::abs(f_margin_[i]),
+                                                             p_.sme_seed_capital_yuan * 0.5) +
+                          f_loan_[i];
+    const double cash = balance(f_account_[i]);
+    if (cash > target) pay(f_account_[i], payout_sink_, p_.payout_share * (cash - target));
+  }
+  // The treasury spends what it collects (public consumption).
+  pay(government_, costs_sink_, balance(government_));
+}
+
+// Phase "update_firm_ladder" — SMEs climb tiers when their revenue qualifies (VC funds exit at
+// unicorn), exit when distressed or by background hazard (loans default, the risk pool pays its
+// share), and new SMEs enter.
+void EcosystemModel::update_firm_ladder(const sim::PhaseContext& context) {
+  const std::size_t n = firms_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (f_kind_[i] != kSme) continue;
+    auto rng = context.rng(firms_.id(i));
+    const int tier = f_tier_[i];
+    if (tier < kTiers - 1 && f_revenue_[i] >= p_.tier_revenue_yuan[static_cast<std::size_t>(tier)] &&
+        rng.bernoulli(p_.tier_promotion_rate)) {
+      f_tier_[i] = tier + 1;
+      if (f_tier_[i] >= 3 && f_vc_fund_[i] >= 0) {
+        const auto fund = funds_.index_of(static_cast<sim::AgentId>(f_vc_fund_[i]));
+        if (fund)
+          pay(private_capital_, v_account_[*fund], 3.0 * f_vc_invested_[i]);  // exit proceeds from acquirers
+        f_vc_fund_[i] = -1;
+      }
+    }
+    const double hazard = p_.sme_exit_rate * (tier == 0 ? 1.0 : 0.5);
+    if (f_is_distressed_[i] || rng.bernoulli(hazard)) exit_firm(i, step_);
+  }
+  firms_.remove_marked();
+  for (std::size_t r = 0; r < p_.regions.size(); ++r) {
+    auto rng = context.rng(r, sim::purpose_id("sme_births"));
+    const std::int64_t births =
+        poisson(rng, p_.sme_birth_rate * static_cast<double>(smes_by_region_[r].size()) +
+                         p_.incubator_births_per_quarter * static_cast<double>(p_.regions[r].incubators));
+    for (std::int64_t b = 0; b < births; ++b) {
+      const int field = pick_field(rng);
+      spawn_firm(kSme, static_cast<int>(r), field, p_.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal()),
+                 step_, rng);
+      flows_.sme_births += 1;
+    }
+  }
+  for (std::size_t i = 0; i < firms_.size(); ++i) f_cash_[i] = balance(f_account_[i]);
+}
+
+}  // namespace models::ecosystem

@@ -1,0 +1,230 @@
+// Metrics and event tables.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/ecosystem.hpp"
+#include "sim/parallel.hpp"
+
+namespace models::ecosystem {
+
+std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
+  std::vector<sim::MetricInfo> m = {
+      {"rd_share_enterprises", "1", "R&D spending performed by firms / total R&D spending"},
+      {"rd_share_institutes", "1", "R&D spending performed by research institutes / total"},
+      {"rd_share_universities", "1", "R&D spending performed by universities / total"},
+      {"basic_research_share", "1", "Basic research spending / total R&D spending"},
+      {"patent_industrialization_rate", "1", "Share of live invention patents in industrial use"},
+      {"patent_industrialization_rate_universities", "1", "The same for patents originating in universities"},
+      {"patent_industrialization_rate_institutes", "1", "The same for patents originating in institutes"},
+      {"rd_spending_total", "yuan/quarter", "R&D spending of all performers in the quarter"},
+      {"value_added", "yuan/quarter", "Value added of all firms in the quarter"},
+      {"rd_intensity", "1", "R&D spending / value added"},
+      {"results_by_stage_research", "results", "Live results at TRL 1-3"},
+      {"results_by_stage_development", "results", "Live results at TRL 4-6"},
+      {"results_by_stage_commercialization", "results", "Live results at TRL 7-8"},
+      {"results_by_stage_industrialization", "results", "Live results at TRL 9"},
+      {"results_applied_share", "1",
+       "Results that reached commercialization (applied in production) / results created, cumulative"},
+      {"applied_industrialized_share", "1",
+       "Results that reached industrialization / results that reached commercialization, cumulative"},
+      {"pilot_verified_conversion_rate", "1",
+       "Of verified results that left development, the share that reached commercialization (cumulative)"},
+      {"unverified_conversion_rate", "1", "The same for unverified results"},
+      {"pilot_utilization", "1", "Pilot slots used / slots offered in the quarter"},
+      {"patents_live", "patents", "Live invention patents"},
+      {"patents_in_use", "patents", "Live invention patents in industrial use"},
+      {"sme_count", "firms", "SMEs"},
+  };
+  for (const char* tier : kTierNames)
+    m.push_back({std::string("sme_count_") + tier, "firms", std::string("SMEs in tier ") + tier});
+  const std::vector<sim::MetricInfo> rest = {
+      {"sme_births", "firms/quarter", "New SMEs incl. spin-outs"},
+      {"sme_deaths", "firms/quarter", "SME exits"},
+      {"spinouts", "firms/quarter", "Spin-outs from labs"},
+      {"vc_invested", "yuan/quarter", "VC investment in the quarter"},
+      {"guidance_fund_leverage", "1",
+       "Capital of guidance sub-funds / government contribution (0 without a guidance fund)"},
+      {"bank_loans_outstanding", "yuan", "Bank loans to SMEs outstanding"},
+      {"loan_default_rate", "1/quarter", "Defaults in the quarter / loans outstanding"},
+      {"risk_pool_paid", "yuan/quarter", "Risk-compensation pool payments to banks"},
+      {"first_unit_insurance_takeup", "1", "First-of-a-kind insurance taken / offered in the quarter"},
+      {"procurement_spend", "yuan/quarter", "Public procurement of new products"},
+      {"consortia_count", "consortia", "Active innovation consortia"},
+      {"government_spending", "yuan/quarter", "Government appropriations and policy payouts in the quarter"},
+      {"money_total", "yuan", "Money held by all agents (= injected - sunk)"},
+      {"ledger_residual", "yuan", "Sum of all account balances (0 when money is conserved)"},
+      {"licences", "deals/quarter", "Licences, assignments and spin-outs of lab results"},
+      {"government_equity", "yuan", "Grants converted to equity (grant-to-equity), cumulative"},
+      {"results_alive", "results", "Live results"},
+      {"firm_revenue_total", "yuan/quarter", "Revenue of all firms"},
+      {"patent_industrialization_rate_firms", "1",
+       "Share of live invention patents originating in firms that are in use"},
+      {"patent_share_universities", "1", "Share of live invention patents originating in universities"},
+      {"patent_share_institutes", "1", "Share of live invention patents originating in institutes"},
+      {"pilot_verifications", "results/quarter", "Results verified on pilot platforms in the quarter"},
+  };
+  m.insert(m.end(), rest.begin(), rest.end());
+  return m;
+}
+
+void EcosystemModel::measure(std::span<double> values) const {
+  const double rd_total =
+      flows_.rd_spending[0] + flows_.rd_spending[1] + flows_.rd_spending[2] + flows_.rd_spending[3];
+  auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  const std::size_t n = results_.size();
+  struct PatentCounts {
+    std::array<std::int64_t, kPerformers> live{}, used{};
+    std::array<std::int64_t, kStages> by_stage{};
+    PatentCounts& operator+=(const PatentCounts& o) {
+      for (int k = 0; k < kPerformers; ++k) live[k] += o.live[k], used[k] += o.used[k];
+      for (int k = 0; k < kStages; ++k) by_stage[k] += o.by_stage[k];
+      return *this;
+    }
+  };
+  const PatentCounts counts = sim::deterministic_sum<PatentCounts>(n, [&](std::size_t i) {
+    PatentCounts c;
+    c.by_stage[r_stage_[i] < kStages ? r_stage_[i] : 0] += 1;
+    if (r_ip_[i] != kUnprotected) {
+      c.live[r_origin_[i]] += 1;
+      c.used[r_origin_[i]] += r_is_in_use_[i];
+    }
+    return c;
+  });
+  const auto live = counts.live[0] + counts.live[1] + counts.live[2] + counts.live[3];
+  const auto used = counts.used[0] + counts.used[1] + counts.used[2] + counts.used[3];
+  std::array<std::int64_t, kTiers> tiers{};
+  std::int64_t smes = 0, loans = 0;
+  double revenue = 0, outstanding = 0;
+  for (std::size_t i = 0; i < firms_.size(); ++i) {
+    revenue += f_revenue_[i];
+    if (f_kind_[i] != kSme) continue;
+    ++smes;
+    tiers[static_cast<std::size_t>(f_tier_[i])] += 1;
+    if (f_loan_[i] > 0) ++loans;
+  }
+  for (std::size_t b = 0; b < banks_.size(); ++b) outstanding += b_outstanding_[b];
+  std::size_t k = 0;
+  values[k++] = share(flows_.rd_spending[kLeadFirm] + flows_.rd_spending[kSme], rd_total);
+  values[k++] = share(flows_.rd_spending[kInstitute], rd_total);
+  values[k++] = share(flows_.rd_spending[kUniversity], rd_total);
+  values[k++] = share(flows_.basic_spending, rd_total);
+  values[k++] = share(static_cast<double>(used), static_cast<double>(live));
+  values[k++] =
+      share(static_cast<double>(counts.used[kUniversity]), static_cast<double>(counts.live[kUniversity]));
+  values[k++] =
+      share(static_cast<double>(counts.used[kInstitute]), static_cast<double>(counts.live[kInstitute]));
+  values[k++] = rd_total;
+  values[k++] = flows_.value_added;
+  values[k++] = share(rd_total, flows_.value_added);
+  for (int s = 0; s < kStages; ++s)
+    values[k++] = static_cast<double>(counts.by_stage[static_cast<std::size_t>(s)]);
+  values[k++] = share(static_cast<double>(totals_.reached_commercialization),
+                      static_cast<double>(totals_.results_created));
+  values[k++] = share(static_cast<double>(totals_.reached_industrialization),
+                      static_cast<double>(totals_.reached_commercialization));
+  values[k++] = share(static_cast<double>(totals_.converted_verified),
+                      static_cast<double>(totals_.left_development_verified));
+  values[k++] = share(static_cast<double>(totals_.converted_unverified),
+                      static_cast<double>(totals_.left_development_unverified));
+  values[k++] = share(static_cast<double>(flows_.pilot_served), static_cast<double>(flows_.pilot_capacity));
+  values[k++] = static_cast<double>(live);
+  values[k++] = static_cast<double>(used);
+  values[k++] = static_cast<double>(smes);
+  for (int t = 0; t < kTiers; ++t) values[k++] = static_cast<double>(tiers[static_cast<std::size_t>(t)]);
+  values[k++] = static_cast<double>(flows_.sme_births);
+  values[k++] = static_cast<double>(flows_.sme_deaths);
+  values[k++] = static_cast<double>(flows_.spinouts);
+  values[k++] = flows_.vc_invested;
+  values[k++] = share(totals_.guidance_subfund_yuan, totals_.guidance_government_yuan);
+  values[k++] = outstanding;
+  values[k++] =
+      share(static_cast<double>(flows_.loans_defaulted), static_cast<double>(loans + flows_.loans_defaulted));
+  values[k++] = flows_.risk_pool_paid;
+  values[k++] =
+      share(static_cast<double>(flows_.insurance_taken), static_cast<double>(flows_.insurance_offered));
+  values[k++] = flows_.procurement_spend;
+  values[k++] = static_cast<double>(consortia_count_);
+  values[k++] = flows_.government_spending;
+  values[k++] = sim::to_yuan(ledger_.total_held());
+  values[k++] = sim::to_yuan(ledger_.total_held() - ledger_.total_injected() + ledger_.total_sunk());
+  values[k++] = static_cast<double>(flows_.licences);
+  values[k++] = totals_.government_equity_yuan;
+  values[k++] = static_cast<double>(n);
+  values[k++] = revenue;
+  values[k++] = share(static_cast<double>(counts.used[kLeadFirm] + counts.used[kSme]),
+                      static_cast<double>(counts.live[kLeadFirm] + counts.live[kSme]));
+  values[k++] = share(static_cast<double>(counts.live[kUniversity]), static_cast<double>(live));
+  values[k++] = share(static_cast<double>(counts.live[kInstitute]), static_cast<double>(live));
+  values[k++] = static_cast<double>(flows_.pilot_served);
+}
+
+double EcosystemModel::metric(const std::string& name) const {
+  const auto infos = metrics();
+  std::vector<double> values(infos.size());
+  measure(values);
+  for (std::size_t m = 0; m < infos.size(); ++m) {
+    if (infos[m].name == name) return values[m];
+  }
+  throw std::logic_error("ecosystem: no metric '" + name + "'");
+}
+
+std::vector<const sim::Population*> EcosystemModel::populations() const {
+  return {&firms_, &labs_, &results_, &platforms_, &funds_, &banks_};
+}
+
+std::size_t EcosystemModel::agent_count() const {
+  return results_.size() + firms_.size() + labs_.size() + platforms_.size() + funds_.size() + banks_.size();
+}
+
+std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events() {
+  const auto replicate = static_cast<std::int64_t>(streams_.replicate());
+  sim::TableRows transitions{replicate, step_, {}, {}};
+  std::vector<std::int32_t> from, to, trl, origin, field, verified;
+  for (const auto& e : transitions_) {
+    transitions.ids.push_back(e.result);
+    from.push_back(e.from_stage);
+    to.push_back(e.to_stage == kDeadStage ? -1 : e.to_stage);
+    trl.push_back(e.trl);
+    origin.push_back(e.origin);
+    field.push_back(e.field);
+    verified.push_back(e.is_verified);
+  }
+  transitions.columns = {{"from_stage", "stage", "Stage before", from},
+                         {"to_stage", "stage", "Stage after (-1: the result died)", to},
+                         {"trl", "TRL", "TRL after", trl},
+                         {"origin", "kind", "Performer that produced the result", origin},
+                         {"field", "index", "Field", field},
+                         {"is_verified", "flag", "Pilot-verified", verified}};
+  sim::TableRows deals{replicate, step_, {}, {}};
+  std::vector<std::int32_t> kind;
+  std::vector<std::int64_t> buyer, seller, result;
+  std::vector<double> amount;
+  for (std::size_t d = 0; d < deals_.size(); ++d) {
+    deals.ids.push_back(deal_ids_[d]);
+    kind.push_back(deals_[d].kind);
+    buyer.push_back(deals_[d].buyer);
+    seller.push_back(deals_[d].seller);
+    result.push_back(deals_[d].result);
+    amount.push_back(deals_[d].amount_yuan);
+  }
+  deals.columns = {
+      {"kind", "kind", "0 licence, 1 assignment, 2 spin-out, 3 VC investment, 4 loan", kind},
+      {"buyer", "id", "Firm (licence, assignment, spin-out), fund (investment) or bank (loan)", buyer},
+      {"seller", "id", "Lab (licence, assignment, spin-out) or firm receiving money", seller},
+      {"result", "id", "Result (-1 for investments and loans)", result},
+      {"amount_yuan", "yuan", "Fee, investment or principal", amount}};
+  transitions_.clear();
+  deals_.clear();
+  deal_ids_.clear();
+  std::vector<std::pair<std::string, sim::TableRows>> out;
+  out.emplace_back("transition", std::move(transitions));
+  out.emplace_back("deal", std::move(deals));
+  return out;
+}
+
+}  // namespace models::ecosystem

@@ -1,0 +1,542 @@
+#include "models/ecosystem/parameters.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <tuple>
+
+#include "sim/input_error.hpp"
+
+namespace models::ecosystem {
+
+namespace {
+using P = Parameters;
+constexpr double kBig = 1e15;
+}  // namespace
+
+Stage stage_of_trl(int trl) {
+  if (trl <= 3) return kResearch;
+  if (trl <= 6) return kDevelopment;
+  if (trl <= 8) return kCommercialization;
+  return kIndustrialization;
+}
+
+// Seed 002 names the three paths; the coefficients are assumptions chosen so that supply-led
+// fields have slow, capital-heavy, pilot-dependent conversion, demand-iteration fields fast
+// cycles driven by user feedback, and demand-pull fields qualification by lead firms.
+FieldPattern pattern_by_name(const std::string& pattern) {
+  if (pattern == "supply_led") return {0.75, 1.6, 1.5, 0.0, 0.1};
+  if (pattern == "demand_iteration") return {1.35, 0.6, 0.6, 0.6, 0.1};
+  return {1.0, 1.0, 1.0, 0.3, 0.6};  // demand_pull
+}
+
+PilotOwnerEffect pilot_owner_effect(const std::string& owner) {
+  if (owner == "university") return {1.0, 1.0};
+  if (owner == "lead_firm") return {1.2, 2.0};  // market-run, but users fear the owner learns their know-how
+  if (owner == "consortium") return {1.1, 1.5};
+  return {1.0, 1.0};  // government
+}
+
+const std::vector<std::string>& policy_type_names() {
+  static const std::vector<std::string> names = {"rd_grant",
+                                                 "challenge_project",
+                                                 "consortium",
+                                                 "first_unit_insurance",
+                                                 "procurement",
+                                                 "loan_interest_subsidy",
+                                                 "repayable_grant",
+                                                 "grant_to_equity",
+                                                 "guidance_fund",
+                                                 "risk_pool",
+                                                 "super_deduction",
+                                                 "ip_reform",
+                                                 "pilot_capacity",
+                                                 "pilot_voucher",
+                                                 "pilot_operator_incentive",
+                                                 "matching_service"};
+  return names;
+}
+
+const std::vector<IntegerParameter>& integer_parameters() {
+  static const std::vector<IntegerParameter> table = {
+      {"universities", "agents", 60, 0, 1'000'000, &P::universities,
+       "Universities (national total, split over regions by weight). Assumption, scaled sample"},
+      {"institutes", "agents", 40, 0, 1'000'000, &P::institutes,
+       "Research institutes incl. CAS-like academies. Assumption, scaled sample"},
+      {"lead_firms", "agents", 40, 0, 1'000'000, &P::lead_firms,
+       "Lead firms (chain leaders, large SOEs and private leaders). Assumption, scaled sample"},
+      {"smes", "agents", 2500, 0, 10'000'000, &P::smes, "SMEs at step 0. Assumption, scaled sample"},
+      {"result_max_age_quarters", "quarters", 80, 4, 400, &P::result_max_age_quarters,
+       "Age at which a result dies (patent term 20 years)"},
+      {"lab_max_trl", "TRL", 6, 3, 9, &P::lab_max_trl,
+       "Highest TRL a university or institute reaches on its own; beyond it a firm must hold the result. "
+       "Seed 002: labs do not produce"},
+      {"vc_fund_life_quarters", "quarters", 40, 4, 200, &P::vc_fund_life_quarters,
+       "Life of a VC fund; it invests in the first half. Assumption (10-year funds)"},
+      {"vc_deals_per_quarter", "deals", 2, 0, 100, &P::vc_deals_per_quarter,
+       "Candidate SMEs a VC fund screens per quarter. Assumption"},
+      {"loan_term_quarters", "quarters", 8, 1, 40, &P::loan_term_quarters, "Term of a bank loan. Assumption"},
+  };
+  return table;
+}
+
+const std::vector<RealParameter>& real_parameters() {
+  static const std::vector<RealParameter> table = {
+      // R&D funding.
+      {"university_budget_yuan", "yuan/quarter", 1.2e5, 0, kBig, &P::university_budget_yuan,
+       "Government R&D appropriation per university. Calibrated to rd_share_universities (seed 002: 8.3%)"},
+      {"institute_budget_yuan", "yuan/quarter", 232000.0, 0, kBig, &P::institute_budget_yuan,
+       "Government R&D appropriation per institute. Calibrated to rd_share_institutes (seed 002: 11.6%)"},
+      {"lead_firm_rd_intensity", "1", 0.007, 0, 1, &P::lead_firm_rd_intensity,
+       "Lead firms' R&D spending / revenue. Calibrated to rd_share_enterprises (seed 002: 77.7%)"},
+      {"sme_rd_intensity", "1", 0.0047, 0, 1, &P::sme_rd_intensity,
+       "SMEs' R&D spending / revenue. Calibrated with lead_firm_rd_intensity"},
+      {"cash_rd_share", "1/quarter", 0.01, 0, 1, &P::cash_rd_share,
+       "Share of a firm's cash above one quarter of costs added to its R&D budget (grants, VC and loans "
+       "become development spending). Assumption"},
+      {"basic_share_university", "1", 0.42, 0, 1, &P::basic_share_university,
+       "Share of university R&D that is basic research. Calibrated to basic_research_share (seed 002: 6.7%)"},
+      {"basic_share_institute", "1", 0.18, 0, 1, &P::basic_share_institute,
+       "Share of institute R&D that is basic research. Calibrated to basic_research_share"},
+      {"basic_share_firm", "1", 0.01, 0, 1, &P::basic_share_firm,
+       "Share of firm R&D that is basic research. Assumption (firms do little basic research)"},
+      {"development_share_lab", "1", 0.15, 0, 1, &P::development_share_lab,
+       "Share of a lab's applied R&D spent on developing results it holds (concept verification). "
+       "Assumption; the devil river (seed 002)"},
+      {"development_share_firm", "1", 0.75, 0, 1, &P::development_share_firm,
+       "Share of a firm's R&D spent on developing results it holds. Assumption"},
+      // Result generation.
+      {"result_cost_basic_yuan", "yuan", 1.5e5, 1, kBig, &P::result_cost_basic_yuan,
+       "R&D spending per basic research result. Assumption"},
+      {"result_cost_applied_yuan", "yuan", 6e4, 1, kBig, &P::result_cost_applied_yuan,
+       "R&D spending per applied research result. Assumption"},
+      {"patent_probability_university", "1", 0.35, 0, 1, &P::patent_probability_university,
+       "Probability an applied university result is patented. Assumption (universities patent for "
+       "evaluation)"},
+      {"patent_probability_institute", "1", 0.35, 0, 1, &P::patent_probability_institute,
+       "Probability an applied institute result is patented. Assumption"},
+      {"patent_probability_firm", "1", 0.8, 0, 1, &P::patent_probability_firm,
+       "Probability a firm result is patented. Assumption"},
+      {"quality_mean_university", "1", 0.0, -5, 5, &P::quality_mean_university,
+       "Mean latent quality (standard normal scale) of university results. Assumption"},
+      {"quality_mean_institute", "1", 0.0, -5, 5, &P::quality_mean_institute,
+       "Mean latent quality of institute results. Assumption"},
+      {"quality_mean_firm", "1", 0.0, -5, 5, &P::quality_mean_firm,
+       "Mean latent quality of firm results. Assumption"},
+      // Stage transitions.
+      {"attempt_rate", "1/quarter", 0.35, 0, 1, &P::attempt_rate,
+       "Probability per quarter that a fully funded holder attempts the next TRL step. Assumption "
+       "(transfer is long-cycle, seed 004)"},
+      {"step_cost_yuan", "yuan", 2500, 0, kBig, &P::step_cost_yuan,
+       "Cost of a TRL step at TRL 1, per attempt. Assumption"},
+      {"stage_cost_growth", "1", 0.45, 0, 10, &P::stage_cost_growth,
+       "Growth of the step cost per TRL level (pilot tests and scale-up are expensive). Assumption"},
+      {"success_intercept_research", "logit", 0.5, -10, 10, &P::success_intercept_research,
+       "Logit of success of a step within research (to TRL 2-3). Assumption"},
+      {"success_intercept_development", "logit", 0.0, -10, 10, &P::success_intercept_development,
+       "Logit of success of a step into or within development (to TRL 4-6); the step to TRL 4 is the devil "
+       "river. Assumption"},
+      {"success_intercept_commercialization", "logit", -1.5, -10, 10, &P::success_intercept_commercialization,
+       "Logit of success of a step into or within commercialization (to TRL 7-8); the step to TRL 7 is the "
+       "death valley: buyers distrust first units. Assumption"},
+      {"success_intercept_industrialization", "logit", -1.5, -10, 10, &P::success_intercept_industrialization,
+       "Logit of success of the step to TRL 9 (industrialization), the Darwinian sea: scale-up and "
+       "competition. Assumption"},
+      {"quality_effect", "logit per sd", 0.8, 0, 10, &P::quality_effect,
+       "Effect of one standard deviation of latent quality on the logit of success. Assumption"},
+      {"lead_firm_capacity_bonus", "logit", 1.0, -10, 10, &P::lead_firm_capacity_bonus,
+       "Absorptive capacity of lead firms on the logit of success. Assumption"},
+      {"lab_capacity_penalty", "logit", 0.8, 0, 10, &P::lab_capacity_penalty,
+       "Labs' lack of engineering capacity on the logit of success beyond research. Assumption"},
+      {"verification_bonus", "logit", 1.7, 0, 10, &P::verification_bonus,
+       "Pilot verification on the logit of success from development to commercialization. Seed 002: "
+       "verified 50-80% vs unverified < 30%"},
+      {"failure_death_probability", "1", 0.25, 0, 1, &P::failure_death_probability,
+       "Probability a failed step kills the result. Assumption"},
+      {"shelving_rate", "1/quarter", 0.06, 0, 1, &P::shelving_rate,
+       "Hazard that an idle lab result is shelved (no more development by its holder). Assumption"},
+      {"patent_lapse_unused", "1/quarter", 0.042, 0, 1, &P::patent_lapse_unused,
+       "Hazard that a patent not in use lapses (maintenance fees stop); the result dies. Assumption"},
+      {"patent_lapse_used", "1/quarter", 0.005, 0, 1, &P::patent_lapse_used,
+       "Hazard that a patent in use lapses (product replaced). Assumption"},
+      {"result_death_rate", "1/quarter", 0.008, 0, 1, &P::result_death_rate,
+       "Background hazard that a result becomes obsolete. Assumption"},
+      // Pilot platforms.
+      {"pilot_fee_yuan", "yuan", 30000, 0, kBig, &P::pilot_fee_yuan,
+       "Fee per pilot verification. Assumption"},
+      {"pilot_request_rate", "1/quarter", 0.25, 0, 1, &P::pilot_request_rate,
+       "Probability per quarter that the holder of an unverified result at TRL 5-6 asks for a pilot, before "
+       "the fee deters it. Assumption"},
+      {"pilot_willingness_yuan", "yuan", 30000, 1, kBig, &P::pilot_willingness_yuan,
+       "Fee at which half of the potential users are deterred ('built but unused', seed 002). Assumption"},
+      {"pilot_leak_risk", "1", 0.05, 0, 1, &P::pilot_leak_risk,
+       "Probability a pilot leaks the user's know-how. Seed 002 names the risk; value assumed"},
+      {"pilot_leak_penalty", "sd", 0.5, 0, 10, &P::pilot_leak_penalty, "Quality lost by a leak. Assumption"},
+      // Transfer.
+      {"transfer_effort_university", "1", 0.55, 0, 100, &P::transfer_effort_university,
+       "Relative effort of university staff to transfer results (paper-based evaluation). Calibrated to "
+       "patent_industrialization_rate_universities (seed 002: 3.9%)"},
+      {"transfer_effort_institute", "1", 4.5, 0, 100, &P::transfer_effort_institute,
+       "Relative transfer effort of institutes. Calibrated to patent_industrialization_rate_institutes "
+       "(13.3%)"},
+      {"match_rate", "1/quarter", 0.02, 0, 1, &P::match_rate,
+       "Probability per quarter that a lab's patented result meets an interested firm at effort 1. "
+       "Assumption"},
+      {"licence_fee_yuan", "yuan", 50000, 0, kBig, &P::licence_fee_yuan,
+       "Licence or assignment fee. Assumption"},
+      {"assignment_share", "1", 0.3, 0, 1, &P::assignment_share,
+       "Share of lab deals that are assignments rather than licences. Assumption"},
+      {"spinout_rate", "1", 0.03, 0, 1, &P::spinout_rate,
+       "Share of lab deals that found a spin-out instead of going to an existing firm. Assumption"},
+      {"inventor_share", "1", 0.3, 0, 1, &P::inventor_share,
+       "Share of licence income paid to inventors (leaves the model). Assumption; IP reform raises it"},
+      {"same_region_preference", "1", 0.8, 0, 1, &P::same_region_preference,
+       "Probability that a lab looks for a partner in its own region. Assumption"},
+      {"vc_same_region_share", "1", 0.8, 0, 1, &P::vc_same_region_share,
+       "Share of a VC fund's screening in its own region; the rest in other regions (cross-region capital). "
+       "Assumption"},
+      {"firm_deal_capacity", "deals/quarter", 2, 0, 1000, &P::firm_deal_capacity,
+       "Results an SME can take in per quarter (lead firms: 5 times as many). Assumption"},
+      // Markets and production.
+      {"lead_firm_revenue_yuan", "yuan/quarter", 1e8, 0, kBig, &P::lead_firm_revenue_yuan,
+       "Mean initial revenue of a lead firm. Assumption, scaled"},
+      {"sme_revenue_yuan", "yuan/quarter", 2e6, 0, kBig, &P::sme_revenue_yuan,
+       "Mean initial revenue of an SME. Assumption, scaled"},
+      {"revenue_sigma", "1", 0.8, 0, 5, &P::revenue_sigma, "Log-sd of initial firm revenue. Assumption"},
+      {"revenue_shock_sigma", "1", 0.05, 0, 2, &P::revenue_shock_sigma,
+       "Log-sd of quarterly revenue shocks. Assumption"},
+      {"product_revenue_yuan", "yuan/quarter", 3e5, 0, kBig, &P::product_revenue_yuan,
+       "Revenue of an industrialized result of average quality at full adoption. Assumption"},
+      {"first_unit_revenue_share", "1", 0.2, 0, 1, &P::first_unit_revenue_share,
+       "Revenue of a result in commercialization relative to industrialization. Assumption"},
+      {"adoption_innovation", "1/quarter", 0.01, 0, 1, &P::adoption_innovation,
+       "Bass innovation coefficient of adoption per field. Assumption (Bass 1969 typical p)"},
+      {"adoption_imitation", "1/quarter", 0.1, 0, 1, &P::adoption_imitation,
+       "Bass imitation coefficient of adoption per field. Assumption (Bass 1969 typical q)"},
+      {"productivity_gain_per_result", "1", 0.01, 0, 1, &P::productivity_gain_per_result,
+       "Base-revenue productivity gain of a firm per result it uses. Assumption (seed 000: 5G pilots +36%)"},
+      {"operating_margin", "1", 0.1, -1, 1, &P::operating_margin,
+       "Mean operating margin before R&D. Assumption"},
+      {"sme_margin_sigma", "1", 0.06, 0, 1, &P::sme_margin_sigma, "Sd of SMEs' margins. Assumption"},
+      {"value_added_share", "1", 0.3, 0, 1, &P::value_added_share, "Value added / revenue. Assumption"},
+      {"revenue_per_employee_yuan", "yuan/quarter", 2.5e5, 1, kBig, &P::revenue_per_employee_yuan,
+       "Revenue per employee. Assumption"},
+      {"tax_rate", "1", 0.25, 0, 1, &P::tax_rate, "Corporate income tax rate (China: 25%)"},
+      {"cash_target_quarters", "quarters", 2, 0, 100, &P::cash_target_quarters,
+       "Cash a firm keeps, in quarters of revenue times margin; above it pays out. Assumption"},
+      {"payout_share", "1/quarter", 0.3, 0, 1, &P::payout_share, "Share of excess cash paid out. Assumption"},
+      // Firm dynamics.
+      {"sme_birth_rate", "1/quarter", 0.012, 0, 1, &P::sme_birth_rate,
+       "New SMEs per SME per quarter. Assumption"},
+      {"sme_seed_capital_yuan", "yuan", 1e6, 0, kBig, &P::sme_seed_capital_yuan,
+       "Founders' capital of a new SME or spin-out. Assumption"},
+      {"sme_growth_sigma", "1", 0.03, 0, 1, &P::sme_growth_sigma, "Sd of SMEs' quarterly growth. Assumption"},
+      {"sme_exit_rate", "1/quarter", 0.01, 0, 1, &P::sme_exit_rate,
+       "Background exit hazard of SMEs. Assumption"},
+      {"tier_promotion_rate", "1/quarter", 0.1, 0, 1, &P::tier_promotion_rate,
+       "Hazard that a qualifying SME is recognised in the next tier. Assumption"},
+      // Finance.
+      {"vc_fund_capital_yuan", "yuan", 5e7, 0, kBig, &P::vc_fund_capital_yuan,
+       "Capital of a VC fund. Assumption"},
+      {"vc_ticket_yuan", "yuan", 3e6, 0, kBig, &P::vc_ticket_yuan, "VC investment per deal. Assumption"},
+      {"vc_quality_threshold", "sd", 0.8, -10, 10, &P::vc_quality_threshold,
+       "Quality signal a VC fund needs to invest. Assumption"},
+      {"bank_capital_yuan", "yuan", 3e8, 0, kBig, &P::bank_capital_yuan,
+       "Lending capacity of a bank. Assumption"},
+      {"loan_size_yuan", "yuan", 1e6, 0, kBig, &P::loan_size_yuan,
+       "Size of a tech loan to an SME. Assumption"},
+      {"loan_rate_per_quarter", "1/quarter", 0.012, 0, 1, &P::loan_rate_per_quarter,
+       "Interest rate of tech loans. Assumption (about 5% a year)"},
+      {"loan_request_rate", "1/quarter", 0.1, 0, 1, &P::loan_request_rate,
+       "Probability per quarter that an SME without a loan asks for one at zero interest cost. Assumption"},
+      {"loan_acceptable_loss", "1", 0.01, 0, 1, &P::loan_acceptable_loss,
+       "Expected loss per quarter a bank accepts on a loan. Assumption"},
+      {"loan_loss_given_default", "1", 0.7, 0, 1, &P::loan_loss_given_default,
+       "Loss given default. Assumption"},
+      {"loan_default_base", "1/quarter", 0.03, 0, 1, &P::loan_default_base,
+       "Default probability a bank expects for a tech SME of tier 0. Assumption"},
+      {"insurer_capital_yuan", "yuan", 1e8, 0, kBig, &P::insurer_capital_yuan,
+       "Capital of the first-of-a-kind insurer; claims beyond it are not paid. Assumption"},
+      {"insurance_premium_rate", "1", 0.03, 0, 1, &P::insurance_premium_rate,
+       "First-of-a-kind insurance premium / insured value (the step cost). Assumption"},
+      {"insurance_bonus", "logit", 1.0, 0, 10, &P::insurance_bonus,
+       "Buyers' trust from an insured first unit, on the logit of success. Assumption"},
+      {"insurance_takeup_base", "1", 0.8, 0, 1, &P::insurance_takeup_base,
+       "Take-up of first-of-a-kind insurance when claims are simple. Assumption (seed 000: complex claims "
+       "deter)"},
+      {"procurement_bonus", "logit", 0.8, 0, 10, &P::procurement_bonus,
+       "Demand signal of public procurement on the logit of success in commercialization. Assumption"},
+      {"consortium_match_multiplier", "1", 4, 0, 100, &P::consortium_match_multiplier,
+       "Matching of consortium members' results with the lead firm. Assumption (seed 001)"},
+      {"consortium_bonus", "logit", 0.5, 0, 10, &P::consortium_bonus,
+       "Guaranteed first customer inside a consortium, on the logit of success. Assumption (seed 001)"},
+      {"expert_service_bonus", "logit", 0.4, 0, 10, &P::expert_service_bonus,
+       "Expert services for SMEs (a matching_service with agent_kind sme) on the logit of success of the "
+       "SMEs' "
+       "development steps. Seed 004: 4,081 experts served 2,390 firms; value assumed"},
+      {"incubator_births_per_quarter", "firms/quarter", 0.25, 0, 100, &P::incubator_births_per_quarter,
+       "New SMEs per incubator or maker space and quarter, on top of sme_birth_rate. Seed 004: 15 "
+       "incubators, "
+       "19 maker spaces; value assumed"},
+      {"rd_tax_elasticity", "1", 1.0, 0, 10, &P::rd_tax_elasticity,
+       "Elasticity of firm R&D to its after-tax cost. Assumption (literature 0.5-1.5)"},
+  };
+  return table;
+}
+
+void declare_parameters(sim::ObjectSpec& section) {
+  for (const auto& p : integer_parameters()) {
+    section.integer(p.name, p.unit, p.description)
+        .default_value(p.default_value)
+        .between(static_cast<double>(p.minimum), static_cast<double>(p.maximum));
+  }
+  for (const auto& p : real_parameters()) {
+    section.real(p.name, p.unit, p.description).default_value(p.default_value).between(p.minimum, p.maximum);
+  }
+  section.list_of_scalars("tier_revenue_yuan", sim::ParamType::real, "yuan/quarter",
+                          "Quarterly revenue an SME needs for tiers little_giant, high_tech, unicorn, listed "
+                          "(four values; empty: 3, 8, 25, 60 million). Assumption, scaled");
+
+  auto& field = section.map_of_objects(
+      "fields",
+      "Industries by name (empty: clean_energy supply-led, ai demand-iteration, new_materials demand-pull)");
+  field
+      .choice("pattern", {"supply_led", "demand_iteration", "demand_pull"},
+              "Conversion pattern (seed 002): sets cycle speed, capital intensity, pilot dependence, demand "
+              "feedback and lead-firm qualification")
+      .default_value(std::string("demand_pull"));
+  field.real("weight", "1", "Share of agents in this field (normalised over fields)")
+      .default_value(1.0)
+      .between(0, 1e6);
+  field.real("demand_growth_per_quarter", "1/quarter", "Growth of the field's market demand. Assumption")
+      .default_value(0.015)
+      .between(-0.5, 0.5);
+
+  auto& region = section.map_of_objects(
+      "regions", "Regions by name (empty: one region 'national' with the defaults below)");
+  region.real("weight", "1", "Share of agents in this region (normalised)")
+      .default_value(1.0)
+      .between(0, 1e6);
+  region.integer("pilot_platforms", "platforms", "Pilot platforms in the region")
+      .default_value(std::int64_t{4})
+      .between(0, 10000);
+  region.integer("pilot_slots", "slots/quarter", "Capacity of each pilot platform")
+      .default_value(std::int64_t{80})
+      .between(0, 1'000'000);
+  region.real("intermediary_strength", "1", "Tech transfer offices and brokers: multiplies lab-firm matching")
+      .default_value(1.0)
+      .between(0, 100);
+  region.real("lab_budget_multiplier", "1", "Regional science budget relative to the national rule")
+      .default_value(1.0)
+      .between(0, 100);
+  region.integer("banks", "banks", "Banks in the region").default_value(std::int64_t{2}).between(0, 10000);
+  region.integer("vc_funds", "funds", "VC funds at step 0 in the region")
+      .default_value(std::int64_t{3})
+      .between(0, 10000);
+  region
+      .integer("incubators", "incubators",
+               "Incubators and maker spaces; each adds incubator_births_per_quarter SME births")
+      .default_value(std::int64_t{0})
+      .between(0, 100000);
+  region
+      .choice("pilot_owner", kPilotOwners,
+              "Owner and operator of the region's pilot platforms: lead-firm platforms reach more users but "
+              "leak more (x1.2 requests, x2 leak risk), consortium ones x1.1 and x1.5. Seed 002 names the "
+              "problems; factors assumed")
+      .default_value(std::string("government"));
+
+  auto& policy = section.list_of_objects(
+      "policies", "The policy timeline: instruments with start, end, budget, targeting and parameters");
+  policy.choice("type", policy_type_names(), "Instrument (docs/MODEL.md describes each)").required();
+  policy.text("name", "Label for messages").default_value(std::string(""));
+  policy.integer("start_step", "step", "First step the instrument acts")
+      .default_value(std::int64_t{1})
+      .at_least(1);
+  policy.integer("end_step", "step", "Last step it acts (0: the end of the run)")
+      .default_value(std::int64_t{0})
+      .at_least(0);
+  policy.real("budget_yuan", "yuan", "Budget moved from the government to the instrument at start_step")
+      .default_value(0.0)
+      .at_least(0);
+  policy.text("region", "Targeted region ('' = all)").default_value(std::string(""));
+  policy.text("field", "Targeted field ('' = all)").default_value(std::string(""));
+  policy.choice("agent_kind", {"any", "university", "institute", "lead_firm", "sme"}, "Targeted agent kind")
+      .default_value(std::string("any"));
+  policy.integer("tier", "tier", "Targeted SME tier (-1 = any)")
+      .default_value(std::int64_t{-1})
+      .between(-1, 4);
+  policy
+      .choice("stage", {"any", "research", "development", "commercialization", "industrialization"},
+              "Targeted result stage")
+      .default_value(std::string("any"));
+  policy
+      .real("amount_yuan", "yuan", "Amount per award, per slot, per prize or per agent and quarter (by type)")
+      .default_value(0.0)
+      .at_least(0);
+  policy
+      .real("rate", "1",
+            "Share: interest subsidy, risk-pool loss share, voucher share, deduction rate (by type)")
+      .default_value(0.0)
+      .between(0, 10);
+  policy
+      .real("multiplier", "1",
+            "Strength: transfer effort (ip_reform, rd_grant milestone), matching, outreach")
+      .default_value(1.0)
+      .between(0, 100);
+  policy.real("claim_complexity", "1", "first_unit_insurance: 0 simple claims .. 1 unusable")
+      .default_value(0.5)
+      .between(0, 1);
+  policy.real("leverage", "1", "guidance_fund: sub-fund capital / government contribution")
+      .default_value(1.0)
+      .between(1, 100);
+  policy.integer("slots", "slots/quarter", "pilot_capacity: slots added per platform")
+      .default_value(std::int64_t{0})
+      .at_least(0);
+  policy
+      .choice("evaluation", {"milestone", "paper"},
+              "rd_grant: downstream users evaluate (milestone) or papers count")
+      .default_value(std::string("milestone"));
+  policy.boolean("cross_region", "challenge_project: teams must span two regions").default_value(false);
+  policy.integer("members", "agents", "consortium: labs and SMEs per consortium")
+      .default_value(std::int64_t{6})
+      .between(1, 1000);
+}
+
+namespace {
+
+int find_name(const std::vector<std::string>& names, const std::string& name, const std::string& what,
+              const std::string& path, const sim::SourceLocation& where,
+              std::vector<sim::InputProblem>& problems) {
+  if (name.empty()) return -1;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<int>(i);
+  }
+  std::string message = fmt::format("'{}' names {} '{}', which the scenario does not define (defined: {})",
+                                    path, what, name, fmt::join(names, ", "));
+  const std::string near = sim::nearest_name(name, names);
+  if (!near.empty()) message += fmt::format("; did you mean '{}'?", near);
+  problems.push_back({where, message});
+  return -1;
+}
+
+int index_of_choice(const std::vector<std::string>& choices, const std::string& value) {
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (choices[i] == value) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+Parameters read_parameters(const sim::Config& config) {
+  Parameters p;
+  for (const auto& q : integer_parameters())
+    p.*(q.member) = config.integer(std::string("ecosystem.") + q.name);
+  for (const auto& q : real_parameters()) p.*(q.member) = config.real(std::string("ecosystem.") + q.name);
+  p.steps_horizon = config.integer("steps");
+  for (const auto& value : config.node("ecosystem.tier_revenue_yuan"))
+    p.tier_revenue_yuan.push_back(value.as<double>());
+  if (p.tier_revenue_yuan.size() != 4) p.tier_revenue_yuan = {3e6, 8e6, 2.5e7, 6e7};
+
+  for (const auto& entry : config.node("ecosystem.fields")) {
+    FieldSpec f;
+    f.name = entry.first.as<std::string>();
+    f.pattern = entry.second["pattern"].as<std::string>();
+    f.weight = entry.second["weight"].as<double>();
+    f.demand_growth_per_quarter = entry.second["demand_growth_per_quarter"].as<double>();
+    p.fields.push_back(f);
+  }
+  if (p.fields.empty()) {
+    p.fields = {{"clean_energy", "supply_led", 1.0, 0.015, {}},
+                {"ai", "demand_iteration", 1.0, 0.02, {}},
+                {"new_materials", "demand_pull", 1.0, 0.012, {}}};
+  }
+  for (auto& f : p.fields) f.coefficients = pattern_by_name(f.pattern);
+
+  for (const auto& entry : config.node("ecosystem.regions")) {
+    RegionSpec r;
+    r.name = entry.first.as<std::string>();
+    const auto& n = entry.second;
+    r.weight = n["weight"].as<double>();
+    r.pilot_platforms = n["pilot_platforms"].as<std::int64_t>();
+    r.pilot_slots = n["pilot_slots"].as<std::int64_t>();
+    r.intermediary_strength = n["intermediary_strength"].as<double>();
+    r.lab_budget_multiplier = n["lab_budget_multiplier"].as<double>();
+    r.banks = n["banks"].as<std::int64_t>();
+    r.vc_funds = n["vc_funds"].as<std::int64_t>();
+    r.pilot_owner = n["pilot_owner"].as<std::string>();
+    r.incubators = n["incubators"].as<std::int64_t>();
+    p.regions.push_back(r);
+  }
+  if (p.regions.empty()) p.regions.push_back(RegionSpec{"national"});
+
+  std::vector<std::string> region_names, field_names;
+  for (const auto& r : p.regions) region_names.push_back(r.name);
+  for (const auto& f : p.fields) field_names.push_back(f.name);
+  std::vector<sim::InputProblem> problems;
+  const auto policies = config.node("ecosystem.policies");
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    const auto& n = policies[i];
+    const std::string path = fmt::format("ecosystem.policies[{}]", i);
+    // Where each key of this policy was written (file:line:column), for messages.
+    const auto where = [&](const char* key) {
+      return config.location(fmt::format("ecosystem.policies.{}.{}", i, key));
+    };
+    PolicySpec s;
+    s.type = static_cast<PolicyType>(index_of_choice(policy_type_names(), n["type"].as<std::string>()));
+    s.name = n["name"].as<std::string>();
+    if (s.name.empty()) s.name = n["type"].as<std::string>();
+    s.start_step = n["start_step"].as<std::int64_t>();
+    s.end_step = n["end_step"].as<std::int64_t>();
+    if (s.end_step == 0) s.end_step = p.steps_horizon;
+    if (s.start_step > p.steps_horizon) {
+      problems.push_back(
+          {where("start_step"),
+           fmt::format("'{}.start_step' is {}, after the last step of the run ({}); the policy "
+                       "would never act: lower start_step or raise steps",
+                       path, s.start_step, p.steps_horizon)});
+    }
+    if (s.end_step > p.steps_horizon) {
+      problems.push_back({where("end_step"),
+                          fmt::format("'{}.end_step' is {}, after the last step of the run ({}); use 0 for "
+                                      "'until the end'",
+                                      path, s.end_step, p.steps_horizon)});
+    }
+    if (n["end_step"].as<std::int64_t>() != 0 && s.end_step < s.start_step) {
+      problems.push_back({where("end_step"), fmt::format("'{}.end_step' ({}) is before its start_step ({})",
+                                                         path, s.end_step, s.start_step)});
+    }
+    s.budget_yuan = n["budget_yuan"].as<double>();
+    s.region = find_name(region_names, n["region"].as<std::string>(), "region", path + ".region",
+                         where("region"), problems);
+    s.field = find_name(field_names, n["field"].as<std::string>(), "field", path + ".field", where("field"),
+                        problems);
+    s.agent_kind =
+        index_of_choice({"university", "institute", "lead_firm", "sme"}, n["agent_kind"].as<std::string>());
+    s.tier = static_cast<int>(n["tier"].as<std::int64_t>());
+    s.stage = index_of_choice({"research", "development", "commercialization", "industrialization"},
+                              n["stage"].as<std::string>());
+    s.amount_yuan = n["amount_yuan"].as<double>();
+    s.rate = n["rate"].as<double>();
+    s.multiplier = n["multiplier"].as<double>();
+    s.claim_complexity = n["claim_complexity"].as<double>();
+    s.leverage = n["leverage"].as<double>();
+    s.slots = n["slots"].as<std::int64_t>();
+    s.is_milestone_evaluation = n["evaluation"].as<std::string>() == "milestone";
+    s.is_cross_region = n["cross_region"].as<bool>();
+    s.members = n["members"].as<std::int64_t>();
+    p.policies.push_back(s);
+  }
+  // One message per problem, in the order they were written.
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const sim::InputProblem& a, const sim::InputProblem& b) {
+                     return std::tie(a.where.origin, a.where.line, a.where.column) <
+                            std::tie(b.where.origin, b.where.line, b.where.column);
+                   });
+  if (!problems.empty()) throw sim::InputError(problems);
+  return p;
+}
+
+}  // namespace models::ecosystem

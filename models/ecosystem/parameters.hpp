@@ -1,0 +1,196 @@
+#pragma once
+// Parameters of the innovation ecosystem model: fields (with their conversion pattern), regions,
+// populations, the result pipeline, markets, finance and the policy timeline. Every scalar is
+// declared once in parameter_table() (name, unit, default, range, description with its source);
+// the schema, the reading of scenarios and docs/scenario-reference.md all come from there.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.hpp"
+#include "sim/schema.hpp"
+
+namespace models::ecosystem {
+
+// Who performs R&D and where a result comes from. The numbers are stored in the `origin` and
+// `kind` fields of the populations and the events.
+enum Performer : std::uint8_t { kUniversity = 0, kInstitute = 1, kLeadFirm = 2, kSme = 3 };
+inline constexpr int kPerformers = 4;
+// Stage of a research result (seed 002: TRL 1-3, 4-6, 7-8, 9).
+enum Stage : std::uint8_t { kResearch = 0, kDevelopment = 1, kCommercialization = 2, kIndustrialization = 3 };
+inline constexpr int kStages = 4;
+inline constexpr std::uint8_t kDeadStage = 255;  // in /events/transition/to_stage: the result died
+enum IpStatus : std::uint8_t { kUnprotected = 0, kPatented = 1, kLicensed = 2, kAssigned = 3 };
+// SME tier ladder (seed 004): tech SME -> little giant -> high-tech -> unicorn -> listed.
+inline constexpr int kTiers = 5;
+inline const char* const kTierNames[kTiers] = {"tech_sme", "little_giant", "high_tech", "unicorn", "listed"};
+
+Stage stage_of_trl(int trl);
+
+// How the owner of a pilot platform changes its use (seed 002 names weak operator incentives of
+// public platforms and the leak risk of using a competitor's line). Assumptions; the government
+// is the reference.
+struct PilotOwnerEffect {
+  double outreach;     // multiplies users' requests in the region
+  double leak_factor;  // multiplies pilot_leak_risk
+};
+PilotOwnerEffect pilot_owner_effect(const std::string& owner);
+inline const std::vector<std::string> kPilotOwners = {"government", "university", "lead_firm", "consortium"};
+
+// Conversion pattern of a field (seed 002): parameters, never code branches.
+struct FieldPattern {
+  double cycle_speed;          // multiplies the attempt rate of every stage step
+  double capital_intensity;    // multiplies the cost of a stage step
+  double verification_weight;  // multiplies the pilot-verification bonus at the death valley
+  double demand_feedback;      // logit bonus per unit of demand growth for firm-held results
+  double lead_firm_bonus;      // logit bonus when a lead firm holds the result (qualification)
+};
+FieldPattern pattern_by_name(const std::string& pattern);
+
+struct FieldSpec {
+  std::string name;
+  std::string pattern = "demand_pull";
+  double weight = 1.0;  // share of agents in the field (normalised)
+  double demand_growth_per_quarter = 0.015;
+  FieldPattern coefficients{};
+};
+
+struct RegionSpec {
+  std::string name;
+  double weight = 1.0;  // share of agents (normalised)
+  std::int64_t pilot_platforms = 4;
+  std::int64_t pilot_slots = 80;       // per platform per quarter
+  double intermediary_strength = 1.0;  // multiplies lab-firm matching (tech transfer offices, brokers)
+  double lab_budget_multiplier = 1.0;  // regional science budget relative to the national rule
+  std::int64_t banks = 2;
+  std::int64_t vc_funds = 3;
+  std::string pilot_owner = "government";
+  std::int64_t incubators = 0;  // incubators and maker spaces (seed 004: 15 + 19 in Nansha)  // who owns and
+                                // operates the region's pilot platforms
+};
+
+enum class PolicyType : std::uint8_t {
+  rd_grant,
+  challenge_project,
+  consortium,
+  first_unit_insurance,
+  procurement,
+  loan_interest_subsidy,
+  repayable_grant,
+  grant_to_equity,
+  guidance_fund,
+  risk_pool,
+  super_deduction,
+  ip_reform,
+  pilot_capacity,
+  pilot_voucher,
+  pilot_operator_incentive,
+  matching_service
+};
+const std::vector<std::string>& policy_type_names();
+
+// One policy instrument of the scenario's timeline (ecosystem.policies[i]).
+struct PolicySpec {
+  PolicyType type = PolicyType::rd_grant;
+  std::string name;
+  std::int64_t start_step = 1;
+  std::int64_t end_step = 1;
+  double budget_yuan = 0.0;
+  int region = -1;      // -1: every region
+  int field = -1;       // -1: every field
+  int agent_kind = -1;  // Performer, -1: any
+  int tier = -1;        // -1: any
+  int stage = -1;       // Stage, -1: any
+  double amount_yuan = 0.0;
+  double rate = 0.0;
+  double multiplier = 1.0;
+  double claim_complexity = 0.5;
+  double leverage = 1.0;
+  std::int64_t slots = 0;
+  bool is_milestone_evaluation = true;
+  bool is_cross_region = false;
+  std::int64_t members = 6;
+};
+
+struct Parameters {
+  // Populations (national totals, split over regions by weight and fields by weight).
+  std::int64_t universities = 60, institutes = 40, lead_firms = 40, smes = 2500;
+  std::int64_t steps_horizon = 80;  // copied from the engine's `steps` for policy validation
+  // R&D funding.
+  double university_budget_yuan = 0, institute_budget_yuan = 0;
+  double lead_firm_rd_intensity = 0, sme_rd_intensity = 0, cash_rd_share = 0;
+  double basic_share_university = 0, basic_share_institute = 0, basic_share_firm = 0;
+  double development_share_lab = 0, development_share_firm = 0;
+  // Result generation.
+  double result_cost_basic_yuan = 0, result_cost_applied_yuan = 0;
+  double patent_probability_university = 0, patent_probability_institute = 0, patent_probability_firm = 0;
+  double quality_mean_university = 0, quality_mean_institute = 0, quality_mean_firm = 0;
+  // Stage transitions.
+  double attempt_rate = 0, step_cost_yuan = 0, stage_cost_growth = 0;
+  double success_intercept_research = 0, success_intercept_development = 0,
+         success_intercept_commercialization = 0, success_intercept_industrialization = 0;
+  double quality_effect = 0, lead_firm_capacity_bonus = 0, lab_capacity_penalty = 0;
+  double verification_bonus = 0, failure_death_probability = 0;
+  double shelving_rate = 0, patent_lapse_unused = 0, patent_lapse_used = 0, result_death_rate = 0;
+  std::int64_t result_max_age_quarters = 80;
+  std::int64_t lab_max_trl = 6;
+  // Pilot platforms.
+  double pilot_fee_yuan = 0, pilot_request_rate = 0, pilot_leak_risk = 0, pilot_leak_penalty = 0;
+  double pilot_willingness_yuan = 0;
+  // Transfer.
+  double transfer_effort_university = 0, transfer_effort_institute = 0, match_rate = 0;
+  double licence_fee_yuan = 0, assignment_share = 0, spinout_rate = 0, inventor_share = 0;
+  double same_region_preference = 0, firm_deal_capacity = 0, vc_same_region_share = 0;
+  // Markets and production.
+  double lead_firm_revenue_yuan = 0, sme_revenue_yuan = 0, revenue_sigma = 0, revenue_shock_sigma = 0;
+  double product_revenue_yuan = 0, first_unit_revenue_share = 0, adoption_innovation = 0,
+         adoption_imitation = 0;
+  double productivity_gain_per_result = 0;
+  double operating_margin = 0, sme_margin_sigma = 0, value_added_share = 0, revenue_per_employee_yuan = 0;
+  double tax_rate = 0, cash_target_quarters = 0, payout_share = 0;
+  // Firm dynamics.
+  double sme_birth_rate = 0, sme_seed_capital_yuan = 0, sme_growth_sigma = 0, sme_exit_rate = 0;
+  double tier_promotion_rate = 0;
+  std::vector<double> tier_revenue_yuan;  // quarterly revenue to qualify for tiers 1..4
+  // Finance.
+  double vc_fund_capital_yuan = 0, vc_ticket_yuan = 0, vc_quality_threshold = 0;
+  std::int64_t vc_fund_life_quarters = 40, vc_deals_per_quarter = 2;
+  double bank_capital_yuan = 0, loan_size_yuan = 0, loan_rate_per_quarter = 0, loan_request_rate = 0;
+  double loan_acceptable_loss = 0, loan_loss_given_default = 0, loan_default_base = 0;
+  std::int64_t loan_term_quarters = 8;
+  double insurer_capital_yuan = 0, insurance_premium_rate = 0, insurance_bonus = 0, insurance_takeup_base = 0;
+  double procurement_bonus = 0, consortium_match_multiplier = 0, consortium_bonus = 0;
+  double rd_tax_elasticity = 0, expert_service_bonus = 0, incubator_births_per_quarter = 0;
+
+  std::vector<FieldSpec> fields;
+  std::vector<RegionSpec> regions;
+  std::vector<PolicySpec> policies;
+};
+
+struct RealParameter {
+  const char* name;
+  const char* unit;
+  double default_value;
+  double minimum;
+  double maximum;
+  double Parameters::*member;
+  const char* description;
+};
+struct IntegerParameter {
+  const char* name;
+  const char* unit;
+  std::int64_t default_value;
+  std::int64_t minimum;
+  std::int64_t maximum;
+  std::int64_t Parameters::*member;
+  const char* description;
+};
+const std::vector<RealParameter>& real_parameters();
+const std::vector<IntegerParameter>& integer_parameters();
+
+void declare_parameters(sim::ObjectSpec& section);
+// Throws sim::InputError for references to undefined regions or fields and policy times outside
+// the horizon.
+Parameters read_parameters(const sim::Config& config);
+
+}  // namespace models::ecosystem

@@ -1,0 +1,125 @@
+// R&D funding by performer and the generation of research results.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/ecosystem.hpp"
+#include "sim/parallel.hpp"
+
+namespace models::ecosystem {
+
+// Phase "fund_research" — reads budgets, revenue, cash and policy grants; moves appropriations
+// to labs and R&D spending of every performer to the R&D sink; writes each performer's split of
+// spending into basic research, new applied results and development of results it holds.
+void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
+  const std::size_t n_labs = labs_.size(), n_firms = firms_.size();
+  l_basic_spend_.assign(n_labs, 0.0);
+  l_new_spend_.assign(n_labs, 0.0);
+  l_dev_budget_.assign(n_labs, 0.0);
+  // Appropriations follow the economy: indexed to the mean demand index of the fields.
+  const double economy_index = std::accumulate(demand_index_.begin(), demand_index_.end(), 0.0) /
+                               static_cast<double>(demand_index_.size());
+  for (std::size_t i = 0; i < n_labs; ++i) {
+    pay(government_budget_, l_account_[i], l_budget_[i] * economy_index);
+    double extra = 0;
+    for (std::size_t k = 0; k < p_.policies.size() && l_extra_grant_[i] > 0; ++k) {
+      const auto& policy = p_.policies[k];
+      if (policy.type != PolicyType::rd_grant || !is_active(policy, step_)) continue;
+      if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
+      extra +=
+          pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), l_account_[i], policy.amount_yuan);
+    }
+    (void)extra;
+    const double spend = balance(l_account_[i]);
+    pay(l_account_[i], rd_sink_, spend);
+    const double basic_share =
+        l_kind_[i] == kUniversity ? p_.basic_share_university : p_.basic_share_institute;
+    const double basic = spend * basic_share;
+    l_basic_spend_[i] = basic;
+    l_dev_budget_[i] = (spend - basic) * l_dev_share_[i];
+    l_new_spend_[i] = spend - basic - l_dev_budget_[i];
+    flows_.rd_spending[l_kind_[i]] += spend;
+    flows_.basic_spending += basic;
+  }
+  f_basic_spend_.assign(n_firms, 0.0);
+  f_new_spend_.assign(n_firms, 0.0);
+  f_dev_budget_.assign(n_firms, 0.0);
+  for (std::size_t i = 0; i < n_firms; ++i) {
+    for (std::size_t k = 0; k < p_.policies.size() && f_extra_grant_[i] > 0; ++k) {
+      const auto& policy = p_.policies[k];
+      if (!is_active(policy, step_)) continue;
+      // The same rules as in apply_policies: consortium money to the lead firm only, firm grants
+      // only from grants that target firms.
+      const bool pays = (policy.type == PolicyType::consortium && f_kind_[i] == kLeadFirm &&
+                         f_consortium_[i] >= 0 && f_consortium_[i] / 1000 == static_cast<std::int32_t>(k)) ||
+                        (policy.type == PolicyType::rd_grant && policy.agent_kind >= kLeadFirm &&
+                         targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1));
+      if (pays)
+        pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[i], policy.amount_yuan);
+    }
+    const double intensity = f_kind_[i] == kLeadFirm ? p_.lead_firm_rd_intensity : p_.sme_rd_intensity;
+    // Super-deduction lowers the after-tax cost of R&D by rate * tax_rate.
+    const double incentive = 1.0 + p_.rd_tax_elasticity * f_deduction_[i] * p_.tax_rate;
+    const double cash = balance(f_account_[i]);
+    const double reserve = f_revenue_[i] * (1.0 - f_margin_[i]);
+    const double budget = intensity * f_revenue_[i] * incentive +
+                          p_.cash_rd_share * std::max(0.0, cash - reserve) + f_extra_grant_[i];
+    const double spend = pay_up_to(f_account_[i], rd_sink_, budget);
+    f_rd_spending_[i] = spend;
+    const double basic = spend * p_.basic_share_firm;
+    f_basic_spend_[i] = basic;
+    f_dev_budget_[i] = (spend - basic) * p_.development_share_firm;
+    f_new_spend_[i] = spend - basic - f_dev_budget_[i];
+    flows_.rd_spending[f_kind_[i]] += spend;
+    flows_.basic_spending += basic;
+  }
+}
+
+// Phase "generate_results" — reads each performer's research spending; spawns results (Poisson
+// counts, quality, TRL, patenting) in performer order, so ids do not depend on threads.
+void EcosystemModel::generate_results(const sim::PhaseContext& context) {
+  auto spawn_results = [&](sim::PhiloxStream& rng, Performer origin, int region, int field,
+                           std::uint64_t owner, bool owner_is_firm, double basic_spend, double new_spend,
+                           double quality_mean, double patent_probability) {
+    const std::int64_t n_basic = poisson(rng, basic_spend / p_.result_cost_basic_yuan);
+    const std::int64_t n_applied = poisson(rng, new_spend / p_.result_cost_applied_yuan);
+    const std::int64_t n = n_basic + n_applied;
+    if (n == 0) return;
+    const std::size_t first = results_.spawn(static_cast<std::size_t>(n));
+    for (std::int64_t k = 0; k < n; ++k) {
+      const std::size_t i = first + static_cast<std::size_t>(k);
+      const bool applied = k >= n_basic;
+      r_origin_[i] = origin;
+      r_region_[i] = region;
+      r_field_[i] = field;
+      r_quality_[i] = quality_mean + rng.normal();
+      r_trl_[i] = u8(applied ? (owner_is_firm ? 3 : 2) : 1);
+      r_stage_[i] = stage_of_trl(r_trl_[i]);
+      r_ip_[i] = applied && rng.bernoulli(patent_probability) ? kPatented : kUnprotected;
+      r_owner_[i] = static_cast<std::int64_t>(owner);
+      r_owner_is_firm_[i] = owner_is_firm ? 1 : 0;
+      r_is_applied_[i] = applied ? 1 : 0;
+      r_investment_[i] = applied ? p_.result_cost_applied_yuan : p_.result_cost_basic_yuan;
+    }
+    totals_.results_created += n;
+  };
+  for (std::size_t i = 0; i < labs_.size(); ++i) {
+    auto rng = context.rng(labs_.id(i), sim::purpose_id("generate_results/lab"));
+    const bool university = l_kind_[i] == kUniversity;
+    spawn_results(rng, static_cast<Performer>(l_kind_[i]), l_region_[i], l_field_[i], labs_.id(i), false,
+                  l_basic_spend_[i], l_new_spend_[i],
+                  university ? p_.quality_mean_university : p_.quality_mean_institute,
+                  university ? p_.patent_probability_university : p_.patent_probability_institute);
+  }
+  for (std::size_t i = 0; i < firms_.size(); ++i) {
+    auto rng = context.rng(firms_.id(i), sim::purpose_id("generate_results/firm"));
+    spawn_results(rng, static_cast<Performer>(f_kind_[i]), f_region_[i], f_field_[i], firms_.id(i), true,
+                  f_basic_spend_[i], f_new_spend_[i], p_.quality_mean_firm, p_.patent_probability_firm);
+  }
+}
+
+}  // namespace models::ecosystem

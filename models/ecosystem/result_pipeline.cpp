@@ -1,0 +1,240 @@
+// The result pipeline: holdings, stage transitions (the three valleys), deaths.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/ecosystem.hpp"
+#include "sim/parallel.hpp"
+
+namespace models::ecosystem {
+
+// Phase "index_holdings" — reads results and firms; writes each result's holder row, each
+// holder's need of development money, firms' best result quality, product value and use counts,
+// and the lists of firms by region and field.
+void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
+  const std::size_t n = results_.size();
+  r_owner_index_.resize(n);
+  r_wants_pilot_.assign(n, 0);
+  r_dies_.assign(n, 0);
+  r_deal_target_.assign(n, -1);
+  r_insured_.assign(n, 0);
+  lab_need_.assign(labs_.size(), 0.0);
+  f_need_.assign(firms_.size(), 0.0);
+  f_best_quality_.assign(firms_.size(), -1e9);
+  f_product_value_.assign(firms_.size(), 0.0);
+  f_is_distressed_.assign(firms_.size(), 0);
+  std::fill(f_results_in_use_.begin(), f_results_in_use_.end(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
+    const auto index = r_owner_is_firm_[i] ? firms_.index_of(owner) : labs_.index_of(owner);
+    if (!index) {
+      r_owner_index_[i] = 0xFFFFFFFFu;
+      r_dies_[i] = 1;
+      continue;
+    }
+    const auto o = static_cast<std::uint32_t>(*index);
+    r_owner_index_[i] = o;
+    const auto& pattern = p_.fields[static_cast<std::size_t>(r_field_[i])].coefficients;
+    const double need = r_trl_[i] < 9 && !r_is_shelved_[i]
+                            ? p_.attempt_rate * pattern.cycle_speed * step_cost(r_trl_[i], r_field_[i])
+                            : 0.0;
+    if (r_owner_is_firm_[i]) {
+      if (!r_is_in_use_[i] && r_trl_[i] >= 4)
+        f_best_quality_[o] = std::max(f_best_quality_[o], r_quality_[i]);
+      f_need_[o] += need;
+      if (r_is_in_use_[i]) {
+        f_results_in_use_[o] += 1;
+        const double stage_share = r_trl_[i] >= 9 ? 1.0 : p_.first_unit_revenue_share;
+        f_product_value_[o] += p_.product_revenue_yuan * std::exp(0.3 * r_quality_[i]) * stage_share *
+                               (0.2 + 0.8 * adoption_[static_cast<std::size_t>(r_field_[i])]);
+      }
+    } else if (r_trl_[i] < p_.lab_max_trl) {
+      lab_need_[o] += need;
+    }
+  }
+  firms_by_cell_.assign(p_.regions.size() * p_.fields.size(), {});
+  smes_by_region_.assign(p_.regions.size(), {});
+  for (std::size_t i = 0; i < firms_.size(); ++i) {
+    firms_by_cell_[static_cast<std::size_t>(cell(f_region_[i], f_field_[i]))].push_back(
+        static_cast<std::uint32_t>(i));
+    if (f_kind_[i] == kSme)
+      smes_by_region_[static_cast<std::size_t>(f_region_[i])].push_back(static_cast<std::uint32_t>(i));
+  }
+}
+
+// Phase "advance_results" — the three valleys. Reads each result, its holder's development
+// budget and need, pilot verification, demand pattern and policy incentives; each result draws
+// whether its holder attempts the next TRL step (funded share of its need), whether the attempt
+// succeeds (logit of quality, capacity, verification, demand, policy), whether it dies (failed
+// step, obsolescence, lapsed patent, age) and whether it asks for a pilot. Writes the result's
+// own fields and transition events (per-chunk buffers, gathered in result order).
+void EcosystemModel::advance_results(const sim::PhaseContext& context) {
+  const std::size_t n = results_.size();
+  transition_buffer_.begin(n);
+  const double intercept[kStages] = {p_.success_intercept_research, p_.success_intercept_development,
+                                     p_.success_intercept_commercialization,
+                                     p_.success_intercept_industrialization};
+  sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
+    auto& events = transition_buffer_.chunk(chunk);
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      if (r_dies_[i]) continue;
+      auto rng = context.rng(results_.id(i));
+      const std::uint32_t o = r_owner_index_[i];
+      const bool firm = r_owner_is_firm_[i] != 0;
+      const auto field = static_cast<std::size_t>(r_field_[i]);
+      const auto& pattern = p_.fields[field].coefficients;
+      const int holder_region = firm ? f_region_[o] : l_region_[o];
+      const auto c = static_cast<std::size_t>(cell(holder_region, r_field_[i]));
+      const std::uint8_t from_stage = r_stage_[i];
+      r_age_[i] += 1;
+      bool dies = false;
+      const int trl = r_trl_[i];
+      const bool can_advance = trl < 9 && !r_is_shelved_[i] && (firm || trl < p_.lab_max_trl);
+      // Pilot demand: deterred by the fee net of vouchers ("built but unused", seed 002).
+      if ((trl == 5 || trl == 6) && !r_is_verified_[i] && !r_is_shelved_[i]) {
+        double fee = p_.pilot_fee_yuan;
+        const std::int32_t voucher = rf_voucher_policy_[c];
+        if (voucher >= 0) fee *= 1.0 - std::min(1.0, p_.policies[static_cast<std::size_t>(voucher)].rate);
+        const double deterred = fee / (fee + p_.pilot_willingness_yuan);
+        const double want = p_.pilot_request_rate * pattern.verification_weight * (1.0 - deterred) * 2.0 *
+                            region_outreach_[static_cast<std::size_t>(holder_region)];
+        if (rng.bernoulli(std::min(1.0, want))) r_wants_pilot_[i] = 1;
+      }
+      if (can_advance) {
+        const double budget = firm ? f_dev_budget_[o] : l_dev_budget_[o];
+        const double need = firm ? f_need_[o] : lab_need_[o];
+        double funded = need > 0 ? std::min(1.0, budget / need) : 0.0;
+        if (r_is_sponsored_[i]) funded = 1.0;
+        const double attempt = p_.attempt_rate * pattern.cycle_speed * funded;
+        if (rng.bernoulli(attempt)) {
+          // The intercept of the stage the step leads into: entering development is the devil
+          // river, entering commercialization the death valley, entering industrialization the
+          // Darwinian sea (seed 002).
+          const int stage = stage_of_trl(trl + 1);
+          double z = intercept[stage] + p_.quality_effect * r_quality_[i];
+          if (firm) {
+            if (f_kind_[o] == kLeadFirm) z += p_.lead_firm_capacity_bonus + pattern.lead_firm_bonus;
+            z += pattern.demand_feedback;
+            if (f_has_experts_[o]) z += p_.expert_service_bonus;
+            if (f_consortium_[o] >= 0 && trl >= 6) z += p_.consortium_bonus;
+          } else if (trl >= 3) {
+            z -= p_.lab_capacity_penalty;
+          }
+          if (trl == 6 && r_is_verified_[i]) z += p_.verification_bonus * pattern.verification_weight;
+          if (r_is_sponsored_[i]) z += 0.3;
+          if (firm && (trl == 6 || trl == 7 || trl == 8)) {
+            // First units: insurance and public procurement reassure buyers (seed 000).
+            const std::int32_t insurance = rf_insurance_policy_[c];
+            if (insurance >= 0) {
+              const auto& policy = p_.policies[static_cast<std::size_t>(insurance)];
+              r_insured_[i] = 1;  // offered
+              if (rng.bernoulli(p_.insurance_takeup_base * (1.0 - policy.claim_complexity))) {
+                r_insured_[i] = 2;  // taken
+                z += p_.insurance_bonus;
+              }
+            }
+            if (rf_procurement_policy_[c] >= 0) z += p_.procurement_bonus;
+          }
+          r_investment_[i] += step_cost(trl, r_field_[i]);
+          if (rng.bernoulli(logistic(z))) {
+            r_trl_[i] = u8(trl + 1);
+            r_stage_[i] = stage_of_trl(trl + 1);
+            if (firm && r_trl_[i] >= 7) r_is_in_use_[i] = 1;
+          } else {
+            if (r_insured_[i] == 2) r_insured_[i] = 3;  // taken and claimed
+            if (rng.bernoulli(p_.failure_death_probability)) dies = true;
+          }
+        }
+      } else if (!firm && !r_is_shelved_[i] && rng.bernoulli(p_.shelving_rate)) {
+        r_is_shelved_[i] = 1;
+      }
+      if (!firm && !r_is_shelved_[i] && rng.bernoulli(p_.shelving_rate * 0.5)) r_is_shelved_[i] = 1;
+      // Obsolescence, lapse of unused patents and forgotten shelved results.
+      const bool idle = !r_is_in_use_[i] && (r_ip_[i] != kUnprotected || r_is_shelved_[i]);
+      double hazard = p_.result_death_rate + (idle ? p_.patent_lapse_unused : 0.0) +
+                      (r_is_in_use_[i] && r_ip_[i] != kUnprotected ? p_.patent_lapse_used : 0.0);
+      if (!r_is_applied_[i]) hazard += p_.patent_lapse_unused;
+      if (rng.bernoulli(hazard) || r_age_[i] >= p_.result_max_age_quarters) dies = true;
+      if (dies) r_dies_[i] = 1;
+      const std::uint8_t to_stage = dies ? kDeadStage : r_stage_[i];
+      if (to_stage != from_stage) {
+        events.push_back(
+            {results_.id(i), from_stage, to_stage, r_trl_[i], r_origin_[i], r_field_[i], r_is_verified_[i]});
+      }
+    }
+  });
+  // Sequential part: counters, insurance premiums and claims, grant-to-equity conversion.
+  auto& gathered =
+      transition_buffer_.gather_sorted([](const TransitionEvent&, const TransitionEvent&) { return false; });
+  for (const auto& e : gathered) {
+    transitions_.push_back(e);
+    if (e.to_stage == kCommercialization) totals_.reached_commercialization += 1;
+    if (e.to_stage == kIndustrialization) totals_.reached_industrialization += 1;
+    if (e.from_stage == kDevelopment) {
+      const bool converted = e.to_stage == kCommercialization;
+      if (e.is_verified) {
+        totals_.left_development_verified += 1;
+        totals_.converted_verified += converted ? 1 : 0;
+      } else {
+        totals_.left_development_unverified += 1;
+        totals_.converted_unverified += converted ? 1 : 0;
+      }
+    }
+  }
+  for (const auto& e : gathered) {
+    if (e.to_stage != kCommercialization) continue;
+    const std::size_t i = *results_.index_of(e.result);
+    if (!r_owner_is_firm_[i]) continue;
+    const std::uint32_t o = r_owner_index_[i];
+    if (f_equity_grant_[o] > 0) {
+      totals_.government_equity_yuan += f_equity_grant_[o];  // 拨投结合: the grant becomes equity on success
+      f_equity_grant_[o] = 0;
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (r_insured_[i] == 0) continue;
+    flows_.insurance_offered += 1;
+    if (r_insured_[i] < 2) continue;
+    flows_.insurance_taken += 1;
+    const std::uint32_t o = r_owner_index_[i];
+    const int region = f_region_[o];
+    const auto policy_index = rf_insurance_policy_[static_cast<std::size_t>(cell(region, r_field_[i]))];
+    const auto& policy = p_.policies[static_cast<std::size_t>(policy_index)];
+    const double insured = step_cost(r_trl_[i], r_field_[i]) * 10.0;
+    const double premium = p_.insurance_premium_rate * insured;
+    const double subsidy = pay_up_to(first_policy_account_ + policy_index, insurer_, premium * policy.rate);
+    pay_up_to(f_account_[o], insurer_, premium - subsidy);
+    if (r_insured_[i] == 3)
+      pay_up_to(insurer_, f_account_[o], insured * (1.0 - 0.5 * policy.claim_complexity));
+  }
+}
+
+// Phase "retire_results" — removes dead results (and those whose holder exited), recording a
+// death event for the latter; labs' cash is read back from the ledger.
+void EcosystemModel::retire_results(const sim::PhaseContext& /*context*/) {
+  for (std::size_t i = 0; i < results_.size(); ++i) {
+    if (!r_dies_[i]) {
+      const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
+      const bool alive =
+          r_owner_is_firm_[i] ? firms_.index_of(owner).has_value() : labs_.index_of(owner).has_value();
+      if (alive) continue;
+      transitions_.push_back(
+          {results_.id(i), r_stage_[i], kDeadStage, r_trl_[i], r_origin_[i], r_field_[i], r_is_verified_[i]});
+      if (r_stage_[i] == kDevelopment) {
+        if (r_is_verified_[i])
+          totals_.left_development_verified += 1;
+        else
+          totals_.left_development_unverified += 1;
+      }
+    }
+    results_.mark_for_removal(i);
+  }
+  results_.remove_marked();
+  for (std::size_t i = 0; i < labs_.size(); ++i) l_cash_[i] = balance(l_account_[i]);
+}
+
+}  // namespace models::ecosystem

@@ -1,0 +1,96 @@
+// Technology transfer: licences, assignments and spin-outs of lab results.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/ecosystem.hpp"
+#include "sim/parallel.hpp"
+
+namespace models::ecosystem {
+
+// Phase "match_results" — technology transfer. Lab-held patented results meet firms with a
+// probability set by the lab's transfer effort (evaluation regime, IP reform), intermediaries
+// and matching services, consortium ties and quality (proposals per result, in parallel); deals
+// are resolved in result order: firms take results up to their capacity and cash, pay the fee
+// (inventors get their share), or the result founds a spin-out.
+void EcosystemModel::match_results(const sim::PhaseContext& context) {
+  const std::size_t n = results_.size();
+  constexpr std::int64_t kSpinout = -2;
+  sim::parallel_for_each_index(n, [&](std::size_t i) {
+    if (r_dies_[i] || r_owner_is_firm_[i] || r_ip_[i] != kPatented || r_trl_[i] < 2) return;
+    const std::uint32_t o = r_owner_index_[i];
+    auto rng = context.rng(results_.id(i));
+    const double effort =
+        l_kind_[o] == kUniversity ? p_.transfer_effort_university : p_.transfer_effort_institute;
+    const bool member = l_consortium_[o] >= 0;
+    double rate = p_.match_rate * effort * l_effort_mult_[o] * l_match_mult_[o] * 2.0 *
+                  logistic(r_quality_[i] + 0.3 * (r_trl_[i] - 3));
+    if (member) rate *= p_.consortium_match_multiplier;
+    if (!rng.bernoulli(std::min(1.0, rate))) return;
+    if (rng.bernoulli(std::min(1.0, p_.spinout_rate * l_spinout_mult_[o]))) {
+      r_deal_target_[i] = kSpinout;
+      return;
+    }
+    if (member) {
+      for (std::size_t f = 0; f < firms_.size(); ++f) {
+        if (f_kind_[f] == kLeadFirm && f_consortium_[f] == l_consortium_[o]) {
+          r_deal_target_[i] = static_cast<std::int64_t>(f);
+          return;
+        }
+      }
+    }
+    int region = l_region_[o];
+    if (!rng.bernoulli(p_.same_region_preference))
+      region = static_cast<int>(rng.uniform_below(p_.regions.size()));
+    const auto& candidates = firms_by_cell_[static_cast<std::size_t>(cell(region, r_field_[i]))];
+    if (candidates.empty()) return;
+    r_deal_target_[i] = candidates[rng.uniform_below(candidates.size())];
+  });
+  std::vector<std::int32_t> taken(firms_.size(), 0);
+  const std::size_t firms_before = firms_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t target = r_deal_target_[i];
+    if (target == -1) continue;
+    const std::uint32_t o = r_owner_index_[i];
+    auto rng = context.rng(results_.id(i), sim::purpose_id("deal_terms"));
+    const double fee = p_.licence_fee_yuan * std::exp(0.5 * r_quality_[i]);
+    std::size_t firm = 0;
+    std::int32_t kind = kLicence;
+    if (target == kSpinout) {
+      firm = spawn_firm(kSme, l_region_[o], r_field_[i], 0.25 * p_.sme_revenue_yuan, step_, rng);
+      kind = kSpinout;
+      flows_.spinouts += 1;
+      flows_.sme_births += 1;
+    } else {
+      firm = static_cast<std::size_t>(target);
+      const double capacity = p_.firm_deal_capacity * (f_kind_[firm] == kLeadFirm ? 5.0 : 1.0);
+      if (firm >= firms_before || taken[firm] >= capacity) continue;
+      if (balance(f_account_[firm]) < fee) continue;
+      taken[firm] += 1;
+      kind = rng.bernoulli(p_.assignment_share) ? kAssignment : kLicence;
+      pay(f_account_[firm], l_account_[o], fee);
+      pay(l_account_[o], inventors_sink_, fee * p_.inventor_share);
+    }
+    r_owner_[i] = static_cast<std::int64_t>(firms_.id(firm));
+    r_owner_is_firm_[i] = 1;
+    r_ip_[i] = kind == kLicence ? kLicensed : kAssigned;
+    r_is_shelved_[i] = 0;
+    flows_.licences += 1;
+    const std::int32_t matching = region_matching_policy_[static_cast<std::size_t>(l_region_[o])];
+    if (matching >= 0) {
+      pay_up_to(first_policy_account_ + matching, intermediaries_,
+                p_.policies[static_cast<std::size_t>(matching)].amount_yuan);
+    }
+    deal_ids_.push_back(next_deal_id_++);
+    deals_.push_back({kind, static_cast<std::int64_t>(firms_.id(firm)),
+                      static_cast<std::int64_t>(labs_.id(o)), static_cast<std::int64_t>(results_.id(i)),
+                      kind == kSpinout ? 0.0 : fee});
+  }
+  pay(intermediaries_, costs_sink_, balance(intermediaries_));
+}
+
+}  // namespace models::ecosystem

@@ -1,0 +1,222 @@
+// Each policy instrument on a tiny scenario: the same seed with and without it (common random
+// numbers), the ledger checked to the fen after every step (run() in the support header), and the
+// instrument's direct effect.
+#include <doctest/doctest.h>
+
+#include "test_ecosystem_support.hpp"
+
+using namespace ecosystem_test;
+
+namespace {
+
+RunSums baseline() { return run(tiny_scenario("")); }
+RunSums with(const std::string& policy) { return run(tiny_scenario("  policies:\n    - " + policy + "\n")); }
+
+}  // namespace
+
+TEST_CASE("R&D grants raise lab R&D spending; milestone evaluation raises transfers over paper evaluation") {
+  const RunSums base = baseline();
+  const RunSums paper =
+      with("{type: rd_grant, budget_yuan: 5e7, amount_yuan: 1e5, evaluation: paper, multiplier: 2}");
+  const RunSums milestone =
+      with("{type: rd_grant, budget_yuan: 5e7, amount_yuan: 1e5, evaluation: milestone, multiplier: 2}");
+  CHECK(paper.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
+  CHECK(paper.sum.at("government_spending") > base.sum.at("government_spending"));
+  CHECK(milestone.sum.at("licences") > paper.sum.at("licences"));
+}
+
+TEST_CASE("challenge projects pay prizes and back results; the cross-region variant needs two regions") {
+  const RunSums base = baseline();
+  const RunSums challenge = with("{type: challenge_project, budget_yuan: 1e7, amount_yuan: 2e5}");
+  CHECK(challenge.sum.at("government_spending") - base.sum.at("government_spending") > 1e6);
+  const RunSums cross =
+      with("{type: challenge_project, budget_yuan: 1e7, amount_yuan: 2e5, cross_region: true}");
+  CHECK(cross.sum.at("government_spending") > base.sum.at("government_spending"));
+  // A single-region scenario cannot field a cross-region team: no prize is paid.
+  const std::string one_region =
+      "model: ecosystem\nseed: 11\nsteps: 12\necosystem:\n  universities: 6\n  institutes: 4\n  lead_firms: "
+      "4\n"
+      "  smes: 100\n";
+  const RunSums alone = run(one_region);
+  const RunSums alone_cross = run(one_region +
+                                  "  policies:\n    - {type: challenge_project, budget_yuan: 1e7, "
+                                  "amount_yuan: 2e5, cross_region: true}\n");
+  CHECK(alone_cross.sum.at("government_spending") == doctest::Approx(alone.sum.at("government_spending")));
+}
+
+TEST_CASE("consortia form around lead firms and raise transfers of members' results") {
+  const RunSums base = baseline();
+  const RunSums consortia = with("{type: consortium, budget_yuan: 2e7, amount_yuan: 1e5, members: 8}");
+  CHECK(base.last.at("consortia_count") == 0);
+  CHECK(consortia.last.at("consortia_count") > 0);
+  CHECK(consortia.sum.at("licences") > base.sum.at("licences"));
+}
+
+TEST_CASE("first-of-a-kind insurance is taken up more when claims are simple") {
+  const RunSums simple =
+      with("{type: first_unit_insurance, budget_yuan: 1e7, rate: 0.5, claim_complexity: 0.1}");
+  const RunSums complex =
+      with("{type: first_unit_insurance, budget_yuan: 1e7, rate: 0.5, claim_complexity: 0.9}");
+  CHECK(simple.sum.at("first_unit_insurance_takeup") > complex.sum.at("first_unit_insurance_takeup"));
+  CHECK(baseline().sum.at("first_unit_insurance_takeup") == 0);
+}
+
+TEST_CASE("procurement buys new products and raises firm revenue") {
+  const RunSums base = baseline();
+  const RunSums procurement = with("{type: procurement, budget_yuan: 5e7, amount_yuan: 1e6}");
+  CHECK(procurement.sum.at("procurement_spend") > 0);
+  CHECK(procurement.sum.at("firm_revenue_total") > base.sum.at("firm_revenue_total"));
+}
+
+TEST_CASE("loan interest subsidies raise bank lending to SMEs") {
+  const RunSums base = baseline();
+  const RunSums subsidy = with("{type: loan_interest_subsidy, budget_yuan: 1e7, rate: 0.8, agent_kind: sme}");
+  CHECK(subsidy.sum.at("bank_loans_outstanding") > base.sum.at("bank_loans_outstanding"));
+}
+
+TEST_CASE("repayable grants move budget to SMEs, and part of it comes back") {
+  const RunSums base = baseline();
+  const RunSums grants = with("{type: repayable_grant, budget_yuan: 2e7, amount_yuan: 2e5, agent_kind: sme}");
+  CHECK(grants.sum.at("government_spending") - base.sum.at("government_spending") > 1e7);
+  CHECK(grants.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
+}
+
+TEST_CASE("grant-to-equity converts grants to public equity when projects succeed") {
+  const RunSums base = baseline();
+  const RunSums equity = with("{type: grant_to_equity, budget_yuan: 2e7, amount_yuan: 2e5, agent_kind: sme}");
+  CHECK(base.last.at("government_equity") == 0);
+  CHECK(equity.last.at("government_equity") > 0);
+}
+
+TEST_CASE("a guidance fund leverages private capital into sub-funds that invest in SMEs") {
+  const RunSums base = baseline();
+  const RunSums fund = with("{type: guidance_fund, budget_yuan: 1e8, leverage: 4}");
+  CHECK(fund.last.at("guidance_fund_leverage") == doctest::Approx(4.0));
+  CHECK(fund.sum.at("vc_invested") > base.sum.at("vc_invested"));
+}
+
+TEST_CASE("a risk-compensation pool raises bank lending to SMEs") {
+  const RunSums base = baseline();
+  const RunSums pool = with("{type: risk_pool, budget_yuan: 2e7, rate: 0.6}");
+  CHECK(pool.sum.at("bank_loans_outstanding") > base.sum.at("bank_loans_outstanding"));
+}
+
+TEST_CASE("R&D super-deduction raises firms' R&D spending") {
+  const RunSums base = baseline();
+  const RunSums deduction = with("{type: super_deduction, rate: 1.0}");
+  CHECK(deduction.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
+}
+
+TEST_CASE("IP ownership reform raises licensing and spin-outs of lab results") {
+  const RunSums base = baseline();
+  const RunSums reform = with("{type: ip_reform, multiplier: 3}");
+  CHECK(reform.sum.at("licences") > base.sum.at("licences"));
+  CHECK(reform.sum.at("spinouts") >= base.sum.at("spinouts"));
+}
+
+TEST_CASE("pilot capacity subsidies add slots and verify more results") {
+  // Many users want pilots, more than two platforms of 20 slots can serve.
+  const std::string crowded = "  pilot_request_rate: 1.0\n  pilot_fee_yuan: 1000\n";
+  const RunSums base = run(tiny_scenario(crowded));
+  const RunSums capacity = run(tiny_scenario(
+      crowded +
+      "  policies:\n    - {type: pilot_capacity, budget_yuan: 1e8, slots: 40, amount_yuan: 1000}\n"));
+  CHECK(base.last.at("pilot_utilization") > 0.8);
+  CHECK(capacity.sum.at("pilot_verifications") > base.sum.at("pilot_verifications"));
+}
+
+TEST_CASE("pilot vouchers bring users to an expensive, under-used platform") {
+  const std::string expensive = "  pilot_fee_yuan: 200000\n";
+  const RunSums base = run(tiny_scenario(expensive));
+  const RunSums vouchers = run(
+      tiny_scenario(expensive + "  policies:\n    - {type: pilot_voucher, budget_yuan: 1e8, rate: 0.8}\n"));
+  CHECK(vouchers.sum.at("pilot_verifications") > base.sum.at("pilot_verifications"));
+  CHECK(vouchers.sum.at("pilot_utilization") > base.sum.at("pilot_utilization"));
+}
+
+TEST_CASE("operator incentives raise outreach and use of pilot platforms") {
+  const std::string expensive = "  pilot_fee_yuan: 200000\n";
+  const RunSums base = run(tiny_scenario(expensive));
+  const RunSums outreach =
+      run(tiny_scenario(expensive + "  policies:\n    - {type: pilot_operator_incentive, budget_yuan: 1e7, "
+                                    "amount_yuan: 5000, multiplier: 3}\n"));
+  CHECK(outreach.sum.at("pilot_verifications") > base.sum.at("pilot_verifications"));
+}
+
+TEST_CASE("matching services raise licensing of lab results in the targeted region") {
+  const RunSums base = baseline();
+  const RunSums matching =
+      with("{type: matching_service, budget_yuan: 1e7, amount_yuan: 10000, multiplier: 3, region: north}");
+  CHECK(matching.sum.at("licences") > base.sum.at("licences"));
+}
+
+TEST_CASE("a policy acts only between its start and end steps") {
+  const RunSums base = baseline();
+  const RunSums late = with("{type: super_deduction, rate: 1.0, start_step: 24, end_step: 24}");
+  const RunSums early = with("{type: super_deduction, rate: 1.0, start_step: 1, end_step: 24}");
+  CHECK(late.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
+  CHECK(early.sum.at("rd_spending_total") > late.sum.at("rd_spending_total"));
+}
+
+TEST_CASE("a regional instrument is paid by its region's government, a national one by the national budget") {
+  const sim::Config config =
+      load(tiny_scenario("  policies:\n    - {type: risk_pool, region: south, budget_yuan: 3e6, rate: 0.5}\n"
+                         "    - {type: super_deduction, budget_yuan: 1e6, rate: 0.5}\n"));
+  auto model = create(config);
+  model->step(1);
+  model->check_invariants(1, "end of step");
+  const sim::Ledger& ledger = model->ledger();
+  std::map<std::string, sim::Fen> balance;
+  for (sim::AccountId a = 0; a < ledger.account_count(); ++a)
+    balance[ledger.account(a).owner] = ledger.balance(a);
+  CHECK(balance.at("government budget of south (source)") == -sim::to_fen(3e6));
+  CHECK(balance.at("government budget of north (source)") == 0);
+  CHECK(balance.at("policy risk_pool") == sim::to_fen(3e6));
+  CHECK(balance.at("policy super_deduction") == sim::to_fen(1e6));
+  CHECK(balance.at("national government budget (source)") < -sim::to_fen(1e6));
+}
+
+TEST_CASE("pilot platforms owned by lead firms reach more users than public ones but leak more know-how") {
+  const std::string expensive = "  pilot_fee_yuan: 200000\n";
+  auto scenario = [&](const std::string& owner) {
+    return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n  "
+           "lead_firms: 8\n"
+           "  smes: 400\n" +
+           expensive + "  regions:\n    north: {pilot_platforms: 2, pilot_slots: 50, pilot_owner: " + owner +
+           "}\n";
+  };
+  const RunSums government = run(scenario("government"));
+  const RunSums lead_firm = run(scenario("lead_firm"));
+  CHECK(lead_firm.sum.at("pilot_verifications") > government.sum.at("pilot_verifications"));
+}
+
+TEST_CASE("a consortium's shared R&D money goes only to its lead firm, not to firms with other grants") {
+  const sim::Config config = load(tiny_scenario(
+      "  policies:\n    - {type: consortium, slots: 1, members: 4, budget_yuan: 1e7, amount_yuan: 1e5}\n"
+      "    - {type: rd_grant, agent_kind: sme, budget_yuan: 1e8, amount_yuan: 1e4}\n"));
+  auto model = create(config);
+  for (std::int64_t step = 1; step <= 4; ++step) {
+    model->step(step);
+    model->check_invariants(step, "end of step");
+  }
+  const sim::Ledger& ledger = model->ledger();
+  for (sim::AccountId a = 0; a < ledger.account_count(); ++a) {
+    if (ledger.account(a).owner == "policy consortium")
+      CHECK(ledger.balance(a) == sim::to_fen(1e7 - 4 * 1e5));
+  }
+}
+
+TEST_CASE("expert services for SMEs move more of their results into production") {
+  const RunSums base = baseline();
+  const RunSums experts =
+      with("{type: matching_service, agent_kind: sme, budget_yuan: 1e7, amount_yuan: 1000, multiplier: 1}");
+  CHECK(experts.last.at("results_applied_share") > base.last.at("results_applied_share"));
+}
+
+TEST_CASE("incubators add SME births") {
+  auto scenario = [](int incubators) {
+    return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n  lead_firms: 8\n"
+           "  smes: 400\n  regions:\n    north: {incubators: " + std::to_string(incubators) + "}\n";
+  };
+  CHECK(run(scenario(20)).sum.at("sme_births") > run(scenario(0)).sum.at("sme_births"));
+}
