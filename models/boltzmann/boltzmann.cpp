@@ -54,7 +54,7 @@ BoltzmannModel::BoltzmannModel(const Parameters& parameters, const sim::Replicat
   cell_start_.resize(cells + 1);
   cell_fill_.resize(cells);
   agents_by_cell_.resize(n);
-  gift_target_.resize(n);
+  gift_target_by_slot_.resize(n);
 
   scheduler_.add_phase("move", [this](const sim::PhaseContext& c) { move(c); });
   scheduler_.add_phase("index_cells", [this](const sim::PhaseContext& c) { index_cells(c); });
@@ -117,30 +117,31 @@ void BoltzmannModel::index_cells(const sim::PhaseContext& /*context*/) {
 }
 
 // Phase "give_money" — reads wealth and the cell index; each agent with wealth > 0 proposes a
-// gift to a random other agent in its cell (its own gift_target slot), then gifts are resolved
+// gift to a random other agent in its cell (in its own slot of the cell index), then gifts are resolved
 // per cell: every gift stays inside its cell, so cells are independent and need no locks.
 void BoltzmannModel::give_money(const sim::PhaseContext& context) {
+  std::fill(gift_target_by_slot_.begin(), gift_target_by_slot_.end(), kNoGift);
+  // Proposals: each giver pays its unit at once (its own field) and records the recipient in its
+  // own slot of the cell index.
   sim::parallel_for_each_index(agents_.size(), [&](std::size_t i) {
-    gift_target_[i] = kNoGift;
     if (wealth_[i] <= 0) return;
     const std::uint32_t cell = cell_of_agent_[i];
     const std::uint32_t first = cell_start_[cell];
     const std::uint32_t members = cell_start_[cell + 1] - first;
     if (members < 2) return;
     auto rng = context.rng(agents_.id(i));
-    std::uint32_t pick = static_cast<std::uint32_t>(rng.uniform_below(members - 1));
+    auto pick = static_cast<std::uint32_t>(rng.uniform_below(members - 1));
     const auto* begin = agents_by_cell_.data() + first;
     const auto self = static_cast<std::uint32_t>(std::lower_bound(begin, begin + members, i) - begin);
     if (pick >= self) ++pick;  // skip the giver itself
-    gift_target_[i] = begin[pick];
+    gift_target_by_slot_[first + self] = begin[pick];
+    wealth_[i] -= 1;
   });
+  // Resolution: every recipient is in the giver's cell, so each cell's gifts are applied by one task.
   sim::parallel_for_each_index(cell_fill_.size(), [&](std::size_t c) {
     for (std::uint32_t slot = cell_start_[c]; slot < cell_start_[c + 1]; ++slot) {
-      const std::uint32_t giver = agents_by_cell_[slot];
-      const std::uint32_t recipient = gift_target_[giver];
-      if (recipient == kNoGift) continue;
-      wealth_[giver] -= 1;
-      wealth_[recipient] += 1;
+      const std::uint32_t recipient = gift_target_by_slot_[slot];
+      if (recipient != kNoGift) wealth_[recipient] += 1;
     }
   });
 }

@@ -64,7 +64,7 @@ class BoltzmannModel final : public sim::Model {
   std::vector<std::uint32_t> cell_start_;      // first slot of each cell in agents_by_cell_ (+1 sentinel)
   std::vector<std::uint32_t> cell_fill_;       // per-cell counter while indexing
   std::vector<std::uint32_t> agents_by_cell_;  // agent indices grouped by cell, ascending within a cell
-  std::vector<std::uint32_t> gift_target_;     // proposal of each agent: recipient index, or kNoGift
+  std::vector<std::uint32_t> gift_target_by_slot_;  // proposal of the agent in each cell slot: recipient, or kNoGift
   std::int64_t initial_total_wealth_ = 0;
   bool check_every_phase_ = false;
 };
