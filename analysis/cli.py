@@ -22,6 +22,7 @@ from .summary import summarise_run
 BOOTSTRAP_RESAMPLES = 1000
 CALIBRATION_BUDGET = 60
 CALIBRATION_METHODS = ("differential-evolution", "nelder-mead")
+SENSITIVITY_METHODS = ("sobol", "morris")
 
 EXIT_INPUT_ERROR = 2
 
@@ -143,6 +144,10 @@ def run_sensitivity(args) -> int:
     from .sweep import open_sweep
 
     sweep = open_sweep(args.sweep)
+    if sweep.method not in SENSITIVITY_METHODS:
+        raise AnalysisInputError(
+            f"'{sweep.directory}' is a '{sweep.method}' sweep; sensitivity indices need a 'sobol' or 'morris' "
+            "design (set `design:` in the sweep file)")
     outputs = sweep.outputs(args.output, args.window)
     result = analyse(sweep.method, sweep.design, outputs, sweep.names, args.output, sweep.bounds,
                      bootstrap=args.bootstrap, seed=args.seed)

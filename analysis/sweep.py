@@ -1,9 +1,9 @@
-"""Reading a sweep folder written by `innosim sweep` (provisional format, docs/analysis.md).
+"""Reading a sweep folder written by `innosim sweep` (format in docs/analysis.md).
 
   DIR/sweep.h5
     /design/X        float64 [points, parameters]: row i is design point i
                      attrs: names  (list of str)  parameter paths, "boltzmann.width"
-                            method (str)          "sobol" (Saltelli layout) or "morris"
+                            method (str)          "sobol" (Saltelli layout), "morris", "grid" or "lhs"
                             bounds (float64 [parameters, 2], optional) low, high of each parameter
     /points/<i>      external link to point i's run file (any path inside it, usually "/")
 
@@ -24,7 +24,7 @@ from .load import attribute_text, attribute_value, open_run
 from .stats import mean_interval, window_mean
 
 SWEEP_FILE = "sweep.h5"
-METHODS = ("sobol", "morris")
+METHODS = ("sobol", "morris", "grid", "lhs")
 
 
 @dataclass(frozen=True)

@@ -179,3 +179,12 @@ def test_sensitivity_command_names_a_missing_sweep_file(tmp_path, analysis_cli):
     assert result.returncode == 2
     assert result.stderr == (f"error: '{tmp_path}' has no sweep.h5; "
                              "is it the output folder of `innosim sweep`?\n")
+
+
+def test_sensitivity_of_a_grid_sweep_says_it_needs_sobol_or_morris(tmp_path, write_run_at, analysis_cli):
+    design = np.array([[1.0], [2.0], [3.0]])
+    sweep_dir = write_sweep(tmp_path / "sweep", write_run_at, design, ["p"], "grid", [5.0, 7.0, 9.0])
+    assert open_sweep(sweep_dir).method == "grid"  # a grid sweep is readable for other analyses
+    result = analysis_cli("sensitivity", sweep_dir, "--output", "output")
+    assert result.returncode == 2
+    assert f"'{sweep_dir}' is a 'grid' sweep; sensitivity indices need a 'sobol' or 'morris' design" in result.stderr
