@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +23,9 @@ using Kind = SourceNode::Kind;
 
 const std::vector<std::string> kTopKeys = {"scenario", "description", "design", "seed",      "points",
                                            "levels",   "replicates",  "set",    "parameters"};
+constexpr std::int64_t kMaximumPoints = 1'000'000;
+constexpr std::int64_t kMaximumLevels = 1'000;
+constexpr std::int64_t kMaximumReplicates = 100'000;  // as the scenario's `replicates`
 const std::vector<std::string> kParameterKeys = {"min", "max", "values", "levels"};
 
 // Every scalar parameter a scenario of `model` can set, by dotted path, with its spec.
@@ -95,7 +99,8 @@ class SweepReader {
     return entry == nullptr ? nullptr : &entry->value;
   }
 
-  std::optional<std::int64_t> integer(const SourceNode& map, const std::string& key, std::int64_t minimum) {
+  std::optional<std::int64_t> integer(const SourceNode& map, const std::string& key, std::int64_t minimum,
+                                      std::int64_t maximum = std::numeric_limits<std::int64_t>::max()) {
     const SourceNode* node = value(map, key);
     if (node == nullptr) return std::nullopt;
     const auto parsed =
@@ -107,6 +112,10 @@ class SweepReader {
     }
     if (*parsed < minimum) {
       report(node->where, fmt::format("'{}' must be ≥ {}, got {}", key, minimum, *parsed));
+      return std::nullopt;
+    }
+    if (*parsed > maximum) {
+      report(node->where, fmt::format("'{}' must be ≤ {}, got {}", key, maximum, *parsed));
       return std::nullopt;
     }
     return parsed;
@@ -146,9 +155,10 @@ class SweepReader {
       }
     }
     spec_.seed = static_cast<std::uint64_t>(integer(root, "seed", 0).value_or(0));
-    spec_.points = integer(root, "points", 1).value_or(0);
-    spec_.levels = integer(root, "levels", 2).value_or(0);
-    spec_.replicates = integer(root, "replicates", 1).value_or(0);
+    // Upper bounds refuse absurd sweeps before any design is generated (a design point is a run).
+    spec_.points = integer(root, "points", 1, kMaximumPoints).value_or(0);
+    spec_.levels = integer(root, "levels", 2, kMaximumLevels).value_or(0);
+    spec_.replicates = integer(root, "replicates", 1, kMaximumReplicates).value_or(0);
     if (const SourceNode* set = value(root, "set")) {
       if (set->kind != Kind::mapping) {
         report(set->where,
