@@ -177,6 +177,7 @@ class SweepReader {
         flatten_set(entry.value, path);
       } else if (entry.value.kind == Kind::scalar) {
         spec_.overrides.push_back(path + "=" + entry.value.scalar);
+        override_locations_.emplace_back("--set " + spec_.overrides.back(), entry.value.where);
       } else {
         report(entry.value.where, fmt::format("'set.{}' must be a single value, got {}", path,
                                               scenario_messages::found(entry.value)));
@@ -184,11 +185,23 @@ class SweepReader {
     }
   }
 
-  // The base scenario with `set:` and `replicates` applied; its own errors carry its own locations.
+  // The base scenario with `set:` and `replicates` applied; its own errors carry its own locations,
+  // and a problem with a `set:` value is reported where that value stands in the sweep file.
   void load_base() {
     std::vector<std::string> overrides = spec_.overrides;
     if (spec_.replicates > 0) overrides.push_back("replicates=" + std::to_string(spec_.replicates));
-    spec_.base = load_scenario(spec_.scenario, schema_, overrides);
+    try {
+      spec_.base = load_scenario(spec_.scenario, schema_, overrides);
+    } catch (const InputError& error) {
+      for (const InputProblem& problem : error.problems()) report(in_sweep_file(problem.where), problem.message);
+    }
+  }
+
+  SourceLocation in_sweep_file(const SourceLocation& where) const {
+    for (const auto& [origin, location] : override_locations_) {
+      if (where.origin == origin) return location;
+    }
+    return where;
   }
 
   void read_parameters(const SourceNode& root) {
@@ -372,6 +385,8 @@ class SweepReader {
   Schema schema_;
   SweepSpec spec_;
   std::vector<InputProblem> problems_;
+  // Each `set:` value as the loader names it ("--set steps=-1") and where it stands in the sweep file.
+  std::vector<std::pair<std::string, SourceLocation>> override_locations_;
 };
 
 }  // namespace
