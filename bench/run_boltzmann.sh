@@ -3,14 +3,9 @@
 # thread counts in THREADS="1 2 4 8 16"), writes bench/results/<machine>/boltzmann.jsonl and prints
 # a Markdown table for BENCHMARKS.md.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/build.sh -DINNOSIM_BENCH=ON >/dev/null
-machine=${MACHINE:-$(hostname)-$(nproc)cores}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_prepare boltzmann
 threads=${THREADS:-"1 2"}
-out_dir="bench/results/$machine"
-mkdir -p "$out_dir"
-out="$out_dir/boltzmann.jsonl"
-: >"$out"
 for n in 10000 100000 1000000; do
   for t in $threads; do
     build/bench_boltzmann --agents "$n" --steps 100 --threads "$t" --repeats 3 | tee -a "$out"

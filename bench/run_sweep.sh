@@ -4,14 +4,9 @@
 # on 1 and 2 threads (or THREADS="1 2 4"); writes bench/results/<machine>/sweep.jsonl and prints a
 # Markdown table for the "Sweeps" section of BENCHMARKS.md.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/build.sh -DINNOSIM_BENCH=ON >/dev/null
-machine=${MACHINE:-$(hostname)-$(nproc)cores}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_prepare sweep
 threads=${THREADS:-"1 2"}
-out_dir="bench/results/$machine"
-mkdir -p "$out_dir"
-out="$out_dir/sweep.jsonl"
-: >"$out"
 for t in $threads; do
   build/bench_sweep --points 40 --agents 1000 --steps 100 --replicates 2 --threads "$t" --repeats 3 | tee -a "$out"
 done
