@@ -9,7 +9,6 @@ std::size_t Population::spawn(std::size_t count) {
   if (first + count >= std::numeric_limits<std::uint32_t>::max()) {
     throw std::length_error("population '" + kind_ + "' would exceed 4 294 967 294 agents");
   }
-  ids_.reserve(first + count);
   index_of_id_.resize(next_id_ + count, 0);
   for (std::size_t k = 0; k < count; ++k) {
     index_of_id_[next_id_] = static_cast<std::uint32_t>(first + k + 1);
