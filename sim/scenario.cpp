@@ -13,21 +13,11 @@ namespace sim {
 
 namespace {
 
+using scenario_source::split_path;
 using scenario_validate::kBooleanTag;
 using scenario_validate::kIntegerTag;
 using scenario_validate::kRealTag;
 using scenario_validate::kTextTag;
-
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) return parts;
-    start = dot + 1;
-  }
-}
 
 bool is_index(const std::string& part) {
   return !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;

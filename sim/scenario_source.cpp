@@ -402,17 +402,6 @@ class Reader {
   std::vector<std::pair<fs::path, std::string>> chain_;  // files being read: identity, name as shown
 };
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) return parts;
-    start = dot + 1;
-  }
-}
-
 std::string join_path(const std::string& prefix, const std::string& name) {
   return prefix.empty() ? name : prefix + "." + name;
 }
@@ -530,6 +519,17 @@ std::vector<InputProblem> in_reading_order(std::vector<InputProblem> problems,
            std::tuple(rank(b), b.where.line, b.where.column);
   });
   return problems;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = path.find('.', start);
+    parts.push_back(path.substr(start, dot - start));
+    if (dot == std::string::npos) return parts;
+    start = dot + 1;
+  }
 }
 
 }  // namespace sim::scenario_source

@@ -53,4 +53,7 @@ void apply_overrides(ScenarioSource& source, const std::vector<std::string>& ove
 std::vector<InputProblem> in_reading_order(std::vector<InputProblem> problems,
                                            const std::vector<std::string>& origins);
 
+// Splits a dotted parameter path ("a.b.c") into its parts; empty parts are kept.
+std::vector<std::string> split_path(const std::string& path);
+
 }  // namespace sim::scenario_source
