@@ -10,7 +10,10 @@ def main(path: str, machine: str) -> None:
     single = {r["agents"]: r["seconds_best"] for r in rows if r["threads"] == 1}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     print(f"\nMachine `{machine}`, commit `{commit}`, {datetime.now(timezone.utc):%Y-%m-%d}:\n")
-    print("| agents | grid | threads | best of 3 (s, 100 steps) | agent-steps/s | per thread | speed-up vs 1 thread | peak RSS (MiB) |")
+    # The header names the repeats and steps the rows were run with (run_boltzmann.sh's REPEATS, STEPS).
+    repeats, steps = (len(rows[0]["seconds_all"]), rows[0]["steps"]) if rows else (0, 0)
+    print(f"| agents | grid | threads | best of {repeats} (s, {steps} steps) | agent-steps/s | per thread | "
+          "speed-up vs 1 thread | peak RSS (MiB) |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         speedup = single.get(r["agents"], float("nan")) / r["seconds_best"]

@@ -14,6 +14,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include "sim/build_info.hpp"
+#include "sim/json_text.hpp"
 #include "sim/memory_check.hpp"
 #include "sim/progress.hpp"
 #include "sim/sha256.hpp"
@@ -73,6 +74,8 @@ struct ReplicateRecord {
   std::vector<std::pair<std::string, TableRows>> rows;  // in step order
   std::vector<PhaseTiming> timings;
   std::uint64_t agent_steps = 0;
+  std::size_t initial_agents = 0;
+  std::size_t peak_agents = 0;
 };
 
 // Writes replicates in replicate order whatever order they finish in, so the file (and the
@@ -137,6 +140,8 @@ class OrderedRunWriter {
     }
     accumulate_timings(result_.phase_timings, record.timings);
     result_.agent_steps += record.agent_steps;
+    result_.initial_agents = std::max(result_.initial_agents, record.initial_agents);
+    result_.peak_agents = std::max(result_.peak_agents, record.peak_agents);
   }
 
   void write_rows(std::vector<std::pair<std::string, TableRows>>& rows) {
@@ -220,6 +225,8 @@ RunResult run_scenario(const RunRequest& request) {
     record.series.assign(record.metrics.size(), std::vector<double>(result.steps + 1));
     std::vector<double> values(record.metrics.size());
     const auto after_step = [&](std::int64_t step) {
+      if (step == 0) record.initial_agents = model->agent_count();
+      record.peak_agents = std::max(record.peak_agents, model->agent_count());
       model->measure(values);
       for (std::size_t m = 0; m < values.size(); ++m) record.series[m][step] = values[m];
       auto events = model->take_events();
@@ -323,6 +330,42 @@ std::string format_phase_profile(const RunResult& result) {
   text += fmt::format("{:<28} {:>10.3f}\n", "output (HDF5)", result.output_seconds);
   text += fmt::format("{:<28} {:>10.3f}\n", "wall time", result.wall_seconds);
   return text;
+}
+
+std::string format_phase_profile_json(const RunRequest& request, const RunResult& result) {
+  double phase_total = 0.0;
+  for (const auto& timing : result.phase_timings) phase_total += timing.seconds;
+  // One "key": value per line, in the order a reader wants them: what ran, then how fast.
+  std::vector<std::string> members = {
+      "\"format\": \"innosim-profile\"",
+      "\"format_version\": 1",
+      "\"model\": " + json_string(request.model->name),
+      "\"scenario\": " + json_string(request.config.source_description()),
+      "\"git_commit\": " + json_string(git_commit()),
+      "\"threads\": " + std::to_string(result.threads),
+      "\"replicates\": " + std::to_string(result.replicates),
+      "\"steps\": " + std::to_string(result.steps),
+      "\"agents_at_step_0\": " + std::to_string(result.initial_agents),
+      "\"peak_agents\": " + std::to_string(result.peak_agents),
+      "\"agent_steps\": " + std::to_string(result.agent_steps),
+      "\"wall_seconds\": " + json_number(result.wall_seconds),
+      "\"agent_steps_per_second\": " +
+          json_number(static_cast<double>(result.agent_steps) / std::max(result.wall_seconds, 1e-9)),
+      "\"output_seconds\": " + json_number(result.output_seconds),
+      "\"phase_seconds_total\": " + json_number(phase_total),
+  };
+  std::string phases;
+  for (const auto& timing : result.phase_timings) {
+    phases += fmt::format(
+        "{}\n    {{\"name\": {}, \"seconds\": {}, \"share\": {}, \"calls\": {}, \"ms_per_step\": {}}}",
+        phases.empty() ? "" : ",", json_string(timing.name), json_number(timing.seconds),
+        json_number(timing.seconds / std::max(phase_total, 1e-12)), timing.calls,
+        json_number(1e3 * timing.seconds / static_cast<double>(std::max<std::int64_t>(timing.calls, 1))));
+  }
+  members.push_back("\"phases\": [" + phases + "\n  ]");
+  std::string text = "{";
+  for (std::size_t m = 0; m < members.size(); ++m) text += (m == 0 ? "\n  " : ",\n  ") + members[m];
+  return text + "\n}\n";
 }
 
 }  // namespace sim

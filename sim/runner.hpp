@@ -38,6 +38,10 @@ struct RunResult {
   std::vector<std::vector<double>> mean_series;  // [metric][step], mean over replicates
   std::vector<PhaseTiming> phase_timings;        // summed over replicates
   double output_seconds = 0.0;                   // time spent writing the file
+  // Agents alive at step 0 and the most alive after any step, in one replicate (the largest over
+  // replicates): what memory per agent is measured against (bench/run_suite.sh).
+  std::size_t initial_agents = 0;
+  std::size_t peak_agents = 0;
 };
 
 RunResult run_scenario(const RunRequest& request);
@@ -46,6 +50,9 @@ RunResult run_scenario(const RunRequest& request);
 std::string format_run_summary(const RunRequest& request, const RunResult& result);
 // A table of time per phase (--profile).
 std::string format_phase_profile(const RunResult& result);
+// The same profile as a JSON document (--profile-json), with the run's size and speed, for
+// benchmark scripts; its keys are described in BENCHMARKS.md ("The suite").
+std::string format_phase_profile_json(const RunRequest& request, const RunResult& result);
 
 // Current UTC time as ISO 8601 ("2026-11-23T11:12:40Z").
 std::string utc_timestamp();

@@ -1,44 +1,11 @@
 // Schema::to_json_schema: JSON Schema (draft 2020-12) of a scenario file, for editors and validators.
-#include <cstdio>
-
+#include "sim/json_text.hpp"
 #include "sim/schema.hpp"
 #include "sim/schema_format.hpp"
 
 namespace sim {
 
 namespace {
-
-std::string json_string(const std::string& text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        quoted += "\\\"";
-        break;
-      case '\\':
-        quoted += "\\\\";
-        break;
-      case '\n':
-        quoted += "\\n";
-        break;
-      case '\r':
-        quoted += "\\r";
-        break;
-      case '\t':
-        quoted += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escape[8];
-          std::snprintf(escape, sizeof(escape), "\\u%04x", static_cast<unsigned>(c));
-          quoted += escape;
-        } else {
-          quoted += c;  // UTF-8 passes through: JSON text is UTF-8
-        }
-    }
-  }
-  return quoted + "\"";
-}
 
 // Streams indented JSON; commas and line breaks are placed from the nesting, so the callers below
 // read like the schema they write.

@@ -1,7 +1,5 @@
 #include "sim/sweep_runner.hpp"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include <chrono>
@@ -9,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/atomic_text_file.hpp"
 #include "sim/output_file.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
@@ -37,19 +36,9 @@ std::string read_identity(const fs::path& directory) {
 }
 
 void write_identity(const SweepPlan& plan, const fs::path& directory) {
-  const fs::path final_path = directory / kIdentityFileName;
-  fs::path partial = final_path;
-  partial += fmt::format(".partial-{}", static_cast<long>(::getpid()));
-  {
-    std::ofstream out(partial);
-    out << "sweep_sha256 " << plan.sha256 << "\n"
-        << "sweep_file " << plan.spec.file.string() << "\n"
-        << "points " << plan.point_count() << "\n";
-    if (!out) throw OutputError(fmt::format("cannot write {}", quoted(partial)));
-  }
-  std::error_code error;
-  fs::rename(partial, final_path, error);
-  if (error) throw OutputError(fmt::format("cannot write {}: {}", quoted(final_path), error.message()));
+  write_text_file_atomically(directory / kIdentityFileName,
+                             fmt::format("sweep_sha256 {}\nsweep_file {}\npoints {}\n", plan.sha256,
+                                         plan.spec.file.string(), plan.point_count()));
 }
 
 void make_directory(const fs::path& directory) {

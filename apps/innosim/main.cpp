@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/registry.hpp"
+#include "sim/atomic_text_file.hpp"
 #include "sim/build_info.hpp"
 #include "sim/hdf5/library.hpp"
 #include "sim/input_error.hpp"
@@ -118,6 +119,7 @@ struct RunOptions {
   bool quiet = false;
   bool no_output = false;
   bool profile = false;
+  std::string profile_json;  // --profile-json FILE; empty: none
   bool check_invariants = false;
 };
 
@@ -168,6 +170,8 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   if (!options.quiet) std::cout << sim::format_run_summary(request, result) << "\n";
   if (options.profile)
     std::cout << "\nTime per phase (all replicates):\n" << sim::format_phase_profile(result);
+  if (!options.profile_json.empty())
+    sim::write_text_file_atomically(options.profile_json, sim::format_phase_profile_json(request, result));
   return 0;
 }
 
@@ -238,6 +242,12 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
   run_cmd->add_flag("--no-output", run.no_output, "Run without writing a file (timing, checks)");
   run_cmd->add_flag("--profile", run.profile, "Print the time spent in each phase of a step");
+  run_cmd
+      ->add_option("--profile-json", run.profile_json,
+                   "Write the time per phase (seconds, share, ms per step), output and wall seconds, "
+                   "agent-steps/s and agent counts as JSON to FILE (replaced atomically; for "
+                   "bench/run_suite.sh)")
+      ->type_name("FILE");
   run_cmd->add_flag("--check-invariants", run.check_invariants,
                     "Check the model's invariants after every phase, not only after every step");
 

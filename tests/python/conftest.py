@@ -9,6 +9,7 @@ each test know the right answer without the engine.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,17 @@ def paired_runs(write_run):
                                        "unchanged": unchanged}, units=units)
     return base, variant, {"replicates": replicates, "steps": steps, "base_output": base_output,
                            "variant_output": variant_output}
+
+
+@pytest.fixture(scope="session")
+def innosim() -> Path:
+    """The real engine: $INNOSIM_BIN, or build/innosim. Missing, the tests that need it fail and say so
+    rather than skip: what the engine really writes must be checked."""
+    binary = Path(os.environ.get("INNOSIM_BIN", REPO / "build" / "innosim"))
+    if not (binary.is_file() and os.access(binary, os.X_OK)):
+        pytest.fail(f"innosim executable not found at '{binary}'; build it with scripts/build.sh "
+                    "or set INNOSIM_BIN")
+    return binary
 
 
 def run_analysis(*args, cwd=None) -> subprocess.CompletedProcess:

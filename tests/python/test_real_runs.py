@@ -4,12 +4,10 @@ Needs the innosim executable: $INNOSIM_BIN, or build/innosim (scripts/build.sh
 builds it). Without it these tests fail and say so, rather than skip: the
 loaders must be checked against what the engine really writes.
 """
-import os
 import subprocess
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from analysis import open_run
 
@@ -18,15 +16,6 @@ SCENARIO = REPO / "scenarios" / "boltzmann.yaml"
 AGENTS = 300
 STEPS = 20
 BOLTZMANN_METRICS = {"gini", "wealth_max", "share_without_wealth", "wealth_total"}
-
-
-@pytest.fixture(scope="module")
-def innosim() -> Path:
-    binary = Path(os.environ.get("INNOSIM_BIN", REPO / "build" / "innosim"))
-    if not (binary.is_file() and os.access(binary, os.X_OK)):
-        pytest.fail(f"innosim executable not found at '{binary}'; build it with scripts/build.sh "
-                    "or set INNOSIM_BIN")
-    return binary
 
 
 def run_innosim(binary: Path, output: Path, *sets: str, seed=None, replicates=None) -> Path:

@@ -1,0 +1,217 @@
+"""Regenerates the benchmark suite's block of BENCHMARKS.md from a suite.json.
+
+    /usr/bin/python3 bench/suite_markdown.py bench/results/<machine>/suite.json [BENCHMARKS.md]
+
+Only the lines between `<!-- suite:begin -->` and `<!-- suite:end -->` are replaced; every byte
+outside them (the marker lines included) is kept, so the hand-written text around the tables is
+never touched and the numbers inside are never written by hand. bench/run_suite.sh writes the
+suite.json (its keys are described there and in bench/suite.py).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+BEGIN = "<!-- suite:begin -->"
+END = "<!-- suite:end -->"
+NOT_MEASURED = "not measured"
+
+
+# ---- number formats -------------------------------------------------------------------------------
+
+def seconds(value: float) -> str:
+    # Three decimals for the short runs of QUICK=1 and phases, one for minutes-long runs.
+    return f"{value:,.3f}" if value < 10 else f"{value:,.1f}"
+
+
+def rate(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def mib(value_bytes: float | None) -> str:
+    if value_bytes is None:
+        return "–"
+    value = value_bytes / 2**20
+    return f"{value:,.1f}" if value < 10 else f"{value:,.0f}"
+
+
+def count(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def percent(fraction: float) -> str:
+    return f"{100 * fraction:.1f}%"
+
+
+def signed_percent(fraction: float) -> str:
+    return f"{100 * fraction:+.1f}%"
+
+
+def table(header: list[str], align: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|",
+            *("| " + " | ".join(row) + " |" for row in rows)]
+
+
+# ---- the sections ---------------------------------------------------------------------------------
+
+def heading(suite: dict) -> list[str]:
+    machine = suite["machine"]
+    memory = f", {machine['memory_bytes'] / 2**30:.0f} GiB memory" if machine.get("memory_bytes") else ""
+    commit = f"`{suite['commit']}`" + (" + uncommitted changes" if suite["has_uncommitted_changes"] else "")
+    date = suite["date_utc"].replace("T", " ").replace("Z", " UTC")
+    lines = [f"Machine `{machine['name']}` ({machine['cpu_model']}, {machine['cores']} cores{memory}, load "
+             f"average {machine['load_average_at_start']} at the start), commit {commit}, {date}; "
+             f"`{suite['command']}`, raw results in `bench/results/{machine['name']}/suite.json`."]
+    if suite.get("quick"):
+        lines += ["", "**QUICK=1: everything scaled down to test the suite; these numbers are not benchmarks.**"]
+    return lines
+
+
+def reference_model_section(section: dict) -> list[str]:
+    rows = section["rows"]
+    single = {row["agents"]: row["seconds_best"] for row in rows if row["threads"] == 1}
+    repeats, steps = (len(rows[0]["seconds_all"]), rows[0]["steps"]) if rows else (0, 0)
+    body = []
+    for row in rows:
+        speed_up = f"{single[row['agents']] / row['seconds_best']:.2f}x" if row["agents"] in single else "–"
+        body.append([count(row["agents"]), row["grid"], str(row["threads"]), f"{row['seconds_best']:.3f}",
+                     rate(row["agent_steps_per_second"]), rate(row["agent_steps_per_second_per_thread"]),
+                     speed_up, f"{row['peak_rss_mib']:.0f}"])
+    for skipped in section["not_measured"]:
+        body.append(["", "", str(skipped["threads"]), f"{NOT_MEASURED}: {skipped['reason']}", "", "", "", ""])
+    return ["### 1. Reference model (Boltzmann wealth model)", "",
+            "`bench/run_boltzmann.sh`: N agents on a sqrt(N) x sqrt(N) torus; the step loop only (set-up "
+            "excluded); peak RSS of the whole process.", "",
+            *table(["agents", "grid", "threads", f"best of {repeats} (s, {steps} steps)", "agent-steps/s",
+                    "per thread", "speed-up vs 1 thread", "peak RSS (MiB)"],
+                   ["---:", "---", "---:", "---:", "---:", "---:", "---:", "---:"], body)]
+
+
+def national_section(run: dict, scenario: str) -> list[str]:
+    profile = run["profile"]
+    row = [str(profile["steps"]), str(profile["threads"]), seconds(run["process_seconds"]),
+           rate(profile["agent_steps_per_second"]), count(profile["agents_at_step_0"]),
+           count(profile["peak_agents"]), mib(run["peak_rss_bytes"]), count(run["bytes_per_agent_at_step_0"]),
+           count(run["bytes_per_agent_at_peak"]), seconds(profile["output_seconds"]),
+           percent(profile["output_seconds"] / run["process_seconds"])]
+    return [f"### 2. `{scenario}`: speed and memory", "",
+            "One replicate, the scenario's own output settings, all cores. Wall time is the whole process (scenario loading "
+            "and set-up included); agent-steps/s is the engine's (agents alive summed over steps, over "
+            "its run time); bytes per agent = peak RSS / agents alive at step 0, and / the most alive "
+            "at any step.", "",
+            *table(["steps", "threads", "wall (s)", "agent-steps/s", "agents at step 0", "peak agents",
+                    "peak RSS (MiB)", "bytes per agent at step 0", "bytes per agent at peak",
+                    "HDF5 output (s)", "output share of wall"],
+                   ["---:"] * 11, [row])]
+
+
+def scaling_section(section: dict) -> list[str]:
+    body = []
+    for row in section["rows"]:
+        if "not_measured" in row:
+            body.append([str(row["threads"]), "", f"{NOT_MEASURED}: {row['not_measured']}", "", "", ""])
+            continue
+        body.append([str(row["threads"]), str(row["steps"]), seconds(row["process_seconds"]),
+                     rate(row["profile"]["agent_steps_per_second"]), f"{row['speed_up']:.2f}x",
+                     percent(row["parallel_efficiency"])])
+    return ["### 3. Thread scaling", "",
+            f"`{section['scenario']}` without an output file (`--no-output`), one replicate; speed-up and "
+            "parallel efficiency (speed-up / threads) against the fewest threads measured.", "",
+            *table(["threads", "steps", "wall (s)", "agent-steps/s", "speed-up", "parallel efficiency"],
+                   ["---:"] * 6, body)]
+
+
+OUTPUT_MODE_NAMES = {
+    "default": "default (metrics, snapshots, events)",
+    "metrics_only": "metrics only (`output.snapshot_every=0`, `output.events=false`)",
+    "none": "none (`--no-output`)",
+}
+
+
+def output_section(section: dict) -> list[str]:
+    body = [[OUTPUT_MODE_NAMES.get(row["mode"], row["mode"]), str(row["steps"]), seconds(row["process_seconds"]),
+             seconds(row["profile"]["output_seconds"]),
+             percent(row["profile"]["output_seconds"] / row["process_seconds"]),
+             signed_percent(row["overhead_vs_none"]), mib(row["output_bytes"]), mib(row["peak_rss_bytes"])]
+            for row in section["rows"]]
+    return ["### 4. HDF5 output overhead", "",
+            f"`{section['scenario']}`, one replicate, all cores; HDF5 output is the engine's time in the "
+            "writer, the overhead the wall time over the run without a file.", "",
+            *table(["output", "steps", "wall (s)", "HDF5 output (s)", "output share of wall", "wall vs none",
+                    "file (MiB)", "peak RSS (MiB)"],
+                   ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"], body)]
+
+
+def phases_section(section: dict) -> list[str]:
+    body = [[f"`{phase['name']}`", seconds(phase["seconds"]), percent(phase["share"]),
+             seconds(phase["ms_per_step"])] for phase in section["phases"]]
+    body += [["all phases", seconds(section["phase_seconds_total"]), percent(1.0),
+              seconds(sum(phase["ms_per_step"] for phase in section["phases"]))],
+             ["output (HDF5)", seconds(section["output_seconds"]), "", ""],
+             ["wall time (engine)", seconds(section["wall_seconds"]), "", ""]]
+    return ["### 5. Time per phase of a step", "",
+            f"Run 2 (`innosim run --profile-json`; {section['steps']} steps, {section['threads']} threads), "
+            "phases in the order a step runs them; share of the time in phases.", "",
+            *table(["phase", "seconds", "share", "ms per step"], ["---", "---:", "---:", "---:"], body)]
+
+
+def render(suite: dict) -> str:
+    """The Markdown that goes between the markers (without them)."""
+    scenario = suite["settings"]["scenario"]
+    sections = [
+        [f"<!-- Generated by bench/suite_markdown.py from bench/results/{suite['machine']['name']}/suite.json; "
+         "do not edit: run `bash bench/run_suite.sh`. -->"],
+        heading(suite),
+        reference_model_section(suite["reference_model"]),
+        national_section(suite["national"], scenario),
+        scaling_section(suite["thread_scaling"]),
+        output_section(suite["output_overhead"]),
+        phases_section(suite["phases"]),
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+
+
+# ---- the file -------------------------------------------------------------------------------------
+
+def replace_block(text: str, block: str, name: str = "BENCHMARKS.md") -> str:
+    """`text` with the lines between the markers replaced by `block`; everything else kept byte for byte."""
+    begins, ends = text.count(BEGIN), text.count(END)
+    if begins != 1 or ends != 1:
+        raise ValueError(f"{name}: expected one '{BEGIN}' and one '{END}' line, found {begins} and {ends}; "
+                         "put the two markers where the suite's tables belong")
+    begin, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    if end < begin:
+        raise ValueError(f"{name}: '{END}' comes before '{BEGIN}'")
+    return text[:begin] + "\n" + block.rstrip("\n") + "\n" + text[end:]
+
+
+def update_file(suite_path: Path, markdown_path: Path) -> None:
+    suite = json.loads(suite_path.read_text(encoding="utf-8"))
+    text = markdown_path.read_text(encoding="utf-8")
+    updated = replace_block(text, render(suite), markdown_path.name)
+    # Written beside and renamed, so an interrupted update never leaves half a BENCHMARKS.md.
+    partial = markdown_path.with_name(f"{markdown_path.name}.partial-{os.getpid()}")
+    partial.write_text(updated, encoding="utf-8")
+    os.replace(partial, markdown_path)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) not in (1, 2):
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        update_file(Path(argv[0]), Path(argv[1] if len(argv) == 2 else "BENCHMARKS.md"))
+    except KeyError as error:
+        print(f"bench/suite_markdown.py: {argv[0]} has no key {error}; was it written by bench/suite.py?",
+              file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as error:
+        print(f"bench/suite_markdown.py: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
