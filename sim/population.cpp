@@ -1,6 +1,9 @@
 #include "sim/population.hpp"
 
+#include <algorithm>
 #include <limits>
+
+#include <oneapi/tbb/parallel_for.h>
 
 namespace sim {
 
@@ -9,10 +12,19 @@ std::size_t Population::spawn(std::size_t count) {
   if (first + count >= std::numeric_limits<std::uint32_t>::max()) {
     throw std::length_error("population '" + kind_ + "' would exceed 4 294 967 294 agents");
   }
-  index_of_id_.resize(next_id_ + count, 0);
+  index_of_id_.resize(next_id_ + count - first_indexed_id_, 0);
   for (std::size_t k = 0; k < count; ++k) {
-    index_of_id_[next_id_] = static_cast<std::uint32_t>(first + k + 1);
+    index_of_id_[next_id_ - first_indexed_id_] = static_cast<std::uint32_t>(first + k + 1);
     ids_.push_back(next_id_++);
+  }
+  // Grow by a quarter when full: amortised constant time per agent (reserving the exact size on
+  // every spawn made births quadratic), with less slack than doubling, which for tens of
+  // millions of short-lived agents (research results) is gigabytes.
+  if (first + count > capacity_) {
+    capacity_ = std::max(first + count, capacity_ + capacity_ / 4);
+    ids_.reserve(capacity_);
+    removal_marks_.reserve(capacity_);
+    for (auto& column : columns_) column->reserve(capacity_);
   }
   removal_marks_.resize(first + count, 0);
   for (auto& column : columns_) column->resize(first + count);
@@ -23,28 +35,46 @@ std::size_t Population::remove_marked() {
   std::size_t removed = 0;
   for (std::size_t i = 0; i < ids_.size(); ++i) {
     if (removal_marks_[i] != 0) {
-      index_of_id_[ids_[i]] = 0;
+      index_of_id_[ids_[i] - first_indexed_id_] = 0;
       ++removed;
     }
   }
   if (removed == 0) return 0;
-  for (auto& column : columns_) column->compact(removal_marks_);
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < ids_.size(); ++i) {
-    if (removal_marks_[i] == 0) {
-      ids_[kept] = ids_[i];
-      index_of_id_[ids_[kept]] = static_cast<std::uint32_t>(kept + 1);
-      ++kept;
+  // Columns are independent arrays: compact them side by side (the ids and their index are one
+  // more task). Each is a stable in-place partition, so the result does not depend on threads.
+  oneapi::tbb::parallel_for(std::size_t{0}, columns_.size() + 1, [&](std::size_t c) {
+    if (c < columns_.size()) {
+      columns_[c]->compact(removal_marks_);
+      return;
     }
-  }
-  ids_.resize(kept);
-  removal_marks_.assign(kept, 0);
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < ids_.size(); ++i) {
+      if (removal_marks_[i] == 0) {
+        ids_[kept] = ids_[i];
+        index_of_id_[ids_[kept] - first_indexed_id_] = static_cast<std::uint32_t>(kept + 1);
+        ++kept;
+      }
+    }
+    ids_.resize(kept);
+  });
+  removal_marks_.assign(ids_.size(), 0);
+  drop_dead_index_prefix();
   return removed;
 }
 
+void Population::drop_dead_index_prefix() {
+  const AgentId oldest_alive = ids_.empty() ? next_id_ : ids_.front();
+  const std::size_t dead_prefix = oldest_alive - first_indexed_id_;
+  if (dead_prefix == 0 || dead_prefix < index_of_id_.size() / 2) return;
+  index_of_id_.erase(index_of_id_.begin(), index_of_id_.begin() + static_cast<std::ptrdiff_t>(dead_prefix));
+  first_indexed_id_ = oldest_alive;
+}
+
 std::optional<std::size_t> Population::index_of(AgentId id) const {
-  if (id >= index_of_id_.size() || index_of_id_[id] == 0) return std::nullopt;
-  return index_of_id_[id] - 1;
+  if (id < first_indexed_id_ || id - first_indexed_id_ >= index_of_id_.size()) return std::nullopt;
+  const std::uint32_t row_plus_one = index_of_id_[id - first_indexed_id_];
+  if (row_plus_one == 0) return std::nullopt;
+  return row_plus_one - 1;
 }
 
 TableRows Population::snapshot(std::int64_t replicate, std::int64_t step) const {

@@ -44,6 +44,7 @@ class Population {
     if (find_column(name) != nullptr)
       throw std::logic_error("population '" + kind_ + "': field '" + name + "' declared twice");
     auto column = std::make_unique<Column<T>>(name, std::move(info));
+    column->values.reserve(capacity_);
     column->values.resize(ids_.size());
     auto& values = column->values;
     columns_.push_back(std::move(column));
@@ -92,6 +93,7 @@ class Population {
     ColumnBase(std::string name_, FieldInfo info_) : name(std::move(name_)), info(std::move(info_)) {}
     virtual ~ColumnBase() = default;
     virtual void resize(std::size_t n) = 0;
+    virtual void reserve(std::size_t n) = 0;
     virtual void compact(const std::vector<std::uint8_t>& removed) = 0;
     [[nodiscard]] virtual std::size_t size() const = 0;
     [[nodiscard]] virtual std::optional<TableColumn::Values> output_values() const = 0;
@@ -103,6 +105,7 @@ class Population {
   struct Column final : ColumnBase {
     using ColumnBase::ColumnBase;
     void resize(std::size_t n) override { values.resize(n); }
+    void reserve(std::size_t n) override { values.reserve(n); }
     void compact(const std::vector<std::uint8_t>& removed) override {
       std::size_t kept = 0;
       for (std::size_t i = 0; i < values.size(); ++i) {
@@ -137,10 +140,16 @@ class Population {
   std::vector<AgentId> ids_;
   std::vector<std::uint8_t> removal_marks_;
   std::vector<std::unique_ptr<ColumnBase>> columns_;
-  // index_of_id_[id] = row + 1, or 0 for an id not alive. Dense because ids are handed out
-  // consecutively; 4 bytes per agent ever born.
+  // index_of_id_[id - first_indexed_id_] = row + 1, or 0 for an id not alive. Dense because ids
+  // are handed out consecutively. Ids below the oldest live agent's are dropped from the front
+  // when they are half of the index, so it costs 4 bytes per id from the oldest live agent on,
+  // not per agent ever born (research results are born and die by the million).
   std::vector<std::uint32_t> index_of_id_;
+  AgentId first_indexed_id_ = 0;
+  std::size_t capacity_ = 0;  // rows reserved in every column
   AgentId next_id_ = 0;
+
+  void drop_dead_index_prefix();
 };
 
 }  // namespace sim

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "sim/population.hpp"
 
 TEST_CASE("spawned agents get consecutive stable ids and default fields") {
@@ -29,6 +31,30 @@ TEST_CASE("removing agents keeps the others in id order and never reuses ids") {
   const std::size_t row = firms.spawn();
   CHECK(firms.id(row) == 5);  // ids grow past removed ones
   CHECK_NOTHROW(firms.check_invariants());
+}
+
+TEST_CASE("ids of agents that died before the oldest live one stay unknown when the index drops them") {
+  // Short-lived agents (research results) are born and die by the million: the id index keeps
+  // only ids from the oldest live agent on. Old ids must still read as gone, new ones as alive.
+  sim::Population results("result");
+  auto& age = results.add_field<std::int32_t>("age", {"quarters", "Age"});
+  for (int generation = 0; generation < 4; ++generation) {
+    const std::size_t first = results.spawn(100);
+    for (std::size_t k = 0; k < 100; ++k) age[first + k] = generation;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (age[i] < generation) results.mark_for_removal(i);
+    }
+    results.remove_marked();
+  }
+  CHECK(results.size() == 100);
+  for (sim::AgentId id = 0; id < 300; ++id) CHECK_FALSE(results.index_of(id).has_value());
+  for (sim::AgentId id = 300; id < 400; ++id) CHECK(results.index_of(id) == id - 300);
+  CHECK_FALSE(results.index_of(400).has_value());
+  const std::size_t row = results.spawn();
+  CHECK(results.id(row) == 400);
+  CHECK(results.index_of(400) == 100u);
+  CHECK(std::count(age.begin(), age.begin() + 100, 3) == 100);
+  CHECK_NOTHROW(results.check_invariants());
 }
 
 TEST_CASE("snapshots carry every snapshot field with its unit, and skip the others") {
