@@ -79,6 +79,7 @@ class Ledger {
   void overwrite_balance_unchecked(AccountId account, Fen balance) { balances_.at(account) = balance; }
 
  private:
+  friend class LedgerBatch;  // posts parallel tasks' transfers (ledger_batch.hpp)
   void require_account(AccountId account) const;
 
   std::vector<AccountSpec> specs_;

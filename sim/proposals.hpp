@@ -30,9 +30,14 @@ class ProposalBuffer {
   // All proposals in proposer order, then stably sorted by `less` (ties keep proposer order).
   template <class Less>
   std::vector<Proposal>& gather_sorted(Less&& less) {
+    gather();
+    std::stable_sort(gathered_.begin(), gathered_.end(), less);
+    return gathered_;
+  }
+  // All proposals in proposer order (chunk order), unsorted.
+  std::vector<Proposal>& gather() {
     gathered_.clear();
     for (const auto& bucket : per_chunk_) gathered_.insert(gathered_.end(), bucket.begin(), bucket.end());
-    std::stable_sort(gathered_.begin(), gathered_.end(), less);
     return gathered_;
   }
 
