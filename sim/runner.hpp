@@ -37,7 +37,8 @@ struct RunResult {
   std::vector<MetricInfo> metrics;
   std::vector<std::vector<double>> mean_series;  // [metric][step], mean over replicates
   std::vector<PhaseTiming> phase_timings;        // summed over replicates
-  double output_seconds = 0.0;                   // time spent writing the file
+  double output_seconds = 0.0;                   // time the background writer spent writing the file
+  double output_wait_seconds = 0.0;  // time the run waited for it (the output's cost on the wall clock)
   // Agents alive at step 0 and the most alive after any step, in one replicate (the largest over
   // replicates): what memory per agent is measured against (bench/run_suite.sh).
   std::size_t initial_agents = 0;
