@@ -102,6 +102,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   create_platforms_banks_funds();
   const std::size_t fields = p_.fields.size();
   demand_index_.assign(fields, 1.0);
+  fill_step_cost_table();
   adoption_.assign(fields, 0.05);
   industrialized_count_.assign(fields, 0);
   for (const auto& f : p_.fields) demand_growth_.push_back(f.demand_growth_per_quarter);
@@ -154,6 +155,7 @@ void EcosystemModel::open_fixed_accounts() {
   for (const auto& policy : p_.policies) {
     ledger_.open_account({"policy " + policy.name, sim::AccountKind::holding, false});
   }
+  first_agent_account_ = static_cast<sim::AccountId>(ledger_.account_count());
 }
 
 std::size_t EcosystemModel::spawn_firm(Performer kind, int region, int field, double revenue_yuan,
@@ -285,36 +287,79 @@ void EcosystemModel::create_platforms_banks_funds() {
 // ---------------------------------------------------------------------------------------------
 // Money
 
-void EcosystemModel::pay(std::int64_t from, std::int64_t to, double yuan) {
+// A payment's amount in whole fen; a non-finite amount is a bug in the model, reported with the
+// accounts involved.
+sim::Fen EcosystemModel::payment_fen(std::int64_t from, std::int64_t to, double yuan) const {
   if (!std::isfinite(yuan)) {
     throw std::logic_error(fmt::format("step {}: payment of {} yuan from '{}' to '{}'", step_, yuan,
                                        ledger_.account(static_cast<sim::AccountId>(from)).owner,
                                        ledger_.account(static_cast<sim::AccountId>(to)).owner));
   }
-  const sim::Fen fen = sim::to_fen(yuan);
+  return sim::to_fen(yuan);
+}
+
+void EcosystemModel::count_government_spending(std::int64_t from, std::int64_t to, sim::Fen fen,
+                                               double& spending) const {
+  if ((is_government_budget(from) && !is_policy_account(to)) || is_policy_account(from))
+    spending += sim::to_yuan(fen);
+}
+
+// What a payer can pay of `yuan`: all of it for sources and overdraft lines, else at most its
+// balance.
+double EcosystemModel::payable(std::int64_t from, double yuan, double balance_yuan) const {
+  const auto& spec = ledger_.account(static_cast<sim::AccountId>(from));
+  if (spec.kind == sim::AccountKind::holding && !spec.may_go_negative) return std::min(yuan, balance_yuan);
+  return yuan;
+}
+
+void EcosystemModel::pay(std::int64_t from, std::int64_t to, double yuan) {
+  const sim::Fen fen = payment_fen(from, to, yuan);
   if (fen <= 0) return;
   ledger_.transfer(static_cast<sim::AccountId>(from), static_cast<sim::AccountId>(to), fen);
-  const double moved = sim::to_yuan(fen);
-  if ((is_government_budget(from) && !is_policy_account(to)) || is_policy_account(from)) {
-    flows_.government_spending += moved;
-  }
+  count_government_spending(from, to, fen, flows_.government_spending);
 }
 
 // Pays what the payer holds, at most `yuan`; returns what moved.
 double EcosystemModel::pay_up_to(std::int64_t from, std::int64_t to, double yuan) {
-  const auto& spec = ledger_.account(static_cast<sim::AccountId>(from));
-  double amount = yuan;
-  if (spec.kind == sim::AccountKind::holding && !spec.may_go_negative)
-    amount = std::min(amount, balance(from));
+  const double amount = payable(from, yuan, balance(from));
   if (amount <= 0.005) return 0.0;
-  const double moved = sim::to_yuan(sim::to_fen(amount));
   pay(from, to, amount);
-  return moved;
+  return sim::to_yuan(sim::to_fen(amount));
+}
+
+void EcosystemModel::pay(ChunkPayments& chunk, std::int64_t from, std::int64_t to, double yuan) const {
+  const sim::Fen fen = payment_fen(from, to, yuan);
+  if (fen <= 0) return;
+  chunk.ledger.transfer(static_cast<sim::AccountId>(from), static_cast<sim::AccountId>(to), fen);
+  count_government_spending(from, to, fen, chunk.government_spending);
+}
+
+// As pay_up_to; the payer is one of the chunk's own accounts or a source.
+double EcosystemModel::pay_up_to(ChunkPayments& chunk, std::int64_t from, std::int64_t to,
+                                 double yuan) const {
+  const auto& spec = ledger_.account(static_cast<sim::AccountId>(from));
+  const bool capped = spec.kind == sim::AccountKind::holding && !spec.may_go_negative;
+  const double amount = payable(from, yuan, capped ? balance(chunk, from) : 0.0);
+  if (amount <= 0.005) return 0.0;
+  pay(chunk, from, to, amount);
+  return sim::to_yuan(sim::to_fen(amount));
 }
 
 double EcosystemModel::step_cost(int trl, int field) const {
-  return p_.step_cost_yuan * std::pow(1.0 + p_.stage_cost_growth, trl - 1) *
-         p_.fields[static_cast<std::size_t>(field)].coefficients.capital_intensity;
+  return step_cost_table_[static_cast<std::size_t>(field) * 10 + static_cast<std::size_t>(trl)];
+}
+
+// The cost of the step from each TRL, grown by stage_cost_growth per level and scaled by the
+// field's capital intensity; a table because every result needs it every step.
+void EcosystemModel::fill_step_cost_table() {
+  step_cost_table_.assign(p_.fields.size() * 10, 0.0);
+  for (std::size_t field = 0; field < p_.fields.size(); ++field) {
+    for (int trl = 1; trl <= 9; ++trl) {
+      step_cost_table_[field * 10 + static_cast<std::size_t>(trl)] =
+          p_.step_cost_yuan * std::pow(1.0 + p_.stage_cost_growth, trl - 1) *
+          p_.fields[field].coefficients.capital_intensity;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

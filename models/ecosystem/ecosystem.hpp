@@ -12,8 +12,10 @@
 
 #include "models/ecosystem/parameters.hpp"
 #include "sim/ledger.hpp"
+#include "sim/ledger_batch.hpp"
 #include "sim/model.hpp"
 #include "sim/proposals.hpp"
+#include "sim/scatter_sum.hpp"
 
 namespace models::ecosystem {
 
@@ -106,6 +108,24 @@ class EcosystemModel final : public sim::Model {
   // Helpers.
   void pay(std::int64_t from, std::int64_t to, double yuan);
   double pay_up_to(std::int64_t from, std::int64_t to, double yuan);
+  // The same from one chunk of a parallel loop over agents: the chunk's agents' accounts are its
+  // own, the fixed accounts are shared (sim/ledger_batch.hpp). Government spending is summed per
+  // chunk; the caller adds the chunks' sums in chunk order.
+  struct ChunkPayments {
+    sim::LedgerBatch ledger;
+    double government_spending = 0;
+  };
+  ChunkPayments chunk_payments() { return {sim::LedgerBatch(ledger_, first_agent_account_), 0.0}; }
+  void pay(ChunkPayments& chunk, std::int64_t from, std::int64_t to, double yuan) const;
+  double pay_up_to(ChunkPayments& chunk, std::int64_t from, std::int64_t to, double yuan) const;
+  static double balance(const ChunkPayments& chunk, std::int64_t account) {
+    return sim::to_yuan(chunk.ledger.balance(static_cast<sim::AccountId>(account)));
+  }
+  sim::Fen payment_fen(std::int64_t from, std::int64_t to, double yuan) const;
+  double sell_and_pay(ChunkPayments& payments, const sim::PhaseContext& context, std::size_t i,
+                      double procurement, std::int64_t repayable_account);
+  void count_government_spending(std::int64_t from, std::int64_t to, sim::Fen fen, double& spending) const;
+  double payable(std::int64_t from, double yuan, double balance_yuan) const;
   double balance(std::int64_t account) const {
     return sim::to_yuan(ledger_.balance(static_cast<sim::AccountId>(account)));
   }
@@ -126,6 +146,7 @@ class EcosystemModel final : public sim::Model {
   }
   void exit_firm(std::size_t i, std::int64_t step);
   double step_cost(int trl, int field) const;
+  void fill_step_cost_table();
   int pick_field(sim::PhiloxStream& rng) const;
 
   Parameters p_;
@@ -145,6 +166,7 @@ class EcosystemModel final : public sim::Model {
   sim::AccountId government_ = 0;  // holding: receives taxes, pays standing programmes
   sim::AccountId insurer_ = 0, intermediaries_ = 0;
   std::int64_t first_policy_account_ = 0;
+  sim::AccountId first_agent_account_ = 0;  // accounts from here on belong to agents
 
   // Research results: the central entity. Hot fields, 38 bytes per result.
   sim::Population results_{"result"};
@@ -239,6 +261,16 @@ class EcosystemModel final : public sim::Model {
   // Firm rows by (region, field), rebuilt each step; SMEs by region.
   std::vector<std::vector<std::uint32_t>> firms_by_cell_, smes_by_region_;
   std::vector<std::uint32_t> r_owner_index_;
+  // What advance_results reads of a result's holder, per lab and per firm (16 bytes each).
+  struct HolderView {
+    double funded;  // share of the holder's development need its budget covers
+    std::int32_t region;
+    std::uint8_t is_lead_firm, has_experts, in_consortium;
+  };
+  std::vector<HolderView> lab_views_, firm_views_;
+  static double funded_share(double budget, double need);
+  template <class View>
+  static void fill_holder_views(std::vector<HolderView>& views, std::size_t holders, View&& view);
   std::vector<std::uint8_t> r_insured_;
 
   // Fields' markets.
@@ -248,11 +280,16 @@ class EcosystemModel final : public sim::Model {
   std::int64_t consortia_count_ = 0;
 
   // Per-holder aggregates rebuilt each step (index_holdings): need of development funds.
-  std::vector<double> lab_need_, firm_need_;
+  std::vector<double> lab_need_;
+  sim::ScatterSum lab_need_sum_, f_need_sum_, f_product_value_sum_;
+  // Ids of the firms that exited this step (update_firm_ladder), for retire_results.
+  std::vector<sim::AgentId> exited_firm_ids_;
+  // Cost of one development step by field and TRL (step_cost), computed once.
+  std::vector<double> step_cost_table_;
 
   Flows flows_;
   Totals totals_;
-  sim::ProposalBuffer<TransitionEvent> transition_buffer_;
+  sim::ProposalBuffer<TransitionEvent> transition_buffer_, orphan_buffer_;
   std::vector<TransitionEvent> transitions_;
   std::vector<DealEvent> deals_;
   std::vector<std::uint64_t> deal_ids_;

@@ -150,6 +150,7 @@ void EcosystemModel::exit_firm(std::size_t i, std::int64_t /*step*/) {
   pay(f_account_[i], payout_sink_, balance(f_account_[i]));
   f_cash_[i] = 0;
   firms_.mark_for_removal(i);
+  exited_firm_ids_.push_back(firms_.id(i));
   flows_.sme_deaths += 1;
 }
 

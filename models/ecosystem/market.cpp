@@ -46,42 +46,64 @@ void EcosystemModel::produce_and_sell(const sim::PhaseContext& context) {
       }
     }
   }
-  for (std::size_t i = 0; i < firms_.size(); ++i) {
-    auto rng = context.rng(firms_.id(i));
-    const auto field = static_cast<std::size_t>(f_field_[i]);
-    if (f_kind_[i] == kSme) f_base_revenue_[i] *= std::exp(p_.sme_growth_sigma * rng.normal());
-    const double shock = std::exp(p_.revenue_shock_sigma * rng.normal() -
-                                  0.5 * p_.revenue_shock_sigma * p_.revenue_shock_sigma);
-    const double productivity = 1.0 + p_.productivity_gain_per_result * std::min(20, f_results_in_use_[i]);
-    const double revenue = f_base_revenue_[i] * demand_index_[field] * shock * productivity +
-                           f_product_value_[i] * demand_index_[field];
-    pay(market_, f_account_[i], revenue);
-    const double total_revenue = revenue + procurement_weight[i];
-    f_revenue_[i] = total_revenue;
-    f_employees_[i] = total_revenue / p_.revenue_per_employee_yuan;
-    flows_.value_added += p_.value_added_share * total_revenue;
-    const double costs = (1.0 - f_margin_[i]) * total_revenue;
-    const double paid = pay_up_to(f_account_[i], costs_sink_, costs);
-    if (paid + 0.01 < costs) f_is_distressed_[i] = f_kind_[i] == kSme ? 1 : 0;
-    const double profit = f_margin_[i] * total_revenue - f_rd_spending_[i] * (1.0 + f_deduction_[i]);
-    if (profit > 0) pay_up_to(f_account_[i], government_, p_.tax_rate * profit);
-    if (f_repayable_[i] > 0 && f_kind_[i] == kSme && f_revenue_[i] >= p_.tier_revenue_yuan[0]) {
-      for (std::size_t k = 0; k < p_.policies.size(); ++k) {
-        if (p_.policies[k].type != PolicyType::repayable_grant) continue;
-        const double back = pay_up_to(f_account_[i], first_policy_account_ + static_cast<std::int64_t>(k),
-                                      std::min(f_repayable_[i], 0.25 * f_repayable_[i] + 1.0));
-        f_repayable_[i] -= back;
-        break;
-      }
-    }
-    const double target = p_.cash_target_quarters * std::max(total_revenue * std::abs(f_margin_[i]),
-                                                             p_.sme_seed_capital_yuan * 0.5) +
-                          f_loan_[i];
-    const double cash = balance(f_account_[i]);
-    if (cash > target) pay(f_account_[i], payout_sink_, p_.payout_share * (cash - target));
+  // Repayable grants go back to the first such policy's account.
+  std::int64_t repayable_account = -1;
+  for (std::size_t k = 0; k < p_.policies.size() && repayable_account < 0; ++k) {
+    if (p_.policies[k].type == PolicyType::repayable_grant)
+      repayable_account = first_policy_account_ + static_cast<std::int64_t>(k);
   }
+  // Firms trade in parallel: each chunk pays from and into its firms' own accounts and the shared
+  // market, sinks and treasury (sim/ledger_batch.hpp); value added is summed per chunk, in chunk order.
+  std::vector<double> value_added(sim::chunk_count(firms_.size()), 0.0);
+  sim::parallel_for_chunks(firms_.size(), [&](const sim::Chunk& chunk) {
+    auto payments = chunk_payments();
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      value_added[chunk.index] +=
+          sell_and_pay(payments, context, i, procurement_weight[i], repayable_account);
+    }
+    payments.ledger.commit();
+    if (payments.government_spending != 0)
+      throw std::logic_error("produce_and_sell: firms' trade must not count as government spending");
+  });
+  for (const double v : value_added) flows_.value_added += v;
   // The treasury spends what it collects (public consumption).
   pay(government_, costs_sink_, balance(government_));
+}
+
+// One firm's quarter of trade (produce_and_sell): sales of its existing business and new
+// products, operating costs, taxes, repayment of a repayable grant and the payout of excess cash.
+// Returns the firm's value added.
+double EcosystemModel::sell_and_pay(ChunkPayments& payments, const sim::PhaseContext& context, std::size_t i,
+                                    double procurement, std::int64_t repayable_account) {
+  auto rng = context.rng(firms_.id(i));
+  const auto field = static_cast<std::size_t>(f_field_[i]);
+  if (f_kind_[i] == kSme) f_base_revenue_[i] *= std::exp(p_.sme_growth_sigma * rng.normal());
+  const double shock =
+      std::exp(p_.revenue_shock_sigma * rng.normal() - 0.5 * p_.revenue_shock_sigma * p_.revenue_shock_sigma);
+  const double productivity = 1.0 + p_.productivity_gain_per_result * std::min(20, f_results_in_use_[i]);
+  const double revenue = f_base_revenue_[i] * demand_index_[field] * shock * productivity +
+                         f_product_value_[i] * demand_index_[field];
+  pay(payments, market_, f_account_[i], revenue);
+  const double total_revenue = revenue + procurement;
+  f_revenue_[i] = total_revenue;
+  f_employees_[i] = total_revenue / p_.revenue_per_employee_yuan;
+  const double costs = (1.0 - f_margin_[i]) * total_revenue;
+  const double paid = pay_up_to(payments, f_account_[i], costs_sink_, costs);
+  if (paid + 0.01 < costs) f_is_distressed_[i] = f_kind_[i] == kSme ? 1 : 0;
+  const double profit = f_margin_[i] * total_revenue - f_rd_spending_[i] * (1.0 + f_deduction_[i]);
+  if (profit > 0) pay_up_to(payments, f_account_[i], government_, p_.tax_rate * profit);
+  if (f_repayable_[i] > 0 && f_kind_[i] == kSme && f_revenue_[i] >= p_.tier_revenue_yuan[0] &&
+      repayable_account >= 0) {
+    const double back = pay_up_to(payments, f_account_[i], repayable_account,
+                                  std::min(f_repayable_[i], 0.25 * f_repayable_[i] + 1.0));
+    f_repayable_[i] -= back;
+  }
+  const double target = p_.cash_target_quarters *
+                            std::max(total_revenue * std::abs(f_margin_[i]), p_.sme_seed_capital_yuan * 0.5) +
+                        f_loan_[i];
+  const double cash = balance(payments, f_account_[i]);
+  if (cash > target) pay(payments, f_account_[i], payout_sink_, p_.payout_share * (cash - target));
+  return p_.value_added_share * total_revenue;
 }
 
 // Phase "update_firm_ladder" — SMEs climb tiers when their revenue qualifies (VC funds exit at
@@ -89,22 +111,30 @@ void EcosystemModel::produce_and_sell(const sim::PhaseContext& context) {
 // share), and new SMEs enter.
 void EcosystemModel::update_firm_ladder(const sim::PhaseContext& context) {
   const std::size_t n = firms_.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (f_kind_[i] != kSme) continue;
+  // Each SME decides in parallel (its own random stream); the payments of VC exits and of exits
+  // then follow in firm order, as they move money between firms, funds, banks and the pool.
+  enum : std::uint8_t { kVcExit = 1, kExit = 2 };
+  std::vector<std::uint8_t> actions(n, 0);
+  sim::parallel_for_each_index(n, [&](std::size_t i) {
+    if (f_kind_[i] != kSme) return;
     auto rng = context.rng(firms_.id(i));
     const int tier = f_tier_[i];
     if (tier < kTiers - 1 && f_revenue_[i] >= p_.tier_revenue_yuan[static_cast<std::size_t>(tier)] &&
         rng.bernoulli(p_.tier_promotion_rate)) {
       f_tier_[i] = tier + 1;
-      if (f_tier_[i] >= 3 && f_vc_fund_[i] >= 0) {
-        const auto fund = funds_.index_of(static_cast<sim::AgentId>(f_vc_fund_[i]));
-        if (fund)
-          pay(private_capital_, v_account_[*fund], 3.0 * f_vc_invested_[i]);  // exit proceeds from acquirers
-        f_vc_fund_[i] = -1;
-      }
+      if (f_tier_[i] >= 3 && f_vc_fund_[i] >= 0) actions[i] |= kVcExit;
     }
     const double hazard = p_.sme_exit_rate * (tier == 0 ? 1.0 : 0.5);
-    if (f_is_distressed_[i] || rng.bernoulli(hazard)) exit_firm(i, step_);
+    if (f_is_distressed_[i] || rng.bernoulli(hazard)) actions[i] |= kExit;
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    if (actions[i] & kVcExit) {
+      const auto fund = funds_.index_of(static_cast<sim::AgentId>(f_vc_fund_[i]));
+      if (fund)
+        pay(private_capital_, v_account_[*fund], 3.0 * f_vc_invested_[i]);  // exit proceeds from acquirers
+      f_vc_fund_[i] = -1;
+    }
+    if (actions[i] & kExit) exit_firm(i, step_);
   }
   firms_.remove_marked();
   for (std::size_t r = 0; r < p_.regions.size(); ++r) {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -9,53 +10,69 @@
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
 #include "sim/parallel.hpp"
+#include "sim/scatter_sum.hpp"
 
 namespace models::ecosystem {
 
 // Phase "index_holdings" — reads results and firms; writes each result's holder row, each
 // holder's need of development money, firms' best result quality, product value and use counts,
-// and the lists of firms by region and field.
+// and the lists of firms by region and field. The loop over results runs in parallel; holders'
+// totals are exact fixed-point sums (sim/scatter_sum.hpp), so they do not depend on threads.
 void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   const std::size_t n = results_.size();
+  // Per-result scratch is sized here and written for every row inside the loop below.
   r_owner_index_.resize(n);
-  r_wants_pilot_.assign(n, 0);
-  r_dies_.assign(n, 0);
-  r_deal_target_.assign(n, -1);
-  r_insured_.assign(n, 0);
-  lab_need_.assign(labs_.size(), 0.0);
-  f_need_.assign(firms_.size(), 0.0);
+  r_wants_pilot_.resize(n);
+  r_dies_.resize(n);
+  r_deal_target_.resize(n);
+  r_insured_.resize(n);
+  lab_need_sum_.reset(labs_.size());
+  f_need_sum_.reset(firms_.size());
+  f_product_value_sum_.reset(firms_.size());
   f_best_quality_.assign(firms_.size(), -1e9);
-  f_product_value_.assign(firms_.size(), 0.0);
   f_is_distressed_.assign(firms_.size(), 0);
   std::fill(f_results_in_use_.begin(), f_results_in_use_.end(), 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
-    const auto index = r_owner_is_firm_[i] ? firms_.index_of(owner) : labs_.index_of(owner);
-    if (!index) {
-      r_owner_index_[i] = 0xFFFFFFFFu;
-      r_dies_[i] = 1;
-      continue;
-    }
-    const auto o = static_cast<std::uint32_t>(*index);
-    r_owner_index_[i] = o;
-    const auto& pattern = p_.fields[static_cast<std::size_t>(r_field_[i])].coefficients;
-    const double need = r_trl_[i] < 9 && !r_is_shelved_[i]
-                            ? p_.attempt_rate * pattern.cycle_speed * step_cost(r_trl_[i], r_field_[i])
-                            : 0.0;
-    if (r_owner_is_firm_[i]) {
-      if (!r_is_in_use_[i] && r_trl_[i] >= 4)
-        f_best_quality_[o] = std::max(f_best_quality_[o], r_quality_[i]);
-      f_need_[o] += need;
-      if (r_is_in_use_[i]) {
-        f_results_in_use_[o] += 1;
-        const double stage_share = r_trl_[i] >= 9 ? 1.0 : p_.first_unit_revenue_share;
-        f_product_value_[o] += p_.product_revenue_yuan * std::exp(0.3 * r_quality_[i]) * stage_share *
-                               (0.2 + 0.8 * adoption_[static_cast<std::size_t>(r_field_[i])]);
+  sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      r_wants_pilot_[i] = 0;
+      r_deal_target_[i] = -1;
+      r_insured_[i] = 0;
+      const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
+      const auto index = r_owner_is_firm_[i] ? firms_.index_of(owner) : labs_.index_of(owner);
+      if (!index) {
+        r_owner_index_[i] = 0xFFFFFFFFu;
+        r_dies_[i] = 1;
+        continue;
       }
-    } else if (r_trl_[i] < p_.lab_max_trl) {
-      lab_need_[o] += need;
+      r_dies_[i] = 0;
+      const auto o = static_cast<std::uint32_t>(*index);
+      r_owner_index_[i] = o;
+      const auto& pattern = p_.fields[static_cast<std::size_t>(r_field_[i])].coefficients;
+      const double need = r_trl_[i] < 9 && !r_is_shelved_[i]
+                              ? p_.attempt_rate * pattern.cycle_speed * step_cost(r_trl_[i], r_field_[i])
+                              : 0.0;
+      if (r_owner_is_firm_[i]) {
+        if (!r_is_in_use_[i] && r_trl_[i] >= 4) sim::atomic_max(f_best_quality_[o], r_quality_[i]);
+        if (need > 0) f_need_sum_.add(o, need);
+        if (r_is_in_use_[i]) {
+          std::atomic_ref<std::int32_t>(f_results_in_use_[o]).fetch_add(1, std::memory_order_relaxed);
+          const double stage_share = r_trl_[i] >= 9 ? 1.0 : p_.first_unit_revenue_share;
+          f_product_value_sum_.add(o, p_.product_revenue_yuan * std::exp(0.3 * r_quality_[i]) * stage_share *
+                                          (0.2 + 0.8 * adoption_[static_cast<std::size_t>(r_field_[i])]));
+        }
+      } else if (r_trl_[i] < p_.lab_max_trl && need > 0) {
+        lab_need_sum_.add(o, need);
+      }
     }
-  }
+  });
+  lab_need_.resize(labs_.size());
+  for (std::size_t l = 0; l < labs_.size(); ++l) lab_need_[l] = lab_need_sum_.value(l);
+  f_need_.resize(firms_.size());
+  f_product_value_.resize(firms_.size());
+  sim::parallel_for_each_index(firms_.size(), [&](std::size_t f) {
+    f_need_[f] = f_need_sum_.value(f);
+    f_product_value_[f] = f_product_value_sum_.value(f);
+  });
   firms_by_cell_.assign(p_.regions.size() * p_.fields.size(), {});
   smes_by_region_.assign(p_.regions.size(), {});
   for (std::size_t i = 0; i < firms_.size(); ++i) {
@@ -64,6 +81,17 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
     if (f_kind_[i] == kSme)
       smes_by_region_[static_cast<std::size_t>(f_region_[i])].push_back(static_cast<std::uint32_t>(i));
   }
+}
+
+// The share of a holder's development need its budget covers this step.
+double EcosystemModel::funded_share(double budget, double need) {
+  return need > 0 ? std::min(1.0, budget / need) : 0.0;
+}
+
+template <class View>
+void EcosystemModel::fill_holder_views(std::vector<HolderView>& views, std::size_t holders, View&& view) {
+  views.resize(holders);
+  sim::parallel_for_each_index(holders, [&](std::size_t h) { views[h] = view(h); });
 }
 
 // Phase "advance_results" — the three valleys. Reads each result, its holder's development
@@ -78,6 +106,15 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
   const double intercept[kStages] = {p_.success_intercept_research, p_.success_intercept_development,
                                      p_.success_intercept_commercialization,
                                      p_.success_intercept_industrialization};
+  // What a result needs of its holder, gathered per holder first: one random read per result
+  // instead of six.
+  fill_holder_views(lab_views_, labs_.size(), [&](std::size_t l) {
+    return HolderView{funded_share(l_dev_budget_[l], lab_need_[l]), l_region_[l], 0, 0, 0};
+  });
+  fill_holder_views(firm_views_, firms_.size(), [&](std::size_t f) {
+    return HolderView{funded_share(f_dev_budget_[f], f_need_[f]), f_region_[f], u8(f_kind_[f] == kLeadFirm),
+                      f_has_experts_[f], u8(f_consortium_[f] >= 0)};
+  });
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& events = transition_buffer_.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
@@ -85,9 +122,10 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
       auto rng = context.rng(results_.id(i));
       const std::uint32_t o = r_owner_index_[i];
       const bool firm = r_owner_is_firm_[i] != 0;
+      const HolderView& holder = firm ? firm_views_[o] : lab_views_[o];
       const auto field = static_cast<std::size_t>(r_field_[i]);
       const auto& pattern = p_.fields[field].coefficients;
-      const int holder_region = firm ? f_region_[o] : l_region_[o];
+      const int holder_region = holder.region;
       const auto c = static_cast<std::size_t>(cell(holder_region, r_field_[i]));
       const std::uint8_t from_stage = r_stage_[i];
       r_age_[i] += 1;
@@ -105,10 +143,7 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
         if (rng.bernoulli(std::min(1.0, want))) r_wants_pilot_[i] = 1;
       }
       if (can_advance) {
-        const double budget = firm ? f_dev_budget_[o] : l_dev_budget_[o];
-        const double need = firm ? f_need_[o] : lab_need_[o];
-        double funded = need > 0 ? std::min(1.0, budget / need) : 0.0;
-        if (r_is_sponsored_[i]) funded = 1.0;
+        const double funded = r_is_sponsored_[i] ? 1.0 : holder.funded;
         const double attempt = p_.attempt_rate * pattern.cycle_speed * funded;
         if (rng.bernoulli(attempt)) {
           // The intercept of the stage the step leads into: entering development is the devil
@@ -117,10 +152,10 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
           const int stage = stage_of_trl(trl + 1);
           double z = intercept[stage] + p_.quality_effect * r_quality_[i];
           if (firm) {
-            if (f_kind_[o] == kLeadFirm) z += p_.lead_firm_capacity_bonus + pattern.lead_firm_bonus;
+            if (holder.is_lead_firm) z += p_.lead_firm_capacity_bonus + pattern.lead_firm_bonus;
             z += pattern.demand_feedback;
-            if (f_has_experts_[o]) z += p_.expert_service_bonus;
-            if (f_consortium_[o] >= 0 && trl >= 6) z += p_.consortium_bonus;
+            if (holder.has_experts) z += p_.expert_service_bonus;
+            if (holder.in_consortium && trl >= 6) z += p_.consortium_bonus;
           } else if (trl >= 3) {
             z -= p_.lab_capacity_penalty;
           }
@@ -168,8 +203,7 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
     }
   });
   // Sequential part: counters, insurance premiums and claims, grant-to-equity conversion.
-  auto& gathered =
-      transition_buffer_.gather_sorted([](const TransitionEvent&, const TransitionEvent&) { return false; });
+  const auto& gathered = transition_buffer_.gather();
   for (const auto& e : gathered) {
     transitions_.push_back(e);
     if (e.to_stage == kCommercialization) totals_.reached_commercialization += 1;
@@ -213,26 +247,36 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
   }
 }
 
-// Phase "retire_results" — removes dead results (and those whose holder exited), recording a
-// death event for the latter; labs' cash is read back from the ledger.
+// Phase "retire_results" — removes dead results (and those whose holder exited this step,
+// recording a death event for the latter); labs' cash is read back from the ledger. Firms exit
+// only in update_firm_ladder and labs never do, so a holder is gone exactly when it is among
+// this step's exits (results of firms that exited earlier were retired then).
 void EcosystemModel::retire_results(const sim::PhaseContext& /*context*/) {
-  for (std::size_t i = 0; i < results_.size(); ++i) {
-    if (!r_dies_[i]) {
-      const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
-      const bool alive =
-          r_owner_is_firm_[i] ? firms_.index_of(owner).has_value() : labs_.index_of(owner).has_value();
-      if (alive) continue;
-      transitions_.push_back(
-          {results_.id(i), r_stage_[i], kDeadStage, r_trl_[i], r_origin_[i], r_field_[i], r_is_verified_[i]});
-      if (r_stage_[i] == kDevelopment) {
-        if (r_is_verified_[i])
-          totals_.left_development_verified += 1;
-        else
-          totals_.left_development_unverified += 1;
+  std::vector<bool> exited(firms_.next_id(), false);
+  for (const sim::AgentId id : exited_firm_ids_) exited[id] = true;
+  const std::size_t n = results_.size();
+  orphan_buffer_.begin(n);
+  sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
+    auto& orphans = orphan_buffer_.chunk(chunk);
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      if (!r_dies_[i]) {
+        if (!r_owner_is_firm_[i] || !exited[static_cast<std::size_t>(r_owner_[i])]) continue;
+        orphans.push_back({results_.id(i), r_stage_[i], kDeadStage, r_trl_[i], r_origin_[i], r_field_[i],
+                           r_is_verified_[i]});
       }
+      results_.mark_for_removal(i);
     }
-    results_.mark_for_removal(i);
+  });
+  for (const auto& e : orphan_buffer_.gather()) {
+    transitions_.push_back(e);
+    if (e.from_stage == kDevelopment) {
+      if (e.is_verified)
+        totals_.left_development_verified += 1;
+      else
+        totals_.left_development_unverified += 1;
+    }
   }
+  exited_firm_ids_.clear();
   results_.remove_marked();
   for (std::size_t i = 0; i < labs_.size(); ++i) l_cash_[i] = balance(l_account_[i]);
 }
