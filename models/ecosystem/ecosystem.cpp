@@ -88,6 +88,21 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       p_owner_(platforms_.add_field<std::uint8_t>(
           "owner", {"kind", "0 government, 1 university, 2 lead firm, 3 consortium", true})),
       p_account_(platforms_.add_field<std::int64_t>("account", {"id", "Ledger account", false})),
+      i_kind_(intermediaries_.add_field<std::uint8_t>(
+          "kind", {"kind", "0 transfer office or broker, 1 expert service, 2 incubator", true})),
+      i_region_(intermediaries_.add_field<std::int32_t>("region", {"index", "Region", true})),
+      i_capacity_(intermediaries_.add_field<std::int64_t>(
+          "capacity",
+          {"per quarter", "Deals (offices) or firms (expert services, incubators) per quarter", true})),
+      i_strength_(intermediaries_.add_field<double>(
+          "strength", {"1", "Offices: multiplies the matching rate of the labs they serve", true})),
+      i_fee_yuan_(intermediaries_.add_field<double>(
+          "fee_yuan", {"yuan", "Expert services and incubators: fee per firm served", true})),
+      i_commission_share_(intermediaries_.add_field<double>(
+          "commission_share", {"1", "Offices: share of the deal fee they earn", true})),
+      i_served_(intermediaries_.add_field<std::int64_t>(
+          "served", {"per quarter", "Deals closed or firms served in the quarter", true})),
+      i_account_(intermediaries_.add_field<std::int64_t>("account", {"id", "Ledger account", false})),
       v_region_(funds_.add_field<std::int32_t>("region", {"index", "Region", true})),
       v_field_(funds_.add_field<std::int32_t>("field", {"index", "Targeted field (-1 any)", true})),
       v_vintage_(funds_.add_field<std::int64_t>("vintage", {"step", "Step the fund was raised", true})),
@@ -100,6 +115,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   open_fixed_accounts();
   create_labs_and_firms();
   create_platforms_banks_funds();
+  create_intermediaries();
   const std::size_t fields = p_.fields.size();
   demand_index_.assign(fields, 1.0);
   adoption_.assign(fields, 0.05);
@@ -110,6 +126,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   scheduler_.add_phase("fund_research", [this](const sim::PhaseContext& c) { fund_research(c); });
   scheduler_.add_phase("generate_results", [this](const sim::PhaseContext& c) { generate_results(c); });
   scheduler_.add_phase("index_holdings", [this](const sim::PhaseContext& c) { index_holdings(c); });
+  scheduler_.add_phase("run_expert_services", [this](const sim::PhaseContext& c) { run_expert_services(c); });
   scheduler_.add_phase("advance_results", [this](const sim::PhaseContext& c) { advance_results(c); });
   scheduler_.add_phase("run_pilot_platforms", [this](const sim::PhaseContext& c) { run_pilot_platforms(c); });
   scheduler_.add_phase("run_challenges_and_consortia",
@@ -149,7 +166,6 @@ void EcosystemModel::open_fixed_accounts() {
   government_ = ledger_.open_account({"government treasury", sim::AccountKind::holding, false});
   insurer_ = ledger_.open_account({"first-of-a-kind insurer", sim::AccountKind::holding, false});
   pay(private_capital_, insurer_, p_.insurer_capital_yuan);
-  intermediaries_ = ledger_.open_account({"intermediaries", sim::AccountKind::holding, false});
   first_policy_account_ = static_cast<std::int64_t>(ledger_.account_count());
   for (const auto& policy : p_.policies) {
     ledger_.open_account({"policy " + policy.name, sim::AccountKind::holding, false});
@@ -186,6 +202,7 @@ std::size_t EcosystemModel::spawn_firm(Performer kind, int region, int field, do
   if (f_risk_pool_policy_.size() < n) f_risk_pool_policy_.resize(n, -1);
   if (f_is_distressed_.size() < n) f_is_distressed_.resize(n, 0);
   if (f_has_experts_.size() < n) f_has_experts_.resize(n, 0);
+  if (f_expert_policy_.size() < n) f_expert_policy_.resize(n, -1);
   (void)step;
   return i;
 }
@@ -359,6 +376,7 @@ std::uint64_t EcosystemModel::state_hash() const {
   mix(f_revenue_);
   mix(f_tier_);
   mix(f_loan_);
+  mix(i_served_);
   std::vector<sim::Fen> balances(ledger_.account_count());
   for (std::size_t a = 0; a < balances.size(); ++a)
     balances[a] = ledger_.balance(static_cast<sim::AccountId>(a));

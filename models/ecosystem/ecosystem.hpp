@@ -46,6 +46,7 @@ struct Flows {
   std::int64_t sme_births = 0, sme_deaths = 0, spinouts = 0;
   std::int64_t loans_defaulted = 0, insurance_offered = 0, insurance_taken = 0;
   std::int64_t pilot_served = 0, pilot_capacity = 0, licences = 0;
+  std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
 };
 
 // Cumulative counters since step 0.
@@ -73,6 +74,7 @@ class EcosystemModel final : public sim::Model {
   [[nodiscard]] const sim::Population& results() const { return results_; }
   [[nodiscard]] const sim::Population& firms() const { return firms_; }
   [[nodiscard]] const sim::Population& labs() const { return labs_; }
+  [[nodiscard]] const sim::Population& intermediaries() const { return intermediaries_; }
   [[nodiscard]] const sim::Ledger& ledger() const { return ledger_; }
   [[nodiscard]] const Totals& totals() const { return totals_; }
   [[nodiscard]] double metric(const std::string& name) const;
@@ -84,6 +86,7 @@ class EcosystemModel final : public sim::Model {
   void open_fixed_accounts();
   void create_labs_and_firms();
   void create_platforms_banks_funds();
+  void create_intermediaries();
   std::size_t spawn_firm(Performer kind, int region, int field, double revenue_yuan, std::int64_t step,
                          sim::PhiloxStream& rng);
   std::size_t spawn_vc_fund(int region, int field, double capital_yuan, std::int64_t vintage, bool is_guided);
@@ -93,6 +96,7 @@ class EcosystemModel final : public sim::Model {
   void fund_research(const sim::PhaseContext& context);
   void generate_results(const sim::PhaseContext& context);
   void index_holdings(const sim::PhaseContext& context);
+  void run_expert_services(const sim::PhaseContext& context);
   void advance_results(const sim::PhaseContext& context);
   void run_pilot_platforms(const sim::PhaseContext& context);
   void run_challenges_and_consortia(const sim::PhaseContext& context);
@@ -125,6 +129,8 @@ class EcosystemModel final : public sim::Model {
     return step >= p.start_step && step <= p.end_step;
   }
   void exit_firm(std::size_t i, std::int64_t step);
+  void incubate_firms(const sim::PhaseContext& context);
+  void assign_transfer_offices();
   double step_cost(int trl, int field) const;
   int pick_field(sim::PhiloxStream& rng) const;
 
@@ -143,7 +149,7 @@ class EcosystemModel final : public sim::Model {
   sim::AccountId market_ = 0;           // source: customers outside the model
   sim::AccountId rd_sink_ = 0, costs_sink_ = 0, payout_sink_ = 0, losses_sink_ = 0, inventors_sink_ = 0;
   sim::AccountId government_ = 0;  // holding: receives taxes, pays standing programmes
-  sim::AccountId insurer_ = 0, intermediaries_ = 0;
+  sim::AccountId insurer_ = 0;
   std::int64_t first_policy_account_ = 0;
 
   // Research results: the central entity. Hot fields, 38 bytes per result.
@@ -179,6 +185,8 @@ class EcosystemModel final : public sim::Model {
   std::vector<std::int32_t>& l_consortium_;
   std::vector<std::int64_t>& l_account_;
   std::vector<double> l_basic_spend_, l_new_spend_;
+  // Per step: the transfer office serving the lab (intermediary row, -1 none).
+  std::vector<std::int32_t> l_office_;
   // Per step, from policies: transfer effort and spin-out multipliers, extra grants, development share.
   std::vector<double> l_effort_mult_, l_spinout_mult_, l_extra_grant_, l_dev_share_, l_match_mult_;
   std::vector<double> l_dev_budget_;
@@ -206,7 +214,8 @@ class EcosystemModel final : public sim::Model {
   std::vector<std::int64_t>& f_account_;
   std::vector<double> f_basic_spend_, f_new_spend_, f_best_quality_, f_product_value_, f_need_;
   std::vector<std::uint8_t> f_is_distressed_;
-  std::vector<std::uint8_t> f_has_experts_;  // served by expert services this step
+  std::vector<std::uint8_t> f_has_experts_;    // served by expert services this step
+  std::vector<std::int32_t> f_expert_policy_;  // matching_service paying its expert fees, -1 none
   std::vector<double> f_dev_budget_, f_extra_grant_, f_deduction_, f_interest_subsidy_, f_risk_pool_share_;
   std::vector<std::int32_t> f_deals_taken_;
   std::vector<std::int32_t> f_risk_pool_policy_;
@@ -220,6 +229,21 @@ class EcosystemModel final : public sim::Model {
   std::vector<std::uint8_t>& p_owner_;
   std::vector<std::int64_t>& p_account_;
   std::vector<std::int64_t> p_effective_slots_;
+
+  // Intermediaries: tech transfer offices and brokers, expert services, incubators and maker
+  // spaces (seed 004). Hot: 45 bytes per agent; they never exit, so rows are stable.
+  sim::Population intermediaries_{"intermediary"};
+  std::vector<std::uint8_t>& i_kind_;
+  std::vector<std::int32_t>& i_region_;
+  std::vector<std::int64_t>&
+      i_capacity_;                   // deals (offices) or firms (expert services, incubators) per quarter
+  std::vector<double>& i_strength_;  // offices: multiplies their labs' matching
+  std::vector<double>& i_fee_yuan_;  // expert services and incubators: fee per firm
+  std::vector<double>& i_commission_share_;  // offices: share of the deal fee
+  std::vector<std::int64_t>& i_served_;
+  std::vector<std::int64_t>& i_account_;
+  std::vector<std::int64_t> i_effective_capacity_;
+  std::vector<std::vector<std::uint32_t>> offices_by_region_, experts_by_region_;
 
   // VC funds (incl. guidance-fund sub-funds) and banks.
   sim::Population funds_{"vc_fund"};

@@ -67,6 +67,11 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"patent_share_universities", "1", "Share of live invention patents originating in universities"},
       {"patent_share_institutes", "1", "Share of live invention patents originating in institutes"},
       {"pilot_verifications", "results/quarter", "Results verified on pilot platforms in the quarter"},
+      {"brokered_deals", "deals/quarter", "Lab deals closed through tech transfer offices and brokers"},
+      {"transfer_office_utilization", "1",
+       "Deals closed by transfer offices / their capacity in the quarter"},
+      {"expert_service_firms_served", "firms/quarter", "SMEs served by expert services"},
+      {"incubator_births", "firms/quarter", "New SMEs taken in by incubators and maker spaces"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   return m;
@@ -161,6 +166,11 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = share(static_cast<double>(counts.live[kUniversity]), static_cast<double>(live));
   values[k++] = share(static_cast<double>(counts.live[kInstitute]), static_cast<double>(live));
   values[k++] = static_cast<double>(flows_.pilot_served);
+  values[k++] = static_cast<double>(flows_.brokered_deals);
+  values[k++] =
+      share(static_cast<double>(flows_.brokered_deals), static_cast<double>(flows_.broker_capacity));
+  values[k++] = static_cast<double>(flows_.expert_firms_served);
+  values[k++] = static_cast<double>(flows_.incubator_births);
 }
 
 double EcosystemModel::metric(const std::string& name) const {
@@ -174,11 +184,12 @@ double EcosystemModel::metric(const std::string& name) const {
 }
 
 std::vector<const sim::Population*> EcosystemModel::populations() const {
-  return {&firms_, &labs_, &results_, &platforms_, &funds_, &banks_};
+  return {&firms_, &labs_, &results_, &platforms_, &intermediaries_, &funds_, &banks_};
 }
 
 std::size_t EcosystemModel::agent_count() const {
-  return results_.size() + firms_.size() + labs_.size() + platforms_.size() + funds_.size() + banks_.size();
+  return results_.size() + firms_.size() + labs_.size() + platforms_.size() + intermediaries_.size() +
+         funds_.size() + banks_.size();
 }
 
 std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events() {
