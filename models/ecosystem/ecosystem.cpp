@@ -54,6 +54,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       l_consortium_(
           labs_.add_field<std::int32_t>("consortium", {"index", "Consortium membership (-1 none)", true})),
       l_account_(labs_.add_field<std::int64_t>("account", {"id", "Ledger account", false})),
+      l_industry_ties_(labs_.add_field<double>(
+          "industry_ties", {"researchers", "Researchers placed in firms (talent mobility), decaying", true})),
       f_kind_(firms_.add_field<std::uint8_t>("kind", {"kind", "2 lead firm, 3 SME", true})),
       f_region_(firms_.add_field<std::int32_t>("region", {"index", "Region", true})),
       f_field_(firms_.add_field<std::int32_t>("field", {"index", "Field", true})),
@@ -81,6 +83,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       f_vc_fund_(firms_.add_field<std::int64_t>("vc_fund", {"id", "Last VC investor (-1 none)", false})),
       f_vc_invested_(firms_.add_field<double>("vc_invested", {"yuan", "VC money received", true})),
       f_account_(firms_.add_field<std::int64_t>("account", {"id", "Ledger account", false})),
+      f_tacit_knowledge_(firms_.add_field<double>(
+          "tacit_knowledge", {"logit", "Tacit knowledge of researchers it received, decaying", true})),
       p_region_(platforms_.add_field<std::int32_t>("region", {"index", "Region", true})),
       p_slots_(platforms_.add_field<std::int64_t>("slots", {"slots/quarter", "Base capacity", true})),
       p_served_(platforms_.add_field<std::int64_t>("served", {"users", "Users served in the quarter", true})),
@@ -126,6 +130,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   scheduler_.add_phase("fund_research", [this](const sim::PhaseContext& c) { fund_research(c); });
   scheduler_.add_phase("generate_results", [this](const sim::PhaseContext& c) { generate_results(c); });
   scheduler_.add_phase("index_holdings", [this](const sim::PhaseContext& c) { index_holdings(c); });
+  scheduler_.add_phase("move_researchers", [this](const sim::PhaseContext& c) { move_researchers(c); });
   scheduler_.add_phase("run_expert_services", [this](const sim::PhaseContext& c) { run_expert_services(c); });
   scheduler_.add_phase("advance_results", [this](const sim::PhaseContext& c) { advance_results(c); });
   scheduler_.add_phase("run_pilot_platforms", [this](const sim::PhaseContext& c) { run_pilot_platforms(c); });
@@ -376,6 +381,7 @@ std::uint64_t EcosystemModel::state_hash() const {
   mix(f_revenue_);
   mix(f_tier_);
   mix(f_loan_);
+  mix(f_tacit_knowledge_);
   mix(i_served_);
   std::vector<sim::Fen> balances(ledger_.account_count());
   for (std::size_t a = 0; a < balances.size(); ++a)

@@ -47,6 +47,7 @@ struct Flows {
   std::int64_t loans_defaulted = 0, insurance_offered = 0, insurance_taken = 0;
   std::int64_t pilot_served = 0, pilot_capacity = 0, licences = 0;
   std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
+  std::int64_t researchers_moved = 0;
 };
 
 // Cumulative counters since step 0.
@@ -96,6 +97,7 @@ class EcosystemModel final : public sim::Model {
   void fund_research(const sim::PhaseContext& context);
   void generate_results(const sim::PhaseContext& context);
   void index_holdings(const sim::PhaseContext& context);
+  void move_researchers(const sim::PhaseContext& context);
   void run_expert_services(const sim::PhaseContext& context);
   void advance_results(const sim::PhaseContext& context);
   void run_pilot_platforms(const sim::PhaseContext& context);
@@ -184,9 +186,11 @@ class EcosystemModel final : public sim::Model {
   std::vector<double>& l_cash_;
   std::vector<std::int32_t>& l_consortium_;
   std::vector<std::int64_t>& l_account_;
+  std::vector<double>& l_industry_ties_;  // researchers placed in firms, decaying (talent mobility)
   std::vector<double> l_basic_spend_, l_new_spend_;
-  // Per step: the transfer office serving the lab (intermediary row, -1 none).
-  std::vector<std::int32_t> l_office_;
+  // Per step: the transfer office serving the lab (intermediary row, -1 none), talent mobility.
+  std::vector<std::int32_t> l_office_, l_professor_policy_;
+  std::vector<double> l_mobility_mult_;
   // Per step, from policies: transfer effort and spin-out multipliers, extra grants, development share.
   std::vector<double> l_effort_mult_, l_spinout_mult_, l_extra_grant_, l_dev_share_, l_match_mult_;
   std::vector<double> l_dev_budget_;
@@ -212,6 +216,7 @@ class EcosystemModel final : public sim::Model {
   std::vector<std::int64_t>& f_vc_fund_;
   std::vector<double>& f_vc_invested_;
   std::vector<std::int64_t>& f_account_;
+  std::vector<double>& f_tacit_knowledge_;  // logit bonus from moved researchers, decaying
   std::vector<double> f_basic_spend_, f_new_spend_, f_best_quality_, f_product_value_, f_need_;
   std::vector<std::uint8_t> f_is_distressed_;
   std::vector<std::uint8_t> f_has_experts_;    // served by expert services this step

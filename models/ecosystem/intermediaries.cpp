@@ -46,7 +46,7 @@ void EcosystemModel::create_intermediaries() {
 
 // Part of "apply_policies": every lab is served by one transfer office of its region (by lab id,
 // so a lab keeps its office); its matching multiplier is the office's strength, or
-// `direct_match_share` where the region has no office. Offices' capacity
+// `direct_match_share` where the region has no office, times its industry ties. Offices' capacity
 // of the quarter is their own plus the slots of a matching_service of their region.
 void EcosystemModel::assign_transfer_offices() {
   const std::size_t n_labs = labs_.size();
@@ -60,7 +60,7 @@ void EcosystemModel::assign_transfer_offices() {
       l_office_[i] = static_cast<std::int32_t>(office);
       strength = i_strength_[office];
     }
-    l_match_mult_[i] = strength;
+    l_match_mult_[i] = strength * (1.0 + p_.mobility_match_effect * l_industry_ties_[i]);
   }
   for (std::size_t k = 0; k < intermediaries_.size(); ++k) {
     i_served_[k] = 0;

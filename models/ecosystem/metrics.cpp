@@ -72,6 +72,8 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "Deals closed by transfer offices / their capacity in the quarter"},
       {"expert_service_firms_served", "firms/quarter", "SMEs served by expert services"},
       {"incubator_births", "firms/quarter", "New SMEs taken in by incubators and maker spaces"},
+      {"researchers_moved", "researchers/quarter",
+       "Researchers moving from labs to firms (industry professors, talent mobility)"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   return m;
@@ -171,6 +173,7 @@ void EcosystemModel::measure(std::span<double> values) const {
       share(static_cast<double>(flows_.brokered_deals), static_cast<double>(flows_.broker_capacity));
   values[k++] = static_cast<double>(flows_.expert_firms_served);
   values[k++] = static_cast<double>(flows_.incubator_births);
+  values[k++] = static_cast<double>(flows_.researchers_moved);
 }
 
 double EcosystemModel::metric(const std::string& name) const {

@@ -55,7 +55,8 @@ const std::vector<std::string>& policy_type_names() {
                                                  "pilot_capacity",
                                                  "pilot_voucher",
                                                  "pilot_operator_incentive",
-                                                 "matching_service"};
+                                                 "matching_service",
+                                                 "industry_professor"};
   return names;
 }
 
@@ -302,6 +303,19 @@ const std::vector<RealParameter>& real_parameters() {
        "(SMEs targeted by a matching_service always ask). Assumption"},
       {"incubator_fee_yuan", "yuan", 50000, 0, kBig, &P::incubator_fee_yuan,
        "Fee an incubated new firm pays its incubator from its founders' capital. Assumption"},
+      {"researcher_mobility_rate", "researchers/quarter", 0.02, 0, 100, &P::researcher_mobility_rate,
+       "Researchers per lab and quarter moving to a firm of the lab's region and field (industry professors, "
+       "产业教授; an industry_professor instrument multiplies it). Seed 000 names the mechanism; value "
+       "assumed"},
+      {"tacit_knowledge_bonus", "logit", 0.5, 0, 10, &P::tacit_knowledge_bonus,
+       "Tacit knowledge a moved researcher brings to the receiving firm, on the logit of success of its "
+       "development steps (decays at tacit_knowledge_decay; at most 3 times the bonus). Seed 000; value "
+       "assumed"},
+      {"tacit_knowledge_decay", "1/quarter", 0.1, 0, 1, &P::tacit_knowledge_decay,
+       "Quarterly decay of a firm's tacit-knowledge bonus and of a lab's industry ties. Assumption"},
+      {"mobility_match_effect", "1", 0.2, 0, 10, &P::mobility_match_effect,
+       "Rise of a lab's matching rate per researcher it has placed in industry (industry ties, decaying). "
+       "Assumption"},
       {"rd_tax_elasticity", "1", 1.0, 0, 10, &P::rd_tax_elasticity,
        "Elasticity of firm R&D to its after-tax cost. Assumption (literature 0.5-1.5)"},
   };
@@ -414,7 +428,7 @@ void declare_parameters(sim::ObjectSpec& section) {
   policy
       .real("amount_yuan", "yuan",
             "Amount per award, per slot, per prize or per agent and quarter (by type); matching_service: per "
-            "deal or per SME served")
+            "deal or per SME served; industry_professor: stipend per researcher moved")
       .default_value(0.0)
       .at_least(0);
   policy
@@ -424,7 +438,8 @@ void declare_parameters(sim::ObjectSpec& section) {
       .between(0, 10);
   policy
       .real("multiplier", "1",
-            "Strength: transfer effort (ip_reform, rd_grant milestone), matching, outreach")
+            "Strength: transfer effort (ip_reform, rd_grant milestone), matching, outreach, researcher "
+            "mobility (industry_professor)")
       .default_value(1.0)
       .between(0, 100);
   policy.real("claim_complexity", "1", "first_unit_insurance: 0 simple claims .. 1 unusable")

@@ -33,6 +33,8 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
   l_extra_grant_.assign(n_labs, 0.0);
   l_dev_share_.assign(n_labs, p_.development_share_lab);
   assign_transfer_offices();
+  l_mobility_mult_.assign(n_labs, 1.0);
+  l_professor_policy_.assign(n_labs, -1);
   f_extra_grant_.assign(n_firms, 0.0);
   f_deduction_.assign(n_firms, 0.0);
   f_interest_subsidy_.assign(n_firms, 0.0);
@@ -130,6 +132,15 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         for (std::size_t i = 0; i < n_firms && policy.agent_kind == kSme; ++i) {
           if (f_kind_[i] == kSme && targets(policy, f_region_[i], f_field_[i], kSme, f_tier_[i], -1))
             f_expert_policy_[i] = pk;
+        }
+        break;
+      case PolicyType::industry_professor:
+        // Industry professors (产业教授, seed 000): more researchers move to firms; the instrument pays
+        // a stipend per researcher moved (move_researchers).
+        for (std::size_t i = 0; i < n_labs; ++i) {
+          if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
+          l_mobility_mult_[i] *= policy.multiplier;
+          l_professor_policy_[i] = pk;
         }
         break;
       case PolicyType::super_deduction:

@@ -120,6 +120,7 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
             if (f_kind_[o] == kLeadFirm) z += p_.lead_firm_capacity_bonus + pattern.lead_firm_bonus;
             z += pattern.demand_feedback;
             if (f_has_experts_[o]) z += p_.expert_service_bonus;
+            z += f_tacit_knowledge_[o];
             if (f_consortium_[o] >= 0 && trl >= 6) z += p_.consortium_bonus;
           } else if (trl >= 3) {
             z -= p_.lab_capacity_penalty;

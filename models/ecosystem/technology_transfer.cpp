@@ -14,7 +14,7 @@ namespace models::ecosystem {
 
 // Phase "match_results" — technology transfer. Lab-held patented results meet firms with a
 // probability set by the lab's transfer effort (evaluation regime, IP reform), its transfer
-// office, matching services, consortium ties and quality (proposals per result, in
+// office, matching services, industry ties, consortium ties and quality (proposals per result, in
 // parallel); deals are resolved in result order: the lab's office closes deals up to its capacity
 // (a saturated office lets matches wait), firms take results up to their capacity and cash, pay
 // the fee (inventors get their share, the office its commission), or the result founds a spin-out.

@@ -217,6 +217,15 @@ std::string with_expert_services(const std::string& extra) {
          extra;
 }
 
+sim::Fen policy_balance(const models::ecosystem::EcosystemModel& model, const std::string& name) {
+  const sim::Ledger& ledger = model.ledger();
+  for (sim::AccountId a = 0; a < ledger.account_count(); ++a) {
+    if (ledger.account(a).owner == "policy " + name) return ledger.balance(a);
+  }
+  FAIL("no account for policy " << name);
+  return 0;
+}
+
 }  // namespace
 
 TEST_CASE("expert services paid by a matching service move more of SMEs' results into production") {
@@ -291,4 +300,27 @@ TEST_CASE("labs in a region without transfer offices match less") {
   const RunSums direct = run(no_offices);
   CHECK(direct.sum.at("brokered_deals") == 0);
   CHECK(direct.sum.at("licences") < run(offices).sum.at("licences"));
+}
+
+TEST_CASE("industry professors move researchers to firms, paid per researcher, and raise lab transfers") {
+  const RunSums base = baseline();
+  const RunSums professors =
+      with("{type: industry_professor, budget_yuan: 1e7, amount_yuan: 20000, multiplier: 20}");
+  CHECK(professors.sum.at("researchers_moved") > 5 * base.sum.at("researchers_moved"));
+  CHECK(professors.sum.at("licences") > base.sum.at("licences"));
+  // The instrument pays 20,000 yuan per researcher moved, to the fen.
+  const sim::Config config = load(tiny_scenario(
+      "  policies:\n    - {type: industry_professor, name: professors, budget_yuan: 1e7, amount_yuan: 20000, "
+      "multiplier: 20}\n"));
+  auto model = create(config);
+  double moved = 0;
+  for (std::int64_t step = 1; step <= 24; ++step) {
+    model->step(step);
+    model->check_invariants(step, "end of step");
+    moved += model->metric("researchers_moved");
+  }
+  CHECK(moved == professors.sum.at("researchers_moved"));
+  CHECK(policy_balance(*model, "professors") ==
+        sim::to_fen(1e7) - static_cast<sim::Fen>(moved) * sim::to_fen(20000));
+  CHECK(run(tiny_scenario("  researcher_mobility_rate: 0\n")).sum.at("researchers_moved") == 0);
 }
