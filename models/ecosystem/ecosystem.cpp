@@ -132,6 +132,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   scheduler_.add_phase("index_holdings", [this](const sim::PhaseContext& c) { index_holdings(c); });
   scheduler_.add_phase("move_researchers", [this](const sim::PhaseContext& c) { move_researchers(c); });
   scheduler_.add_phase("run_expert_services", [this](const sim::PhaseContext& c) { run_expert_services(c); });
+  scheduler_.add_phase("anticipate_rewards", [this](const sim::PhaseContext& c) { anticipate_rewards(c); });
   scheduler_.add_phase("advance_results", [this](const sim::PhaseContext& c) { advance_results(c); });
   scheduler_.add_phase("run_pilot_platforms", [this](const sim::PhaseContext& c) { run_pilot_platforms(c); });
   scheduler_.add_phase("run_challenges_and_consortia",

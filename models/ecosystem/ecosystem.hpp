@@ -48,6 +48,7 @@ struct Flows {
   std::int64_t pilot_served = 0, pilot_capacity = 0, licences = 0;
   std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
   std::int64_t researchers_moved = 0;
+  double ex_post_rewards_paid = 0;
 };
 
 // Cumulative counters since step 0.
@@ -99,6 +100,7 @@ class EcosystemModel final : public sim::Model {
   void index_holdings(const sim::PhaseContext& context);
   void move_researchers(const sim::PhaseContext& context);
   void run_expert_services(const sim::PhaseContext& context);
+  void anticipate_rewards(const sim::PhaseContext& context);
   void advance_results(const sim::PhaseContext& context);
   void run_pilot_platforms(const sim::PhaseContext& context);
   void run_challenges_and_consortia(const sim::PhaseContext& context);

@@ -74,6 +74,7 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"incubator_births", "firms/quarter", "New SMEs taken in by incubators and maker spaces"},
       {"researchers_moved", "researchers/quarter",
        "Researchers moving from labs to firms (industry professors, talent mobility)"},
+      {"ex_post_rewards_paid", "yuan/quarter", "Ex-post rewards (以奖代补) paid to firms"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   return m;
@@ -174,6 +175,7 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = static_cast<double>(flows_.expert_firms_served);
   values[k++] = static_cast<double>(flows_.incubator_births);
   values[k++] = static_cast<double>(flows_.researchers_moved);
+  values[k++] = flows_.ex_post_rewards_paid;
 }
 
 double EcosystemModel::metric(const std::string& name) const {

@@ -56,7 +56,8 @@ const std::vector<std::string>& policy_type_names() {
                                                  "pilot_voucher",
                                                  "pilot_operator_incentive",
                                                  "matching_service",
-                                                 "industry_professor"};
+                                                 "industry_professor",
+                                                 "ex_post_reward"};
   return names;
 }
 
@@ -316,6 +317,9 @@ const std::vector<RealParameter>& real_parameters() {
       {"mobility_match_effect", "1", 0.2, 0, 10, &P::mobility_match_effect,
        "Rise of a lab's matching rate per researcher it has placed in industry (industry ties, decaying). "
        "Assumption"},
+      {"reward_anticipation_share", "1/quarter", 0.25, 0, 1, &P::reward_anticipation_share,
+       "Share of an anticipated ex-post reward (以奖代补) a firm adds each quarter to the development budget "
+       "of each result one stage short of the rewarded stage. Assumption"},
       {"rd_tax_elasticity", "1", 1.0, 0, 10, &P::rd_tax_elasticity,
        "Elasticity of firm R&D to its after-tax cost. Assumption (literature 0.5-1.5)"},
   };
@@ -423,12 +427,14 @@ void declare_parameters(sim::ObjectSpec& section) {
       .between(-1, 4);
   policy
       .choice("stage", {"any", "research", "development", "commercialization", "industrialization"},
-              "Targeted result stage")
+              "Targeted result stage; ex_post_reward: the stage whose reaching is rewarded (any = "
+              "industrialization)")
       .default_value(std::string("any"));
   policy
       .real("amount_yuan", "yuan",
             "Amount per award, per slot, per prize or per agent and quarter (by type); matching_service: per "
-            "deal or per SME served; industry_professor: stipend per researcher moved")
+            "deal or per SME served; industry_professor: stipend per researcher moved; ex_post_reward: per "
+            "result reaching the stage")
       .default_value(0.0)
       .at_least(0);
   policy

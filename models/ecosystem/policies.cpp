@@ -214,7 +214,10 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         break;
       case PolicyType::challenge_project:
       case PolicyType::guidance_fund:
-        break;  // challenge prizes: run_challenges_and_consortia; sub-funds: at start
+      case PolicyType::ex_post_reward:
+        // Challenge prizes: run_challenges_and_consortia; sub-funds: at start; ex-post rewards:
+        // anticipate_rewards and advance_results (payment).
+        break;
     }
   }
   consortia_count_ = 0;

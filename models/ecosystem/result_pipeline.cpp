@@ -186,6 +186,22 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
       }
     }
   }
+  // Ex-post rewards (以奖代补): the instrument pays the firm holding a result when it reaches the
+  // rewarded stage; the reward follows the outcome and never changes it.
+  for (std::size_t k = 0; k < p_.policies.size(); ++k) {
+    const auto& policy = p_.policies[k];
+    if (policy.type != PolicyType::ex_post_reward || !is_active(policy, step_)) continue;
+    const int rewarded = policy.stage >= 0 ? policy.stage : kIndustrialization;
+    for (const auto& e : gathered) {
+      if (e.to_stage != rewarded) continue;
+      const std::size_t i = *results_.index_of(e.result);
+      if (!r_owner_is_firm_[i]) continue;
+      const std::uint32_t o = r_owner_index_[i];
+      if (!targets(policy, f_region_[o], f_field_[o], f_kind_[o], f_tier_[o], -1)) continue;
+      flows_.ex_post_rewards_paid +=
+          pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[o], policy.amount_yuan);
+    }
+  }
   for (const auto& e : gathered) {
     if (e.to_stage != kCommercialization) continue;
     const std::size_t i = *results_.index_of(e.result);

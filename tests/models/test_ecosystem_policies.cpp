@@ -3,6 +3,8 @@
 // instrument's direct effect.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "test_ecosystem_support.hpp"
 
 using namespace ecosystem_test;
@@ -323,4 +325,28 @@ TEST_CASE("industry professors move researchers to firms, paid per researcher, a
   CHECK(policy_balance(*model, "professors") ==
         sim::to_fen(1e7) - static_cast<sim::Fen>(moved) * sim::to_fen(20000));
   CHECK(run(tiny_scenario("  researcher_mobility_rate: 0\n")).sum.at("researchers_moved") == 0);
+}
+
+TEST_CASE("ex-post rewards pay firms only for results that reach the stage, and firms develop ahead") {
+  const RunSums base = baseline(),
+                rewards = with("{type: ex_post_reward, budget_yuan: 1e8, amount_yuan: 50000}");
+  CHECK(base.sum.at("ex_post_rewards_paid") == 0);
+  CHECK(rewards.sum.at("ex_post_rewards_paid") > 0);
+  // Paid per result: a whole number of rewards.
+  const double rewarded = rewards.sum.at("ex_post_rewards_paid") / 50000.0;
+  CHECK(rewarded == doctest::Approx(std::round(rewarded)));
+  // Anticipation: firms spend more on developing results one stage short of industrialization.
+  CHECK(rewards.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
+  CHECK(rewards.last.at("applied_industrialized_share") > base.last.at("applied_industrialized_share"));
+  // The instrument's account holds its budget less what it paid, to the fen.
+  const sim::Config config = load(tiny_scenario(
+      "  policies:\n    - {type: ex_post_reward, name: reward, budget_yuan: 1e8, amount_yuan: 50000}\n"));
+  auto model = create(config);
+  double paid = 0;
+  for (std::int64_t step = 1; step <= 24; ++step) {
+    model->step(step);
+    model->check_invariants(step, "end of step");
+    paid += model->metric("ex_post_rewards_paid");
+  }
+  CHECK(policy_balance(*model, "reward") == sim::to_fen(1e8) - sim::to_fen(paid));
 }
