@@ -85,6 +85,13 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       f_account_(firms_.add_field<std::int64_t>("account", {"id", "Ledger account", false})),
       f_tacit_knowledge_(firms_.add_field<double>(
           "tacit_knowledge", {"logit", "Tacit knowledge of researchers it received, decaying", true})),
+      f_thematic_bond_(
+          firms_.add_field<double>("thematic_bond", {"yuan", "Thematic bond principal outstanding", true})),
+      f_bond_unspent_(firms_.add_field<double>(
+          "bond_unspent", {"yuan", "Bond proceeds not yet spent on development", false})),
+      f_bond_due_(firms_.add_field<std::int32_t>("bond_due", {"step", "Step the bond matures", false})),
+      f_bond_policy_(firms_.add_field<std::int32_t>(
+          "bond_policy", {"index", "thematic_bond instrument of the bond", false})),
       p_region_(platforms_.add_field<std::int32_t>("region", {"index", "Region", true})),
       p_slots_(platforms_.add_field<std::int64_t>("slots", {"slots/quarter", "Base capacity", true})),
       p_served_(platforms_.add_field<std::int64_t>("served", {"users", "Users served in the quarter", true})),
@@ -133,6 +140,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   scheduler_.add_phase("move_researchers", [this](const sim::PhaseContext& c) { move_researchers(c); });
   scheduler_.add_phase("run_expert_services", [this](const sim::PhaseContext& c) { run_expert_services(c); });
   scheduler_.add_phase("anticipate_rewards", [this](const sim::PhaseContext& c) { anticipate_rewards(c); });
+  scheduler_.add_phase("finance_thematic_bonds",
+                       [this](const sim::PhaseContext& c) { finance_thematic_bonds(c); });
   scheduler_.add_phase("advance_results", [this](const sim::PhaseContext& c) { advance_results(c); });
   scheduler_.add_phase("run_pilot_platforms", [this](const sim::PhaseContext& c) { run_pilot_platforms(c); });
   scheduler_.add_phase("run_challenges_and_consortia",
@@ -172,6 +181,7 @@ void EcosystemModel::open_fixed_accounts() {
   government_ = ledger_.open_account({"government treasury", sim::AccountKind::holding, false});
   insurer_ = ledger_.open_account({"first-of-a-kind insurer", sim::AccountKind::holding, false});
   pay(private_capital_, insurer_, p_.insurer_capital_yuan);
+  bondholders_ = ledger_.open_account({"thematic bond holders", sim::AccountKind::holding, false});
   first_policy_account_ = static_cast<std::int64_t>(ledger_.account_count());
   for (const auto& policy : p_.policies) {
     ledger_.open_account({"policy " + policy.name, sim::AccountKind::holding, false});
@@ -209,6 +219,7 @@ std::size_t EcosystemModel::spawn_firm(Performer kind, int region, int field, do
   if (f_is_distressed_.size() < n) f_is_distressed_.resize(n, 0);
   if (f_has_experts_.size() < n) f_has_experts_.resize(n, 0);
   if (f_expert_policy_.size() < n) f_expert_policy_.resize(n, -1);
+  if (f_commercializing_.size() < n) f_commercializing_.resize(n, 0);
   (void)step;
   return i;
 }
@@ -383,6 +394,7 @@ std::uint64_t EcosystemModel::state_hash() const {
   mix(f_tier_);
   mix(f_loan_);
   mix(f_tacit_knowledge_);
+  mix(f_thematic_bond_);
   mix(i_served_);
   std::vector<sim::Fen> balances(ledger_.account_count());
   for (std::size_t a = 0; a < balances.size(); ++a)

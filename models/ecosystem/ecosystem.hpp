@@ -47,8 +47,8 @@ struct Flows {
   std::int64_t loans_defaulted = 0, insurance_offered = 0, insurance_taken = 0;
   std::int64_t pilot_served = 0, pilot_capacity = 0, licences = 0;
   std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
-  std::int64_t researchers_moved = 0;
-  double ex_post_rewards_paid = 0;
+  std::int64_t researchers_moved = 0, thematic_bond_defaults = 0;
+  double ex_post_rewards_paid = 0, thematic_bonds_issued = 0;
 };
 
 // Cumulative counters since step 0.
@@ -101,6 +101,7 @@ class EcosystemModel final : public sim::Model {
   void move_researchers(const sim::PhaseContext& context);
   void run_expert_services(const sim::PhaseContext& context);
   void anticipate_rewards(const sim::PhaseContext& context);
+  void finance_thematic_bonds(const sim::PhaseContext& context);
   void advance_results(const sim::PhaseContext& context);
   void run_pilot_platforms(const sim::PhaseContext& context);
   void run_challenges_and_consortia(const sim::PhaseContext& context);
@@ -133,6 +134,7 @@ class EcosystemModel final : public sim::Model {
     return step >= p.start_step && step <= p.end_step;
   }
   void exit_firm(std::size_t i, std::int64_t step);
+  void default_on_bond(std::size_t firm);
   void incubate_firms(const sim::PhaseContext& context);
   void assign_transfer_offices();
   double step_cost(int trl, int field) const;
@@ -154,6 +156,7 @@ class EcosystemModel final : public sim::Model {
   sim::AccountId rd_sink_ = 0, costs_sink_ = 0, payout_sink_ = 0, losses_sink_ = 0, inventors_sink_ = 0;
   sim::AccountId government_ = 0;  // holding: receives taxes, pays standing programmes
   sim::AccountId insurer_ = 0;
+  sim::AccountId bondholders_ = 0;  // holding: buyers of thematic bonds (money from private capital)
   std::int64_t first_policy_account_ = 0;
 
   // Research results: the central entity. Hot fields, 38 bytes per result.
@@ -219,10 +222,15 @@ class EcosystemModel final : public sim::Model {
   std::vector<double>& f_vc_invested_;
   std::vector<std::int64_t>& f_account_;
   std::vector<double>& f_tacit_knowledge_;  // logit bonus from moved researchers, decaying
+  std::vector<double>& f_thematic_bond_;    // principal outstanding
+  std::vector<double>& f_bond_unspent_;     // proceeds not yet spent on development
+  std::vector<std::int32_t>& f_bond_due_;
+  std::vector<std::int32_t>& f_bond_policy_;
   std::vector<double> f_basic_spend_, f_new_spend_, f_best_quality_, f_product_value_, f_need_;
   std::vector<std::uint8_t> f_is_distressed_;
-  std::vector<std::uint8_t> f_has_experts_;    // served by expert services this step
-  std::vector<std::int32_t> f_expert_policy_;  // matching_service paying its expert fees, -1 none
+  std::vector<std::uint8_t> f_has_experts_;      // served by expert services this step
+  std::vector<std::int32_t> f_expert_policy_;    // matching_service paying its expert fees, -1 none
+  std::vector<std::int32_t> f_commercializing_;  // results it holds at TRL 7-8
   std::vector<double> f_dev_budget_, f_extra_grant_, f_deduction_, f_interest_subsidy_, f_risk_pool_share_;
   std::vector<std::int32_t> f_deals_taken_;
   std::vector<std::int32_t> f_risk_pool_policy_;

@@ -76,7 +76,7 @@ void EcosystemModel::produce_and_sell(const sim::PhaseContext& context) {
     }
     const double target = p_.cash_target_quarters * std::max(total_revenue * std::abs(f_margin_[i]),
                                                              p_.sme_seed_capital_yuan * 0.5) +
-                          f_loan_[i];
+                          f_loan_[i] + f_thematic_bond_[i];
     const double cash = balance(f_account_[i]);
     if (cash > target) pay(f_account_[i], payout_sink_, p_.payout_share * (cash - target));
   }

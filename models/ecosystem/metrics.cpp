@@ -75,6 +75,9 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"researchers_moved", "researchers/quarter",
        "Researchers moving from labs to firms (industry professors, talent mobility)"},
       {"ex_post_rewards_paid", "yuan/quarter", "Ex-post rewards (以奖代补) paid to firms"},
+      {"thematic_bonds_outstanding", "yuan", "Principal of thematic bonds outstanding"},
+      {"thematic_bonds_issued", "yuan/quarter", "Principal of thematic bonds issued in the quarter"},
+      {"thematic_bond_defaults", "bonds/quarter", "Thematic bonds defaulted in the quarter"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   return m;
@@ -116,6 +119,8 @@ void EcosystemModel::measure(std::span<double> values) const {
     if (f_loan_[i] > 0) ++loans;
   }
   for (std::size_t b = 0; b < banks_.size(); ++b) outstanding += b_outstanding_[b];
+  double bonds = 0;
+  for (std::size_t i = 0; i < firms_.size(); ++i) bonds += f_thematic_bond_[i];
   std::size_t k = 0;
   values[k++] = share(flows_.rd_spending[kLeadFirm] + flows_.rd_spending[kSme], rd_total);
   values[k++] = share(flows_.rd_spending[kInstitute], rd_total);
@@ -176,6 +181,9 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = static_cast<double>(flows_.incubator_births);
   values[k++] = static_cast<double>(flows_.researchers_moved);
   values[k++] = flows_.ex_post_rewards_paid;
+  values[k++] = bonds;
+  values[k++] = flows_.thematic_bonds_issued;
+  values[k++] = static_cast<double>(flows_.thematic_bond_defaults);
 }
 
 double EcosystemModel::metric(const std::string& name) const {

@@ -57,7 +57,8 @@ const std::vector<std::string>& policy_type_names() {
                                                  "pilot_operator_incentive",
                                                  "matching_service",
                                                  "industry_professor",
-                                                 "ex_post_reward"};
+                                                 "ex_post_reward",
+                                                 "thematic_bond"};
   return names;
 }
 
@@ -88,6 +89,8 @@ const std::vector<IntegerParameter>& integer_parameters() {
        "assumed"},
       {"incubator_capacity", "firms/quarter", 2, 0, 1'000'000, &P::incubator_capacity,
        "New firms one incubator or maker space can take in per quarter. Assumption"},
+      {"thematic_bond_term_quarters", "quarters", 12, 1, 80, &P::thematic_bond_term_quarters,
+       "Term of a thematic bond for industrialization. Assumption (3-year bonds)"},
   };
   return table;
 }
@@ -320,6 +323,8 @@ const std::vector<RealParameter>& real_parameters() {
       {"reward_anticipation_share", "1/quarter", 0.25, 0, 1, &P::reward_anticipation_share,
        "Share of an anticipated ex-post reward (以奖代补) a firm adds each quarter to the development budget "
        "of each result one stage short of the rewarded stage. Assumption"},
+      {"thematic_bond_coupon_per_quarter", "1/quarter", 0.01, 0, 1, &P::thematic_bond_coupon_per_quarter,
+       "Coupon of a thematic bond (before the instrument's coupon subsidy). Assumption (about 4% a year)"},
       {"rd_tax_elasticity", "1", 1.0, 0, 10, &P::rd_tax_elasticity,
        "Elasticity of firm R&D to its after-tax cost. Assumption (literature 0.5-1.5)"},
   };
@@ -434,12 +439,13 @@ void declare_parameters(sim::ObjectSpec& section) {
       .real("amount_yuan", "yuan",
             "Amount per award, per slot, per prize or per agent and quarter (by type); matching_service: per "
             "deal or per SME served; industry_professor: stipend per researcher moved; ex_post_reward: per "
-            "result reaching the stage")
+            "result reaching the stage; thematic_bond: principal of one bond")
       .default_value(0.0)
       .at_least(0);
   policy
       .real("rate", "1",
-            "Share: interest subsidy, risk-pool loss share, voucher share, deduction rate (by type)")
+            "Share: interest subsidy, risk-pool loss share, voucher share, deduction rate, thematic_bond: "
+            "share of the coupon paid by the instrument (by type)")
       .default_value(0.0)
       .between(0, 10);
   policy

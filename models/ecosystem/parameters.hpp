@@ -92,7 +92,8 @@ enum class PolicyType : std::uint8_t {
   pilot_operator_incentive,
   matching_service,
   industry_professor,
-  ex_post_reward
+  ex_post_reward,
+  thematic_bond
 };
 const std::vector<std::string>& policy_type_names();
 
@@ -165,13 +166,14 @@ struct Parameters {
   double bank_capital_yuan = 0, loan_size_yuan = 0, loan_rate_per_quarter = 0, loan_request_rate = 0;
   double loan_acceptable_loss = 0, loan_loss_given_default = 0, loan_default_base = 0;
   std::int64_t loan_term_quarters = 8;
-  // Intermediaries, talent mobility, ex-post rewards.
+  // Intermediaries, talent mobility, thematic bonds.
   std::int64_t transfer_office_capacity = 40, expert_service_capacity = 20, incubator_capacity = 2;
+  std::int64_t thematic_bond_term_quarters = 12;
   double intermediary_fee_share = 0, direct_match_share = 0, expert_service_fee_yuan = 0,
          expert_request_rate = 0, incubator_fee_yuan = 0;
   double researcher_mobility_rate = 0, tacit_knowledge_bonus = 0, tacit_knowledge_decay = 0,
          mobility_match_effect = 0;
-  double reward_anticipation_share = 0;
+  double reward_anticipation_share = 0, thematic_bond_coupon_per_quarter = 0;
   double insurer_capital_yuan = 0, insurance_premium_rate = 0, insurance_bonus = 0, insurance_takeup_base = 0;
   double procurement_bonus = 0, consortium_match_multiplier = 0, consortium_bonus = 0;
   double rd_tax_elasticity = 0, expert_service_bonus = 0, incubator_births_per_quarter = 0;

@@ -215,8 +215,9 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
       case PolicyType::challenge_project:
       case PolicyType::guidance_fund:
       case PolicyType::ex_post_reward:
+      case PolicyType::thematic_bond:
         // Challenge prizes: run_challenges_and_consortia; sub-funds: at start; ex-post rewards:
-        // anticipate_rewards and advance_results (payment).
+        // anticipate_rewards and advance_results (payment); bonds: finance_thematic_bonds.
         break;
     }
   }

@@ -27,6 +27,7 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   f_best_quality_.assign(firms_.size(), -1e9);
   f_product_value_.assign(firms_.size(), 0.0);
   f_is_distressed_.assign(firms_.size(), 0);
+  f_commercializing_.assign(firms_.size(), 0);
   std::fill(f_results_in_use_.begin(), f_results_in_use_.end(), 0);
   for (std::size_t i = 0; i < n; ++i) {
     const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
@@ -46,6 +47,7 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
       if (!r_is_in_use_[i] && r_trl_[i] >= 4)
         f_best_quality_[o] = std::max(f_best_quality_[o], r_quality_[i]);
       f_need_[o] += need;
+      if (r_trl_[i] == 7 || r_trl_[i] == 8) f_commercializing_[o] += 1;
       if (r_is_in_use_[i]) {
         f_results_in_use_[o] += 1;
         const double stage_share = r_trl_[i] >= 9 ? 1.0 : p_.first_unit_revenue_share;

@@ -350,3 +350,18 @@ TEST_CASE("ex-post rewards pay firms only for results that reach the stage, and 
   }
   CHECK(policy_balance(*model, "reward") == sim::to_fen(1e8) - sim::to_fen(paid));
 }
+
+TEST_CASE(
+    "thematic bonds finance firms with results at TRL 7-8, are repaid or default, and raise "
+    "industrialization") {
+  const RunSums base = baseline();
+  const RunSums bonds =
+      with("{type: thematic_bond, budget_yuan: 1e7, amount_yuan: 2e6, rate: 0.5, end_step: 12}");
+  CHECK(base.sum.at("thematic_bonds_issued") == 0);
+  CHECK(bonds.sum.at("thematic_bonds_issued") > 0);
+  CHECK(bonds.sum.at("thematic_bonds_outstanding") > 0);
+  // Bonds issued up to step 12 with a 12-quarter term are repaid or defaulted by step 24.
+  CHECK(bonds.last.at("thematic_bonds_outstanding") == 0);
+  CHECK(bonds.last.at("results_by_stage_industrialization") >
+        base.last.at("results_by_stage_industrialization"));
+}
