@@ -93,6 +93,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       f_bond_policy_(firms_.add_field<std::int32_t>(
           "bond_policy", {"index", "thematic_bond instrument of the bond", false})),
       p_region_(platforms_.add_field<std::int32_t>("region", {"index", "Region", true})),
+      p_field_(platforms_.add_field<std::int32_t>("field", {"index", "Field its pilot lines serve", true})),
       p_slots_(platforms_.add_field<std::int64_t>("slots", {"slots/quarter", "Base capacity", true})),
       p_served_(platforms_.add_field<std::int64_t>("served", {"users", "Users served in the quarter", true})),
       p_fee_(platforms_.add_field<double>("fee", {"yuan", "Fee per verification", true})),
@@ -292,12 +293,35 @@ void EcosystemModel::create_platforms_banks_funds() {
     for (std::int64_t k = 0; k < region.pilot_platforms; ++k) {
       const std::size_t i = platforms_.spawn();
       p_region_[i] = static_cast<std::int32_t>(r);
+      // Pilot lines are field-specific (seed 002: paths differ by field): the region's platforms
+      // serve its fields in turn, so demand for them differs by field.
+      p_field_[i] = static_cast<std::int32_t>(k % static_cast<std::int64_t>(p_.fields.size()));
       p_slots_[i] = region.pilot_slots;
-      p_fee_[i] = p_.pilot_fee_yuan;
+      auto rng = streams_.stream(0, sim::purpose_id("setup/platform"), platforms_.id(i));
+      p_fee_[i] = p_.pilot_fee_yuan *
+                  std::exp(p_.pilot_fee_sigma * rng.normal() - 0.5 * p_.pilot_fee_sigma * p_.pilot_fee_sigma);
       p_owner_[i] = static_cast<std::uint8_t>(
           std::find(kPilotOwners.begin(), kPilotOwners.end(), region.pilot_owner) - kPilotOwners.begin());
       p_account_[i] = ledger_.open_account(
           {fmt::format("pilot platform {}", platforms_.id(i)), sim::AccountKind::holding, false});
+    }
+    for (int f = 0; f < static_cast<int>(p_.fields.size()); ++f) {
+      std::vector<std::uint32_t> own, any;
+      for (std::size_t k = 0; k < platforms_.size(); ++k) {
+        if (p_region_[k] != static_cast<std::int32_t>(r)) continue;
+        any.push_back(static_cast<std::uint32_t>(k));
+        if (p_field_[k] == f) own.push_back(static_cast<std::uint32_t>(k));
+      }
+      auto& usable = own.empty() ? any : own;
+      std::stable_sort(usable.begin(), usable.end(),
+                       [&](std::uint32_t a, std::uint32_t b) { return p_fee_[a] < p_fee_[b]; });
+      double fee = p_.pilot_fee_yuan;
+      if (!usable.empty()) {
+        fee = 0;
+        for (const std::uint32_t k : usable) fee += p_fee_[k] / static_cast<double>(usable.size());
+      }
+      platforms_by_cell_.push_back(usable);
+      cell_expected_pilot_fee_.push_back(fee);
     }
     for (std::int64_t k = 0; k < region.banks; ++k) {
       const std::size_t i = banks_.spawn();

@@ -238,12 +238,18 @@ class EcosystemModel final : public sim::Model {
   // Pilot platforms.
   sim::Population platforms_{"platform"};
   std::vector<std::int32_t>& p_region_;
+  std::vector<std::int32_t>& p_field_;  // the field its pilot lines serve
   std::vector<std::int64_t>& p_slots_;
   std::vector<std::int64_t>& p_served_;
   std::vector<double>& p_fee_;
   std::vector<std::uint8_t>& p_owner_;
   std::vector<std::int64_t>& p_account_;
   std::vector<std::int64_t> p_effective_slots_;
+  // Per (region, field): platforms a result of that cell can use, cheapest first (its field's, or
+  // every platform of the region where none serves the field), and their mean fee (users' expected
+  // fee; pilot_fee_yuan where the region has none).
+  std::vector<std::vector<std::uint32_t>> platforms_by_cell_;
+  std::vector<double> cell_expected_pilot_fee_;
 
   // Intermediaries: tech transfer offices and brokers, expert services, incubators and maker
   // spaces (seed 004). Hot: 45 bytes per agent; they never exit, so rows are stable.

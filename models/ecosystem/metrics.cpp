@@ -78,6 +78,8 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"thematic_bonds_outstanding", "yuan", "Principal of thematic bonds outstanding"},
       {"thematic_bonds_issued", "yuan/quarter", "Principal of thematic bonds issued in the quarter"},
       {"thematic_bond_defaults", "bonds/quarter", "Thematic bonds defaulted in the quarter"},
+      {"pilot_platforms_underused", "1",
+       "Share of pilot platforms using less than half of their slots in the quarter (built but unused)"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   return m;
@@ -184,6 +186,11 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = bonds;
   values[k++] = flows_.thematic_bonds_issued;
   values[k++] = static_cast<double>(flows_.thematic_bond_defaults);
+  std::int64_t underused = 0;
+  for (std::size_t p = 0; p < p_effective_slots_.size() && p < platforms_.size(); ++p) {
+    if (2 * p_served_[p] < p_effective_slots_[p]) ++underused;
+  }
+  values[k++] = share(static_cast<double>(underused), static_cast<double>(platforms_.size()));
 }
 
 double EcosystemModel::metric(const std::string& name) const {

@@ -184,6 +184,9 @@ const std::vector<RealParameter>& real_parameters() {
        "the fee deters it. Assumption"},
       {"pilot_willingness_yuan", "yuan", 30000, 1, kBig, &P::pilot_willingness_yuan,
        "Fee at which half of the potential users are deterred ('built but unused', seed 002). Assumption"},
+      {"pilot_fee_sigma", "1", 0.5, 0, 5, &P::pilot_fee_sigma,
+       "Log-sd of platforms' fees around pilot_fee_yuan (operators price differently; users go to the "
+       "cheapest platform of their field with a free slot and may balk at a dearer one). Assumption"},
       {"pilot_leak_risk", "1", 0.05, 0, 1, &P::pilot_leak_risk,
        "Probability a pilot leaks the user's know-how. Seed 002 names the risk; value assumed"},
       {"pilot_leak_penalty", "sd", 0.5, 0, 10, &P::pilot_leak_penalty, "Quality lost by a leak. Assumption"},

@@ -144,7 +144,7 @@ struct Parameters {
   std::int64_t lab_max_trl = 6;
   // Pilot platforms.
   double pilot_fee_yuan = 0, pilot_request_rate = 0, pilot_leak_risk = 0, pilot_leak_penalty = 0;
-  double pilot_willingness_yuan = 0;
+  double pilot_willingness_yuan = 0, pilot_fee_sigma = 0;
   // Transfer.
   double transfer_effort_university = 0, transfer_effort_institute = 0, match_rate = 0;
   double licence_fee_yuan = 0, assignment_share = 0, spinout_rate = 0, inventor_share = 0;

@@ -98,7 +98,7 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
       const bool can_advance = trl < 9 && !r_is_shelved_[i] && (firm || trl < p_.lab_max_trl);
       // Pilot demand: deterred by the fee net of vouchers ("built but unused", seed 002).
       if ((trl == 5 || trl == 6) && !r_is_verified_[i] && !r_is_shelved_[i]) {
-        double fee = p_.pilot_fee_yuan;
+        double fee = cell_expected_pilot_fee_[c];
         const std::int32_t voucher = rf_voucher_policy_[c];
         if (voucher >= 0) fee *= 1.0 - std::min(1.0, p_.policies[static_cast<std::size_t>(voucher)].rate);
         const double deterred = fee / (fee + p_.pilot_willingness_yuan);

@@ -365,3 +365,16 @@ TEST_CASE(
   CHECK(bonds.last.at("results_by_stage_industrialization") >
         base.last.at("results_by_stage_industrialization"));
 }
+
+TEST_CASE("pilot platforms serve their own field, so the platform of a field with little demand sits idle") {
+  // One region, one platform per field, many users; the third field has almost no agents.
+  const std::string scenario =
+      "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n"
+      "  lead_firms: 8\n  smes: 400\n  pilot_request_rate: 1.0\n  pilot_fee_yuan: 1000\n"
+      "  fields:\n    energy: {pattern: supply_led}\n    materials: {pattern: demand_pull}\n"
+      "    ai: {pattern: demand_iteration, weight: 0.02}\n"
+      "  regions:\n    north: {pilot_platforms: 3, pilot_slots: 10}\n";
+  const RunSums fields = run(scenario);
+  CHECK(fields.last.at("pilot_platforms_underused") == doctest::Approx(1.0 / 3.0));
+  CHECK(fields.last.at("pilot_utilization") < 0.8);
+}
