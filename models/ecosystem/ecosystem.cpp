@@ -54,6 +54,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       l_consortium_(
           labs_.add_field<std::int32_t>("consortium", {"index", "Consortium membership (-1 none)", true})),
       l_account_(labs_.add_field<std::int64_t>("account", {"id", "Ledger account", false})),
+      l_industry_ties_(labs_.add_field<double>(
+          "industry_ties", {"researchers", "Researchers placed in firms (talent mobility), decaying", true})),
       f_kind_(firms_.add_field<std::uint8_t>("kind", {"kind", "2 lead firm, 3 SME", true})),
       f_region_(firms_.add_field<std::int32_t>("region", {"index", "Region", true})),
       f_field_(firms_.add_field<std::int32_t>("field", {"index", "Field", true})),
@@ -81,13 +83,38 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       f_vc_fund_(firms_.add_field<std::int64_t>("vc_fund", {"id", "Last VC investor (-1 none)", false})),
       f_vc_invested_(firms_.add_field<double>("vc_invested", {"yuan", "VC money received", true})),
       f_account_(firms_.add_field<std::int64_t>("account", {"id", "Ledger account", false})),
+      f_tacit_knowledge_(firms_.add_field<double>(
+          "tacit_knowledge", {"logit", "Tacit knowledge of researchers it received, decaying", true})),
+      f_thematic_bond_(
+          firms_.add_field<double>("thematic_bond", {"yuan", "Thematic bond principal outstanding", true})),
+      f_bond_unspent_(firms_.add_field<double>(
+          "bond_unspent", {"yuan", "Bond proceeds not yet spent on development", false})),
+      f_bond_due_(firms_.add_field<std::int32_t>("bond_due", {"step", "Step the bond matures", false})),
+      f_bond_policy_(firms_.add_field<std::int32_t>(
+          "bond_policy", {"index", "thematic_bond instrument of the bond", false})),
       p_region_(platforms_.add_field<std::int32_t>("region", {"index", "Region", true})),
+      p_field_(platforms_.add_field<std::int32_t>("field", {"index", "Field its pilot lines serve", true})),
       p_slots_(platforms_.add_field<std::int64_t>("slots", {"slots/quarter", "Base capacity", true})),
       p_served_(platforms_.add_field<std::int64_t>("served", {"users", "Users served in the quarter", true})),
       p_fee_(platforms_.add_field<double>("fee", {"yuan", "Fee per verification", true})),
       p_owner_(platforms_.add_field<std::uint8_t>(
           "owner", {"kind", "0 government, 1 university, 2 lead firm, 3 consortium", true})),
       p_account_(platforms_.add_field<std::int64_t>("account", {"id", "Ledger account", false})),
+      i_kind_(intermediaries_.add_field<std::uint8_t>(
+          "kind", {"kind", "0 transfer office or broker, 1 expert service, 2 incubator", true})),
+      i_region_(intermediaries_.add_field<std::int32_t>("region", {"index", "Region", true})),
+      i_capacity_(intermediaries_.add_field<std::int64_t>(
+          "capacity",
+          {"per quarter", "Deals (offices) or firms (expert services, incubators) per quarter", true})),
+      i_strength_(intermediaries_.add_field<double>(
+          "strength", {"1", "Offices: multiplies the matching rate of the labs they serve", true})),
+      i_fee_yuan_(intermediaries_.add_field<double>(
+          "fee_yuan", {"yuan", "Expert services and incubators: fee per firm served", true})),
+      i_commission_share_(intermediaries_.add_field<double>(
+          "commission_share", {"1", "Offices: share of the deal fee they earn", true})),
+      i_served_(intermediaries_.add_field<std::int64_t>(
+          "served", {"per quarter", "Deals closed or firms served in the quarter", true})),
+      i_account_(intermediaries_.add_field<std::int64_t>("account", {"id", "Ledger account", false})),
       v_region_(funds_.add_field<std::int32_t>("region", {"index", "Region", true})),
       v_field_(funds_.add_field<std::int32_t>("field", {"index", "Targeted field (-1 any)", true})),
       v_vintage_(funds_.add_field<std::int64_t>("vintage", {"step", "Step the fund was raised", true})),
@@ -100,6 +127,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   open_fixed_accounts();
   create_labs_and_firms();
   create_platforms_banks_funds();
+  create_intermediaries();
   const std::size_t fields = p_.fields.size();
   demand_index_.assign(fields, 1.0);
   fill_step_cost_table();
@@ -111,6 +139,11 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   scheduler_.add_phase("fund_research", [this](const sim::PhaseContext& c) { fund_research(c); });
   scheduler_.add_phase("generate_results", [this](const sim::PhaseContext& c) { generate_results(c); });
   scheduler_.add_phase("index_holdings", [this](const sim::PhaseContext& c) { index_holdings(c); });
+  scheduler_.add_phase("move_researchers", [this](const sim::PhaseContext& c) { move_researchers(c); });
+  scheduler_.add_phase("run_expert_services", [this](const sim::PhaseContext& c) { run_expert_services(c); });
+  scheduler_.add_phase("anticipate_rewards", [this](const sim::PhaseContext& c) { anticipate_rewards(c); });
+  scheduler_.add_phase("finance_thematic_bonds",
+                       [this](const sim::PhaseContext& c) { finance_thematic_bonds(c); });
   scheduler_.add_phase("advance_results", [this](const sim::PhaseContext& c) { advance_results(c); });
   scheduler_.add_phase("run_pilot_platforms", [this](const sim::PhaseContext& c) { run_pilot_platforms(c); });
   scheduler_.add_phase("run_challenges_and_consortia",
@@ -150,7 +183,7 @@ void EcosystemModel::open_fixed_accounts() {
   government_ = ledger_.open_account({"government treasury", sim::AccountKind::holding, false});
   insurer_ = ledger_.open_account({"first-of-a-kind insurer", sim::AccountKind::holding, false});
   pay(private_capital_, insurer_, p_.insurer_capital_yuan);
-  intermediaries_ = ledger_.open_account({"intermediaries", sim::AccountKind::holding, false});
+  bondholders_ = ledger_.open_account({"thematic bond holders", sim::AccountKind::holding, false});
   first_policy_account_ = static_cast<std::int64_t>(ledger_.account_count());
   for (const auto& policy : p_.policies) {
     ledger_.open_account({"policy " + policy.name, sim::AccountKind::holding, false});
@@ -188,6 +221,8 @@ std::size_t EcosystemModel::spawn_firm(Performer kind, int region, int field, do
   if (f_risk_pool_policy_.size() < n) f_risk_pool_policy_.resize(n, -1);
   if (f_is_distressed_.size() < n) f_is_distressed_.resize(n, 0);
   if (f_has_experts_.size() < n) f_has_experts_.resize(n, 0);
+  if (f_expert_policy_.size() < n) f_expert_policy_.resize(n, -1);
+  if (f_commercializing_.size() < n) f_commercializing_.resize(n, 0);
   (void)step;
   return i;
 }
@@ -260,12 +295,35 @@ void EcosystemModel::create_platforms_banks_funds() {
     for (std::int64_t k = 0; k < region.pilot_platforms; ++k) {
       const std::size_t i = platforms_.spawn();
       p_region_[i] = static_cast<std::int32_t>(r);
+      // Pilot lines are field-specific (seed 002: paths differ by field): the region's platforms
+      // serve its fields in turn, so demand for them differs by field.
+      p_field_[i] = static_cast<std::int32_t>(k % static_cast<std::int64_t>(p_.fields.size()));
       p_slots_[i] = region.pilot_slots;
-      p_fee_[i] = p_.pilot_fee_yuan;
+      auto rng = streams_.stream(0, sim::purpose_id("setup/platform"), platforms_.id(i));
+      p_fee_[i] = p_.pilot_fee_yuan *
+                  std::exp(p_.pilot_fee_sigma * rng.normal() - 0.5 * p_.pilot_fee_sigma * p_.pilot_fee_sigma);
       p_owner_[i] = static_cast<std::uint8_t>(
           std::find(kPilotOwners.begin(), kPilotOwners.end(), region.pilot_owner) - kPilotOwners.begin());
       p_account_[i] = ledger_.open_account(
           {fmt::format("pilot platform {}", platforms_.id(i)), sim::AccountKind::holding, false});
+    }
+    for (int f = 0; f < static_cast<int>(p_.fields.size()); ++f) {
+      std::vector<std::uint32_t> own, any;
+      for (std::size_t k = 0; k < platforms_.size(); ++k) {
+        if (p_region_[k] != static_cast<std::int32_t>(r)) continue;
+        any.push_back(static_cast<std::uint32_t>(k));
+        if (p_field_[k] == f) own.push_back(static_cast<std::uint32_t>(k));
+      }
+      auto& usable = own.empty() ? any : own;
+      std::stable_sort(usable.begin(), usable.end(),
+                       [&](std::uint32_t a, std::uint32_t b) { return p_fee_[a] < p_fee_[b]; });
+      double fee = p_.pilot_fee_yuan;
+      if (!usable.empty()) {
+        fee = 0;
+        for (const std::uint32_t k : usable) fee += p_fee_[k] / static_cast<double>(usable.size());
+      }
+      platforms_by_cell_.push_back(usable);
+      cell_expected_pilot_fee_.push_back(fee);
     }
     for (std::int64_t k = 0; k < region.banks; ++k) {
       const std::size_t i = banks_.spawn();
@@ -404,6 +462,9 @@ std::uint64_t EcosystemModel::state_hash() const {
   mix(f_revenue_);
   mix(f_tier_);
   mix(f_loan_);
+  mix(f_tacit_knowledge_);
+  mix(f_thematic_bond_);
+  mix(i_served_);
   std::vector<sim::Fen> balances(ledger_.account_count());
   for (std::size_t a = 0; a < balances.size(); ++a)
     balances[a] = ledger_.balance(static_cast<sim::AccountId>(a));

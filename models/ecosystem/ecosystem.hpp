@@ -48,6 +48,9 @@ struct Flows {
   std::int64_t sme_births = 0, sme_deaths = 0, spinouts = 0;
   std::int64_t loans_defaulted = 0, insurance_offered = 0, insurance_taken = 0;
   std::int64_t pilot_served = 0, pilot_capacity = 0, licences = 0;
+  std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
+  std::int64_t researchers_moved = 0, thematic_bond_defaults = 0;
+  double ex_post_rewards_paid = 0, thematic_bonds_issued = 0;
 };
 
 // Cumulative counters since step 0.
@@ -75,6 +78,7 @@ class EcosystemModel final : public sim::Model {
   [[nodiscard]] const sim::Population& results() const { return results_; }
   [[nodiscard]] const sim::Population& firms() const { return firms_; }
   [[nodiscard]] const sim::Population& labs() const { return labs_; }
+  [[nodiscard]] const sim::Population& intermediaries() const { return intermediaries_; }
   [[nodiscard]] const sim::Ledger& ledger() const { return ledger_; }
   [[nodiscard]] const Totals& totals() const { return totals_; }
   [[nodiscard]] double metric(const std::string& name) const;
@@ -86,6 +90,7 @@ class EcosystemModel final : public sim::Model {
   void open_fixed_accounts();
   void create_labs_and_firms();
   void create_platforms_banks_funds();
+  void create_intermediaries();
   std::size_t spawn_firm(Performer kind, int region, int field, double revenue_yuan, std::int64_t step,
                          sim::PhiloxStream& rng);
   std::size_t spawn_vc_fund(int region, int field, double capital_yuan, std::int64_t vintage, bool is_guided);
@@ -95,6 +100,10 @@ class EcosystemModel final : public sim::Model {
   void fund_research(const sim::PhaseContext& context);
   void generate_results(const sim::PhaseContext& context);
   void index_holdings(const sim::PhaseContext& context);
+  void move_researchers(const sim::PhaseContext& context);
+  void run_expert_services(const sim::PhaseContext& context);
+  void anticipate_rewards(const sim::PhaseContext& context);
+  void finance_thematic_bonds(const sim::PhaseContext& context);
   void advance_results(const sim::PhaseContext& context);
   void run_pilot_platforms(const sim::PhaseContext& context);
   void run_challenges_and_consortia(const sim::PhaseContext& context);
@@ -145,6 +154,9 @@ class EcosystemModel final : public sim::Model {
     return step >= p.start_step && step <= p.end_step;
   }
   void exit_firm(std::size_t i, std::int64_t step);
+  void default_on_bond(std::size_t firm);
+  void incubate_firms(const sim::PhaseContext& context);
+  void assign_transfer_offices();
   double step_cost(int trl, int field) const;
   void fill_step_cost_table();
   int pick_field(sim::PhiloxStream& rng) const;
@@ -164,7 +176,8 @@ class EcosystemModel final : public sim::Model {
   sim::AccountId market_ = 0;           // source: customers outside the model
   sim::AccountId rd_sink_ = 0, costs_sink_ = 0, payout_sink_ = 0, losses_sink_ = 0, inventors_sink_ = 0;
   sim::AccountId government_ = 0;  // holding: receives taxes, pays standing programmes
-  sim::AccountId insurer_ = 0, intermediaries_ = 0;
+  sim::AccountId insurer_ = 0;
+  sim::AccountId bondholders_ = 0;  // holding: buyers of thematic bonds (money from private capital)
   std::int64_t first_policy_account_ = 0;
   sim::AccountId first_agent_account_ = 0;  // accounts from here on belong to agents
 
@@ -200,7 +213,11 @@ class EcosystemModel final : public sim::Model {
   std::vector<double>& l_cash_;
   std::vector<std::int32_t>& l_consortium_;
   std::vector<std::int64_t>& l_account_;
+  std::vector<double>& l_industry_ties_;  // researchers placed in firms, decaying (talent mobility)
   std::vector<double> l_basic_spend_, l_new_spend_;
+  // Per step: the transfer office serving the lab (intermediary row, -1 none), talent mobility.
+  std::vector<std::int32_t> l_office_, l_professor_policy_;
+  std::vector<double> l_mobility_mult_;
   // Per step, from policies: transfer effort and spin-out multipliers, extra grants, development share.
   std::vector<double> l_effort_mult_, l_spinout_mult_, l_extra_grant_, l_dev_share_, l_match_mult_;
   std::vector<double> l_dev_budget_;
@@ -226,9 +243,16 @@ class EcosystemModel final : public sim::Model {
   std::vector<std::int64_t>& f_vc_fund_;
   std::vector<double>& f_vc_invested_;
   std::vector<std::int64_t>& f_account_;
+  std::vector<double>& f_tacit_knowledge_;  // logit bonus from moved researchers, decaying
+  std::vector<double>& f_thematic_bond_;    // principal outstanding
+  std::vector<double>& f_bond_unspent_;     // proceeds not yet spent on development
+  std::vector<std::int32_t>& f_bond_due_;
+  std::vector<std::int32_t>& f_bond_policy_;
   std::vector<double> f_basic_spend_, f_new_spend_, f_best_quality_, f_product_value_, f_need_;
   std::vector<std::uint8_t> f_is_distressed_;
-  std::vector<std::uint8_t> f_has_experts_;  // served by expert services this step
+  std::vector<std::uint8_t> f_has_experts_;      // served by expert services this step
+  std::vector<std::int32_t> f_expert_policy_;    // matching_service paying its expert fees, -1 none
+  std::vector<std::int32_t> f_commercializing_;  // results it holds at TRL 7-8
   std::vector<double> f_dev_budget_, f_extra_grant_, f_deduction_, f_interest_subsidy_, f_risk_pool_share_;
   std::vector<std::int32_t> f_deals_taken_;
   std::vector<std::int32_t> f_risk_pool_policy_;
@@ -236,12 +260,33 @@ class EcosystemModel final : public sim::Model {
   // Pilot platforms.
   sim::Population platforms_{"platform"};
   std::vector<std::int32_t>& p_region_;
+  std::vector<std::int32_t>& p_field_;  // the field its pilot lines serve
   std::vector<std::int64_t>& p_slots_;
   std::vector<std::int64_t>& p_served_;
   std::vector<double>& p_fee_;
   std::vector<std::uint8_t>& p_owner_;
   std::vector<std::int64_t>& p_account_;
   std::vector<std::int64_t> p_effective_slots_;
+  // Per (region, field): platforms a result of that cell can use, cheapest first (its field's, or
+  // every platform of the region where none serves the field), and their mean fee (users' expected
+  // fee; pilot_fee_yuan where the region has none).
+  std::vector<std::vector<std::uint32_t>> platforms_by_cell_;
+  std::vector<double> cell_expected_pilot_fee_;
+
+  // Intermediaries: tech transfer offices and brokers, expert services, incubators and maker
+  // spaces (seed 004). Hot: 45 bytes per agent; they never exit, so rows are stable.
+  sim::Population intermediaries_{"intermediary"};
+  std::vector<std::uint8_t>& i_kind_;
+  std::vector<std::int32_t>& i_region_;
+  std::vector<std::int64_t>&
+      i_capacity_;                   // deals (offices) or firms (expert services, incubators) per quarter
+  std::vector<double>& i_strength_;  // offices: multiplies their labs' matching
+  std::vector<double>& i_fee_yuan_;  // expert services and incubators: fee per firm
+  std::vector<double>& i_commission_share_;  // offices: share of the deal fee
+  std::vector<std::int64_t>& i_served_;
+  std::vector<std::int64_t>& i_account_;
+  std::vector<std::int64_t> i_effective_capacity_;
+  std::vector<std::vector<std::uint32_t>> offices_by_region_, experts_by_region_;
 
   // VC funds (incl. guidance-fund sub-funds) and banks.
   sim::Population funds_{"vc_fund"};
@@ -261,9 +306,10 @@ class EcosystemModel final : public sim::Model {
   // Firm rows by (region, field), rebuilt each step; SMEs by region.
   std::vector<std::vector<std::uint32_t>> firms_by_cell_, smes_by_region_;
   std::vector<std::uint32_t> r_owner_index_;
-  // What advance_results reads of a result's holder, per lab and per firm (16 bytes each).
+  // What advance_results reads of a result's holder, per lab and per firm (24 bytes each).
   struct HolderView {
-    double funded;  // share of the holder's development need its budget covers
+    double funded;           // share of the holder's development need its budget covers
+    double tacit_knowledge;  // log-odds bonus from researchers who moved in (talent mobility)
     std::int32_t region;
     std::uint8_t is_lead_firm, has_experts, in_consortium;
   };

@@ -126,7 +126,75 @@ void EcosystemModel::lend_and_settle_loans(const sim::PhaseContext& context) {
   }
 }
 
+// Phase "finance_thematic_bonds" — thematic bonds for the industrialization of results (seed 000).
+// Reads firms' results at TRL 7-8 (index_holdings), their development needs and cash, and the
+// thematic_bond instruments. Firms with a bond pay the coupon (`thematic_bond_coupon_per_quarter`;
+// the instrument pays its `rate` share while it has money) and the principal at maturity
+// (`thematic_bond_term_quarters`) to the bond holders, or default (the holders recover the cash
+// left; an SME exits). A firm targeted by an active instrument that holds a result at TRL 7-8 and
+// has no bond issues one of amount_yuan, bought by private investors. Unspent proceeds fund the part
+// of the firm's development need its budget does not cover (to the R&D sink). Bond holders pay
+// their income out.
+void EcosystemModel::finance_thematic_bonds(const sim::PhaseContext& /*context*/) {
+  for (std::size_t i = 0; i < firms_.size(); ++i) {
+    if (f_thematic_bond_[i] <= 0) continue;
+    const double coupon = f_thematic_bond_[i] * p_.thematic_bond_coupon_per_quarter;
+    const auto policy = static_cast<std::size_t>(f_bond_policy_[i]);
+    double paid = pay_up_to(first_policy_account_ + static_cast<std::int64_t>(policy), bondholders_,
+                            coupon * std::min(1.0, p_.policies[policy].rate));
+    paid += pay_up_to(f_account_[i], bondholders_, coupon - paid);
+    if (paid + 0.01 < coupon) {
+      default_on_bond(i);
+      continue;
+    }
+    if (step_ >= f_bond_due_[i]) {
+      if (balance(f_account_[i]) + 0.005 < f_thematic_bond_[i]) {
+        default_on_bond(i);
+        continue;
+      }
+      pay(f_account_[i], bondholders_, f_thematic_bond_[i]);
+      f_thematic_bond_[i] = 0;
+      f_bond_unspent_[i] = 0;
+    }
+  }
+  for (std::size_t k = 0; k < p_.policies.size(); ++k) {
+    const auto& policy = p_.policies[k];
+    if (policy.type != PolicyType::thematic_bond || !is_active(policy, step_) || policy.amount_yuan <= 0)
+      continue;
+    for (std::size_t i = 0; i < firms_.size(); ++i) {
+      if (f_thematic_bond_[i] > 0 || f_commercializing_[i] == 0) continue;
+      if (!targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) continue;
+      pay(private_capital_, f_account_[i], policy.amount_yuan);
+      f_thematic_bond_[i] = sim::to_yuan(sim::to_fen(policy.amount_yuan));
+      f_bond_unspent_[i] = f_thematic_bond_[i];
+      f_bond_due_[i] = static_cast<std::int32_t>(step_ + p_.thematic_bond_term_quarters);
+      f_bond_policy_[i] = static_cast<std::int32_t>(k);
+      flows_.thematic_bonds_issued += f_thematic_bond_[i];
+    }
+  }
+  for (std::size_t i = 0; i < firms_.size(); ++i) {
+    if (f_bond_unspent_[i] <= 0) continue;
+    const double gap = std::max(0.0, f_need_[i] - f_dev_budget_[i]);
+    const double spent = pay_up_to(f_account_[i], rd_sink_, std::min(gap, f_bond_unspent_[i]));
+    f_bond_unspent_[i] -= spent;
+    f_dev_budget_[i] += spent;
+    f_rd_spending_[i] += spent;
+    flows_.rd_spending[f_kind_[i]] += spent;
+  }
+  pay(bondholders_, payout_sink_, balance(bondholders_));
+}
+
+// The holders recover what the firm holds, at most the principal; the rest is their loss.
+void EcosystemModel::default_on_bond(std::size_t firm) {
+  pay_up_to(f_account_[firm], bondholders_, f_thematic_bond_[firm]);
+  f_thematic_bond_[firm] = 0;
+  f_bond_unspent_[firm] = 0;
+  flows_.thematic_bond_defaults += 1;
+  if (f_kind_[firm] == kSme) f_is_distressed_[firm] = 1;
+}
+
 void EcosystemModel::exit_firm(std::size_t i, std::int64_t /*step*/) {
+  if (f_thematic_bond_[i] > 0) default_on_bond(i);
   if (f_loan_[i] > 0) {
     flows_.loans_defaulted += 1;
     std::vector<std::size_t> lenders;

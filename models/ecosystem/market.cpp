@@ -100,7 +100,7 @@ double EcosystemModel::sell_and_pay(ChunkPayments& payments, const sim::PhaseCon
   }
   const double target = p_.cash_target_quarters *
                             std::max(total_revenue * std::abs(f_margin_[i]), p_.sme_seed_capital_yuan * 0.5) +
-                        f_loan_[i];
+                        f_loan_[i] + f_thematic_bond_[i];
   const double cash = balance(payments, f_account_[i]);
   if (cash > target) pay(payments, f_account_[i], payout_sink_, p_.payout_share * (cash - target));
   return p_.value_added_share * total_revenue;
@@ -108,7 +108,7 @@ double EcosystemModel::sell_and_pay(ChunkPayments& payments, const sim::PhaseCon
 
 // Phase "update_firm_ladder" — SMEs climb tiers when their revenue qualifies (VC funds exit at
 // unicorn), exit when distressed or by background hazard (loans default, the risk pool pays its
-// share), and new SMEs enter.
+// share), and new SMEs enter, on their own and through incubators (incubate_firms).
 void EcosystemModel::update_firm_ladder(const sim::PhaseContext& context) {
   const std::size_t n = firms_.size();
   // Each SME decides in parallel (its own random stream); the payments of VC exits and of exits
@@ -140,8 +140,7 @@ void EcosystemModel::update_firm_ladder(const sim::PhaseContext& context) {
   for (std::size_t r = 0; r < p_.regions.size(); ++r) {
     auto rng = context.rng(r, sim::purpose_id("sme_births"));
     const std::int64_t births =
-        poisson(rng, p_.sme_birth_rate * static_cast<double>(smes_by_region_[r].size()) +
-                         p_.incubator_births_per_quarter * static_cast<double>(p_.regions[r].incubators));
+        poisson(rng, p_.sme_birth_rate * static_cast<double>(smes_by_region_[r].size()));
     for (std::int64_t b = 0; b < births; ++b) {
       const int field = pick_field(rng);
       spawn_firm(kSme, static_cast<int>(r), field, p_.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal()),
@@ -149,6 +148,7 @@ void EcosystemModel::update_firm_ladder(const sim::PhaseContext& context) {
       flows_.sme_births += 1;
     }
   }
+  incubate_firms(context);
   for (std::size_t i = 0; i < firms_.size(); ++i) f_cash_[i] = balance(f_account_[i]);
 }
 

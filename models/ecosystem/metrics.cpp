@@ -67,6 +67,19 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"patent_share_universities", "1", "Share of live invention patents originating in universities"},
       {"patent_share_institutes", "1", "Share of live invention patents originating in institutes"},
       {"pilot_verifications", "results/quarter", "Results verified on pilot platforms in the quarter"},
+      {"brokered_deals", "deals/quarter", "Lab deals closed through tech transfer offices and brokers"},
+      {"transfer_office_utilization", "1",
+       "Deals closed by transfer offices / their capacity in the quarter"},
+      {"expert_service_firms_served", "firms/quarter", "SMEs served by expert services"},
+      {"incubator_births", "firms/quarter", "New SMEs taken in by incubators and maker spaces"},
+      {"researchers_moved", "researchers/quarter",
+       "Researchers moving from labs to firms (industry professors, talent mobility)"},
+      {"ex_post_rewards_paid", "yuan/quarter", "Ex-post rewards (以奖代补) paid to firms"},
+      {"thematic_bonds_outstanding", "yuan", "Principal of thematic bonds outstanding"},
+      {"thematic_bonds_issued", "yuan/quarter", "Principal of thematic bonds issued in the quarter"},
+      {"thematic_bond_defaults", "bonds/quarter", "Thematic bonds defaulted in the quarter"},
+      {"pilot_platforms_underused", "1",
+       "Share of pilot platforms using less than half of their slots in the quarter (built but unused)"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   return m;
@@ -108,6 +121,8 @@ void EcosystemModel::measure(std::span<double> values) const {
     if (f_loan_[i] > 0) ++loans;
   }
   for (std::size_t b = 0; b < banks_.size(); ++b) outstanding += b_outstanding_[b];
+  double bonds = 0;
+  for (std::size_t i = 0; i < firms_.size(); ++i) bonds += f_thematic_bond_[i];
   std::size_t k = 0;
   values[k++] = share(flows_.rd_spending[kLeadFirm] + flows_.rd_spending[kSme], rd_total);
   values[k++] = share(flows_.rd_spending[kInstitute], rd_total);
@@ -161,6 +176,21 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = share(static_cast<double>(counts.live[kUniversity]), static_cast<double>(live));
   values[k++] = share(static_cast<double>(counts.live[kInstitute]), static_cast<double>(live));
   values[k++] = static_cast<double>(flows_.pilot_served);
+  values[k++] = static_cast<double>(flows_.brokered_deals);
+  values[k++] =
+      share(static_cast<double>(flows_.brokered_deals), static_cast<double>(flows_.broker_capacity));
+  values[k++] = static_cast<double>(flows_.expert_firms_served);
+  values[k++] = static_cast<double>(flows_.incubator_births);
+  values[k++] = static_cast<double>(flows_.researchers_moved);
+  values[k++] = flows_.ex_post_rewards_paid;
+  values[k++] = bonds;
+  values[k++] = flows_.thematic_bonds_issued;
+  values[k++] = static_cast<double>(flows_.thematic_bond_defaults);
+  std::int64_t underused = 0;
+  for (std::size_t p = 0; p < p_effective_slots_.size() && p < platforms_.size(); ++p) {
+    if (2 * p_served_[p] < p_effective_slots_[p]) ++underused;
+  }
+  values[k++] = share(static_cast<double>(underused), static_cast<double>(platforms_.size()));
 }
 
 double EcosystemModel::metric(const std::string& name) const {
@@ -174,11 +204,12 @@ double EcosystemModel::metric(const std::string& name) const {
 }
 
 std::vector<const sim::Population*> EcosystemModel::populations() const {
-  return {&firms_, &labs_, &results_, &platforms_, &funds_, &banks_};
+  return {&firms_, &labs_, &results_, &platforms_, &intermediaries_, &funds_, &banks_};
 }
 
 std::size_t EcosystemModel::agent_count() const {
-  return results_.size() + firms_.size() + labs_.size() + platforms_.size() + funds_.size() + banks_.size();
+  return results_.size() + firms_.size() + labs_.size() + platforms_.size() + intermediaries_.size() +
+         funds_.size() + banks_.size();
 }
 
 std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events() {

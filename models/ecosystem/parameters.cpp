@@ -55,7 +55,10 @@ const std::vector<std::string>& policy_type_names() {
                                                  "pilot_capacity",
                                                  "pilot_voucher",
                                                  "pilot_operator_incentive",
-                                                 "matching_service"};
+                                                 "matching_service",
+                                                 "industry_professor",
+                                                 "ex_post_reward",
+                                                 "thematic_bond"};
   return names;
 }
 
@@ -78,6 +81,16 @@ const std::vector<IntegerParameter>& integer_parameters() {
       {"vc_deals_per_quarter", "deals", 2, 0, 100, &P::vc_deals_per_quarter,
        "Candidate SMEs a VC fund screens per quarter. Assumption"},
       {"loan_term_quarters", "quarters", 8, 1, 40, &P::loan_term_quarters, "Term of a bank loan. Assumption"},
+      {"transfer_office_capacity", "deals/quarter", 40, 0, 1'000'000, &P::transfer_office_capacity,
+       "Deals (licences, assignments, spin-outs) one tech transfer office or broker can close per quarter; "
+       "a saturated office lets further matches wait. Assumption (not binding in the national baseline)"},
+      {"expert_service_capacity", "firms/quarter", 20, 0, 1'000'000, &P::expert_service_capacity,
+       "SMEs one expert service can serve per quarter. Seed 004: 4,081 experts served 2,390 firms; value "
+       "assumed"},
+      {"incubator_capacity", "firms/quarter", 2, 0, 1'000'000, &P::incubator_capacity,
+       "New firms one incubator or maker space can take in per quarter. Assumption"},
+      {"thematic_bond_term_quarters", "quarters", 12, 1, 80, &P::thematic_bond_term_quarters,
+       "Term of a thematic bond for industrialization. Assumption (3-year bonds)"},
   };
   return table;
 }
@@ -171,6 +184,9 @@ const std::vector<RealParameter>& real_parameters() {
        "the fee deters it. Assumption"},
       {"pilot_willingness_yuan", "yuan", 30000, 1, kBig, &P::pilot_willingness_yuan,
        "Fee at which half of the potential users are deterred ('built but unused', seed 002). Assumption"},
+      {"pilot_fee_sigma", "1", 0.5, 0, 5, &P::pilot_fee_sigma,
+       "Log-sd of platforms' fees around pilot_fee_yuan (operators price differently; users go to the "
+       "cheapest platform of their field with a free slot and may balk at a dearer one). Assumption"},
       {"pilot_leak_risk", "1", 0.05, 0, 1, &P::pilot_leak_risk,
        "Probability a pilot leaks the user's know-how. Seed 002 names the risk; value assumed"},
       {"pilot_leak_penalty", "sd", 0.5, 0, 10, &P::pilot_leak_penalty, "Quality lost by a leak. Assumption"},
@@ -280,6 +296,38 @@ const std::vector<RealParameter>& real_parameters() {
        "New SMEs per incubator or maker space and quarter, on top of sme_birth_rate. Seed 004: 15 "
        "incubators, "
        "19 maker spaces; value assumed"},
+      {"intermediary_fee_share", "1", 0.1, 0, 1, &P::intermediary_fee_share,
+       "Commission of the transfer office or broker on a licence or assignment fee, paid by the lab. "
+       "Assumption"},
+      {"direct_match_share", "1", 0.5, 0, 1, &P::direct_match_share,
+       "Matching rate of a lab in a region without transfer offices, relative to one served by an office of "
+       "strength 1 (direct search, higher frictions). Assumption"},
+      {"expert_service_fee_yuan", "yuan", 10000, 0, kBig, &P::expert_service_fee_yuan,
+       "Fee of an expert service per SME and quarter; a matching_service for SMEs pays up to its amount_yuan "
+       "of it. Assumption"},
+      {"expert_request_rate", "1/quarter", 0.05, 0, 1, &P::expert_request_rate,
+       "Probability per quarter that an SME developing results hires an expert service at its own cost "
+       "(SMEs targeted by a matching_service always ask). Assumption"},
+      {"incubator_fee_yuan", "yuan", 50000, 0, kBig, &P::incubator_fee_yuan,
+       "Fee an incubated new firm pays its incubator from its founders' capital. Assumption"},
+      {"researcher_mobility_rate", "researchers/quarter", 0.02, 0, 100, &P::researcher_mobility_rate,
+       "Researchers per lab and quarter moving to a firm of the lab's region and field (industry professors, "
+       "产业教授; an industry_professor instrument multiplies it). Seed 000 names the mechanism; value "
+       "assumed"},
+      {"tacit_knowledge_bonus", "logit", 0.5, 0, 10, &P::tacit_knowledge_bonus,
+       "Tacit knowledge a moved researcher brings to the receiving firm, on the logit of success of its "
+       "development steps (decays at tacit_knowledge_decay; at most 3 times the bonus). Seed 000; value "
+       "assumed"},
+      {"tacit_knowledge_decay", "1/quarter", 0.1, 0, 1, &P::tacit_knowledge_decay,
+       "Quarterly decay of a firm's tacit-knowledge bonus and of a lab's industry ties. Assumption"},
+      {"mobility_match_effect", "1", 0.2, 0, 10, &P::mobility_match_effect,
+       "Rise of a lab's matching rate per researcher it has placed in industry (industry ties, decaying). "
+       "Assumption"},
+      {"reward_anticipation_share", "1/quarter", 0.25, 0, 1, &P::reward_anticipation_share,
+       "Share of an anticipated ex-post reward (以奖代补) a firm adds each quarter to the development budget "
+       "of each result one stage short of the rewarded stage. Assumption"},
+      {"thematic_bond_coupon_per_quarter", "1/quarter", 0.01, 0, 1, &P::thematic_bond_coupon_per_quarter,
+       "Coupon of a thematic bond (before the instrument's coupon subsidy). Assumption (about 4% a year)"},
       {"rd_tax_elasticity", "1", 1.0, 0, 10, &P::rd_tax_elasticity,
        "Elasticity of firm R&D to its after-tax cost. Assumption (literature 0.5-1.5)"},
   };
@@ -325,7 +373,10 @@ void declare_parameters(sim::ObjectSpec& section) {
   region.integer("pilot_slots", "slots/quarter", "Capacity of each pilot platform")
       .default_value(std::int64_t{80})
       .between(0, 1'000'000);
-  region.real("intermediary_strength", "1", "Tech transfer offices and brokers: multiplies lab-firm matching")
+  region
+      .real("intermediary_strength", "1",
+            "Strength of each of the region's transfer offices: multiplies the matching rate of the labs it "
+            "serves")
       .default_value(1.0)
       .between(0, 100);
   region.real("lab_budget_multiplier", "1", "Regional science budget relative to the national rule")
@@ -336,8 +387,23 @@ void declare_parameters(sim::ObjectSpec& section) {
       .default_value(std::int64_t{3})
       .between(0, 10000);
   region
-      .integer("incubators", "incubators",
-               "Incubators and maker spaces; each adds incubator_births_per_quarter SME births")
+      .integer(
+          "transfer_offices", "agents",
+          "Tech transfer offices and brokers (intermediary agents); each serves labs of the region up to "
+          "transfer_office_capacity deals per quarter")
+      .default_value(std::int64_t{4})
+      .between(0, 100000);
+  region
+      .integer("expert_services", "agents",
+               "Expert services (intermediary agents); each serves up to expert_service_capacity SMEs per "
+               "quarter. Seed 004: an alliance of 192 institutions, 4,081 experts")
+      .default_value(std::int64_t{0})
+      .between(0, 100000);
+  region
+      .integer(
+          "incubators", "agents",
+          "Incubators and maker spaces (intermediary agents); each adds incubator_births_per_quarter SME "
+          "births, at most incubator_capacity. Seed 004: 15 incubators and 19 maker spaces in Nansha")
       .default_value(std::int64_t{0})
       .between(0, 100000);
   region
@@ -369,20 +435,26 @@ void declare_parameters(sim::ObjectSpec& section) {
       .between(-1, 4);
   policy
       .choice("stage", {"any", "research", "development", "commercialization", "industrialization"},
-              "Targeted result stage")
+              "Targeted result stage; ex_post_reward: the stage whose reaching is rewarded (any = "
+              "industrialization)")
       .default_value(std::string("any"));
   policy
-      .real("amount_yuan", "yuan", "Amount per award, per slot, per prize or per agent and quarter (by type)")
+      .real("amount_yuan", "yuan",
+            "Amount per award, per slot, per prize or per agent and quarter (by type); matching_service: per "
+            "deal or per SME served; industry_professor: stipend per researcher moved; ex_post_reward: per "
+            "result reaching the stage; thematic_bond: principal of one bond")
       .default_value(0.0)
       .at_least(0);
   policy
       .real("rate", "1",
-            "Share: interest subsidy, risk-pool loss share, voucher share, deduction rate (by type)")
+            "Share: interest subsidy, risk-pool loss share, voucher share, deduction rate, thematic_bond: "
+            "share of the coupon paid by the instrument (by type)")
       .default_value(0.0)
       .between(0, 10);
   policy
       .real("multiplier", "1",
-            "Strength: transfer effort (ip_reform, rd_grant milestone), matching, outreach")
+            "Strength: transfer effort (ip_reform, rd_grant milestone), matching, outreach, researcher "
+            "mobility (industry_professor)")
       .default_value(1.0)
       .between(0, 100);
   policy.real("claim_complexity", "1", "first_unit_insurance: 0 simple claims .. 1 unusable")
@@ -391,7 +463,10 @@ void declare_parameters(sim::ObjectSpec& section) {
   policy.real("leverage", "1", "guidance_fund: sub-fund capital / government contribution")
       .default_value(1.0)
       .between(1, 100);
-  policy.integer("slots", "slots/quarter", "pilot_capacity: slots added per platform")
+  policy
+      .integer("slots", "slots/quarter",
+               "pilot_capacity: slots added per platform; matching_service: deals per quarter added to each "
+               "transfer office of the region")
       .default_value(std::int64_t{0})
       .at_least(0);
   policy
@@ -467,6 +542,8 @@ Parameters read_parameters(const sim::Config& config) {
     r.banks = n["banks"].as<std::int64_t>();
     r.vc_funds = n["vc_funds"].as<std::int64_t>();
     r.pilot_owner = n["pilot_owner"].as<std::string>();
+    r.transfer_offices = n["transfer_offices"].as<std::int64_t>();
+    r.expert_services = n["expert_services"].as<std::int64_t>();
     r.incubators = n["incubators"].as<std::int64_t>();
     p.regions.push_back(r);
   }

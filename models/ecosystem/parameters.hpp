@@ -60,14 +60,19 @@ struct RegionSpec {
   double weight = 1.0;  // share of agents (normalised)
   std::int64_t pilot_platforms = 4;
   std::int64_t pilot_slots = 80;       // per platform per quarter
-  double intermediary_strength = 1.0;  // multiplies lab-firm matching (tech transfer offices, brokers)
+  double intermediary_strength = 1.0;  // strength of each transfer office: multiplies its labs' matching
   double lab_budget_multiplier = 1.0;  // regional science budget relative to the national rule
   std::int64_t banks = 2;
   std::int64_t vc_funds = 3;
   std::string pilot_owner = "government";
-  std::int64_t incubators = 0;  // incubators and maker spaces (seed 004: 15 + 19 in Nansha)  // who owns and
-                                // operates the region's pilot platforms
+  // Intermediary agents to create (seed 004: 15 incubators + 19 maker spaces in Nansha).
+  std::int64_t transfer_offices = 4;  // tech transfer offices and brokers
+  std::int64_t expert_services = 0;
+  std::int64_t incubators = 0;  // incubators and maker spaces
 };
+
+// Kinds of intermediary agents (the `kind` field of the `intermediary` population).
+enum IntermediaryKind : std::uint8_t { kTransferOffice = 0, kExpertService = 1, kIncubator = 2 };
 
 enum class PolicyType : std::uint8_t {
   rd_grant,
@@ -85,7 +90,10 @@ enum class PolicyType : std::uint8_t {
   pilot_capacity,
   pilot_voucher,
   pilot_operator_incentive,
-  matching_service
+  matching_service,
+  industry_professor,
+  ex_post_reward,
+  thematic_bond
 };
 const std::vector<std::string>& policy_type_names();
 
@@ -136,7 +144,7 @@ struct Parameters {
   std::int64_t lab_max_trl = 6;
   // Pilot platforms.
   double pilot_fee_yuan = 0, pilot_request_rate = 0, pilot_leak_risk = 0, pilot_leak_penalty = 0;
-  double pilot_willingness_yuan = 0;
+  double pilot_willingness_yuan = 0, pilot_fee_sigma = 0;
   // Transfer.
   double transfer_effort_university = 0, transfer_effort_institute = 0, match_rate = 0;
   double licence_fee_yuan = 0, assignment_share = 0, spinout_rate = 0, inventor_share = 0;
@@ -158,6 +166,14 @@ struct Parameters {
   double bank_capital_yuan = 0, loan_size_yuan = 0, loan_rate_per_quarter = 0, loan_request_rate = 0;
   double loan_acceptable_loss = 0, loan_loss_given_default = 0, loan_default_base = 0;
   std::int64_t loan_term_quarters = 8;
+  // Intermediaries, talent mobility, thematic bonds.
+  std::int64_t transfer_office_capacity = 40, expert_service_capacity = 20, incubator_capacity = 2;
+  std::int64_t thematic_bond_term_quarters = 12;
+  double intermediary_fee_share = 0, direct_match_share = 0, expert_service_fee_yuan = 0,
+         expert_request_rate = 0, incubator_fee_yuan = 0;
+  double researcher_mobility_rate = 0, tacit_knowledge_bonus = 0, tacit_knowledge_decay = 0,
+         mobility_match_effect = 0;
+  double reward_anticipation_share = 0, thematic_bond_coupon_per_quarter = 0;
   double insurer_capital_yuan = 0, insurance_premium_rate = 0, insurance_bonus = 0, insurance_takeup_base = 0;
   double procurement_bonus = 0, consortium_match_multiplier = 0, consortium_bonus = 0;
   double rd_tax_elasticity = 0, expert_service_bonus = 0, incubator_births_per_quarter = 0;

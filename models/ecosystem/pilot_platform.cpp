@@ -12,9 +12,11 @@
 
 namespace models::ecosystem {
 
-// Phase "run_pilot_platforms" — reads pilot requests, platform capacity and policy support;
-// serves requests region by region in a random priority order drawn per result, up to capacity;
-// moves fees (net of vouchers) and operator support; writes verification, TRL uplift and leaks.
+// Phase "run_pilot_platforms" — reads pilot requests, platform capacity, fees and policy support;
+// serves requests region by region in a random priority order drawn per result, each at the
+// cheapest platform of its field (any platform of the region where none serves the field) with a
+// free slot, where a user may balk at a fee above the one expected; moves fees (net of vouchers)
+// and operator support; writes verification, TRL uplift, leaks and each platform's use.
 void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
   const std::size_t n_regions = p_.regions.size();
   p_effective_slots_.assign(platforms_.size(), 0);
@@ -43,47 +45,62 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
     auto rng = context.rng(results_.id(i), sim::purpose_id("pilot_priority"));
     by_region[static_cast<std::size_t>(region)].push_back({rng.uniform(), static_cast<std::uint32_t>(i)});
   }
+  // A deterred share of users at the expected fee, d(fee) = fee / (fee + willingness).
+  const auto deterred = [&](double fee) { return fee / (fee + p_.pilot_willingness_yuan); };
   for (std::size_t r = 0; r < n_regions; ++r) {
     auto& requests = by_region[r];
     std::stable_sort(requests.begin(), requests.end(),
                      [](const Request& a, const Request& b) { return a.priority < b.priority; });
-    std::size_t next = 0;
-    for (std::size_t k = 0; k < platforms_.size() && next < requests.size(); ++k) {
-      if (static_cast<std::size_t>(p_region_[k]) != r) continue;
-      while (p_served_[k] < p_effective_slots_[k] && next < requests.size()) {
-        const std::uint32_t i = requests[next++].result;
-        const std::uint32_t o = r_owner_index_[i];
-        const bool firm = r_owner_is_firm_[i] != 0;
-        const std::int64_t payer = firm ? f_account_[o] : l_account_[o];
-        const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), r_field_[i]));
-        double fee = p_fee_[k];
-        const std::int32_t voucher = rf_voucher_policy_[c];
-        double covered = 0;
-        if (voucher >= 0) {
-          covered = pay_up_to(first_policy_account_ + voucher, p_account_[k],
-                              fee * std::min(1.0, p_.policies[static_cast<std::size_t>(voucher)].rate));
+    for (const Request& request : requests) {
+      const std::uint32_t i = request.result;
+      const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), r_field_[i]));
+      // The cheapest platform of the result's field with a free slot; none: not served.
+      std::int64_t chosen = -1;
+      for (const std::uint32_t k : platforms_by_cell_[c]) {
+        if (p_served_[k] < p_effective_slots_[k]) {
+          chosen = k;
+          break;
         }
-        // Labs pay from the development money they already spent: the platform is paid by the
-        // regional government on their behalf (public platforms serve public labs).
-        const double own =
-            firm ? pay_up_to(payer, p_account_[k], fee - covered)
-                 : (pay(first_regional_budget_ + static_cast<std::int64_t>(r), p_account_[k], fee - covered),
-                    fee - covered);
-        if (covered + own + 0.01 < fee) continue;  // could not pay: not served
-        p_served_[k] += 1;
-        r_is_verified_[i] = 1;
-        if (r_trl_[i] < 6) {
-          r_trl_[i] = u8(r_trl_[i] + 1);
-          r_stage_[i] = stage_of_trl(r_trl_[i]);
-        }
-        auto rng = context.rng(results_.id(i), sim::purpose_id("pilot_leak"));
-        const double leak = p_.pilot_leak_risk * pilot_owner_effect(kPilotOwners[p_owner_[k]]).leak_factor;
-        if (rng.bernoulli(std::min(1.0, leak))) r_quality_[i] -= p_.pilot_leak_penalty;
-        const std::int32_t operator_policy = region_operator_policy_[r];
-        if (operator_policy >= 0) {
-          pay_up_to(first_policy_account_ + operator_policy, p_account_[k],
-                    p_.policies[static_cast<std::size_t>(operator_policy)].amount_yuan);
-        }
+      }
+      if (chosen < 0) continue;
+      const auto k = static_cast<std::size_t>(chosen);
+      const std::int32_t voucher = rf_voucher_policy_[c];
+      const double voucher_rate =
+          voucher >= 0 ? std::min(1.0, p_.policies[static_cast<std::size_t>(voucher)].rate) : 0.0;
+      const double fee = p_fee_[k];
+      // A user who asked at the expected fee balks at a dearer platform with the extra deterrence.
+      const double expected = cell_expected_pilot_fee_[c] * (1.0 - voucher_rate);
+      const double net = fee * (1.0 - voucher_rate);
+      if (net > expected) {
+        auto rng = context.rng(results_.id(i), sim::purpose_id("pilot_accept"));
+        if (!rng.bernoulli((1.0 - deterred(net)) / (1.0 - deterred(expected)))) continue;
+      }
+      const std::uint32_t o = r_owner_index_[i];
+      const bool firm = r_owner_is_firm_[i] != 0;
+      const std::int64_t payer = firm ? f_account_[o] : l_account_[o];
+      double covered = 0;
+      if (voucher >= 0)
+        covered = pay_up_to(first_policy_account_ + voucher, p_account_[k], fee * voucher_rate);
+      // Labs pay from the development money they already spent: the platform is paid by the
+      // regional government on their behalf (public platforms serve public labs).
+      const double own =
+          firm ? pay_up_to(payer, p_account_[k], fee - covered)
+               : (pay(first_regional_budget_ + static_cast<std::int64_t>(r), p_account_[k], fee - covered),
+                  fee - covered);
+      if (covered + own + 0.01 < fee) continue;  // could not pay: not served
+      p_served_[k] += 1;
+      r_is_verified_[i] = 1;
+      if (r_trl_[i] < 6) {
+        r_trl_[i] = u8(r_trl_[i] + 1);
+        r_stage_[i] = stage_of_trl(r_trl_[i]);
+      }
+      auto rng = context.rng(results_.id(i), sim::purpose_id("pilot_leak"));
+      const double leak = p_.pilot_leak_risk * pilot_owner_effect(kPilotOwners[p_owner_[k]]).leak_factor;
+      if (rng.bernoulli(std::min(1.0, leak))) r_quality_[i] -= p_.pilot_leak_penalty;
+      const std::int32_t operator_policy = region_operator_policy_[r];
+      if (operator_policy >= 0) {
+        pay_up_to(first_policy_account_ + operator_policy, p_account_[k],
+                  p_.policies[static_cast<std::size_t>(operator_policy)].amount_yuan);
       }
     }
   }

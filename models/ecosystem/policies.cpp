@@ -32,15 +32,15 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
   l_spinout_mult_.assign(n_labs, 1.0);
   l_extra_grant_.assign(n_labs, 0.0);
   l_dev_share_.assign(n_labs, p_.development_share_lab);
-  l_match_mult_.resize(n_labs);
-  for (std::size_t i = 0; i < n_labs; ++i)
-    l_match_mult_[i] = p_.regions[static_cast<std::size_t>(l_region_[i])].intermediary_strength;
+  assign_transfer_offices();
+  l_mobility_mult_.assign(n_labs, 1.0);
+  l_professor_policy_.assign(n_labs, -1);
   f_extra_grant_.assign(n_firms, 0.0);
   f_deduction_.assign(n_firms, 0.0);
   f_interest_subsidy_.assign(n_firms, 0.0);
   f_risk_pool_share_.assign(n_firms, 0.0);
   f_risk_pool_policy_.assign(n_firms, -1);
-  f_has_experts_.assign(n_firms, 0);
+  f_expert_policy_.assign(n_firms, -1);
   rf_voucher_policy_.assign(cells, -1);
   rf_insurance_policy_.assign(cells, -1);
   rf_procurement_policy_.assign(cells, -1);
@@ -122,10 +122,25 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         for (std::size_t r = 0; r < p_.regions.size(); ++r) {
           if (policy.region < 0 || policy.region == static_cast<int>(r)) region_matching_policy_[r] = pk;
         }
-        // Aimed at SMEs, the service is expert help with their own development (seed 004).
+        // Screening offices (seed 003) add deal capacity to the region's transfer offices.
+        for (std::size_t m = 0; m < intermediaries_.size() && policy.slots > 0; ++m) {
+          if (i_kind_[m] == kTransferOffice && (policy.region < 0 || policy.region == i_region_[m]))
+            i_effective_capacity_[m] += policy.slots;
+        }
+        // Aimed at SMEs, the service pays expert services to help them with their own development
+        // (seed 004; run_expert_services).
         for (std::size_t i = 0; i < n_firms && policy.agent_kind == kSme; ++i) {
           if (f_kind_[i] == kSme && targets(policy, f_region_[i], f_field_[i], kSme, f_tier_[i], -1))
-            f_has_experts_[i] = 1;
+            f_expert_policy_[i] = pk;
+        }
+        break;
+      case PolicyType::industry_professor:
+        // Industry professors (产业教授, seed 000): more researchers move to firms; the instrument pays
+        // a stipend per researcher moved (move_researchers).
+        for (std::size_t i = 0; i < n_labs; ++i) {
+          if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
+          l_mobility_mult_[i] *= policy.multiplier;
+          l_professor_policy_[i] = pk;
         }
         break;
       case PolicyType::super_deduction:
@@ -199,7 +214,11 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         break;
       case PolicyType::challenge_project:
       case PolicyType::guidance_fund:
-        break;  // challenge prizes: run_challenges_and_consortia; sub-funds: at start
+      case PolicyType::ex_post_reward:
+      case PolicyType::thematic_bond:
+        // Challenge prizes: run_challenges_and_consortia; sub-funds: at start; ex-post rewards:
+        // anticipate_rewards and advance_results (payment); bonds: finance_thematic_bonds.
+        break;
     }
   }
   consortia_count_ = 0;

@@ -100,6 +100,38 @@ void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
   }
 }
 
+// Phase "anticipate_rewards" — ex-post rewards (以奖代补) act through expectations. Reads results'
+// holders (index_holdings), firms' development needs and budgets, and the active ex_post_reward
+// instruments that still have money. A targeted firm adds to its development budget
+// `reward_anticipation_share` × amount_yuan per result it holds one stage short of the rewarded
+// stage, at most the part of its development need its budget leaves unfunded, paid from its cash
+// to the R&D sink. One pass over results per active instrument; nothing without one.
+void EcosystemModel::anticipate_rewards(const sim::PhaseContext& /*context*/) {
+  std::vector<std::int32_t> pending;
+  for (std::size_t k = 0; k < p_.policies.size(); ++k) {
+    const auto& policy = p_.policies[k];
+    if (policy.type != PolicyType::ex_post_reward || !is_active(policy, step_)) continue;
+    if (balance(first_policy_account_ + static_cast<std::int64_t>(k)) < policy.amount_yuan) continue;
+    const int rewarded = policy.stage >= 0 ? policy.stage : kIndustrialization;
+    if (rewarded == kResearch) continue;
+    pending.assign(firms_.size(), 0);
+    for (std::size_t i = 0; i < results_.size(); ++i) {
+      if (r_dies_[i] || !r_owner_is_firm_[i] || r_stage_[i] != rewarded - 1 || r_is_shelved_[i]) continue;
+      pending[r_owner_index_[i]] += 1;
+    }
+    for (std::size_t f = 0; f < firms_.size(); ++f) {
+      if (pending[f] == 0 || !targets(policy, f_region_[f], f_field_[f], f_kind_[f], f_tier_[f], -1))
+        continue;
+      const double wanted = p_.reward_anticipation_share * policy.amount_yuan * pending[f];
+      const double unfunded = std::max(0.0, f_need_[f] - f_dev_budget_[f]);
+      const double ahead = pay_up_to(f_account_[f], rd_sink_, std::min(wanted, unfunded));
+      f_dev_budget_[f] += ahead;
+      f_rd_spending_[f] += ahead;
+      flows_.rd_spending[f_kind_[f]] += ahead;
+    }
+  }
+}
+
 // Phase "generate_results" — reads each performer's research spending; spawns results (Poisson
 // counts, quality, TRL, patenting). Performers (labs, then firms) draw their counts in parallel;
 // the results are then spawned at once, in performer order, so ids do not depend on threads,

@@ -31,6 +31,7 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   f_product_value_sum_.reset(firms_.size());
   f_best_quality_.assign(firms_.size(), -1e9);
   f_is_distressed_.assign(firms_.size(), 0);
+  f_commercializing_.assign(firms_.size(), 0);
   std::fill(f_results_in_use_.begin(), f_results_in_use_.end(), 0);
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
@@ -54,6 +55,8 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
       if (r_owner_is_firm_[i]) {
         if (!r_is_in_use_[i] && r_trl_[i] >= 4) sim::atomic_max(f_best_quality_[o], r_quality_[i]);
         if (need > 0) f_need_sum_.add(o, need);
+        if (r_trl_[i] == 7 || r_trl_[i] == 8)
+          std::atomic_ref<std::int32_t>(f_commercializing_[o]).fetch_add(1, std::memory_order_relaxed);
         if (r_is_in_use_[i]) {
           std::atomic_ref<std::int32_t>(f_results_in_use_[o]).fetch_add(1, std::memory_order_relaxed);
           const double stage_share = r_trl_[i] >= 9 ? 1.0 : p_.first_unit_revenue_share;
@@ -109,11 +112,15 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
   // What a result needs of its holder, gathered per holder first: one random read per result
   // instead of six.
   fill_holder_views(lab_views_, labs_.size(), [&](std::size_t l) {
-    return HolderView{funded_share(l_dev_budget_[l], lab_need_[l]), l_region_[l], 0, 0, 0};
+    return HolderView{funded_share(l_dev_budget_[l], lab_need_[l]), 0.0, l_region_[l], 0, 0, 0};
   });
   fill_holder_views(firm_views_, firms_.size(), [&](std::size_t f) {
-    return HolderView{funded_share(f_dev_budget_[f], f_need_[f]), f_region_[f], u8(f_kind_[f] == kLeadFirm),
-                      f_has_experts_[f], u8(f_consortium_[f] >= 0)};
+    return HolderView{funded_share(f_dev_budget_[f], f_need_[f]),
+                      f_tacit_knowledge_[f],
+                      f_region_[f],
+                      u8(f_kind_[f] == kLeadFirm),
+                      f_has_experts_[f],
+                      u8(f_consortium_[f] >= 0)};
   });
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& events = transition_buffer_.chunk(chunk);
@@ -134,7 +141,7 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
       const bool can_advance = trl < 9 && !r_is_shelved_[i] && (firm || trl < p_.lab_max_trl);
       // Pilot demand: deterred by the fee net of vouchers ("built but unused", seed 002).
       if ((trl == 5 || trl == 6) && !r_is_verified_[i] && !r_is_shelved_[i]) {
-        double fee = p_.pilot_fee_yuan;
+        double fee = cell_expected_pilot_fee_[c];
         const std::int32_t voucher = rf_voucher_policy_[c];
         if (voucher >= 0) fee *= 1.0 - std::min(1.0, p_.policies[static_cast<std::size_t>(voucher)].rate);
         const double deterred = fee / (fee + p_.pilot_willingness_yuan);
@@ -155,6 +162,7 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
             if (holder.is_lead_firm) z += p_.lead_firm_capacity_bonus + pattern.lead_firm_bonus;
             z += pattern.demand_feedback;
             if (holder.has_experts) z += p_.expert_service_bonus;
+            z += holder.tacit_knowledge;
             if (holder.in_consortium && trl >= 6) z += p_.consortium_bonus;
           } else if (trl >= 3) {
             z -= p_.lab_capacity_penalty;
@@ -217,6 +225,22 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
         totals_.left_development_unverified += 1;
         totals_.converted_unverified += converted ? 1 : 0;
       }
+    }
+  }
+  // Ex-post rewards (以奖代补): the instrument pays the firm holding a result when it reaches the
+  // rewarded stage; the reward follows the outcome and never changes it.
+  for (std::size_t k = 0; k < p_.policies.size(); ++k) {
+    const auto& policy = p_.policies[k];
+    if (policy.type != PolicyType::ex_post_reward || !is_active(policy, step_)) continue;
+    const int rewarded = policy.stage >= 0 ? policy.stage : kIndustrialization;
+    for (const auto& e : gathered) {
+      if (e.to_stage != rewarded) continue;
+      const std::size_t i = *results_.index_of(e.result);
+      if (!r_owner_is_firm_[i]) continue;
+      const std::uint32_t o = r_owner_index_[i];
+      if (!targets(policy, f_region_[o], f_field_[o], f_kind_[o], f_tier_[o], -1)) continue;
+      flows_.ex_post_rewards_paid +=
+          pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[o], policy.amount_yuan);
     }
   }
   for (const auto& e : gathered) {

@@ -13,10 +13,11 @@
 namespace models::ecosystem {
 
 // Phase "match_results" — technology transfer. Lab-held patented results meet firms with a
-// probability set by the lab's transfer effort (evaluation regime, IP reform), intermediaries
-// and matching services, consortium ties and quality (proposals per result, in parallel); deals
-// are resolved in result order: firms take results up to their capacity and cash, pay the fee
-// (inventors get their share), or the result founds a spin-out.
+// probability set by the lab's transfer effort (evaluation regime, IP reform), its transfer
+// office, matching services, industry ties, consortium ties and quality (proposals per result, in
+// parallel); deals are resolved in result order: the lab's office closes deals up to its capacity
+// (a saturated office lets matches wait), firms take results up to their capacity and cash, pay
+// the fee (inventors get their share, the office its commission), or the result founds a spin-out.
 void EcosystemModel::match_results(const sim::PhaseContext& context) {
   const std::size_t n = results_.size();
   constexpr std::int64_t kSpinout = -2;
@@ -60,7 +61,10 @@ void EcosystemModel::match_results(const sim::PhaseContext& context) {
     const double fee = p_.licence_fee_yuan * std::exp(0.5 * r_quality_[i]);
     std::size_t firm = 0;
     std::int32_t kind = kLicence;
+    // A saturated office lets the match wait (the result stays with the lab).
+    const std::int32_t office = l_office_[o];
     if (target == kSpinout) {
+      if (office >= 0 && i_served_[office] >= i_effective_capacity_[office]) continue;
       firm = spawn_firm(kSme, l_region_[o], r_field_[i], 0.25 * p_.sme_revenue_yuan, step_, rng);
       kind = kSpinout;
       flows_.spinouts += 1;
@@ -70,27 +74,38 @@ void EcosystemModel::match_results(const sim::PhaseContext& context) {
       const double capacity = p_.firm_deal_capacity * (f_kind_[firm] == kLeadFirm ? 5.0 : 1.0);
       if (firm >= firms_before || taken[firm] >= capacity) continue;
       if (balance(f_account_[firm]) < fee) continue;
+      if (office >= 0 && i_served_[office] >= i_effective_capacity_[office]) continue;
       taken[firm] += 1;
       kind = rng.bernoulli(p_.assignment_share) ? kAssignment : kLicence;
       pay(f_account_[firm], l_account_[o], fee);
       pay(l_account_[o], inventors_sink_, fee * p_.inventor_share);
+      if (office >= 0) pay(l_account_[o], i_account_[office], fee * i_commission_share_[office]);
     }
     r_owner_[i] = static_cast<std::int64_t>(firms_.id(firm));
     r_owner_is_firm_[i] = 1;
     r_ip_[i] = kind == kLicence ? kLicensed : kAssigned;
     r_is_shelved_[i] = 0;
     flows_.licences += 1;
-    const std::int32_t matching = region_matching_policy_[static_cast<std::size_t>(l_region_[o])];
-    if (matching >= 0) {
-      pay_up_to(first_policy_account_ + matching, intermediaries_,
-                p_.policies[static_cast<std::size_t>(matching)].amount_yuan);
+    if (office >= 0) {
+      i_served_[office] += 1;
+      flows_.brokered_deals += 1;
+      const std::int32_t matching = region_matching_policy_[static_cast<std::size_t>(l_region_[o])];
+      if (matching >= 0) {
+        pay_up_to(first_policy_account_ + matching, i_account_[office],
+                  p_.policies[static_cast<std::size_t>(matching)].amount_yuan);
+      }
     }
     deal_ids_.push_back(next_deal_id_++);
     deals_.push_back({kind, static_cast<std::int64_t>(firms_.id(firm)),
                       static_cast<std::int64_t>(labs_.id(o)), static_cast<std::int64_t>(results_.id(i)),
                       kind == kSpinout ? 0.0 : fee});
   }
-  pay(intermediaries_, costs_sink_, balance(intermediaries_));
+  // Offices spend their commissions and service fees on operations.
+  for (std::size_t k = 0; k < intermediaries_.size(); ++k) {
+    if (i_kind_[k] != kTransferOffice) continue;
+    flows_.broker_capacity += i_effective_capacity_[k];
+    pay(i_account_[k], costs_sink_, balance(i_account_[k]));
+  }
 }
 
 }  // namespace models::ecosystem

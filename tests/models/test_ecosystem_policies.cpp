@@ -3,6 +3,8 @@
 // instrument's direct effect.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "test_ecosystem_support.hpp"
 
 using namespace ecosystem_test;
@@ -206,17 +208,173 @@ TEST_CASE("a consortium's shared R&D money goes only to its lead firm, not to fi
   }
 }
 
-TEST_CASE("expert services for SMEs move more of their results into production") {
-  const RunSums base = baseline();
-  const RunSums experts =
-      with("{type: matching_service, agent_kind: sme, budget_yuan: 1e7, amount_yuan: 1000, multiplier: 1}");
-  CHECK(experts.last.at("results_applied_share") > base.last.at("results_applied_share"));
+namespace {
+
+// The tiny economy with expert services in both regions; `extra` is appended under `ecosystem:`.
+std::string with_expert_services(const std::string& extra) {
+  return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n"
+         "  lead_firms: 8\n  smes: 400\n  expert_request_rate: 0\n"
+         "  regions:\n    north: {weight: 1, pilot_platforms: 1, pilot_slots: 20, expert_services: 2}\n"
+         "    south: {weight: 1, pilot_platforms: 1, pilot_slots: 20, expert_services: 2}\n" +
+         extra;
 }
 
-TEST_CASE("incubators add SME births") {
-  auto scenario = [](int incubators) {
-    return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n  lead_firms: 8\n"
-           "  smes: 400\n  regions:\n    north: {incubators: " + std::to_string(incubators) + "}\n";
+sim::Fen policy_balance(const models::ecosystem::EcosystemModel& model, const std::string& name) {
+  const sim::Ledger& ledger = model.ledger();
+  for (sim::AccountId a = 0; a < ledger.account_count(); ++a) {
+    if (ledger.account(a).owner == "policy " + name) return ledger.balance(a);
+  }
+  FAIL("no account for policy " << name);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("expert services paid by a matching service move more of SMEs' results into production") {
+  const RunSums base = run(with_expert_services(""));
+  const RunSums experts =
+      run(with_expert_services("  policies:\n    - {type: matching_service, agent_kind: sme, budget_yuan: "
+                               "1e7, amount_yuan: 10000}\n"));
+  CHECK(base.sum.at("expert_service_firms_served") == 0);
+  CHECK(experts.sum.at("expert_service_firms_served") > 0);
+  CHECK(experts.last.at("results_applied_share") > base.last.at("results_applied_share"));
+  // Without expert-service agents the instrument has no one to pay: nobody is served.
+  CHECK(with("{type: matching_service, agent_kind: sme, budget_yuan: 1e7, amount_yuan: 10000}")
+            .sum.at("expert_service_firms_served") == 0);
+}
+
+TEST_CASE("expert services serve at most their capacity of SMEs per quarter") {
+  const std::string policy =
+      "  policies:\n    - {type: matching_service, agent_kind: sme, budget_yuan: 1e8, amount_yuan: 10000}\n";
+  const RunSums one_each = run(with_expert_services("  expert_service_capacity: 1\n" + policy));
+  // Two regions with two services of one firm each: at most four firms a quarter.
+  CHECK(one_each.sum.at("expert_service_firms_served") <= 4 * 24);
+  CHECK(one_each.sum.at("expert_service_firms_served") > 3 * 24);
+  CHECK(run(with_expert_services(policy)).sum.at("expert_service_firms_served") >
+        one_each.sum.at("expert_service_firms_served"));
+}
+
+TEST_CASE("incubators add SME births, up to their capacity") {
+  auto scenario = [](int incubators, const std::string& extra) {
+    return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n  "
+           "lead_firms: 8\n  smes: 400\n" +
+           extra + "  regions:\n    north: {incubators: " + std::to_string(incubators) + "}\n";
   };
-  CHECK(run(scenario(20)).sum.at("sme_births") > run(scenario(0)).sum.at("sme_births"));
+  const RunSums none = run(scenario(0, ""));
+  const RunSums twenty = run(scenario(20, ""));
+  CHECK(twenty.sum.at("sme_births") > none.sum.at("sme_births"));
+  CHECK(twenty.sum.at("incubator_births") > 0);
+  // Busy incubators (2 candidates a quarter each) saturate at one firm a quarter.
+  const RunSums saturated = run(scenario(20, "  incubator_births_per_quarter: 2\n  incubator_capacity: 1\n"));
+  CHECK(saturated.sum.at("incubator_births") <= 20 * 24);
+  CHECK(saturated.sum.at("incubator_births") > 0.7 * 20 * 24);
+  CHECK(run(scenario(0, "  incubator_births_per_quarter: 2\n")).sum.at("incubator_births") == 0);
+}
+
+TEST_CASE("transfer offices close lab deals up to their capacity, and a saturated office lets matches wait") {
+  // One region with one office and eager labs (match_rate 0.1): many matches a quarter.
+  auto scenario = [](const std::string& extra) {
+    return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n"
+           "  lead_firms: 8\n  smes: 400\n  match_rate: 0.1\n" +
+           extra + "  regions:\n    north: {transfer_offices: 1}\n";
+  };
+  const RunSums open = run(scenario(""));
+  const RunSums saturated = run(scenario("  transfer_office_capacity: 1\n"));
+  CHECK(open.sum.at("brokered_deals") == open.sum.at("licences"));
+  CHECK(open.sum.at("licences") > 24);
+  CHECK(saturated.sum.at("licences") <= 24);
+  CHECK(saturated.last.at("transfer_office_utilization") == 1.0);
+  CHECK(saturated.sum.at("transfer_office_utilization") > open.sum.at("transfer_office_utilization"));
+  // A matching service adds deal capacity (and pays the office per deal).
+  const RunSums screening = run(scenario(
+      "  transfer_office_capacity: 1\n"
+      "  policies:\n    - {type: matching_service, budget_yuan: 1e7, amount_yuan: 1000, slots: 5}\n"));
+  CHECK(screening.sum.at("licences") > saturated.sum.at("licences"));
+}
+
+TEST_CASE("labs in a region without transfer offices match less") {
+  const std::string no_offices =
+      "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n"
+      "  lead_firms: 8\n  smes: 400\n  regions:\n    north: {transfer_offices: 0}\n";
+  const std::string offices =
+      "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n"
+      "  lead_firms: 8\n  smes: 400\n  regions:\n    north: {transfer_offices: 2}\n";
+  const RunSums direct = run(no_offices);
+  CHECK(direct.sum.at("brokered_deals") == 0);
+  CHECK(direct.sum.at("licences") < run(offices).sum.at("licences"));
+}
+
+TEST_CASE("industry professors move researchers to firms, paid per researcher, and raise lab transfers") {
+  const RunSums base = baseline();
+  const RunSums professors =
+      with("{type: industry_professor, budget_yuan: 1e7, amount_yuan: 20000, multiplier: 20}");
+  CHECK(professors.sum.at("researchers_moved") > 5 * base.sum.at("researchers_moved"));
+  CHECK(professors.sum.at("licences") > base.sum.at("licences"));
+  // The instrument pays 20,000 yuan per researcher moved, to the fen.
+  const sim::Config config = load(tiny_scenario(
+      "  policies:\n    - {type: industry_professor, name: professors, budget_yuan: 1e7, amount_yuan: 20000, "
+      "multiplier: 20}\n"));
+  auto model = create(config);
+  double moved = 0;
+  for (std::int64_t step = 1; step <= 24; ++step) {
+    model->step(step);
+    model->check_invariants(step, "end of step");
+    moved += model->metric("researchers_moved");
+  }
+  CHECK(moved == professors.sum.at("researchers_moved"));
+  CHECK(policy_balance(*model, "professors") ==
+        sim::to_fen(1e7) - static_cast<sim::Fen>(moved) * sim::to_fen(20000));
+  CHECK(run(tiny_scenario("  researcher_mobility_rate: 0\n")).sum.at("researchers_moved") == 0);
+}
+
+TEST_CASE("ex-post rewards pay firms only for results that reach the stage, and firms develop ahead") {
+  const RunSums base = baseline(),
+                rewards = with("{type: ex_post_reward, budget_yuan: 1e8, amount_yuan: 50000}");
+  CHECK(base.sum.at("ex_post_rewards_paid") == 0);
+  CHECK(rewards.sum.at("ex_post_rewards_paid") > 0);
+  // Paid per result: a whole number of rewards.
+  const double rewarded = rewards.sum.at("ex_post_rewards_paid") / 50000.0;
+  CHECK(rewarded == doctest::Approx(std::round(rewarded)));
+  // Anticipation: firms spend more on developing results one stage short of industrialization.
+  CHECK(rewards.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
+  CHECK(rewards.last.at("applied_industrialized_share") > base.last.at("applied_industrialized_share"));
+  // The instrument's account holds its budget less what it paid, to the fen.
+  const sim::Config config = load(tiny_scenario(
+      "  policies:\n    - {type: ex_post_reward, name: reward, budget_yuan: 1e8, amount_yuan: 50000}\n"));
+  auto model = create(config);
+  double paid = 0;
+  for (std::int64_t step = 1; step <= 24; ++step) {
+    model->step(step);
+    model->check_invariants(step, "end of step");
+    paid += model->metric("ex_post_rewards_paid");
+  }
+  CHECK(policy_balance(*model, "reward") == sim::to_fen(1e8) - sim::to_fen(paid));
+}
+
+TEST_CASE(
+    "thematic bonds finance firms with results at TRL 7-8, are repaid or default, and raise "
+    "industrialization") {
+  const RunSums base = baseline();
+  const RunSums bonds =
+      with("{type: thematic_bond, budget_yuan: 1e7, amount_yuan: 2e6, rate: 0.5, end_step: 12}");
+  CHECK(base.sum.at("thematic_bonds_issued") == 0);
+  CHECK(bonds.sum.at("thematic_bonds_issued") > 0);
+  CHECK(bonds.sum.at("thematic_bonds_outstanding") > 0);
+  // Bonds issued up to step 12 with a 12-quarter term are repaid or defaulted by step 24.
+  CHECK(bonds.last.at("thematic_bonds_outstanding") == 0);
+  CHECK(bonds.last.at("results_by_stage_industrialization") >
+        base.last.at("results_by_stage_industrialization"));
+}
+
+TEST_CASE("pilot platforms serve their own field, so the platform of a field with little demand sits idle") {
+  // One region, one platform per field, many users; the third field has almost no agents.
+  const std::string scenario =
+      "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n"
+      "  lead_firms: 8\n  smes: 400\n  pilot_request_rate: 1.0\n  pilot_fee_yuan: 1000\n"
+      "  fields:\n    energy: {pattern: supply_led}\n    materials: {pattern: demand_pull}\n"
+      "    ai: {pattern: demand_iteration, weight: 0.02}\n"
+      "  regions:\n    north: {pilot_platforms: 3, pilot_slots: 10}\n";
+  const RunSums fields = run(scenario);
+  CHECK(fields.last.at("pilot_platforms_underused") == doctest::Approx(1.0 / 3.0));
+  CHECK(fields.last.at("pilot_utilization") < 0.8);
 }
