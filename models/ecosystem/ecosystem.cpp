@@ -438,11 +438,20 @@ void EcosystemModel::check_invariants(std::int64_t step, const std::string& phas
     firms_.check_invariants();
     labs_.check_invariants();
   }
-  for (std::size_t i = 0; i < results_.size(); ++i) {
-    if (r_trl_[i] < 1 || r_trl_[i] > 9) {
-      throw std::logic_error(
-          fmt::format("step {}, phase {}: result {} has TRL {}", step, phase, results_.id(i), r_trl_[i]));
+  // The first result (in row order) with a TRL outside 1-9, found in parallel.
+  std::vector<std::size_t> first_bad(sim::chunk_count(results_.size()), results_.size());
+  sim::parallel_for_chunks(results_.size(), [&](const sim::Chunk& chunk) {
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      if (r_trl_[i] < 1 || r_trl_[i] > 9) {
+        first_bad[chunk.index] = i;
+        return;
+      }
     }
+  });
+  for (const std::size_t i : first_bad) {
+    if (i == results_.size()) continue;
+    throw std::logic_error(
+        fmt::format("step {}, phase {}: result {} has TRL {}", step, phase, results_.id(i), r_trl_[i]));
   }
 }
 

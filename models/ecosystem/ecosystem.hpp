@@ -108,6 +108,7 @@ class EcosystemModel final : public sim::Model {
   void run_pilot_platforms(const sim::PhaseContext& context);
   void run_challenges_and_consortia(const sim::PhaseContext& context);
   void match_results(const sim::PhaseContext& context);
+  std::int64_t propose_deal(const sim::PhaseContext& context, std::size_t i, std::int64_t spinout) const;
   void invest_venture_capital(const sim::PhaseContext& context);
   void lend_and_settle_loans(const sim::PhaseContext& context);
   void produce_and_sell(const sim::PhaseContext& context);
@@ -202,7 +203,6 @@ class EcosystemModel final : public sim::Model {
   // Scratch per result (not in snapshots).
   std::vector<std::uint8_t> r_wants_pilot_;
   std::vector<std::uint8_t> r_dies_;
-  std::vector<std::int64_t> r_deal_target_;
 
   // Universities and institutes.
   sim::Population labs_{"lab"};
@@ -336,6 +336,17 @@ class EcosystemModel final : public sim::Model {
   Flows flows_;
   Totals totals_;
   sim::ProposalBuffer<TransitionEvent> transition_buffer_, orphan_buffer_;
+  struct DealProposal {
+    std::uint32_t result;  // row
+    std::int64_t target;   // firm row, or a spin-out
+  };
+  sim::ProposalBuffer<DealProposal> deal_buffer_;
+  struct PilotRequest {
+    std::int32_t region;
+    double priority;
+    std::uint32_t result;  // row
+  };
+  sim::ProposalBuffer<PilotRequest> pilot_buffer_;
   std::vector<TransitionEvent> transitions_;
   std::vector<DealEvent> deals_;
   std::vector<std::uint64_t> deal_ids_;

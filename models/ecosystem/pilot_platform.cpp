@@ -37,14 +37,21 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
     double priority;
     std::uint32_t result;
   };
+  // Requests are collected per chunk in parallel, then queued by region in result order.
+  pilot_buffer_.begin(results_.size());
+  sim::parallel_for_chunks(results_.size(), [&](const sim::Chunk& chunk) {
+    auto& requests = pilot_buffer_.chunk(chunk);
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      if (!r_wants_pilot_[i] || r_dies_[i]) continue;
+      const std::uint32_t o = r_owner_index_[i];
+      const int region = r_owner_is_firm_[i] ? f_region_[o] : l_region_[o];
+      auto rng = context.rng(results_.id(i), sim::purpose_id("pilot_priority"));
+      requests.push_back({region, rng.uniform(), static_cast<std::uint32_t>(i)});
+    }
+  });
   std::vector<std::vector<Request>> by_region(n_regions);
-  for (std::size_t i = 0; i < results_.size(); ++i) {
-    if (!r_wants_pilot_[i] || r_dies_[i]) continue;
-    const std::uint32_t o = r_owner_index_[i];
-    const int region = r_owner_is_firm_[i] ? f_region_[o] : l_region_[o];
-    auto rng = context.rng(results_.id(i), sim::purpose_id("pilot_priority"));
-    by_region[static_cast<std::size_t>(region)].push_back({rng.uniform(), static_cast<std::uint32_t>(i)});
-  }
+  for (const auto& request : pilot_buffer_.gather())
+    by_region[static_cast<std::size_t>(request.region)].push_back({request.priority, request.result});
   // A deterred share of users at the expected fee, d(fee) = fee / (fee + willingness).
   const auto deterred = [&](double fee) { return fee / (fee + p_.pilot_willingness_yuan); };
   for (std::size_t r = 0; r < n_regions; ++r) {

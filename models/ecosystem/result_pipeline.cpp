@@ -24,7 +24,6 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   r_owner_index_.resize(n);
   r_wants_pilot_.resize(n);
   r_dies_.resize(n);
-  r_deal_target_.resize(n);
   r_insured_.resize(n);
   lab_need_sum_.reset(labs_.size());
   f_need_sum_.reset(firms_.size());
@@ -36,7 +35,6 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
       r_wants_pilot_[i] = 0;
-      r_deal_target_[i] = -1;
       r_insured_[i] = 0;
       const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
       const auto index = r_owner_is_firm_[i] ? firms_.index_of(owner) : labs_.index_of(owner);

@@ -12,6 +12,35 @@
 
 namespace models::ecosystem {
 
+// Whether lab-held patented result i meets a firm this quarter, and which: a firm row, kSpinout
+// for a spin-out, or -1 for no match. Reads only; called in parallel.
+std::int64_t EcosystemModel::propose_deal(const sim::PhaseContext& context, std::size_t i,
+                                          std::int64_t spinout) const {
+  if (r_dies_[i] || r_owner_is_firm_[i] || r_ip_[i] != kPatented || r_trl_[i] < 2) return -1;
+  const std::uint32_t o = r_owner_index_[i];
+  auto rng = context.rng(results_.id(i));
+  const double effort =
+      l_kind_[o] == kUniversity ? p_.transfer_effort_university : p_.transfer_effort_institute;
+  const bool member = l_consortium_[o] >= 0;
+  double rate = p_.match_rate * effort * l_effort_mult_[o] * l_match_mult_[o] * 2.0 *
+                logistic(r_quality_[i] + 0.3 * (r_trl_[i] - 3));
+  if (member) rate *= p_.consortium_match_multiplier;
+  if (!rng.bernoulli(std::min(1.0, rate))) return -1;
+  if (rng.bernoulli(std::min(1.0, p_.spinout_rate * l_spinout_mult_[o]))) return spinout;
+  if (member) {
+    for (std::size_t f = 0; f < firms_.size(); ++f) {
+      if (f_kind_[f] == kLeadFirm && f_consortium_[f] == l_consortium_[o])
+        return static_cast<std::int64_t>(f);
+    }
+  }
+  int region = l_region_[o];
+  if (!rng.bernoulli(p_.same_region_preference))
+    region = static_cast<int>(rng.uniform_below(p_.regions.size()));
+  const auto& candidates = firms_by_cell_[static_cast<std::size_t>(cell(region, r_field_[i]))];
+  if (candidates.empty()) return -1;
+  return candidates[rng.uniform_below(candidates.size())];
+}
+
 // Phase "match_results" — technology transfer. Lab-held patented results meet firms with a
 // probability set by the lab's transfer effort (evaluation regime, IP reform), its transfer
 // office, matching services, industry ties, consortium ties and quality (proposals per result, in
@@ -21,41 +50,19 @@ namespace models::ecosystem {
 void EcosystemModel::match_results(const sim::PhaseContext& context) {
   const std::size_t n = results_.size();
   constexpr std::int64_t kSpinout = -2;
-  sim::parallel_for_each_index(n, [&](std::size_t i) {
-    if (r_dies_[i] || r_owner_is_firm_[i] || r_ip_[i] != kPatented || r_trl_[i] < 2) return;
-    const std::uint32_t o = r_owner_index_[i];
-    auto rng = context.rng(results_.id(i));
-    const double effort =
-        l_kind_[o] == kUniversity ? p_.transfer_effort_university : p_.transfer_effort_institute;
-    const bool member = l_consortium_[o] >= 0;
-    double rate = p_.match_rate * effort * l_effort_mult_[o] * l_match_mult_[o] * 2.0 *
-                  logistic(r_quality_[i] + 0.3 * (r_trl_[i] - 3));
-    if (member) rate *= p_.consortium_match_multiplier;
-    if (!rng.bernoulli(std::min(1.0, rate))) return;
-    if (rng.bernoulli(std::min(1.0, p_.spinout_rate * l_spinout_mult_[o]))) {
-      r_deal_target_[i] = kSpinout;
-      return;
+  // A matched result proposes a deal with a target firm row (or a spin-out), per chunk; deals
+  // are then resolved in result order.
+  deal_buffer_.begin(n);
+  sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
+    auto& proposals = deal_buffer_.chunk(chunk);
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      const std::int64_t target = propose_deal(context, i, kSpinout);
+      if (target != -1) proposals.push_back({static_cast<std::uint32_t>(i), target});
     }
-    if (member) {
-      for (std::size_t f = 0; f < firms_.size(); ++f) {
-        if (f_kind_[f] == kLeadFirm && f_consortium_[f] == l_consortium_[o]) {
-          r_deal_target_[i] = static_cast<std::int64_t>(f);
-          return;
-        }
-      }
-    }
-    int region = l_region_[o];
-    if (!rng.bernoulli(p_.same_region_preference))
-      region = static_cast<int>(rng.uniform_below(p_.regions.size()));
-    const auto& candidates = firms_by_cell_[static_cast<std::size_t>(cell(region, r_field_[i]))];
-    if (candidates.empty()) return;
-    r_deal_target_[i] = candidates[rng.uniform_below(candidates.size())];
   });
   std::vector<std::int32_t> taken(firms_.size(), 0);
   const std::size_t firms_before = firms_.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::int64_t target = r_deal_target_[i];
-    if (target == -1) continue;
+  for (const auto& [i, target] : deal_buffer_.gather()) {
     const std::uint32_t o = r_owner_index_[i];
     auto rng = context.rng(results_.id(i), sim::purpose_id("deal_terms"));
     const double fee = p_.licence_fee_yuan * std::exp(0.5 * r_quality_[i]);
