@@ -23,10 +23,17 @@ class ScatterSum {
   // n accumulators, all zero.
   void reset(std::size_t n) { cells_.assign(n, 0); }
   // Adds `term` to accumulator `index`; safe to call from parallel tasks.
-  void add(std::size_t index, double term) {
+  void add(std::size_t index, double term) { add_fixed(index, fixed(term)); }
+  // A term in the accumulators' fixed-point units. A task may add many terms for one
+  // accumulator itself (exactly, as integers) and hand over the total with add_fixed: the
+  // result is the same, with one atomic add instead of many.
+  static std::int64_t fixed(double term) {
     const double scaled = term * kScale;
-    const auto fixed = static_cast<std::int64_t>(scaled + (scaled < 0 ? -0.5 : 0.5));
-    std::atomic_ref<std::int64_t>(cells_[index]).fetch_add(fixed, std::memory_order_relaxed);
+    return static_cast<std::int64_t>(scaled + (scaled < 0 ? -0.5 : 0.5));
+  }
+  void add_fixed(std::size_t index, std::int64_t fixed_total) {
+    if (fixed_total != 0)
+      std::atomic_ref<std::int64_t>(cells_[index]).fetch_add(fixed_total, std::memory_order_relaxed);
   }
   [[nodiscard]] double value(std::size_t index) const { return static_cast<double>(cells_[index]) / kScale; }
   [[nodiscard]] std::size_t size() const { return cells_.size(); }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "models/ecosystem/draws.hpp"
@@ -32,39 +33,75 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   f_is_distressed_.assign(firms_.size(), 0);
   f_commercializing_.assign(firms_.size(), 0);
   std::fill(f_results_in_use_.begin(), f_results_in_use_.end(), 0);
+  // Results are stored in order of creation, and a holder creates its results together, so
+  // neighbouring rows mostly share a holder: each task sums a run of one holder's results itself
+  // and hands the totals over once per run (exact integers, so the same on any thread count).
+  struct Run {
+    std::int64_t owner = -1;
+    bool firm = false;
+    std::uint32_t o = 0;
+    std::int64_t need = 0, product_value = 0;
+    std::int32_t in_use = 0, commercializing = 0;
+    double best_quality = -1e9;
+  };
+  const auto flush = [&](Run& run) {
+    if (run.owner < 0) return;
+    if (run.firm) {
+      f_need_sum_.add_fixed(run.o, run.need);
+      f_product_value_sum_.add_fixed(run.o, run.product_value);
+      if (run.in_use != 0)
+        std::atomic_ref<std::int32_t>(f_results_in_use_[run.o])
+            .fetch_add(run.in_use, std::memory_order_relaxed);
+      if (run.commercializing != 0) {
+        std::atomic_ref<std::int32_t>(f_commercializing_[run.o])
+            .fetch_add(run.commercializing, std::memory_order_relaxed);
+      }
+      if (run.best_quality > -1e9) sim::atomic_max(f_best_quality_[run.o], run.best_quality);
+    } else {
+      lab_need_sum_.add_fixed(run.o, run.need);
+    }
+  };
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
+    Run run;
+    std::optional<std::size_t> index;  // row of run.owner
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
       r_wants_pilot_[i] = 0;
       r_insured_[i] = 0;
-      const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
-      const auto index = r_owner_is_firm_[i] ? firms_.index_of(owner) : labs_.index_of(owner);
+      const bool firm = r_owner_is_firm_[i] != 0;
+      if (r_owner_[i] != run.owner || firm != run.firm) {
+        flush(run);
+        run = Run{r_owner_[i], firm};
+        const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
+        index = firm ? firms_.index_of(owner) : labs_.index_of(owner);
+        run.o = index ? static_cast<std::uint32_t>(*index) : 0;
+      }
       if (!index) {
         r_owner_index_[i] = 0xFFFFFFFFu;
         r_dies_[i] = 1;
         continue;
       }
       r_dies_[i] = 0;
-      const auto o = static_cast<std::uint32_t>(*index);
-      r_owner_index_[i] = o;
+      r_owner_index_[i] = run.o;
       const auto& pattern = p_.fields[static_cast<std::size_t>(r_field_[i])].coefficients;
       const double need = r_trl_[i] < 9 && !r_is_shelved_[i]
                               ? p_.attempt_rate * pattern.cycle_speed * step_cost(r_trl_[i], r_field_[i])
                               : 0.0;
-      if (r_owner_is_firm_[i]) {
-        if (!r_is_in_use_[i] && r_trl_[i] >= 4) sim::atomic_max(f_best_quality_[o], r_quality_[i]);
-        if (need > 0) f_need_sum_.add(o, need);
-        if (r_trl_[i] == 7 || r_trl_[i] == 8)
-          std::atomic_ref<std::int32_t>(f_commercializing_[o]).fetch_add(1, std::memory_order_relaxed);
+      if (firm) {
+        if (!r_is_in_use_[i] && r_trl_[i] >= 4) run.best_quality = std::max(run.best_quality, r_quality_[i]);
+        if (need > 0) run.need += sim::ScatterSum::fixed(need);
+        if (r_trl_[i] == 7 || r_trl_[i] == 8) run.commercializing += 1;
         if (r_is_in_use_[i]) {
-          std::atomic_ref<std::int32_t>(f_results_in_use_[o]).fetch_add(1, std::memory_order_relaxed);
+          run.in_use += 1;
           const double stage_share = r_trl_[i] >= 9 ? 1.0 : p_.first_unit_revenue_share;
-          f_product_value_sum_.add(o, p_.product_revenue_yuan * std::exp(0.3 * r_quality_[i]) * stage_share *
-                                          (0.2 + 0.8 * adoption_[static_cast<std::size_t>(r_field_[i])]));
+          run.product_value +=
+              sim::ScatterSum::fixed(p_.product_revenue_yuan * std::exp(0.3 * r_quality_[i]) * stage_share *
+                                     (0.2 + 0.8 * adoption_[static_cast<std::size_t>(r_field_[i])]));
         }
       } else if (r_trl_[i] < p_.lab_max_trl && need > 0) {
-        lab_need_sum_.add(o, need);
+        run.need += sim::ScatterSum::fixed(need);
       }
     }
+    flush(run);
   });
   lab_need_.resize(labs_.size());
   for (std::size_t l = 0; l < labs_.size(); ++l) lab_need_[l] = lab_need_sum_.value(l);

@@ -14,7 +14,9 @@ struct ChunkedLayout {
   std::vector<hsize_t> dims;
   std::vector<hsize_t> max_dims;  // H5S_UNLIMITED along dimensions that grow
   std::vector<hsize_t> chunk;
-  int deflate_level = 4;             // with byte shuffle, when this HDF5 build can encode deflate
+  // With byte shuffle, when this HDF5 build can encode deflate. Level 1: on event tables it costs
+  // 40% less time than level 4 for 7% more bytes (h5repack of a national_full output).
+  int deflate_level = 1;
   std::optional<double> fill_value;  // what never-written elements read as (float datasets)
 };
 
