@@ -15,7 +15,6 @@
 #include "sim/ledger_batch.hpp"
 #include "sim/model.hpp"
 #include "sim/proposals.hpp"
-#include "sim/scatter_sum.hpp"
 
 namespace models::ecosystem {
 
@@ -327,7 +326,6 @@ class EcosystemModel final : public sim::Model {
 
   // Per-holder aggregates rebuilt each step (index_holdings): need of development funds.
   std::vector<double> lab_need_;
-  sim::ScatterSum lab_need_sum_, f_need_sum_, f_product_value_sum_;
   // Ids of the firms that exited this step (update_firm_ladder), for retire_results.
   std::vector<sim::AgentId> exited_firm_ids_;
   // Cost of one development step by field and TRL (step_cost), computed once.

@@ -11,7 +11,7 @@
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
 #include "sim/parallel.hpp"
-#include "sim/scatter_sum.hpp"
+#include "sim/per_thread_totals.hpp"
 
 namespace models::ecosystem {
 
@@ -26,54 +26,34 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   r_wants_pilot_.resize(n);
   r_dies_.resize(n);
   r_insured_.resize(n);
-  lab_need_sum_.reset(labs_.size());
-  f_need_sum_.reset(firms_.size());
-  f_product_value_sum_.reset(firms_.size());
-  f_best_quality_.assign(firms_.size(), -1e9);
   f_is_distressed_.assign(firms_.size(), 0);
-  f_commercializing_.assign(firms_.size(), 0);
-  std::fill(f_results_in_use_.begin(), f_results_in_use_.end(), 0);
-  // Results are stored in order of creation, and a holder creates its results together, so
-  // neighbouring rows mostly share a holder: each task sums a run of one holder's results itself
-  // and hands the totals over once per run (exact integers, so the same on any thread count).
-  struct Run {
-    std::int64_t owner = -1;
-    bool firm = false;
-    std::uint32_t o = 0;
-    std::int64_t need = 0, product_value = 0;
+  // Holders' totals: exact (integer, fixed-point, maximum) per-thread totals, combined after the
+  // loop (sim/per_thread_totals.hpp), so they do not depend on the thread count.
+  struct FirmTotals {
+    std::int64_t need = 0, product_value = 0;  // fixed point (sim::to_fixed)
     std::int32_t in_use = 0, commercializing = 0;
     double best_quality = -1e9;
   };
-  const auto flush = [&](Run& run) {
-    if (run.owner < 0) return;
-    if (run.firm) {
-      f_need_sum_.add_fixed(run.o, run.need);
-      f_product_value_sum_.add_fixed(run.o, run.product_value);
-      if (run.in_use != 0)
-        std::atomic_ref<std::int32_t>(f_results_in_use_[run.o])
-            .fetch_add(run.in_use, std::memory_order_relaxed);
-      if (run.commercializing != 0) {
-        std::atomic_ref<std::int32_t>(f_commercializing_[run.o])
-            .fetch_add(run.commercializing, std::memory_order_relaxed);
-      }
-      if (run.best_quality > -1e9) sim::atomic_max(f_best_quality_[run.o], run.best_quality);
-    } else {
-      lab_need_sum_.add_fixed(run.o, run.need);
-    }
+  struct LabTotals {
+    std::int64_t need = 0;
   };
+  sim::PerThreadTotals<FirmTotals> firm_totals(firms_.size());
+  sim::PerThreadTotals<LabTotals> lab_totals(labs_.size());
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
-    Run run;
-    std::optional<std::size_t> index;  // row of run.owner
+    // Neighbouring rows often share a holder (a holder's results are created together): look
+    // its row up once per run.
+    std::int64_t run_owner = -1;
+    bool run_firm = false;
+    std::optional<std::size_t> index;
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
       r_wants_pilot_[i] = 0;
       r_insured_[i] = 0;
       const bool firm = r_owner_is_firm_[i] != 0;
-      if (r_owner_[i] != run.owner || firm != run.firm) {
-        flush(run);
-        run = Run{r_owner_[i], firm};
-        const auto owner = static_cast<sim::AgentId>(r_owner_[i]);
+      if (r_owner_[i] != run_owner || firm != run_firm) {
+        run_owner = r_owner_[i];
+        run_firm = firm;
+        const auto owner = static_cast<sim::AgentId>(run_owner);
         index = firm ? firms_.index_of(owner) : labs_.index_of(owner);
-        run.o = index ? static_cast<std::uint32_t>(*index) : 0;
       }
       if (!index) {
         r_owner_index_[i] = 0xFFFFFFFFu;
@@ -81,35 +61,50 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
         continue;
       }
       r_dies_[i] = 0;
-      r_owner_index_[i] = run.o;
+      const auto o = static_cast<std::uint32_t>(*index);
+      r_owner_index_[i] = o;
       const auto& pattern = p_.fields[static_cast<std::size_t>(r_field_[i])].coefficients;
       const double need = r_trl_[i] < 9 && !r_is_shelved_[i]
                               ? p_.attempt_rate * pattern.cycle_speed * step_cost(r_trl_[i], r_field_[i])
                               : 0.0;
       if (firm) {
-        if (!r_is_in_use_[i] && r_trl_[i] >= 4) run.best_quality = std::max(run.best_quality, r_quality_[i]);
-        if (need > 0) run.need += sim::ScatterSum::fixed(need);
-        if (r_trl_[i] == 7 || r_trl_[i] == 8) run.commercializing += 1;
+        auto& t = firm_totals.local(o);
+        if (!r_is_in_use_[i] && r_trl_[i] >= 4) t.best_quality = std::max(t.best_quality, r_quality_[i]);
+        if (need > 0) t.need += sim::to_fixed(need);
+        if (r_trl_[i] == 7 || r_trl_[i] == 8) t.commercializing += 1;
         if (r_is_in_use_[i]) {
-          run.in_use += 1;
+          t.in_use += 1;
           const double stage_share = r_trl_[i] >= 9 ? 1.0 : p_.first_unit_revenue_share;
-          run.product_value +=
-              sim::ScatterSum::fixed(p_.product_revenue_yuan * std::exp(0.3 * r_quality_[i]) * stage_share *
-                                     (0.2 + 0.8 * adoption_[static_cast<std::size_t>(r_field_[i])]));
+          t.product_value +=
+              sim::to_fixed(p_.product_revenue_yuan * std::exp(0.3 * r_quality_[i]) * stage_share *
+                            (0.2 + 0.8 * adoption_[static_cast<std::size_t>(r_field_[i])]));
         }
       } else if (r_trl_[i] < p_.lab_max_trl && need > 0) {
-        run.need += sim::ScatterSum::fixed(need);
+        lab_totals.local(o).need += sim::to_fixed(need);
       }
     }
-    flush(run);
   });
+  const auto labs =
+      lab_totals.combine([](LabTotals& into, const LabTotals& part) { into.need += part.need; });
   lab_need_.resize(labs_.size());
-  for (std::size_t l = 0; l < labs_.size(); ++l) lab_need_[l] = lab_need_sum_.value(l);
+  for (std::size_t l = 0; l < labs_.size(); ++l) lab_need_[l] = sim::from_fixed(labs[l].need);
+  const auto firms = firm_totals.combine([](FirmTotals& into, const FirmTotals& part) {
+    into.need += part.need;
+    into.product_value += part.product_value;
+    into.in_use += part.in_use;
+    into.commercializing += part.commercializing;
+    into.best_quality = std::max(into.best_quality, part.best_quality);
+  });
   f_need_.resize(firms_.size());
   f_product_value_.resize(firms_.size());
+  f_best_quality_.resize(firms_.size());
+  f_commercializing_.resize(firms_.size());
   sim::parallel_for_each_index(firms_.size(), [&](std::size_t f) {
-    f_need_[f] = f_need_sum_.value(f);
-    f_product_value_[f] = f_product_value_sum_.value(f);
+    f_need_[f] = sim::from_fixed(firms[f].need);
+    f_product_value_[f] = sim::from_fixed(firms[f].product_value);
+    f_results_in_use_[f] = firms[f].in_use;
+    f_commercializing_[f] = firms[f].commercializing;
+    f_best_quality_[f] = firms[f].best_quality;
   });
   firms_by_cell_.assign(p_.regions.size() * p_.fields.size(), {});
   smes_by_region_.assign(p_.regions.size(), {});

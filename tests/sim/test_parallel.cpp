@@ -5,7 +5,10 @@
 #include <cstring>
 #include <vector>
 
+#include <oneapi/tbb/global_control.h>
+
 #include "sim/parallel.hpp"
+#include "sim/per_thread_totals.hpp"
 #include "sim/thread_limit.hpp"
 
 namespace {
@@ -56,4 +59,38 @@ TEST_CASE("parallel_for_chunks visits every index exactly once in fixed chunks")
   for (const int v : visits) REQUIRE(v == 1);
   for (std::size_t c = 0; c < chunk_begin.size(); ++c) CHECK(chunk_begin[c] == c * sim::kChunkSize);
   CHECK(sim::chunk_count(0) == 0);
+}
+
+TEST_CASE("per-thread totals combine to the same exact totals on 1 and 4 threads") {
+  struct Totals {
+    std::int64_t amount = 0;  // fixed point
+    std::int32_t count = 0;
+    double best = -1e9;
+  };
+  const auto run = [](std::size_t threads) {
+    oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, threads);
+    sim::PerThreadTotals<Totals> totals(97);
+    sim::parallel_for_each_index(200000, [&](std::size_t i) {
+      auto& t = totals.local((i * 7919) % 97);
+      t.amount += sim::to_fixed(0.1 * static_cast<double>(i % 1000) + 1e-3);
+      t.count += 1;
+      t.best = std::max(t.best, std::sin(static_cast<double>(i)));
+    });
+    return totals.combine([](Totals& into, const Totals& part) {
+      into.amount += part.amount;
+      into.count += part.count;
+      into.best = std::max(into.best, part.best);
+    });
+  };
+  const auto one = run(1);
+  const auto four = run(4);
+  std::int64_t count = 0;
+  for (std::size_t t = 0; t < 97; ++t) {
+    CHECK(one[t].amount == four[t].amount);
+    CHECK(one[t].count == four[t].count);
+    CHECK(one[t].best == four[t].best);
+    count += one[t].count;
+  }
+  CHECK(count == 200000);
+  CHECK(sim::from_fixed(sim::to_fixed(12.5)) == 12.5);
 }
