@@ -10,7 +10,7 @@
 //
 //   sim::PerThreadTotals<FirmTotals> totals(firms.size());
 //   sim::parallel_for_each_index(results.size(), [&](std::size_t i) {
-//     totals.local(owner[i]).need += sim::to_fixed(need[i]);
+//     totals.local()[owner[i]].need += sim::to_fixed(need[i]);
 //   });
 //   std::vector<FirmTotals> per_firm = totals.combine([](FirmTotals& into, const FirmTotals& part) {...});
 #include <cstddef>
@@ -36,8 +36,9 @@ class PerThreadTotals {
  public:
   explicit PerThreadTotals(std::size_t targets) : targets_(targets), copies_(std::vector<Totals>(targets)) {}
 
-  // This thread's totals of one target.
-  Totals& local(std::size_t target) { return copies_.local()[target]; }
+  // This thread's totals, one per target. Finding the thread's copy is a lookup: take it once per
+  // chunk of work, not per item.
+  std::vector<Totals>& local() { return copies_.local(); }
 
   // Every thread's copies merged target by target: merge(into, part) must be exact and
   // commutative (see above).

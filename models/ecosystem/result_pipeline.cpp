@@ -45,6 +45,8 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
     std::int64_t run_owner = -1;
     bool run_firm = false;
     std::optional<std::size_t> index;
+    auto& my_firm_totals = firm_totals.local();
+    auto& my_lab_totals = lab_totals.local();
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
       r_wants_pilot_[i] = 0;
       r_insured_[i] = 0;
@@ -68,7 +70,7 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
                               ? p_.attempt_rate * pattern.cycle_speed * step_cost(r_trl_[i], r_field_[i])
                               : 0.0;
       if (firm) {
-        auto& t = firm_totals.local(o);
+        auto& t = my_firm_totals[o];
         if (!r_is_in_use_[i] && r_trl_[i] >= 4) t.best_quality = std::max(t.best_quality, r_quality_[i]);
         if (need > 0) t.need += sim::to_fixed(need);
         if (r_trl_[i] == 7 || r_trl_[i] == 8) t.commercializing += 1;
@@ -80,7 +82,7 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
                             (0.2 + 0.8 * adoption_[static_cast<std::size_t>(r_field_[i])]));
         }
       } else if (r_trl_[i] < p_.lab_max_trl && need > 0) {
-        lab_totals.local(o).need += sim::to_fixed(need);
+        my_lab_totals[o].need += sim::to_fixed(need);
       }
     }
   });
