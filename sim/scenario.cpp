@@ -166,6 +166,18 @@ void collect_locations(const scenario_source::SourceNode& node, const std::strin
   }
 }
 
+// What the run summary says about overrides (--set, --seed, --replicates): the few there
+// usually are, by name, or how many.
+std::string describe_overrides(const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return "";
+  std::size_t length = 0;
+  for (const auto& o : overrides) length += o.size();
+  if (overrides.size() > 3 || length > 80) return " (+" + std::to_string(overrides.size()) + " overrides)";
+  std::string text = " with ";
+  for (std::size_t k = 0; k < overrides.size(); ++k) text += (k == 0 ? "" : ", ") + overrides[k];
+  return text;
+}
+
 Config resolve(scenario_source::ScenarioSource source, const Schema& schema,
                const std::vector<std::string>& overrides, std::string description) {
   YAML::Node resolved;
@@ -180,7 +192,7 @@ Config resolve(scenario_source::ScenarioSource source, const Schema& schema,
   collect_locations(source.root, "", locations);
   // Defaults are reported at the scenario file itself (key "" is never a parameter's path).
   if (!source.origins.empty()) locations[""] = {source.origins.front(), 0, 0};
-  if (!overrides.empty()) description += " (+" + std::to_string(overrides.size()) + " --set)";
+  description += describe_overrides(overrides);
   return Config(resolved, std::move(description), std::move(locations));
 }
 

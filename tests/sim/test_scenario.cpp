@@ -343,7 +343,10 @@ toy:
     CHECK(config.integer("toy.regions.east.population") == 5);
     REQUIRE(config.node("toy.weights").size() == 1);
     CHECK(config.real("toy.weights.0") == 0.5);
-    CHECK(config.source_description() == "toy.yaml (+5 --set)");
+    CHECK(config.source_description() == "toy.yaml (+5 overrides)");
+    // A few overrides (incl. --seed and --replicates, which arrive as overrides) are named.
+    CHECK(load_text("model: toy\n", {"seed=7", "replicates=2"}).source_description() ==
+          "toy.yaml with seed=7, replicates=2");
   }
 
   TEST_CASE("--set values are validated and reported at the option") {
