@@ -1,5 +1,6 @@
 #include "sim/schema_format.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -9,14 +10,22 @@ namespace sim::schema_format {
 std::string format_number(double value) {
   if (std::isnan(value)) return ".nan";
   if (std::isinf(value)) return value > 0 ? ".inf" : "-.inf";
-  // Six significant digits keep messages short ("1e+09" rather than "1000000000"); a value that
+  // Six significant digits keep messages short ("1e9" rather than "1000000000"); a value that
   // needs more is written with as many as it takes to be exact, so nothing is silently rounded.
   char buffer[40];
   for (int precision = 6; precision <= 17; ++precision) {
     std::snprintf(buffer, sizeof(buffer), "%.*g", precision, value);
     if (std::strtod(buffer, nullptr) == value) break;
   }
-  return buffer;
+  // Exponents as people write them: "5e8" and "1.5e-5", not "5e+08" and "1.5e-05".
+  std::string text = buffer;
+  const std::size_t e = text.find('e');
+  if (e == std::string::npos) return text;
+  std::string exponent = text.substr(e + 1);
+  const bool negative = exponent[0] == '-';
+  if (exponent[0] == '+' || exponent[0] == '-') exponent.erase(0, 1);
+  exponent.erase(0, std::min(exponent.find_first_not_of('0'), exponent.size() - 1));
+  return text.substr(0, e + 1) + (negative ? "-" : "") + exponent;
 }
 
 std::string format_real_literal(double value) {

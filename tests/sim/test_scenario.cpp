@@ -193,7 +193,7 @@ toy:
     check_only_problem("model: toy\ntoy:\n  share: 1.5\n", 3, 10, "'toy.share' must be ≤ 1, got 1.5");
     check_only_problem("model: toy\nsteps: 2000000\n", 2, 8, "'steps' must be ≤ 1000000, got 2000000");
     check_only_problem("model: toy\ntoy:\n  policies:\n    - name: a\n      budget_yuan: -5e8\n", 5, 20,
-                       "'toy.policies[0].budget_yuan' must be ≥ 0, got -5e+08");
+                       "'toy.policies[0].budget_yuan' must be ≥ 0, got -5e8");
     check_only_problem("model: toy\ntoy:\n  regions:\n    north:\n      population: -1\n", 5, 19,
                        "'toy.regions.north.population' must be ≥ 0, got -1");
   }

@@ -295,7 +295,7 @@ TEST_SUITE("schema") {
     CHECK(contains(markdown, "| `model` | text |  | *required* | `toy`, `other` |"));
     CHECK(contains(markdown, "| `output.snapshot_every` | integer | steps | `10` | ≥ 0 |"));
     CHECK(contains(markdown, "| `toy.distribution` | choice |  | `normal` | `uniform`, `normal` |"));
-    CHECK(contains(markdown, "| `toy.policies[].budget_yuan` | real | yuan | `1e+09` | ≥ 0 |"));
+    CHECK(contains(markdown, "| `toy.policies[].budget_yuan` | real | yuan | `1e9` | ≥ 0 |"));
     CHECK(contains(markdown, "| `description` | text |  | `\"\"` |"));
     CHECK(contains(markdown, "Print progress \\| or not"));
     CHECK(contains(markdown, "\n### `toy.policies[]`\n"));
