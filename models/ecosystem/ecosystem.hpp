@@ -345,6 +345,7 @@ class EcosystemModel final : public sim::Model {
     std::uint32_t result;  // row
   };
   sim::ProposalBuffer<PilotRequest> pilot_buffer_;
+  sim::ProposalBuffer<std::uint32_t> loan_buffer_;  // rows of SMEs that deal with their bank
   std::vector<TransitionEvent> transitions_;
   std::vector<DealEvent> deals_;
   std::vector<std::uint64_t> deal_ids_;

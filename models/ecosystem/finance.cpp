@@ -71,11 +71,35 @@ void EcosystemModel::lend_and_settle_loans(const sim::PhaseContext& context) {
     if (list.empty()) return -1;
     return static_cast<std::int64_t>(list[static_cast<std::size_t>(firms_.id(firm) % list.size())]);
   };
-  for (std::size_t i = 0; i < firms_.size(); ++i) {
-    if (f_kind_[i] != kSme) continue;
-    const std::int64_t b = bank_of(i);
-    if (b < 0) continue;
-    const auto bank = static_cast<std::size_t>(b);
+  // Which SMEs deal with their bank this quarter, decided in parallel: those with a loan, and
+  // those whose own draws make them ask for one and pass the bank's screening of expected loss.
+  // Their dealings then run in firm order, as banks' balances change with each one.
+  loan_buffer_.begin(firms_.size());
+  sim::parallel_for_chunks(firms_.size(), [&](const sim::Chunk& chunk) {
+    auto& requests = loan_buffer_.chunk(chunk);
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      if (f_kind_[i] != kSme || bank_of(i) < 0) continue;
+      if (f_loan_[i] > 0) {
+        requests.push_back(static_cast<std::uint32_t>(i));
+        continue;
+      }
+      auto rng = context.rng(firms_.id(i));
+      const bool short_of_money = f_need_[i] > f_dev_budget_[i];
+      const double ask =
+          p_.loan_request_rate * (short_of_money ? 1.0 : 0.3) * (1.0 + 2.0 * f_interest_subsidy_[i]);
+      if (!rng.bernoulli(std::min(1.0, ask))) continue;
+      const double size = p_.loan_size_yuan * (1.0 + f_tier_[i]);
+      const double cash = balance(f_account_[i]);
+      double default_probability = p_.loan_default_base * std::exp(-0.5 * f_tier_[i] + 0.3 * rng.normal());
+      if (cash < 0.5 * size) default_probability *= 1.5;
+      const double expected_loss =
+          default_probability * p_.loan_loss_given_default * (1.0 - f_risk_pool_share_[i]);
+      if (expected_loss > p_.loan_acceptable_loss) continue;
+      requests.push_back(static_cast<std::uint32_t>(i));
+    }
+  });
+  for (const std::size_t i : loan_buffer_.gather()) {
+    const auto bank = static_cast<std::size_t>(bank_of(i));
     if (f_loan_[i] > 0) {
       const double interest = f_loan_[i] * p_.loan_rate_per_quarter;
       double paid = 0;
@@ -104,18 +128,8 @@ void EcosystemModel::lend_and_settle_loans(const sim::PhaseContext& context) {
       }
       continue;
     }
-    auto rng = context.rng(firms_.id(i));
-    const bool short_of_money = f_need_[i] > f_dev_budget_[i];
-    const double ask =
-        p_.loan_request_rate * (short_of_money ? 1.0 : 0.3) * (1.0 + 2.0 * f_interest_subsidy_[i]);
-    if (!rng.bernoulli(std::min(1.0, ask))) continue;
     const double size = p_.loan_size_yuan * (1.0 + f_tier_[i]);
-    const double cash = balance(f_account_[i]);
-    double default_probability = p_.loan_default_base * std::exp(-0.5 * f_tier_[i] + 0.3 * rng.normal());
-    if (cash < 0.5 * size) default_probability *= 1.5;
-    const double expected_loss =
-        default_probability * p_.loan_loss_given_default * (1.0 - f_risk_pool_share_[i]);
-    if (expected_loss > p_.loan_acceptable_loss || balance(b_account_[bank]) < size) continue;
+    if (balance(b_account_[bank]) < size) continue;
     pay(b_account_[bank], f_account_[i], size);
     f_loan_[i] = size;
     f_loan_due_[i] = static_cast<std::int32_t>(step_ + p_.loan_term_quarters);
