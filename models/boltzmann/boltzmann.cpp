@@ -21,8 +21,13 @@ __extension__ typedef __int128 Int128;
 constexpr std::array<std::array<int, 2>, 8> kMooreOffsets = {
     {{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}}};
 
-std::int32_t wrap(std::int64_t coordinate, std::int64_t extent) {
-  return static_cast<std::int32_t>(((coordinate % extent) + extent) % extent);
+// One step along a torus axis: a move changes a coordinate by at most 1, so wrapping needs a
+// comparison, not the integer divisions of a general modulo (four per agent-step in "move").
+std::int32_t step_on_torus(std::int32_t coordinate, int offset, std::int32_t extent) {
+  const std::int32_t moved = coordinate + offset;
+  if (moved < 0) return moved + extent;
+  if (moved >= extent) return moved - extent;
+  return moved;
 }
 
 using AgentIndex = std::uint32_t;
@@ -94,13 +99,15 @@ void BoltzmannModel::step(std::int64_t step) { scheduler_.run_step(step); }
 
 // Phase "move" — reads x, y; writes x, y and the cell of the agent itself.
 void BoltzmannModel::move(const sim::PhaseContext& context) {
-  const auto width = static_cast<std::uint32_t>(parameters_.width);
+  const auto width = static_cast<std::int32_t>(parameters_.width);
+  const auto height = static_cast<std::int32_t>(parameters_.height);
   sim::parallel_for_each_index(agents_.size(), [&](std::size_t i) {
     auto rng = context.rng(agents_.id(i));
     const auto& offset = kMooreOffsets[rng.uniform_below(kMooreOffsets.size())];
-    x_[i] = wrap(std::int64_t{x_[i]} + offset[0], parameters_.width);
-    y_[i] = wrap(std::int64_t{y_[i]} + offset[1], parameters_.height);
-    cell_of_agent_[i] = static_cast<std::uint32_t>(y_[i]) * width + static_cast<std::uint32_t>(x_[i]);
+    x_[i] = step_on_torus(x_[i], offset[0], width);
+    y_[i] = step_on_torus(y_[i], offset[1], height);
+    cell_of_agent_[i] = static_cast<std::uint32_t>(y_[i]) * static_cast<std::uint32_t>(width) +
+                        static_cast<std::uint32_t>(x_[i]);
   });
 }
 
