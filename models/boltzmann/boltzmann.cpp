@@ -52,7 +52,7 @@ BoltzmannModel::BoltzmannModel(const Parameters& parameters, const sim::Replicat
       scheduler_(streams_),
       x_(agents_.add_field<std::int32_t>("x", {"cells", "Column of the agent's cell", true})),
       y_(agents_.add_field<std::int32_t>("y", {"cells", "Row of the agent's cell", true})),
-      wealth_(agents_.add_field<std::int64_t>("wealth", {"units", "Units of wealth held", true})),
+      wealth_(agents_.add_field<std::int32_t>("wealth", {"units", "Units of wealth held", true})),
       check_every_phase_(context.check_invariants_every_phase) {
   const auto n = static_cast<std::size_t>(parameters_.agents);
   const auto cells = static_cast<std::size_t>(parameters_.width * parameters_.height);
@@ -220,12 +220,12 @@ std::int64_t BoltzmannModel::total_wealth() const {
 // Gini coefficient from a histogram of wealth (wealth is a small non-negative integer, so this is
 // exact and O(N) instead of a sort): with values v ascending, c agents each and r agents below,
 // G = sum v*c*(2r + c - n) / (n * total).
-double gini_coefficient(std::span<const std::int64_t> wealth) {
+double gini_coefficient(std::span<const std::int32_t> wealth) {
   const std::size_t n = wealth.size();
   if (n == 0) return 0.0;
   const std::int64_t richest = *std::max_element(wealth.begin(), wealth.end());
   std::vector<std::int64_t> counts(static_cast<std::size_t>(richest) + 1, 0);
-  for (const std::int64_t w : wealth) ++counts[static_cast<std::size_t>(w)];
+  for (const std::int32_t w : wealth) ++counts[static_cast<std::size_t>(w)];
   Int128 numerator = 0;
   Int128 total = 0;
   std::int64_t below = 0;
@@ -288,8 +288,8 @@ void declare_parameters(sim::ObjectSpec& section) {
       .between(1, 65535);
 }
 
-// Bytes per agent: population bookkeeping 13 (id 8, removal mark 1, id index 4), hot fields 16,
-// scratch 24; per cell 4 (cell_start_). A snapshot being written holds 24 more per
+// Bytes per agent: population bookkeeping 13 (id 8, removal mark 1, id index 4), hot fields 12,
+// scratch 24; per cell 4 (cell_start_). A snapshot being written holds 20 more per
 // agent (id and the three fields).
 std::uint64_t estimate_memory_bytes(const sim::Config& config) {
   const Parameters parameters = read_parameters(config);
@@ -297,7 +297,7 @@ std::uint64_t estimate_memory_bytes(const sim::Config& config) {
   const auto cells =
       static_cast<std::uint64_t>(parameters.width) * static_cast<std::uint64_t>(parameters.height);
   const bool has_snapshots = config.integer("output.snapshot_every") > 0;
-  return agents * (13 + 16 + 24 + (has_snapshots ? 24 : 0)) + cells * 4;
+  return agents * (13 + 12 + 24 + (has_snapshots ? 20 : 0)) + cells * 4;
 }
 
 std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,

@@ -27,7 +27,7 @@ Parameters read_parameters(const sim::Config& config);
 
 // Gini coefficient of non-negative integer wealth, exact up to the final division (Mesa's
 // compute_gini without the sort). 0 when nobody holds anything.
-double gini_coefficient(std::span<const std::int64_t> wealth);
+double gini_coefficient(std::span<const std::int32_t> wealth);
 
 class BoltzmannModel final : public sim::Model {
  public:
@@ -55,10 +55,12 @@ class BoltzmannModel final : public sim::Model {
   sim::RandomStreams streams_;
   sim::Scheduler scheduler_;
   sim::Population agents_{"agent"};
-  // Hot fields, 16 bytes per agent: position and wealth.
+  // Hot fields, 12 bytes per agent: position and wealth. Wealth is 32-bit: no agent can hold more
+  // than the total, which equals the number of agents (at most 2e9 by the schema); the smaller
+  // array is the one give_money reads and writes at random.
   std::vector<std::int32_t>& x_;
   std::vector<std::int32_t>& y_;
-  std::vector<std::int64_t>& wealth_;
+  std::vector<std::int32_t>& wealth_;
   // Scratch reused every step (no allocation in the step loop). Per agent 24 bytes: cell_of_agent_,
   // the staging pair, agents_by_cell_, net_change_by_slot_; per cell 4 (cell_start_); per
   // (agent chunk, cell bucket) 4 (bucket_offsets_).
