@@ -289,7 +289,7 @@ void declare_parameters(sim::ObjectSpec& section) {
 }
 
 // Bytes per agent: population bookkeeping 13 (id 8, removal mark 1, id index 4), hot fields 12,
-// scratch 24; per cell 4 (cell_start_). A snapshot being written holds 20 more per
+// scratch 20; per cell 4 (cell_start_). A snapshot being written holds 20 more per
 // agent (id and the three fields).
 std::uint64_t estimate_memory_bytes(const sim::Config& config) {
   const Parameters parameters = read_parameters(config);
@@ -297,7 +297,7 @@ std::uint64_t estimate_memory_bytes(const sim::Config& config) {
   const auto cells =
       static_cast<std::uint64_t>(parameters.width) * static_cast<std::uint64_t>(parameters.height);
   const bool has_snapshots = config.integer("output.snapshot_every") > 0;
-  return agents * (13 + 12 + 24 + (has_snapshots ? 20 : 0)) + cells * 4;
+  return agents * (13 + 12 + 20 + (has_snapshots ? 20 : 0)) + cells * 4;
 }
 
 std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,
