@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <numeric>
 #include <stdexcept>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include "sim/parallel.hpp"
 
@@ -15,15 +17,24 @@ namespace {
 
 __extension__ typedef __int128 Int128;
 
-constexpr std::uint32_t kNoGift = 0xFFFFFFFFu;
-
 // Moore neighbourhood without the centre, as Mesa's get_neighborhood(moore=True, include_center=False).
 constexpr std::array<std::array<int, 2>, 8> kMooreOffsets = {
     {{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}}};
 
-std::int32_t wrap(std::int64_t coordinate, std::int64_t extent) {
-  return static_cast<std::int32_t>(((coordinate % extent) + extent) % extent);
+// One step along a torus axis: a move changes a coordinate by at most 1, so wrapping needs a
+// comparison, not the integer divisions of a general modulo (four per agent-step in "move").
+std::int32_t step_on_torus(std::int32_t coordinate, int offset, std::int32_t extent) {
+  const std::int32_t moved = coordinate + offset;
+  if (moved < 0) return moved + extent;
+  if (moved >= extent) return moved - extent;
+  return moved;
 }
+
+using AgentIndex = std::uint32_t;
+
+// How many cell slots ahead give_money prefetches: enough misses in flight to cover memory latency
+// (about 100 ns) at a few ns per slot.
+constexpr AgentIndex kGiveLookahead = 32;
 
 }  // namespace
 
@@ -41,7 +52,7 @@ BoltzmannModel::BoltzmannModel(const Parameters& parameters, const sim::Replicat
       scheduler_(streams_),
       x_(agents_.add_field<std::int32_t>("x", {"cells", "Column of the agent's cell", true})),
       y_(agents_.add_field<std::int32_t>("y", {"cells", "Row of the agent's cell", true})),
-      wealth_(agents_.add_field<std::int64_t>("wealth", {"units", "Units of wealth held", true})),
+      wealth_(agents_.add_field<std::int32_t>("wealth", {"units", "Units of wealth held", true})),
       check_every_phase_(context.check_invariants_every_phase) {
   const auto n = static_cast<std::size_t>(parameters_.agents);
   const auto cells = static_cast<std::size_t>(parameters_.width * parameters_.height);
@@ -50,11 +61,21 @@ BoltzmannModel::BoltzmannModel(const Parameters& parameters, const sim::Replicat
   place_agents_at_random();
   initial_total_wealth_ = total_wealth();
 
+  // Buckets of 4096 cells (16 KiB of cell_start_, cache-resident while a bucket is sorted), made
+  // wider on sparse grids so that there are no more buckets than agent chunks: bucket_offsets_
+  // then stays small next to the per-agent arrays.
+  const std::size_t agent_chunks = std::max<std::size_t>(1, sim::chunk_count(n));
+  cell_bucket_shift_ = 12;
+  while (((cells - 1) >> cell_bucket_shift_) + 1 > agent_chunks) ++cell_bucket_shift_;
+  cell_buckets_ = ((cells - 1) >> cell_bucket_shift_) + 1;
   cell_of_agent_.resize(n);
+  bucket_offsets_.resize(agent_chunks * cell_buckets_);
+  bucket_start_.resize(cell_buckets_ + 1);
+  staged_.resize(n);
   cell_start_.resize(cells + 1);
-  cell_fill_.resize(cells);
+  cell_start_[cells] = static_cast<std::uint32_t>(n);
   agents_by_cell_.resize(n);
-  gift_target_by_slot_.resize(n);
+  net_change_by_slot_.resize(n);
 
   scheduler_.add_phase("move", [this](const sim::PhaseContext& c) { move(c); });
   scheduler_.add_phase("index_cells", [this](const sim::PhaseContext& c) { index_cells(c); });
@@ -78,70 +99,116 @@ void BoltzmannModel::step(std::int64_t step) { scheduler_.run_step(step); }
 
 // Phase "move" — reads x, y; writes x, y and the cell of the agent itself.
 void BoltzmannModel::move(const sim::PhaseContext& context) {
-  const auto width = static_cast<std::uint32_t>(parameters_.width);
+  const auto width = static_cast<std::int32_t>(parameters_.width);
+  const auto height = static_cast<std::int32_t>(parameters_.height);
   sim::parallel_for_each_index(agents_.size(), [&](std::size_t i) {
     auto rng = context.rng(agents_.id(i));
     const auto& offset = kMooreOffsets[rng.uniform_below(kMooreOffsets.size())];
-    x_[i] = wrap(std::int64_t{x_[i]} + offset[0], parameters_.width);
-    y_[i] = wrap(std::int64_t{y_[i]} + offset[1], parameters_.height);
-    cell_of_agent_[i] = static_cast<std::uint32_t>(y_[i]) * width + static_cast<std::uint32_t>(x_[i]);
+    x_[i] = step_on_torus(x_[i], offset[0], width);
+    y_[i] = step_on_torus(y_[i], offset[1], height);
+    cell_of_agent_[i] = static_cast<std::uint32_t>(y_[i]) * static_cast<std::uint32_t>(width) +
+                        static_cast<std::uint32_t>(x_[i]);
   });
 }
 
-// Phase "index_cells" — reads the agents' cells; writes the cell index (agents grouped by cell, ascending
-// within a cell). Counting uses relaxed atomic increments on the index (not on model state):
-// counts are sums, and the final per-cell sort makes the grouping independent of thread timing.
+// Phase "index_cells" — reads the agents' cells; writes the cell index (agents grouped by cell,
+// ascending within a cell). At 10^6 agents the arrays indexed by cell do not fit in cache, so
+// instead of scattering each agent straight to its cell (random reads and writes, which the
+// atomics a parallel scatter needs would also serialise) the agents are sorted in two stable
+// counting passes: by bucket of cells, then within each bucket by cell, where the bucket's slice
+// of cell_start_ is cache-resident. No atomics, and the result does not depend on threads.
 void BoltzmannModel::index_cells(const sim::PhaseContext& /*context*/) {
   const std::size_t n = agents_.size();
-  const std::size_t cells = cell_fill_.size();
-  sim::parallel_for_each_index(cells, [&](std::size_t c) { cell_fill_[c] = 0; });
-  sim::parallel_for_each_index(n, [&](std::size_t i) {
-    std::atomic_ref<std::uint32_t>(cell_fill_[cell_of_agent_[i]]).fetch_add(1, std::memory_order_relaxed);
+  const std::size_t buckets = cell_buckets_;
+  const unsigned shift = cell_bucket_shift_;
+  // Each agent chunk counts its agents per bucket ...
+  sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
+    std::uint32_t* counts = bucket_offsets_.data() + chunk.index * buckets;
+    std::fill(counts, counts + buckets, 0U);
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) ++counts[cell_of_agent_[i] >> shift];
   });
-  cell_start_[0] = 0;
-  for (std::size_t c = 0; c < cells; ++c) {
-    cell_start_[c + 1] = cell_start_[c] + cell_fill_[c];
-    cell_fill_[c] = 0;
+  // ... which become each chunk's first slot in each bucket: buckets in order, and within a
+  // bucket the chunks in order, so a bucket lists its agents ascending.
+  std::uint32_t next = 0;
+  for (std::size_t bucket = 0; bucket < buckets; ++bucket) {
+    bucket_start_[bucket] = next;
+    for (std::size_t chunk = 0; chunk < sim::chunk_count(n); ++chunk) {
+      std::uint32_t& entry = bucket_offsets_[chunk * buckets + bucket];
+      const std::uint32_t count = entry;
+      entry = next;
+      next += count;
+    }
   }
-  sim::parallel_for_each_index(n, [&](std::size_t i) {
-    const std::uint32_t cell = cell_of_agent_[i];
-    const std::uint32_t slot =
-        std::atomic_ref<std::uint32_t>(cell_fill_[cell]).fetch_add(1, std::memory_order_relaxed);
-    agents_by_cell_[cell_start_[cell] + slot] = static_cast<std::uint32_t>(i);
-  });
-  sim::parallel_for_each_index(cells, [&](std::size_t c) {
-    if (cell_start_[c + 1] - cell_start_[c] > 1) {
-      std::sort(agents_by_cell_.begin() + cell_start_[c], agents_by_cell_.begin() + cell_start_[c + 1]);
+  bucket_start_[buckets] = next;
+  sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
+    std::uint32_t* next_slot = bucket_offsets_.data() + chunk.index * buckets;
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      const std::uint32_t cell = cell_of_agent_[i];
+      staged_[next_slot[cell >> shift]++] = StagedAgent{static_cast<std::uint32_t>(i), cell};
     }
   });
+  // Within each bucket: count per cell, turn counts into cell ends, and fill each cell from its
+  // end while walking the bucket backwards (stable: agents stay ascending). Buckets cover
+  // disjoint cells and slots, so each is one independent task.
+  const std::size_t cells = cell_start_.size() - 1;
+  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, buckets, 1),
+                            [&](const oneapi::tbb::blocked_range<std::size_t>& range) {
+                              for (std::size_t bucket = range.begin(); bucket != range.end(); ++bucket) {
+                                const std::size_t first_cell = bucket << shift;
+                                const std::size_t end_cell = std::min(cells, (bucket + 1) << shift);
+                                std::fill(cell_start_.begin() + first_cell, cell_start_.begin() + end_cell,
+                                          0U);
+                                const std::uint32_t begin = bucket_start_[bucket];
+                                const std::uint32_t end = bucket_start_[bucket + 1];
+                                for (std::uint32_t slot = begin; slot != end; ++slot)
+                                  ++cell_start_[staged_[slot].cell];
+                                std::uint32_t cell_end = begin;
+                                for (std::size_t cell = first_cell; cell != end_cell; ++cell) {
+                                  cell_end += cell_start_[cell];
+                                  cell_start_[cell] = cell_end;
+                                }
+                                for (std::uint32_t slot = end; slot-- != begin;) {
+                                  agents_by_cell_[--cell_start_[staged_[slot].cell]] = staged_[slot].agent;
+                                }
+                              }
+                            });
 }
 
-// Phase "give_money" — reads wealth and the cell index; each agent with wealth > 0 proposes a
-// gift to a random other agent in its cell (in its own slot of the cell index), then gifts are resolved
-// per cell: every gift stays inside its cell, so cells are independent and need no locks.
+// Phase "give_money" — reads wealth and the cell index; writes wealth. Every agent with wealth > 0
+// when the phase begins gives one unit to a random other agent of its cell. Gifts stay inside a
+// cell, so cells are independent tasks with no locks; walking the cells in order reads the cell
+// index in order, and only cells with two or more agents touch wealth at all.
 void BoltzmannModel::give_money(const sim::PhaseContext& context) {
-  std::fill(gift_target_by_slot_.begin(), gift_target_by_slot_.end(), kNoGift);
-  // Proposals: each giver pays its unit at once (its own field) and records the recipient in its
-  // own slot of the cell index.
-  sim::parallel_for_each_index(agents_.size(), [&](std::size_t i) {
-    if (wealth_[i] <= 0) return;
-    const std::uint32_t cell = cell_of_agent_[i];
+  const AgentIndex slots = agents_by_cell_.size();
+  const sim::AgentId* ids = agents_.ids().data();
+  sim::parallel_for_each_index(cell_start_.size() - 1, [&](std::size_t cell) {
     const std::uint32_t first = cell_start_[cell];
     const std::uint32_t members = cell_start_[cell + 1] - first;
+    // Whether an agent gives depends on its wealth, a random read at 10^6 agents; a mispredicted
+    // branch on a load that misses the cache would serialise the misses. So the wealth and id of
+    // the agents kGiveLookahead slots ahead are requested now, to be in cache when their cell
+    // comes (each slot is prefetched once, as its cell's slots shifted by the lookahead).
+    for (AgentIndex slot = first + kGiveLookahead; slot < std::min(first + members + kGiveLookahead, slots);
+         ++slot) {
+      __builtin_prefetch(&wealth_[agents_by_cell_[slot]]);
+      __builtin_prefetch(&ids[agents_by_cell_[slot]]);
+    }
     if (members < 2) return;
-    auto rng = context.rng(agents_.id(i));
-    auto pick = static_cast<std::uint32_t>(rng.uniform_below(members - 1));
-    const auto* begin = agents_by_cell_.data() + first;
-    const auto self = static_cast<std::uint32_t>(std::lower_bound(begin, begin + members, i) - begin);
-    if (pick >= self) ++pick;  // skip the giver itself
-    gift_target_by_slot_[first + self] = begin[pick];
-    wealth_[i] -= 1;
-  });
-  // Resolution: every recipient is in the giver's cell, so each cell's gifts are applied by one task.
-  sim::parallel_for_each_index(cell_fill_.size(), [&](std::size_t c) {
-    for (std::uint32_t slot = cell_start_[c]; slot < cell_start_[c + 1]; ++slot) {
-      const std::uint32_t recipient = gift_target_by_slot_[slot];
-      if (recipient != kNoGift) wealth_[recipient] += 1;
+    const std::uint32_t* member = agents_by_cell_.data() + first;
+    std::int32_t* net_change = net_change_by_slot_.data() + first;
+    std::fill(net_change, net_change + members, 0);
+    // All decisions read the wealth held at the start of the phase: nothing is paid until every
+    // member of the cell has chosen.
+    for (std::uint32_t self = 0; self < members; ++self) {
+      if (wealth_[member[self]] <= 0) continue;
+      auto rng = context.rng(agents_.id(member[self]));
+      auto pick = static_cast<std::uint32_t>(rng.uniform_below(members - 1));
+      if (pick >= self) ++pick;  // skip the giver itself
+      net_change[self] -= 1;
+      net_change[pick] += 1;
+    }
+    for (std::uint32_t slot = 0; slot < members; ++slot) {
+      if (net_change[slot] != 0) wealth_[member[slot]] += net_change[slot];
     }
   });
 }
@@ -153,12 +220,12 @@ std::int64_t BoltzmannModel::total_wealth() const {
 // Gini coefficient from a histogram of wealth (wealth is a small non-negative integer, so this is
 // exact and O(N) instead of a sort): with values v ascending, c agents each and r agents below,
 // G = sum v*c*(2r + c - n) / (n * total).
-double gini_coefficient(std::span<const std::int64_t> wealth) {
+double gini_coefficient(std::span<const std::int32_t> wealth) {
   const std::size_t n = wealth.size();
   if (n == 0) return 0.0;
   const std::int64_t richest = *std::max_element(wealth.begin(), wealth.end());
   std::vector<std::int64_t> counts(static_cast<std::size_t>(richest) + 1, 0);
-  for (const std::int64_t w : wealth) ++counts[static_cast<std::size_t>(w)];
+  for (const std::int32_t w : wealth) ++counts[static_cast<std::size_t>(w)];
   Int128 numerator = 0;
   Int128 total = 0;
   std::int64_t below = 0;
@@ -221,8 +288,8 @@ void declare_parameters(sim::ObjectSpec& section) {
       .between(1, 65535);
 }
 
-// Bytes per agent: population bookkeeping 13 (id 8, removal mark 1, id index 4), hot fields 16,
-// scratch 12; per cell 8 (cell_start_, cell_fill_). A snapshot being written holds 24 more per
+// Bytes per agent: population bookkeeping 13 (id 8, removal mark 1, id index 4), hot fields 12,
+// scratch 20; per cell 4 (cell_start_). A snapshot being written holds 20 more per
 // agent (id and the three fields).
 std::uint64_t estimate_memory_bytes(const sim::Config& config) {
   const Parameters parameters = read_parameters(config);
@@ -230,7 +297,7 @@ std::uint64_t estimate_memory_bytes(const sim::Config& config) {
   const auto cells =
       static_cast<std::uint64_t>(parameters.width) * static_cast<std::uint64_t>(parameters.height);
   const bool has_snapshots = config.integer("output.snapshot_every") > 0;
-  return agents * (13 + 16 + 12 + (has_snapshots ? 24 : 0)) + cells * 8;
+  return agents * (13 + 12 + 20 + (has_snapshots ? 20 : 0)) + cells * 4;
 }
 
 std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,

@@ -27,7 +27,7 @@ Parameters read_parameters(const sim::Config& config);
 
 // Gini coefficient of non-negative integer wealth, exact up to the final division (Mesa's
 // compute_gini without the sort). 0 when nobody holds anything.
-double gini_coefficient(std::span<const std::int64_t> wealth);
+double gini_coefficient(std::span<const std::int32_t> wealth);
 
 class BoltzmannModel final : public sim::Model {
  public:
@@ -55,16 +55,32 @@ class BoltzmannModel final : public sim::Model {
   sim::RandomStreams streams_;
   sim::Scheduler scheduler_;
   sim::Population agents_{"agent"};
-  // Hot fields, 16 bytes per agent: position and wealth.
+  // Hot fields, 12 bytes per agent: position and wealth. Wealth is 32-bit: no agent can hold more
+  // than the total, which equals the number of agents (at most 2e9 by the schema); the smaller
+  // array is the one give_money reads and writes at random.
   std::vector<std::int32_t>& x_;
   std::vector<std::int32_t>& y_;
-  std::vector<std::int64_t>& wealth_;
-  // Scratch reused every step (no allocation in the step loop), 12 bytes per agent + 8 per cell:
-  std::vector<std::uint32_t> cell_of_agent_;   // cell index of each agent after moving
-  std::vector<std::uint32_t> cell_start_;      // first slot of each cell in agents_by_cell_ (+1 sentinel)
-  std::vector<std::uint32_t> cell_fill_;       // per-cell counter while indexing
-  std::vector<std::uint32_t> agents_by_cell_;  // agent indices grouped by cell, ascending within a cell
-  std::vector<std::uint32_t> gift_target_by_slot_;  // proposal of the agent in each cell slot: recipient, or kNoGift
+  std::vector<std::int32_t>& wealth_;
+  // Scratch reused every step (no allocation in the step loop). Per agent 20 bytes: cell_of_agent_,
+  // the staging pair, agents_by_cell_, net_change_by_slot_; per cell 4 (cell_start_); per
+  // (agent chunk, cell bucket) 4 (bucket_offsets_).
+  std::vector<std::uint32_t> cell_of_agent_;  // cell index of each agent after moving
+  // Agents grouped by cell with a two-pass counting sort that needs no atomics and touches
+  // memory in order: first by bucket of cells (per agent chunk, in chunk order), then within
+  // each bucket by cell. Both passes are stable, so agents come out ascending within a cell
+  // whatever the number of threads.
+  struct StagedAgent {
+    std::uint32_t agent;
+    std::uint32_t cell;
+  };
+  unsigned cell_bucket_shift_ = 0;  // cells per bucket = 1 << cell_bucket_shift_
+  std::size_t cell_buckets_ = 0;
+  std::vector<std::uint32_t> bucket_offsets_;     // [agent chunk][bucket]: count, then first slot
+  std::vector<std::uint32_t> bucket_start_;       // first slot of each bucket in staged_ (+1 sentinel)
+  std::vector<StagedAgent> staged_;               // agents grouped by bucket, ascending within one
+  std::vector<std::uint32_t> cell_start_;         // first slot of each cell in agents_by_cell_ (+1 sentinel)
+  std::vector<std::uint32_t> agents_by_cell_;     // agent indices grouped by cell, ascending within a cell
+  std::vector<std::int32_t> net_change_by_slot_;  // wealth change of the agent in each cell slot
   std::int64_t initial_total_wealth_ = 0;
   bool check_every_phase_ = false;
 };
