@@ -8,11 +8,13 @@
 // order: integers (counts, and amounts in fixed point via to_fixed), maxima, minima — never
 // floating-point sums, whose result depends on the order of the terms.
 //
-//   sim::PerThreadTotals<FirmTotals> totals(firms.size());
-//   sim::parallel_for_each_index(results.size(), [&](std::size_t i) {
-//     totals.local()[owner[i]].need += sim::to_fixed(need[i]);
+//   sim::PerThreadTotals<FirmTotals> totals;       // kept across steps: copies are reused
+//   totals.reset(firms.size());
+//   sim::parallel_for_chunks(results.size(), [&](const sim::Chunk& chunk) {
+//     auto& mine = totals.local();                  // once per chunk: finding the copy is a lookup
+//     for (i in chunk) mine[owner[i]].need += sim::to_fixed(need[i]);
 //   });
-//   std::vector<FirmTotals> per_firm = totals.combine([](FirmTotals& into, const FirmTotals& part) {...});
+//   totals.combine(merge, [&](std::size_t firm, const FirmTotals& total) { need[firm] = ...; });
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -34,26 +36,45 @@ inline double from_fixed(std::int64_t fixed) { return static_cast<double>(fixed)
 template <class Totals>
 class PerThreadTotals {
  public:
-  explicit PerThreadTotals(std::size_t targets) : targets_(targets), copies_(std::vector<Totals>(targets)) {}
+  // Starts a loop over `targets` targets: every copy reads as Totals{} when next used.
+  void reset(std::size_t targets) {
+    targets_ = targets;
+    ++generation_;
+  }
 
-  // This thread's totals, one per target. Finding the thread's copy is a lookup: take it once per
-  // chunk of work, not per item.
-  std::vector<Totals>& local() { return copies_.local(); }
-
-  // Every thread's copies merged target by target: merge(into, part) must be exact and
-  // commutative (see above).
-  template <class Merge>
-  std::vector<Totals> combine(Merge&& merge) {
-    std::vector<Totals> result(targets_);
-    for (const auto& copy : copies_) {
-      parallel_for_each_index(targets_, [&](std::size_t t) { merge(result[t], copy[t]); });
+  // This thread's totals, one per target (cleared on first use after reset).
+  std::vector<Totals>& local() {
+    Copy& copy = copies_.local();
+    if (copy.generation != generation_) {
+      copy.totals.assign(targets_, Totals{});
+      copy.generation = generation_;
     }
-    return result;
+    return copy.totals;
+  }
+
+  // Merges the copies used since reset() target by target, in parallel over targets, and hands
+  // each target's total to emit(target, total). merge(into, part) must be exact and commutative.
+  template <class Merge, class Emit>
+  void combine(Merge&& merge, Emit&& emit) {
+    std::vector<const std::vector<Totals>*> used;
+    for (const Copy& copy : copies_) {
+      if (copy.generation == generation_) used.push_back(&copy.totals);
+    }
+    parallel_for_each_index(targets_, [&](std::size_t t) {
+      Totals total{};
+      for (const auto* totals : used) merge(total, (*totals)[t]);
+      emit(t, total);
+    });
   }
 
  private:
-  std::size_t targets_;
-  oneapi::tbb::enumerable_thread_specific<std::vector<Totals>> copies_;
+  struct Copy {
+    std::vector<Totals> totals;
+    std::uint64_t generation = 0;
+  };
+  std::size_t targets_ = 0;
+  std::uint64_t generation_ = 0;
+  oneapi::tbb::enumerable_thread_specific<Copy> copies_;
 };
 
 }  // namespace sim

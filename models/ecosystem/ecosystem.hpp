@@ -14,6 +14,7 @@
 #include "sim/ledger.hpp"
 #include "sim/ledger_batch.hpp"
 #include "sim/model.hpp"
+#include "sim/per_thread_totals.hpp"
 #include "sim/proposals.hpp"
 
 namespace models::ecosystem {
@@ -313,6 +314,17 @@ class EcosystemModel final : public sim::Model {
     std::uint8_t is_lead_firm, has_experts, in_consortium;
   };
   std::vector<HolderView> lab_views_, firm_views_;
+  // What index_holdings sums per holder over its results, per thread (sim/per_thread_totals.hpp).
+  struct FirmTotals {
+    std::int64_t need = 0, product_value = 0;  // fixed point (sim::to_fixed)
+    std::int32_t in_use = 0, commercializing = 0;
+    double best_quality = -1e9;
+  };
+  struct LabTotals {
+    std::int64_t need = 0;
+  };
+  sim::PerThreadTotals<FirmTotals> firm_totals_;
+  sim::PerThreadTotals<LabTotals> lab_totals_;
   static double funded_share(double budget, double need);
   template <class View>
   static void fill_holder_views(std::vector<HolderView>& views, std::size_t holders, View&& view);

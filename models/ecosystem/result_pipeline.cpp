@@ -18,7 +18,7 @@ namespace models::ecosystem {
 // Phase "index_holdings" — reads results and firms; writes each result's holder row, each
 // holder's need of development money, firms' best result quality, product value and use counts,
 // and the lists of firms by region and field. The loop over results runs in parallel; holders'
-// totals are exact fixed-point sums (sim/scatter_sum.hpp), so they do not depend on threads.
+// totals are exact fixed-point sums (sim/per_thread_totals.hpp), so they do not depend on threads.
 void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   const std::size_t n = results_.size();
   // Per-result scratch is sized here and written for every row inside the loop below.
@@ -29,24 +29,16 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   f_is_distressed_.assign(firms_.size(), 0);
   // Holders' totals: exact (integer, fixed-point, maximum) per-thread totals, combined after the
   // loop (sim/per_thread_totals.hpp), so they do not depend on the thread count.
-  struct FirmTotals {
-    std::int64_t need = 0, product_value = 0;  // fixed point (sim::to_fixed)
-    std::int32_t in_use = 0, commercializing = 0;
-    double best_quality = -1e9;
-  };
-  struct LabTotals {
-    std::int64_t need = 0;
-  };
-  sim::PerThreadTotals<FirmTotals> firm_totals(firms_.size());
-  sim::PerThreadTotals<LabTotals> lab_totals(labs_.size());
+  firm_totals_.reset(firms_.size());
+  lab_totals_.reset(labs_.size());
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     // Neighbouring rows often share a holder (a holder's results are created together): look
     // its row up once per run.
     std::int64_t run_owner = -1;
     bool run_firm = false;
     std::optional<std::size_t> index;
-    auto& my_firm_totals = firm_totals.local();
-    auto& my_lab_totals = lab_totals.local();
+    auto& my_firm_totals = firm_totals_.local();
+    auto& my_lab_totals = lab_totals_.local();
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
       r_wants_pilot_[i] = 0;
       r_insured_[i] = 0;
@@ -86,28 +78,29 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
       }
     }
   });
-  const auto labs =
-      lab_totals.combine([](LabTotals& into, const LabTotals& part) { into.need += part.need; });
   lab_need_.resize(labs_.size());
-  for (std::size_t l = 0; l < labs_.size(); ++l) lab_need_[l] = sim::from_fixed(labs[l].need);
-  const auto firms = firm_totals.combine([](FirmTotals& into, const FirmTotals& part) {
-    into.need += part.need;
-    into.product_value += part.product_value;
-    into.in_use += part.in_use;
-    into.commercializing += part.commercializing;
-    into.best_quality = std::max(into.best_quality, part.best_quality);
-  });
+  lab_totals_.combine(
+      [](LabTotals& into, const LabTotals& part) { into.need += part.need; },
+      [&](std::size_t l, const LabTotals& total) { lab_need_[l] = sim::from_fixed(total.need); });
   f_need_.resize(firms_.size());
   f_product_value_.resize(firms_.size());
   f_best_quality_.resize(firms_.size());
   f_commercializing_.resize(firms_.size());
-  sim::parallel_for_each_index(firms_.size(), [&](std::size_t f) {
-    f_need_[f] = sim::from_fixed(firms[f].need);
-    f_product_value_[f] = sim::from_fixed(firms[f].product_value);
-    f_results_in_use_[f] = firms[f].in_use;
-    f_commercializing_[f] = firms[f].commercializing;
-    f_best_quality_[f] = firms[f].best_quality;
-  });
+  firm_totals_.combine(
+      [](FirmTotals& into, const FirmTotals& part) {
+        into.need += part.need;
+        into.product_value += part.product_value;
+        into.in_use += part.in_use;
+        into.commercializing += part.commercializing;
+        into.best_quality = std::max(into.best_quality, part.best_quality);
+      },
+      [&](std::size_t f, const FirmTotals& total) {
+        f_need_[f] = sim::from_fixed(total.need);
+        f_product_value_[f] = sim::from_fixed(total.product_value);
+        f_results_in_use_[f] = total.in_use;
+        f_commercializing_[f] = total.commercializing;
+        f_best_quality_[f] = total.best_quality;
+      });
   firms_by_cell_.assign(p_.regions.size() * p_.fields.size(), {});
   smes_by_region_.assign(p_.regions.size(), {});
   for (std::size_t i = 0; i < firms_.size(); ++i) {

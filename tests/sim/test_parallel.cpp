@@ -69,18 +69,23 @@ TEST_CASE("per-thread totals combine to the same exact totals on 1 and 4 threads
   };
   const auto run = [](std::size_t threads) {
     oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, threads);
-    sim::PerThreadTotals<Totals> totals(97);
+    sim::PerThreadTotals<Totals> totals;
+    totals.reset(97);
     sim::parallel_for_each_index(200000, [&](std::size_t i) {
       auto& t = totals.local()[(i * 7919) % 97];
       t.amount += sim::to_fixed(0.1 * static_cast<double>(i % 1000) + 1e-3);
       t.count += 1;
       t.best = std::max(t.best, std::sin(static_cast<double>(i)));
     });
-    return totals.combine([](Totals& into, const Totals& part) {
-      into.amount += part.amount;
-      into.count += part.count;
-      into.best = std::max(into.best, part.best);
-    });
+    std::vector<Totals> combined(97);
+    totals.combine(
+        [](Totals& into, const Totals& part) {
+          into.amount += part.amount;
+          into.count += part.count;
+          into.best = std::max(into.best, part.best);
+        },
+        [&](std::size_t t, const Totals& total) { combined[t] = total; });
+    return combined;
   };
   const auto one = run(1);
   const auto four = run(4);
