@@ -23,6 +23,7 @@
 #   STEPS          steps of run 2 [the scenario's]
 #   SCALING_STEPS  steps of each run of item 3 [the scenario's]; e.g. 40 for a shorter suite
 #   OUTPUT_STEPS   steps of each run of item 4 [the scenario's]; e.g. 40 for a shorter suite
+#   OUTPUT_REPEATS rounds of item 4's three runs, each mode keeping its fastest [2]
 #   QUICK=1        scale everything down (scenarios/national.yaml, a few steps, N <= 10^5, one
 #                  repeat) to test the suite in a minute or two; its numbers are not benchmarks and
 #                  the generated block says so
@@ -50,6 +51,7 @@ steps_flags=()
 [[ -n ${STEPS:-} ]] && steps_flags+=(--steps "$STEPS")
 [[ -n ${SCALING_STEPS:-} ]] && steps_flags+=(--scaling-steps "$SCALING_STEPS")
 [[ -n ${OUTPUT_STEPS:-} ]] && steps_flags+=(--output-steps "$OUTPUT_STEPS")
+[[ -n ${OUTPUT_REPEATS:-} ]] && steps_flags+=(--output-repeats "$OUTPUT_REPEATS")
 results="bench/results/$machine"
 /usr/bin/python3 bench/suite.py --machine "$machine" --scenario "$scenario" --threads "$threads" \
   "${steps_flags[@]}" "${quick_flag[@]}" --boltzmann "$results/boltzmann.jsonl" \

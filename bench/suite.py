@@ -160,9 +160,20 @@ def add_speed_ups(measured: list[dict]) -> None:
 
 
 def output_overhead(options: argparse.Namespace) -> dict:
-    """Item 4: the same run with the full output, metrics only, and no file."""
-    rows = [dict(measure(options, f"output-{mode}", steps=options.output_steps, threads=None, extra=extra),
-                 mode=mode) for mode, extra in OUTPUT_MODES.items()]
+    """Item 4: the same run with the full output, metrics only, and no file.
+
+    The difference between the modes is a few percent of a run, less than the run-to-run noise of
+    a shared machine, so the modes are run in turn `output_repeats` times and each keeps its
+    fastest run.
+    """
+    best: dict[str, dict] = {}
+    for repeat in range(options.output_repeats):
+        for mode, extra in OUTPUT_MODES.items():
+            run = dict(measure(options, f"output-{mode}-{repeat + 1}", steps=options.output_steps, threads=None,
+                               extra=extra), mode=mode, repeats=options.output_repeats)
+            if mode not in best or run["process_seconds"] < best[mode]["process_seconds"]:
+                best[mode] = run
+    rows = [best[mode] for mode in OUTPUT_MODES]
     bare = rows[-1]["process_seconds"]
     for row in rows:
         row["overhead_vs_none"] = row["process_seconds"] / bare - 1.0
@@ -174,7 +185,8 @@ def phases(national_run: dict) -> dict:
     profile = national_run["profile"]
     return {"source": "national", "steps": profile["steps"], "threads": profile["threads"],
             "phases": profile["phases"], "phase_seconds_total": profile["phase_seconds_total"],
-            "output_seconds": profile["output_seconds"], "wall_seconds": profile["wall_seconds"]}
+            "output_seconds": profile["output_seconds"],
+            "output_wait_seconds": profile.get("output_wait_seconds", 0.0), "wall_seconds": profile["wall_seconds"]}
 
 
 # ---- the document ---------------------------------------------------------------------------------
@@ -195,6 +207,8 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--steps", type=int, help="steps of item 2 (default: the scenario's)")
     parser.add_argument("--scaling-steps", type=int, help="steps per run of item 3")
     parser.add_argument("--output-steps", type=int, help="steps per run of item 4")
+    parser.add_argument("--output-repeats", type=int, default=2,
+                        help="item 4: rounds over the three modes; each keeps its fastest run")
     parser.add_argument("--boltzmann", required=True, help="item 1's JSON lines")
     parser.add_argument("--quick", action="store_true", help="QUICK=1: scaled down, not a benchmark")
     parser.add_argument("--innosim", default=str(REPO / "build" / "innosim"))

@@ -22,11 +22,13 @@ _spec.loader.exec_module(suite_markdown)
 MIB = 2**20
 
 
-def profile(*, threads=2, steps=10, wall=4.0, output=1.0, rate=2.5e6, agents=1000, peak=1500, phases=None):
+def profile(*, threads=2, steps=10, wall=4.0, output=1.0, wait=0.5, rate=2.5e6, agents=1000, peak=1500,
+            phases=None):
     phases = phases or [{"name": "grow", "seconds": 2.0, "share": 0.75, "calls": steps, "ms_per_step": 200.0},
                         {"name": "trade", "seconds": 2.0 / 3, "share": 0.25, "calls": steps,
                          "ms_per_step": 200.0 / 3}]
     return {"threads": threads, "steps": steps, "replicates": 1, "wall_seconds": wall, "output_seconds": output,
+            "output_wait_seconds": wait,
             "agent_steps_per_second": rate, "agents_at_step_0": agents, "peak_agents": peak,
             "phase_seconds_total": sum(p["seconds"] for p in phases), "phases": phases}
 
@@ -64,7 +66,8 @@ def fake_suite():
                            "rows": [one, two, {"threads": 4, "not_measured": "machine has 2 cores"}]},
         "output_overhead": {"scenario": "scenarios/big.yaml", "rows": modes},
         "phases": {"source": "national", "steps": 10, "threads": 2, "phases": national["profile"]["phases"],
-                   "phase_seconds_total": 8.0 / 3, "output_seconds": 1.0, "wall_seconds": 4.0},
+                   "phase_seconds_total": 8.0 / 3, "output_seconds": 1.0, "output_wait_seconds": 0.5,
+                   "wall_seconds": 4.0},
     }
 
 
@@ -97,19 +100,20 @@ def test_tables_hold_the_suites_numbers():
         "| 10,000 | 100x100 | 2 | 0.025 | 4e+07 | 2e+07 | 2.00x | 6 |",
         "|  |  | 4 | not measured: machine has 2 cores |  |  |  |  |"]
     assert rows_of(block, "### 2.") == [
-        "| 10 | 2 | 5.000 | 2.5e+06 | 1,000 | 1,500 | 100 | 104,858 | 69,905 | 1.000 | 20.0% |"]
+        "| 10 | 2 | 5.000 | 2.5e+06 | 1,000 | 1,500 | 100 | 104,858 | 69,905 | 1.000 | 0.500 | 10.0% |"]
     assert rows_of(block, "### 3.") == [
         "| 1 | 10 | 8.000 | 2.5e+06 | 1.00x | 100.0% |",
         "| 2 | 10 | 5.000 | 2.5e+06 | 1.60x | 80.0% |",
         "| 4 |  | not measured: machine has 2 cores |  |  |  |"]
     output_rows = rows_of(block, "### 4.")
-    assert output_rows[0] == "| default (metrics, snapshots, events) | 10 | 6.000 | 1.000 | 16.7% | +50.0% | 30 | 100 |"
-    assert output_rows[2] == "| none (`--no-output`) | 10 | 4.000 | 1.000 | 25.0% | +0.0% | – | 100 |"
+    assert output_rows[0] == "| default (metrics, snapshots, events) | 10 | 6.000 | 1.000 | 0.500 | 8.3% | +50.0% | 30 | 100 |"
+    assert output_rows[2] == "| none (`--no-output`) | 10 | 4.000 | 1.000 | 0.500 | 12.5% | +0.0% | – | 100 |"
     assert rows_of(block, "### 5.") == [
         "| `grow` | 2.000 | 75.0% | 200.0 |",
         "| `trade` | 0.667 | 25.0% | 66.7 |",
         "| all phases | 2.667 | 100.0% | 266.7 |",
-        "| output (HDF5) | 1.000 |  |  |",
+        "| output (HDF5, background thread) | 1.000 |  |  |",
+        "| waiting for output | 0.500 |  |  |",
         "| wall time (engine) | 4.000 |  |  |"]
 
 
