@@ -5,6 +5,8 @@
 
 #include <oneapi/tbb/parallel_for.h>
 
+#include "sim/parallel.hpp"
+
 namespace sim {
 
 std::size_t Population::spawn(std::size_t count) {
@@ -32,13 +34,20 @@ std::size_t Population::spawn(std::size_t count) {
 }
 
 std::size_t Population::remove_marked() {
-  std::size_t removed = 0;
-  for (std::size_t i = 0; i < ids_.size(); ++i) {
-    if (removal_marks_[i] != 0) {
-      index_of_id_[ids_[i] - first_indexed_id_] = 0;
-      ++removed;
+  // Forget the removed agents' rows (distinct ids: distinct index entries, so in parallel).
+  std::vector<std::size_t> removed_per_chunk(chunk_count(ids_.size()), 0);
+  parallel_for_chunks(ids_.size(), [&](const Chunk& chunk) {
+    std::size_t removed = 0;
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      if (removal_marks_[i] != 0) {
+        index_of_id_[ids_[i] - first_indexed_id_] = 0;
+        ++removed;
+      }
     }
-  }
+    removed_per_chunk[chunk.index] = removed;
+  });
+  std::size_t removed = 0;
+  for (const std::size_t r : removed_per_chunk) removed += r;
   if (removed == 0) return 0;
   // Columns are independent arrays: compact them side by side (the ids and their index are one
   // more task). Each is a stable in-place partition, so the result does not depend on threads.

@@ -278,7 +278,11 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
       f_equity_grant_[o] = 0;
     }
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  // Insurance premiums and claims, in result order; no result is insured where no insurance
+  // policy is active, so the scan is skipped then.
+  const bool insurance_offered = std::any_of(rf_insurance_policy_.begin(), rf_insurance_policy_.end(),
+                                             [](std::int32_t policy) { return policy >= 0; });
+  for (std::size_t i = 0; insurance_offered && i < n; ++i) {
     if (r_insured_[i] == 0) continue;
     flows_.insurance_offered += 1;
     if (r_insured_[i] < 2) continue;
