@@ -75,6 +75,7 @@ class BoltzmannModel final : public sim::Model {
   };
   unsigned cell_bucket_shift_ = 0;  // cells per bucket = 1 << cell_bucket_shift_
   std::size_t cell_buckets_ = 0;
+  std::size_t bucket_row_stride_ = 0;             // cell_buckets_ rounded up to 16 (a 64-byte line)
   std::vector<std::uint32_t> bucket_offsets_;     // [agent chunk][bucket]: count, then first slot
   std::vector<std::uint32_t> bucket_start_;       // first slot of each bucket in staged_ (+1 sentinel)
   std::vector<StagedAgent> staged_;               // agents grouped by bucket, ascending within one
