@@ -55,10 +55,18 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
   // A deterred share of users at the expected fee, d(fee) = fee / (fee + willingness).
   const auto deterred = [&](double fee) { return fee / (fee + p_.pilot_willingness_yuan); };
   for (std::size_t r = 0; r < n_regions; ++r) {
+    // Requests beyond the region's free slots cannot be served (and leave no trace): stop there.
+    std::int64_t free_slots = 0;
+    for (std::size_t k = 0; k < platforms_.size(); ++k) {
+      if (p_region_[k] == static_cast<std::int32_t>(r))
+        free_slots += std::max<std::int64_t>(0, p_effective_slots_[k] - p_served_[k]);
+    }
+    if (free_slots == 0) continue;
     auto& requests = by_region[r];
     std::stable_sort(requests.begin(), requests.end(),
                      [](const Request& a, const Request& b) { return a.priority < b.priority; });
     for (const Request& request : requests) {
+      if (free_slots == 0) break;
       const std::uint32_t i = request.result;
       const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), r_field_[i]));
       // The cheapest platform of the result's field with a free slot; none: not served.
@@ -96,6 +104,7 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
                   fee - covered);
       if (covered + own + 0.01 < fee) continue;  // could not pay: not served
       p_served_[k] += 1;
+      --free_slots;
       r_is_verified_[i] = 1;
       if (r_trl_[i] < 6) {
         r_trl_[i] = u8(r_trl_[i] + 1);
