@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
@@ -53,19 +54,21 @@ void EcosystemModel::produce_and_sell(const sim::PhaseContext& context) {
       repayable_account = first_policy_account_ + static_cast<std::int64_t>(k);
   }
   // Firms trade in parallel: each chunk pays from and into its firms' own accounts and the shared
-  // market, sinks and treasury (sim/ledger_batch.hpp); value added is summed per chunk, in chunk order.
-  std::vector<double> value_added(sim::chunk_count(firms_.size()), 0.0);
+  // market, sinks and treasury (sim/ledger_batch.hpp); value added (and any government spending)
+  // is summed per chunk and added in chunk order.
+  std::vector<std::pair<double, double>> chunk_sums(sim::chunk_count(firms_.size()), {0.0, 0.0});
   sim::parallel_for_chunks(firms_.size(), [&](const sim::Chunk& chunk) {
     auto payments = chunk_payments();
-    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      value_added[chunk.index] +=
-          sell_and_pay(payments, context, i, procurement_weight[i], repayable_account);
-    }
+    auto& [value_added, government_spending] = chunk_sums[chunk.index];
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i)
+      value_added += sell_and_pay(payments, context, i, procurement_weight[i], repayable_account);
     payments.ledger.commit();
-    if (payments.government_spending != 0)
-      throw std::logic_error("produce_and_sell: firms' trade must not count as government spending");
+    government_spending = payments.government_spending;
   });
-  for (const double v : value_added) flows_.value_added += v;
+  for (const auto& [value_added, government_spending] : chunk_sums) {
+    flows_.value_added += value_added;
+    flows_.government_spending += government_spending;
+  }
   // The treasury spends what it collects (public consumption).
   pay(government_, costs_sink_, balance(government_));
 }

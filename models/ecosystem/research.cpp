@@ -70,6 +70,7 @@ void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
   struct Spending {
     std::array<double, kPerformers> by_performer{};
     double basic = 0;
+    double government = 0;  // government spending among the chunk's payments (none today)
   };
   std::vector<Spending> spending(sim::chunk_count(n_firms));
   sim::parallel_for_chunks(n_firms, [&](const sim::Chunk& chunk) {
@@ -93,8 +94,10 @@ void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
       sum.basic += basic;
     }
     payments.ledger.commit();
+    sum.government = payments.government_spending;
   });
   for (const auto& sum : spending) {
+    flows_.government_spending += sum.government;
     for (int k = 0; k < kPerformers; ++k) flows_.rd_spending[k] += sum.by_performer[k];
     flows_.basic_spending += sum.basic;
   }
