@@ -215,7 +215,10 @@ std::size_t EcosystemModel::agent_count() const {
 std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events() {
   const auto replicate = static_cast<std::int64_t>(streams_.replicate());
   sim::TableRows transitions{replicate, step_, {}, {}};
-  std::vector<std::int32_t> from, to, trl, origin, field, verified;
+  // Small codes as bytes: a full-scale run writes over a million transitions a step, and on two
+  // cores compressing them competes with the model for CPU. to_stage needs a sign (-1: died).
+  std::vector<std::uint8_t> from, trl, origin, verified;
+  std::vector<std::int32_t> to, field;
   for (const auto& e : transitions_) {
     transitions.ids.push_back(e.result);
     from.push_back(e.from_stage);
