@@ -362,12 +362,11 @@ void EcosystemModel::count_government_spending(std::int64_t from, std::int64_t t
     spending += sim::to_yuan(fen);
 }
 
-// What a payer can pay of `yuan`: all of it for sources and overdraft lines, else at most its
-// balance.
-double EcosystemModel::payable(std::int64_t from, double yuan, double balance_yuan) const {
+// Whether a payer can pay at most its balance: holdings without an overdraft line (sources and
+// overdraft lines pay whatever is asked).
+bool EcosystemModel::is_capped_by_balance(std::int64_t from) const {
   const auto& spec = ledger_.account(static_cast<sim::AccountId>(from));
-  if (spec.kind == sim::AccountKind::holding && !spec.may_go_negative) return std::min(yuan, balance_yuan);
-  return yuan;
+  return spec.kind == sim::AccountKind::holding && !spec.may_go_negative;
 }
 
 void EcosystemModel::pay(std::int64_t from, std::int64_t to, double yuan) {
@@ -379,7 +378,7 @@ void EcosystemModel::pay(std::int64_t from, std::int64_t to, double yuan) {
 
 // Pays what the payer holds, at most `yuan`; returns what moved.
 double EcosystemModel::pay_up_to(std::int64_t from, std::int64_t to, double yuan) {
-  const double amount = payable(from, yuan, balance(from));
+  const double amount = is_capped_by_balance(from) ? std::min(yuan, balance(from)) : yuan;
   if (amount <= 0.005) return 0.0;
   pay(from, to, amount);
   return sim::to_yuan(sim::to_fen(amount));
@@ -395,9 +394,7 @@ void EcosystemModel::pay(ChunkPayments& chunk, std::int64_t from, std::int64_t t
 // As pay_up_to; the payer is one of the chunk's own accounts or a source.
 double EcosystemModel::pay_up_to(ChunkPayments& chunk, std::int64_t from, std::int64_t to,
                                  double yuan) const {
-  const auto& spec = ledger_.account(static_cast<sim::AccountId>(from));
-  const bool capped = spec.kind == sim::AccountKind::holding && !spec.may_go_negative;
-  const double amount = payable(from, yuan, capped ? balance(chunk, from) : 0.0);
+  const double amount = is_capped_by_balance(from) ? std::min(yuan, balance(chunk, from)) : yuan;
   if (amount <= 0.005) return 0.0;
   pay(chunk, from, to, amount);
   return sim::to_yuan(sim::to_fen(amount));

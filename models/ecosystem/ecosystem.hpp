@@ -135,7 +135,7 @@ class EcosystemModel final : public sim::Model {
   double sell_and_pay(ChunkPayments& payments, const sim::PhaseContext& context, std::size_t i,
                       double procurement, std::int64_t repayable_account);
   void count_government_spending(std::int64_t from, std::int64_t to, sim::Fen fen, double& spending) const;
-  double payable(std::int64_t from, double yuan, double balance_yuan) const;
+  bool is_capped_by_balance(std::int64_t from) const;
   double balance(std::int64_t account) const {
     return sim::to_yuan(ledger_.balance(static_cast<sim::AccountId>(account)));
   }

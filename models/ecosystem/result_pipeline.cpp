@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <optional>
@@ -18,7 +17,7 @@ namespace models::ecosystem {
 // Phase "index_holdings" — reads results and firms; writes each result's holder row, each
 // holder's need of development money, firms' best result quality, product value and use counts,
 // and the lists of firms by region and field. The loop over results runs in parallel; holders'
-// totals are exact fixed-point sums (sim/per_thread_totals.hpp), so they do not depend on threads.
+// totals are exact per-thread totals (sim/per_thread_totals.hpp), so they do not depend on threads.
 void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   const std::size_t n = results_.size();
   // Per-result scratch is sized here and written for every row inside the loop below.
