@@ -50,18 +50,21 @@ std::size_t Population::remove_marked() {
   for (const std::size_t r : removed_per_chunk) removed += r;
   if (removed == 0) return 0;
   // Columns are independent arrays: compact them side by side (the ids and their index are one
-  // more task). Each is a stable in-place partition, so the result does not depend on threads.
+  // more task), moving runs of kept rows (std::move of a run is a memmove for plain values, where
+  // row-by-row copying costs a branch per row). Each is a stable in-place partition, so the
+  // result does not depend on threads.
+  const std::vector<KeptRun> runs = kept_runs();
+  const std::size_t kept = ids_.size() - removed;
   oneapi::tbb::parallel_for(std::size_t{0}, columns_.size() + 1, [&](std::size_t c) {
     if (c < columns_.size()) {
-      columns_[c]->compact(removal_marks_);
+      columns_[c]->compact(runs, kept);
       return;
     }
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < ids_.size(); ++i) {
-      if (removal_marks_[i] == 0) {
-        ids_[kept] = ids_[i];
-        index_of_id_[ids_[kept] - first_indexed_id_] = static_cast<std::uint32_t>(kept + 1);
-        ++kept;
+    for (const KeptRun& run : runs) {
+      for (std::size_t k = 0; k < run.length; ++k) {
+        const AgentId id = ids_[run.from + k];
+        ids_[run.to + k] = id;
+        index_of_id_[id - first_indexed_id_] = static_cast<std::uint32_t>(run.to + k + 1);
       }
     }
     ids_.resize(kept);
@@ -71,19 +74,51 @@ std::size_t Population::remove_marked() {
   return removed;
 }
 
+std::vector<Population::KeptRun> Population::kept_runs() const {
+  // Each chunk lists its kept stretches in parallel; they are joined in chunk order (a stretch
+  // that continues into the next chunk is one run) and given their targets.
+  struct Stretch {
+    std::size_t begin, end;
+  };
+  const std::size_t n = ids_.size();
+  std::vector<std::vector<Stretch>> stretches(chunk_count(n));
+  parallel_for_chunks(n, [&](const Chunk& chunk) {
+    auto& mine = stretches[chunk.index];
+    std::size_t i = chunk.begin;
+    while (i != chunk.end) {
+      while (i != chunk.end && removal_marks_[i] != 0) ++i;
+      const std::size_t begin = i;
+      while (i != chunk.end && removal_marks_[i] == 0) ++i;
+      if (i != begin) mine.push_back({begin, i});
+    }
+  });
+  std::vector<KeptRun> runs;
+  std::size_t to = 0;
+  bool removed_before = false;
+  std::size_t expected_begin = 0;  // where the next stretch starts if no row was removed between
+  for (const auto& chunk_stretches : stretches) {
+    for (const Stretch& stretch : chunk_stretches) {
+      if (stretch.begin != expected_begin) removed_before = true;
+      const std::size_t length = stretch.end - stretch.begin;
+      if (removed_before) {
+        if (!runs.empty() && runs.back().from + runs.back().length == stretch.begin)
+          runs.back().length += length;
+        else
+          runs.push_back({stretch.begin, to, length});
+      }
+      to += length;
+      expected_begin = stretch.end;
+    }
+  }
+  return runs;
+}
+
 void Population::drop_dead_index_prefix() {
   const AgentId oldest_alive = ids_.empty() ? next_id_ : ids_.front();
   const std::size_t dead_prefix = oldest_alive - first_indexed_id_;
   if (dead_prefix == 0 || dead_prefix < index_of_id_.size() / 2) return;
   index_of_id_.erase(index_of_id_.begin(), index_of_id_.begin() + static_cast<std::ptrdiff_t>(dead_prefix));
   first_indexed_id_ = oldest_alive;
-}
-
-std::optional<std::size_t> Population::index_of(AgentId id) const {
-  if (id < first_indexed_id_ || id - first_indexed_id_ >= index_of_id_.size()) return std::nullopt;
-  const std::uint32_t row_plus_one = index_of_id_[id - first_indexed_id_];
-  if (row_plus_one == 0) return std::nullopt;
-  return row_plus_one - 1;
 }
 
 TableRows Population::snapshot(std::int64_t replicate, std::int64_t step) const {

@@ -78,7 +78,12 @@ class Population {
   [[nodiscard]] AgentId next_id() const { return next_id_; }
   // The current row of an agent, or nothing if it never existed or has been removed: a stale id
   // is caught here, never silently resolved to another agent.
-  [[nodiscard]] std::optional<std::size_t> index_of(AgentId id) const;
+  [[nodiscard]] std::optional<std::size_t> index_of(AgentId id) const {
+    if (id < first_indexed_id_ || id - first_indexed_id_ >= index_of_id_.size()) return std::nullopt;
+    const std::uint32_t row_plus_one = index_of_id_[id - first_indexed_id_];
+    if (row_plus_one == 0) return std::nullopt;
+    return row_plus_one - 1;
+  }
 
   // One long-format table of every field marked in_snapshots, for the output file.
   [[nodiscard]] TableRows snapshot(std::int64_t replicate, std::int64_t step) const;
@@ -89,12 +94,21 @@ class Population {
   void check_invariants() const;
 
  private:
+  // Rows [from, from + length) move to [to, to + length) when marked rows are removed.
+  struct KeptRun {
+    std::size_t from, to, length;
+  };
+  // The runs of kept rows after the first removed one (rows before it stay), in row order.
+  [[nodiscard]] std::vector<KeptRun> kept_runs() const;
+
   struct ColumnBase {
     ColumnBase(std::string name_, FieldInfo info_) : name(std::move(name_)), info(std::move(info_)) {}
     virtual ~ColumnBase() = default;
     virtual void resize(std::size_t n) = 0;
     virtual void reserve(std::size_t n) = 0;
-    virtual void compact(const std::vector<std::uint8_t>& removed) = 0;
+    // Moves each run of kept rows to its new place, in order (runs ascend, targets never pass
+    // sources), then drops the tail.
+    virtual void compact(const std::vector<KeptRun>& runs, std::size_t kept) = 0;
     [[nodiscard]] virtual std::size_t size() const = 0;
     [[nodiscard]] virtual std::optional<TableColumn::Values> output_values() const = 0;
     std::string name;
@@ -106,10 +120,11 @@ class Population {
     using ColumnBase::ColumnBase;
     void resize(std::size_t n) override { values.resize(n); }
     void reserve(std::size_t n) override { values.reserve(n); }
-    void compact(const std::vector<std::uint8_t>& removed) override {
-      std::size_t kept = 0;
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        if (removed[i] == 0) values[kept++] = std::move(values[i]);
+    void compact(const std::vector<KeptRun>& runs, std::size_t kept) override {
+      for (const KeptRun& run : runs) {
+        const auto from = values.begin() + static_cast<std::ptrdiff_t>(run.from);
+        std::move(from, from + static_cast<std::ptrdiff_t>(run.length),
+                  values.begin() + static_cast<std::ptrdiff_t>(run.to));
       }
       values.resize(kept);
     }

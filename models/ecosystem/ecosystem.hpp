@@ -314,6 +314,11 @@ class EcosystemModel final : public sim::Model {
     std::uint8_t is_lead_firm, has_experts, in_consortium;
   };
   std::vector<HolderView> lab_views_, firm_views_;
+  // r_owner_index_ of a result whose holder is gone; how many rows ahead holder views are prefetched
+  // (enough misses in flight to cover memory latency at a few ns per row).
+  static constexpr std::uint32_t kNoHolder = 0xFFFFFFFFu;
+  static constexpr std::size_t kHolderLookahead = 16;
+  void prefetch_holder_view(std::size_t row, std::size_t end) const;
   // What index_holdings sums per holder over its results, per thread (sim/per_thread_totals.hpp).
   struct FirmTotals {
     std::int64_t need = 0, product_value = 0;  // fixed point (sim::to_fixed)

@@ -49,7 +49,7 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
         index = firm ? firms_.index_of(owner) : labs_.index_of(owner);
       }
       if (!index) {
-        r_owner_index_[i] = 0xFFFFFFFFu;
+        r_owner_index_[i] = kNoHolder;
         r_dies_[i] = 1;
         continue;
       }
@@ -115,6 +115,15 @@ double EcosystemModel::funded_share(double budget, double need) {
   return need > 0 ? std::min(1.0, budget / need) : 0.0;
 }
 
+// Results are in birth order, not holder order, so a result's holder view is a random read (tens
+// of MB at national scale): the view kHolderLookahead rows ahead is requested early, so that the
+// misses overlap instead of stalling the loop one by one.
+void EcosystemModel::prefetch_holder_view(std::size_t row, std::size_t end) const {
+  if (row >= end || r_owner_index_[row] == kNoHolder) return;
+  const auto& views = r_owner_is_firm_[row] ? firm_views_ : lab_views_;
+  __builtin_prefetch(&views[r_owner_index_[row]]);
+}
+
 template <class View>
 void EcosystemModel::fill_holder_views(std::vector<HolderView>& views, std::size_t holders, View&& view) {
   views.resize(holders);
@@ -149,6 +158,7 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& events = transition_buffer_.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      prefetch_holder_view(i + kHolderLookahead, chunk.end);
       if (r_dies_[i]) continue;
       auto rng = context.rng(results_.id(i));
       const std::uint32_t o = r_owner_index_[i];
