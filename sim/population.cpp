@@ -34,33 +34,19 @@ std::size_t Population::spawn(std::size_t count) {
 }
 
 std::size_t Population::remove_marked() {
-  // Forget the removed agents' rows (distinct ids: distinct index entries, so in parallel).
-  std::vector<std::size_t> removed_per_chunk(chunk_count(ids_.size()), 0);
-  parallel_for_chunks(ids_.size(), [&](const Chunk& chunk) {
-    std::size_t removed = 0;
-    for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      if (removal_marks_[i] != 0) {
-        index_of_id_[ids_[i] - first_indexed_id_] = 0;
-        ++removed;
-      }
-    }
-    removed_per_chunk[chunk.index] = removed;
-  });
-  std::size_t removed = 0;
-  for (const std::size_t r : removed_per_chunk) removed += r;
-  if (removed == 0) return 0;
+  const Removal removal = forget_marked();
+  if (removal.removed == 0) return 0;
   // Columns are independent arrays: compact them side by side (the ids and their index are one
   // more task), moving runs of kept rows (std::move of a run is a memmove for plain values, where
   // row-by-row copying costs a branch per row). Each is a stable in-place partition, so the
   // result does not depend on threads.
-  const std::vector<KeptRun> runs = kept_runs();
-  const std::size_t kept = ids_.size() - removed;
+  const std::size_t kept = ids_.size() - removal.removed;
   oneapi::tbb::parallel_for(std::size_t{0}, columns_.size() + 1, [&](std::size_t c) {
     if (c < columns_.size()) {
-      columns_[c]->compact(runs, kept);
+      columns_[c]->compact(removal.runs, kept);
       return;
     }
-    for (const KeptRun& run : runs) {
+    for (const KeptRun& run : removal.runs) {
       for (std::size_t k = 0; k < run.length; ++k) {
         const AgentId id = ids_[run.from + k];
         ids_[run.to + k] = id;
@@ -71,28 +57,35 @@ std::size_t Population::remove_marked() {
   });
   removal_marks_.assign(ids_.size(), 0);
   drop_dead_index_prefix();
-  return removed;
+  return removal.removed;
 }
 
-std::vector<Population::KeptRun> Population::kept_runs() const {
-  // Each chunk lists its kept stretches in parallel; they are joined in chunk order (a stretch
-  // that continues into the next chunk is one run) and given their targets.
+Population::Removal Population::forget_marked() {
+  // One parallel pass: each chunk forgets its marked agents' rows (distinct ids: distinct index
+  // entries) and lists its stretches of kept rows; the stretches are then joined in chunk order
+  // (a stretch that continues into the next chunk is one run) and given their targets.
   struct Stretch {
     std::size_t begin, end;
   };
   const std::size_t n = ids_.size();
   std::vector<std::vector<Stretch>> stretches(chunk_count(n));
+  std::vector<std::size_t> removed_per_chunk(chunk_count(n), 0);
   parallel_for_chunks(n, [&](const Chunk& chunk) {
     auto& mine = stretches[chunk.index];
     std::size_t i = chunk.begin;
     while (i != chunk.end) {
-      while (i != chunk.end && removal_marks_[i] != 0) ++i;
+      for (; i != chunk.end && removal_marks_[i] != 0; ++i) {
+        index_of_id_[ids_[i] - first_indexed_id_] = 0;
+        ++removed_per_chunk[chunk.index];
+      }
       const std::size_t begin = i;
       while (i != chunk.end && removal_marks_[i] == 0) ++i;
       if (i != begin) mine.push_back({begin, i});
     }
   });
-  std::vector<KeptRun> runs;
+  Removal removal;
+  for (const std::size_t r : removed_per_chunk) removal.removed += r;
+  if (removal.removed == 0) return removal;
   std::size_t to = 0;
   bool removed_before = false;
   std::size_t expected_begin = 0;  // where the next stretch starts if no row was removed between
@@ -100,6 +93,7 @@ std::vector<Population::KeptRun> Population::kept_runs() const {
     for (const Stretch& stretch : chunk_stretches) {
       if (stretch.begin != expected_begin) removed_before = true;
       const std::size_t length = stretch.end - stretch.begin;
+      auto& runs = removal.runs;
       if (removed_before) {
         if (!runs.empty() && runs.back().from + runs.back().length == stretch.begin)
           runs.back().length += length;
@@ -110,7 +104,7 @@ std::vector<Population::KeptRun> Population::kept_runs() const {
       expected_begin = stretch.end;
     }
   }
-  return runs;
+  return removal;
 }
 
 void Population::drop_dead_index_prefix() {

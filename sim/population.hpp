@@ -98,8 +98,12 @@ class Population {
   struct KeptRun {
     std::size_t from, to, length;
   };
-  // The runs of kept rows after the first removed one (rows before it stay), in row order.
-  [[nodiscard]] std::vector<KeptRun> kept_runs() const;
+  struct Removal {
+    std::size_t removed = 0;
+    std::vector<KeptRun> runs;  // of kept rows after the first removed one (rows before it stay)
+  };
+  // Clears the marked agents' index entries and plans the compaction.
+  Removal forget_marked();
 
   struct ColumnBase {
     ColumnBase(std::string name_, FieldInfo info_) : name(std::move(name_)), info(std::move(info_)) {}
