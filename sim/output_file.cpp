@@ -47,7 +47,7 @@ constexpr std::size_t kScenarioLinesShown = 40;
 const std::array<std::string, 3> kRowKeyColumns = {"replicate", "step", "id"};
 
 // Element type names of TableColumn::Values, by variant index.
-const std::array<std::string, 4> kColumnTypeNames = {"float64", "int64", "int32", "uint8"};
+const std::array<std::string, 6> kColumnTypeNames = {"float64", "int64", "int32", "uint8", "int16", "int8"};
 
 std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
@@ -154,11 +154,13 @@ std::map<std::string, std::size_t> column_types(const Table& table) {
   return types;
 }
 
-hdf5::Handle create_table_dataset(hid_t group, const std::string& name, hid_t file_type) {
+hdf5::Handle create_table_dataset(hid_t group, const std::string& name, hid_t file_type,
+                                  bool compressible = true) {
   hdf5::ChunkedLayout layout;
   layout.dims = {0};
   layout.max_dims = {H5S_UNLIMITED};
   layout.chunk = {kTableChunkRows};
+  if (!compressible) layout.deflate_level = 0;
   return hdf5::create_chunked_dataset(group, name, file_type, layout);
 }
 
@@ -175,7 +177,7 @@ Table create_table(hid_t file, const std::string& group_path, const TableRows& r
           return hdf5::TypeOf<typename std::decay_t<decltype(values)>::value_type>::file();
         },
         column.values);
-    hdf5::Handle dataset = create_table_dataset(group, column.name, file_type);
+    hdf5::Handle dataset = create_table_dataset(group, column.name, file_type, column.compressible);
     hdf5::write_string_attribute(dataset.get(), "unit", column.unit);
     hdf5::write_string_attribute(dataset.get(), "description", column.description);
     table.columns[column.name] = TableColumnDataset{column.values.index(), std::move(dataset)};

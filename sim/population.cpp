@@ -126,8 +126,8 @@ TableRows Population::snapshot(std::int64_t replicate, std::int64_t step) const 
     if (!values)
       throw std::logic_error("population '" + kind_ + "': field '" + column->name +
                              "' has a type that cannot be written to snapshots; set in_snapshots = false");
-    rows.columns.push_back(
-        TableColumn{column->name, column->info.unit, column->info.description, std::move(*values)});
+    rows.columns.push_back(TableColumn{column->name, column->info.unit, column->info.description,
+                                       std::move(*values), column->info.compressible});
   }
   return rows;
 }

@@ -27,6 +27,7 @@ struct FieldInfo {
   std::string unit;
   std::string description;
   bool in_snapshots = true;  // written to /agents/<kind>/<field> at each snapshot
+  bool compressible = true;  // false for random draws, stored undeflated (TableColumn::compressible)
 };
 
 class Population {
@@ -135,7 +136,8 @@ class Population {
     [[nodiscard]] std::size_t size() const override { return values.size(); }
     [[nodiscard]] std::optional<TableColumn::Values> output_values() const override {
       if constexpr (std::is_same_v<T, double> || std::is_same_v<T, std::int64_t> ||
-                    std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint8_t>) {
+                    std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint8_t> ||
+                    std::is_same_v<T, std::int16_t> || std::is_same_v<T, std::int8_t>) {
         return TableColumn::Values(values);
       } else if constexpr (std::is_same_v<T, bool>) {
         return TableColumn::Values(std::vector<std::uint8_t>(values.begin(), values.end()));

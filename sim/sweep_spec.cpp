@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "sim/scenario_messages.hpp"
@@ -193,7 +193,8 @@ class SweepReader {
     try {
       spec_.base = load_scenario(spec_.scenario, schema_, overrides);
     } catch (const InputError& error) {
-      for (const InputProblem& problem : error.problems()) report(in_sweep_file(problem.where), problem.message);
+      for (const InputProblem& problem : error.problems())
+        report(in_sweep_file(problem.where), problem.message);
     }
   }
 

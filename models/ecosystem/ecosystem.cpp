@@ -22,8 +22,10 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
           {"kind", "Performer that produced it: 0 university, 1 institute, 2 lead firm, 3 SME", true})),
       r_region_(results_.add_field<std::int32_t>("region", {"index", "Region of the producer", true})),
       r_field_(results_.add_field<std::int32_t>("field", {"index", "Field (industry)", true})),
-      r_quality_(
-          results_.add_field<double>("quality", {"sd", "Latent quality (standard normal scale)", true})),
+      // A normal draw per result: deflate would take as long on it as on all the flags together and
+      // save about a tenth, so snapshots store it as it is.
+      r_quality_(results_.add_field<double>("quality",
+                                            {"sd", "Latent quality (standard normal scale)", true, false})),
       r_trl_(results_.add_field<std::uint8_t>("trl", {"TRL", "Technology readiness level 1-9", true})),
       r_stage_(results_.add_field<std::uint8_t>(
           "stage", {"stage", "0 research, 1 development, 2 commercialization, 3 industrialization", true})),

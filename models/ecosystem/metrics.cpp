@@ -218,14 +218,15 @@ std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events(
   // Small codes as bytes: a full-scale run writes over a million transitions a step, and on two
   // cores compressing them competes with the model for CPU. to_stage needs a sign (-1: died).
   std::vector<std::uint8_t> from, trl, origin, verified;
-  std::vector<std::int32_t> to, field;
+  std::vector<std::int8_t> to;
+  std::vector<std::int16_t> field;
   for (const auto& e : transitions_) {
     transitions.ids.push_back(e.result);
     from.push_back(e.from_stage);
-    to.push_back(e.to_stage == kDeadStage ? -1 : e.to_stage);
+    to.push_back(e.to_stage == kDeadStage ? std::int8_t{-1} : static_cast<std::int8_t>(e.to_stage));
     trl.push_back(e.trl);
     origin.push_back(e.origin);
-    field.push_back(e.field);
+    field.push_back(static_cast<std::int16_t>(e.field));
     verified.push_back(e.is_verified);
   }
   transitions.columns = {{"from_stage", "stage", "Stage before", from},

@@ -553,6 +553,13 @@ Parameters read_parameters(const sim::Config& config) {
   for (const auto& r : p.regions) region_names.push_back(r.name);
   for (const auto& f : p.fields) field_names.push_back(f.name);
   std::vector<sim::InputProblem> problems;
+  if (p.fields.size() > kMaxFields) {
+    problems.push_back(
+        {config.location("ecosystem.fields"),
+         fmt::format("'ecosystem.fields' defines {} fields; at most {} are supported (events store "
+                     "the field as a 16-bit code): merge fields into broader industries",
+                     p.fields.size(), kMaxFields)});
+  }
   const auto policies = config.node("ecosystem.policies");
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const auto& n = policies[i];

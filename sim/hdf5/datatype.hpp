@@ -34,6 +34,16 @@ struct TypeOf<std::int32_t> {
   static hid_t file() { return H5T_STD_I32LE; }
 };
 template <>
+struct TypeOf<std::int16_t> {
+  static hid_t memory() { return H5T_NATIVE_INT16; }
+  static hid_t file() { return H5T_STD_I16LE; }
+};
+template <>
+struct TypeOf<std::int8_t> {
+  static hid_t memory() { return H5T_NATIVE_INT8; }
+  static hid_t file() { return H5T_STD_I8LE; }
+};
+template <>
 struct TypeOf<std::uint8_t> {
   static hid_t memory() { return H5T_NATIVE_UINT8; }
   static hid_t file() { return H5T_STD_U8LE; }

@@ -242,6 +242,37 @@ TEST_CASE("output file round-trips manifest, metrics and table rows exactly") {
   }
 }
 
+TEST_CASE("output file keeps narrow signed columns' signs and stores incompressible columns undeflated") {
+  const ScratchDirectory scratch;
+  const fs::path path = scratch.path / "run.h5";
+  {
+    sim::OutputFile output(path, false);
+    sim::TableRows rows{0, 3, {1, 2, 3}, {}};
+    rows.columns = {{"to_stage", "stage", "-1: died", std::vector<std::int8_t>{-1, 3, 127}},
+                    {"field", "index", "Field", std::vector<std::int16_t>{-300, 0, 32767}},
+                    {"quality", "sd", "A normal draw", std::vector<double>{0.25, -1.5, 2.0}, false}};
+    output.append_rows("events/transition", rows);
+    output.commit();
+  }
+  const auto values = [&](const std::string& name) {
+    return sim::read_dataset_as_double(path, "/events/transition/" + name).values;
+  };
+  CHECK(values("to_stage") == std::vector<double>{-1, 3, 127});
+  CHECK(values("field") == std::vector<double>{-300, 0, 32767});
+  CHECK(values("quality") == std::vector<double>{0.25, -1.5, 2.0});
+  const sim::hdf5::QuietErrorStack quiet;
+  const Handle file = Handle::take(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open");
+  CHECK(dataset_has_type(file.get(), "/events/transition/to_stage", H5T_STD_I8LE));
+  CHECK(dataset_has_type(file.get(), "/events/transition/field", H5T_STD_I16LE));
+  const auto filters = [&](const char* name) {
+    const Handle dataset = Handle::take(H5Dopen2(file.get(), name, H5P_DEFAULT), name);
+    const Handle creation = Handle::take(H5Dget_create_plist(dataset.get()), "plist");
+    return H5Pget_nfilters(creation.get());
+  };
+  CHECK(filters("/events/transition/quality") == 0);
+  if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) CHECK(filters("/events/transition/field") == 2);
+}
+
 TEST_CASE("output file metrics of a replicate never written read back as NaN") {
   const ScratchDirectory scratch;
   const fs::path path = scratch.path / "run.h5";
