@@ -46,19 +46,26 @@ void parallel_for_each_index(std::size_t n, Body&& body) {
   });
 }
 
-// Sum of term(i) over [0, n): per-chunk partials, added in chunk order. Bit-identical for any
-// thread count.
-template <class T, class Term>
-T deterministic_sum(std::size_t n, Term&& term) {
+// Sum over [0, n) where add(partial, i) adds index i's terms into its chunk's partial in place:
+// per-chunk partials, added in chunk order. Bit-identical for any thread count.
+template <class T, class Add>
+T deterministic_accumulate(std::size_t n, Add&& add) {
   std::vector<T> partials(chunk_count(n), T{});
   parallel_for_chunks(n, [&](const Chunk& chunk) {
     T partial{};
-    for (std::size_t i = chunk.begin; i != chunk.end; ++i) partial += term(i);
+    for (std::size_t i = chunk.begin; i != chunk.end; ++i) add(partial, i);
     partials[chunk.index] = partial;
   });
   T total{};
   for (const T& partial : partials) total += partial;
   return total;
+}
+
+// Sum of term(i) over [0, n), blocked as deterministic_accumulate. For partials of many counters,
+// deterministic_accumulate is cheaper: building a whole term per index costs more than counting.
+template <class T, class Term>
+T deterministic_sum(std::size_t n, Term&& term) {
+  return deterministic_accumulate<T>(n, [&](T& partial, std::size_t i) { partial += term(i); });
 }
 
 }  // namespace sim

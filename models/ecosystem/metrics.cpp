@@ -99,14 +99,12 @@ void EcosystemModel::measure(std::span<double> values) const {
       return *this;
     }
   };
-  const PatentCounts counts = sim::deterministic_sum<PatentCounts>(n, [&](std::size_t i) {
-    PatentCounts c;
+  const auto counts = sim::deterministic_accumulate<PatentCounts>(n, [&](PatentCounts& c, std::size_t i) {
     c.by_stage[r_stage_[i] < kStages ? r_stage_[i] : 0] += 1;
     if (r_ip_[i] != kUnprotected) {
       c.live[r_origin_[i]] += 1;
       c.used[r_origin_[i]] += r_is_in_use_[i];
     }
-    return c;
   });
   const auto live = counts.live[0] + counts.live[1] + counts.live[2] + counts.live[3];
   const auto used = counts.used[0] + counts.used[1] + counts.used[2] + counts.used[3];
