@@ -339,6 +339,10 @@ std::string format_phase_profile(const RunResult& result) {
   text += fmt::format("{:<28} {:>10.3f}   (on a background thread, overlapping the steps)\n", "output (HDF5)",
                       result.output_seconds);
   text += fmt::format("{:<28} {:>10.3f}\n", "waiting for output", result.output_wait_seconds);
+  // The rest of the wall time: building the populations, measuring metrics each step and handing
+  // events and snapshots to the writer.
+  text += fmt::format("{:<28} {:>10.3f}\n", "setup, metrics, hand-off",
+                      std::max(0.0, result.wall_seconds - total - result.output_wait_seconds));
   text += fmt::format("{:<28} {:>10.3f}\n", "wall time", result.wall_seconds);
   return text;
 }
