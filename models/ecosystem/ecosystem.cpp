@@ -20,8 +20,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       r_origin_(results_.add_field<std::uint8_t>(
           "origin",
           {"kind", "Performer that produced it: 0 university, 1 institute, 2 lead firm, 3 SME", true})),
-      r_region_(results_.add_field<std::int32_t>("region", {"index", "Region of the producer", true})),
-      r_field_(results_.add_field<std::int32_t>("field", {"index", "Field (industry)", true})),
+      r_region_(results_.add_field<std::int16_t>("region", {"index", "Region of the producer", true})),
+      r_field_(results_.add_field<std::int16_t>("field", {"index", "Field (industry)", true})),
       // A normal draw per result: deflate would take as long on it as on all the flags together and
       // save about a tenth, so snapshots store it as it is.
       r_quality_(results_.add_field<double>("quality",
@@ -44,7 +44,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
           "is_in_use", {"flag", "Held by a firm at TRL >= 7 (industrial use)", true})),
       r_is_sponsored_(
           results_.add_field<std::uint8_t>("is_sponsored", {"flag", "Backed by a challenge prize", true})),
-      r_age_(results_.add_field<std::int32_t>("age", {"quarters", "Age", true})),
+      r_age_(results_.add_field<std::int16_t>("age", {"quarters", "Age", true})),
       r_investment_(
           results_.add_field<double>("investment_yuan", {"yuan", "Cumulative development investment", true})),
       l_kind_(labs_.add_field<std::uint8_t>("kind", {"kind", "0 university, 1 institute", true})),

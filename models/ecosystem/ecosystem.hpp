@@ -26,7 +26,7 @@ struct TransitionEvent {
   std::uint8_t to_stage;  // kDeadStage when the result died
   std::uint8_t trl;
   std::uint8_t origin;
-  std::int32_t field;
+  std::int16_t field;
   std::uint8_t is_verified;
 };
 // A licence, assignment, spin-out, VC investment or loan (events /events/deal/).
@@ -185,8 +185,10 @@ class EcosystemModel final : public sim::Model {
   // Research results: the central entity. Hot fields, 38 bytes per result.
   sim::Population results_{"result"};
   std::vector<std::uint8_t>& r_origin_;
-  std::vector<std::int32_t>& r_region_;
-  std::vector<std::int32_t>& r_field_;
+  // Region, field and age are 16-bit (read_parameters bounds the counts, result_max_age_quarters
+  // the age): every pass over tens of millions of results streams these columns.
+  std::vector<std::int16_t>& r_region_;
+  std::vector<std::int16_t>& r_field_;
   std::vector<double>& r_quality_;
   std::vector<std::uint8_t>& r_trl_;
   std::vector<std::uint8_t>& r_stage_;
@@ -198,7 +200,7 @@ class EcosystemModel final : public sim::Model {
   std::vector<std::uint8_t>& r_is_shelved_;
   std::vector<std::uint8_t>& r_is_in_use_;
   std::vector<std::uint8_t>& r_is_sponsored_;  // backed by a challenge prize or consortium
-  std::vector<std::int32_t>& r_age_;
+  std::vector<std::int16_t>& r_age_;
   std::vector<double>& r_investment_;
   // Scratch per result (not in snapshots).
   std::vector<std::uint8_t> r_wants_pilot_;

@@ -224,7 +224,7 @@ std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events(
     to.push_back(e.to_stage == kDeadStage ? std::int8_t{-1} : static_cast<std::int8_t>(e.to_stage));
     trl.push_back(e.trl);
     origin.push_back(e.origin);
-    field.push_back(static_cast<std::int16_t>(e.field));
+    field.push_back(e.field);
     verified.push_back(e.is_verified);
   }
   transitions.columns = {{"from_stage", "stage", "Stage before", from},

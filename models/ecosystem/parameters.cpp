@@ -553,12 +553,19 @@ Parameters read_parameters(const sim::Config& config) {
   for (const auto& r : p.regions) region_names.push_back(r.name);
   for (const auto& f : p.fields) field_names.push_back(f.name);
   std::vector<sim::InputProblem> problems;
+  // Results store their field and region as 16-bit codes.
   if (p.fields.size() > kMaxFields) {
     problems.push_back(
         {config.location("ecosystem.fields"),
-         fmt::format("'ecosystem.fields' defines {} fields; at most {} are supported (events store "
-                     "the field as a 16-bit code): merge fields into broader industries",
+         fmt::format("'ecosystem.fields' defines {} fields; at most {} are supported: merge fields "
+                     "into broader industries",
                      p.fields.size(), kMaxFields)});
+  }
+  if (p.regions.size() > kMaxRegions) {
+    problems.push_back({config.location("ecosystem.regions"),
+                        fmt::format("'ecosystem.regions' defines {} regions; at most {} are supported: merge "
+                                    "regions into larger ones",
+                                    p.regions.size(), kMaxRegions)});
   }
   const auto policies = config.node("ecosystem.policies");
   for (std::size_t i = 0; i < policies.size(); ++i) {

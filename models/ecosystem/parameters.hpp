@@ -19,8 +19,9 @@ inline constexpr int kPerformers = 4;
 // Stage of a research result (seed 002: TRL 1-3, 4-6, 7-8, 9).
 enum Stage : std::uint8_t { kResearch = 0, kDevelopment = 1, kCommercialization = 2, kIndustrialization = 3 };
 inline constexpr int kStages = 4;
-inline constexpr std::size_t kMaxFields = 32767;  // fields are int16 codes in /events/transition/field
-inline constexpr std::uint8_t kDeadStage = 255;   // in /events/transition/to_stage: the result died
+inline constexpr std::size_t kMaxFields = 32767;  // results store their field and region as int16
+inline constexpr std::size_t kMaxRegions = 32767;
+inline constexpr std::uint8_t kDeadStage = 255;  // in /events/transition/to_stage: the result died
 enum IpStatus : std::uint8_t { kUnprotected = 0, kPatented = 1, kLicensed = 2, kAssigned = 3 };
 // SME tier ladder (seed 004): tech SME -> little giant -> high-tech -> unicorn -> listed.
 inline constexpr int kTiers = 5;

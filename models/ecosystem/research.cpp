@@ -204,8 +204,8 @@ void EcosystemModel::generate_results(const sim::PhaseContext& context) {
       const std::size_t i = base + first_row[p] + static_cast<std::size_t>(k);
       const bool applied = k >= n_basic;
       r_origin_[i] = o.kind;
-      r_region_[i] = o.region;
-      r_field_[i] = o.field;
+      r_region_[i] = static_cast<std::int16_t>(o.region);
+      r_field_[i] = static_cast<std::int16_t>(o.field);
       r_quality_[i] = o.quality_mean + rng.normal();
       r_trl_[i] = u8(applied ? (o.is_firm ? 3 : 2) : 1);
       r_stage_[i] = stage_of_trl(r_trl_[i]);
