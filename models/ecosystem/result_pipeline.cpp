@@ -100,8 +100,11 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
         f_commercializing_[f] = total.commercializing;
         f_best_quality_[f] = total.best_quality;
       });
-  firms_by_cell_.assign(p_.regions.size() * p_.fields.size(), {});
-  smes_by_region_.assign(p_.regions.size(), {});
+  // Cleared, not reassigned: the lists keep their memory from step to step (millions of firms).
+  firms_by_cell_.resize(p_.regions.size() * p_.fields.size());
+  smes_by_region_.resize(p_.regions.size());
+  for (auto& firms : firms_by_cell_) firms.clear();
+  for (auto& smes : smes_by_region_) smes.clear();
   for (std::size_t i = 0; i < firms_.size(); ++i) {
     firms_by_cell_[static_cast<std::size_t>(cell(f_region_[i], f_field_[i]))].push_back(
         static_cast<std::uint32_t>(i));
