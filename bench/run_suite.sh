@@ -23,6 +23,7 @@
 #   STEPS          steps of run 2 [the scenario's]
 #   SCALING_STEPS  steps of each run of item 3 [the scenario's]; e.g. 40 for a shorter suite
 #   OUTPUT_STEPS   steps of each run of item 4 [the scenario's]; e.g. 40 for a shorter suite
+#   SCALING_REPEATS rounds of item 3's runs, each thread count keeping its fastest [2]
 #   OUTPUT_REPEATS rounds of item 4's three runs, each mode keeping its fastest [2]
 #   QUICK=1        scale everything down (scenarios/national.yaml, a few steps, N <= 10^5, one
 #                  repeat) to test the suite in a minute or two; its numbers are not benchmarks and
@@ -35,7 +36,8 @@ threads=${THREADS:-1 2 4 8 16}
 quick_flag=()
 if [[ ${QUICK:-0} == 1 ]]; then
   quick_flag=(--quick)
-  : "${SCENARIO:=scenarios/national.yaml}" "${STEPS:=8}" "${SCALING_STEPS:=4}" "${OUTPUT_STEPS:=4}"
+  : "${SCENARIO:=scenarios/national.yaml}" "${STEPS:=8}" "${SCALING_STEPS:=4}" "${OUTPUT_STEPS:=4}" \
+    "${SCALING_REPEATS:=1}" "${OUTPUT_REPEATS:=1}"
   boltzmann_env=(BOLTZMANN_AGENTS="10000 100000" BOLTZMANN_STEPS=10 BOLTZMANN_REPEATS=1)
 else
   boltzmann_env=()
@@ -51,6 +53,7 @@ steps_flags=()
 [[ -n ${STEPS:-} ]] && steps_flags+=(--steps "$STEPS")
 [[ -n ${SCALING_STEPS:-} ]] && steps_flags+=(--scaling-steps "$SCALING_STEPS")
 [[ -n ${OUTPUT_STEPS:-} ]] && steps_flags+=(--output-steps "$OUTPUT_STEPS")
+[[ -n ${SCALING_REPEATS:-} ]] && steps_flags+=(--scaling-repeats "$SCALING_REPEATS")
 [[ -n ${OUTPUT_REPEATS:-} ]] && steps_flags+=(--output-repeats "$OUTPUT_REPEATS")
 results="bench/results/$machine"
 /usr/bin/python3 bench/suite.py --machine "$machine" --scenario "$scenario" --threads "$threads" \

@@ -135,15 +135,30 @@ def national(options: argparse.Namespace) -> dict:
     return run
 
 
+def fastest_of_each(options: argparse.Namespace, variants: dict[str, dict], repeats: int) -> dict[str, dict]:
+    """Runs every variant (label -> measure()'s keyword arguments) `repeats` times, the variants in
+    turn, and keeps each one's fastest run, marked with `repeats`.
+
+    The differences measured (a thread more, an output mode) are often no larger than the run-to-run
+    noise of a shared machine; taking turns spreads slow spells over all variants.
+    """
+    best: dict[str, dict] = {}
+    for repeat in range(repeats):
+        for key, arguments in variants.items():
+            run = dict(measure(options, f"{key}-{repeat + 1}", **arguments), repeats=repeats)
+            if key not in best or run["process_seconds"] < best[key]["process_seconds"]:
+                best[key] = run
+    return best
+
+
 def thread_scaling(options: argparse.Namespace, cores: int) -> dict:
     """Item 3: without an output file, so that the serial HDF5 writes do not hide the scaling."""
-    rows = []
-    for t in options.threads:
-        if t > cores:
-            rows.append({"threads": t, "not_measured": f"machine has {cores} cores"})
-            continue
-        rows.append(measure(options, f"threads-{t}", steps=options.scaling_steps, threads=t,
-                            extra=["--no-output"]))
+    measurable = [t for t in options.threads if t <= cores]
+    best = fastest_of_each(options, {f"threads-{t}": {"steps": options.scaling_steps, "threads": t,
+                                                      "extra": ["--no-output"]} for t in measurable},
+                           options.scaling_repeats)
+    rows = [best[f"threads-{t}"] if t <= cores else {"threads": t, "not_measured": f"machine has {cores} cores"}
+            for t in options.threads]
     add_speed_ups([row for row in rows if "not_measured" not in row])
     return {"scenario": options.scenario, "rows": rows}
 
@@ -160,20 +175,11 @@ def add_speed_ups(measured: list[dict]) -> None:
 
 
 def output_overhead(options: argparse.Namespace) -> dict:
-    """Item 4: the same run with the full output, metrics only, and no file.
-
-    The difference between the modes is a few percent of a run, less than the run-to-run noise of
-    a shared machine, so the modes are run in turn `output_repeats` times and each keeps its
-    fastest run.
-    """
-    best: dict[str, dict] = {}
-    for repeat in range(options.output_repeats):
-        for mode, extra in OUTPUT_MODES.items():
-            run = dict(measure(options, f"output-{mode}-{repeat + 1}", steps=options.output_steps, threads=None,
-                               extra=extra), mode=mode, repeats=options.output_repeats)
-            if mode not in best or run["process_seconds"] < best[mode]["process_seconds"]:
-                best[mode] = run
-    rows = [best[mode] for mode in OUTPUT_MODES]
+    """Item 4: the same run with the full output, metrics only, and no file (fastest of each)."""
+    best = fastest_of_each(options, {f"output-{mode}": {"steps": options.output_steps, "threads": None,
+                                                        "extra": extra} for mode, extra in OUTPUT_MODES.items()},
+                           options.output_repeats)
+    rows = [dict(best[f"output-{mode}"], mode=mode) for mode in OUTPUT_MODES]
     bare = rows[-1]["process_seconds"]
     for row in rows:
         row["overhead_vs_none"] = row["process_seconds"] / bare - 1.0
@@ -207,6 +213,8 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--steps", type=int, help="steps of item 2 (default: the scenario's)")
     parser.add_argument("--scaling-steps", type=int, help="steps per run of item 3")
     parser.add_argument("--output-steps", type=int, help="steps per run of item 4")
+    parser.add_argument("--scaling-repeats", type=int, default=2,
+                        help="item 3: rounds over the thread counts; each keeps its fastest run")
     parser.add_argument("--output-repeats", type=int, default=2,
                         help="item 4: rounds over the three modes; each keeps its fastest run")
     parser.add_argument("--boltzmann", required=True, help="item 1's JSON lines")
@@ -227,7 +235,8 @@ def main(argv: list[str]) -> None:
         "quick": options.quick,
         "machine": machine, **commit_info(),
         "settings": {"scenario": options.scenario, "threads": options.threads, "steps": options.steps,
-                     "scaling_steps": options.scaling_steps, "output_steps": options.output_steps},
+                     "scaling_steps": options.scaling_steps, "output_steps": options.output_steps,
+                     "scaling_repeats": options.scaling_repeats, "output_repeats": options.output_repeats},
     }
     document["reference_model"] = reference_model(options, machine["cores"])
     document["national"] = national(options)

@@ -108,6 +108,14 @@ def national_section(run: dict, scenario: str) -> list[str]:
                    ["---:"] * 12, [row])]
 
 
+def repeats_phrase(rows: list[dict], variant: str, variants: str) -> str:
+    """How the runs of item 3 or 4 were taken: "one run per mode" or "each mode's fastest of 2 runs, ..."."""
+    repeats = rows[0].get("repeats", 1) if rows else 1
+    if repeats == 1:
+        return f"one run per {variant}"
+    return f"each {variant}'s fastest of {repeats} runs, the {variants} run in turn"
+
+
 def scaling_section(section: dict) -> list[str]:
     body = []
     for row in section["rows"]:
@@ -117,9 +125,11 @@ def scaling_section(section: dict) -> list[str]:
         body.append([str(row["threads"]), str(row["steps"]), seconds(row["process_seconds"]),
                      rate(row["profile"]["agent_steps_per_second"]), f"{row['speed_up']:.2f}x",
                      percent(row["parallel_efficiency"])])
+    measured = [row for row in section["rows"] if "not_measured" not in row]
     return ["### 3. Thread scaling", "",
-            f"`{section['scenario']}` without an output file (`--no-output`), one replicate; speed-up and "
-            "parallel efficiency (speed-up / threads) against the fewest threads measured.", "",
+            f"`{section['scenario']}` without an output file (`--no-output`), one replicate; "
+            f"{repeats_phrase(measured, 'thread count', 'counts')}; speed-up and parallel efficiency (speed-up / "
+            "threads) against the fewest threads measured.", "",
             *table(["threads", "steps", "wall (s)", "agent-steps/s", "speed-up", "parallel efficiency"],
                    ["---:"] * 6, body)]
 
@@ -137,10 +147,9 @@ def output_section(section: dict) -> list[str]:
              percent(row["profile"].get("output_wait_seconds", 0.0) / row["process_seconds"]),
              signed_percent(row["overhead_vs_none"]), mib(row["output_bytes"]), mib(row["peak_rss_bytes"])]
             for row in section["rows"]]
-    repeats = section["rows"][0].get("repeats", 1) if section["rows"] else 1
     return ["### 4. HDF5 output overhead", "",
-            f"`{section['scenario']}`, one replicate, all cores; each mode's fastest of {repeats} runs, the modes "
-            "run in turn. The HDF5 writer runs on a background thread while the next steps compute: *writer "
+            f"`{section['scenario']}`, one replicate, all cores; {repeats_phrase(section['rows'], 'mode', 'modes')}. "
+            "The HDF5 writer runs on a background thread while the next steps compute: *writer "
             "busy* is its time, *run waited* the time the steps waited for it; *wall vs none* compares the "
             "whole process with the run that writes no file.", "",
             *table(["output", "steps", "wall (s)", "writer busy (s)", "run waited (s)", "waited share of wall",

@@ -117,6 +117,18 @@ def test_tables_hold_the_suites_numbers():
         "| wall time (engine) | 4.000 |  |  |"]
 
 
+def test_items_3_and_4_say_how_many_runs_each_variant_kept_the_fastest_of():
+    suite = fake_suite()
+    block = suite_markdown.render(suite)
+    assert "one replicate; one run per thread count; speed-up" in block
+    assert "all cores; one run per mode. The HDF5 writer" in block
+    for row in suite["thread_scaling"]["rows"] + suite["output_overhead"]["rows"]:
+        row["repeats"] = 2
+    block = suite_markdown.render(suite)
+    assert "each thread count's fastest of 2 runs, the counts run in turn; speed-up" in block
+    assert "each mode's fastest of 2 runs, the modes run in turn. The HDF5 writer" in block
+
+
 def test_only_the_block_between_the_markers_changes(tmp_path):
     # Trailing spaces and blank lines at the end: a generator that tidied the file would lose them.
     before = "# Benchmarks  \n\nHand-written intro, kept: 1.23 s.\n\n<!-- suite:begin -->\n"
