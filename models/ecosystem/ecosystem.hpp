@@ -182,7 +182,7 @@ class EcosystemModel final : public sim::Model {
   std::int64_t first_policy_account_ = 0;
   sim::AccountId first_agent_account_ = 0;  // accounts from here on belong to agents
 
-  // Research results: the central entity. Hot fields, 38 bytes per result.
+  // Research results: the central entity. 40 bytes of fields per result.
   sim::Population results_{"result"};
   std::vector<std::uint8_t>& r_origin_;
   // Region, field and age are 16-bit (read_parameters bounds the counts, result_max_age_quarters
