@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <cmath>
 
+#include "sim/parallel.hpp"
+
 namespace sim {
 
 Fen to_fen(double yuan) {
@@ -15,6 +17,7 @@ Fen to_fen(double yuan) {
 
 AccountId Ledger::open_account(AccountSpec spec) {
   if (spec.kind == AccountKind::source) spec.may_go_negative = true;
+  kinds_.push_back(spec.kind);
   specs_.push_back(std::move(spec));
   balances_.push_back(0);
   posted_.push_back(0);
@@ -56,28 +59,27 @@ void Ledger::post(const std::vector<Transfer>& transfers) {
   for (const auto& t : transfers) transfer(t.from, t.to, t.amount);
 }
 
-Fen Ledger::total_injected() const {
-  Fen total = 0;
-  for (std::size_t a = 0; a < balances_.size(); ++a) {
-    if (specs_[a].kind == AccountKind::source) total -= balances_[a];
-  }
-  return total;
+Ledger::Totals& Ledger::Totals::operator+=(const Totals& other) {
+  injected += other.injected;
+  sunk += other.sunk;
+  held += other.held;
+  return *this;
 }
 
-Fen Ledger::total_sunk() const {
-  Fen total = 0;
-  for (std::size_t a = 0; a < balances_.size(); ++a) {
-    if (specs_[a].kind == AccountKind::sink) total += balances_[a];
-  }
-  return total;
-}
-
-Fen Ledger::total_held() const {
-  Fen total = 0;
-  for (std::size_t a = 0; a < balances_.size(); ++a) {
-    if (specs_[a].kind == AccountKind::holding) total += balances_[a];
-  }
-  return total;
+Ledger::Totals Ledger::totals() const {
+  return deterministic_accumulate<Totals>(balances_.size(), [&](Totals& totals, std::size_t a) {
+    switch (kinds_[a]) {
+      case AccountKind::source:
+        totals.injected -= balances_[a];
+        break;
+      case AccountKind::sink:
+        totals.sunk += balances_[a];
+        break;
+      case AccountKind::holding:
+        totals.held += balances_[a];
+        break;
+    }
+  });
 }
 
 void Ledger::check_conservation(std::int64_t step, const std::string& phase) const {

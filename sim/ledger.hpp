@@ -61,12 +61,14 @@ class Ledger {
   [[nodiscard]] std::size_t account_count() const { return balances_.size(); }
   [[nodiscard]] const AccountSpec& account(AccountId account) const { return specs_.at(account); }
 
-  // Money injected so far (minus what went back): -sum of source balances.
-  [[nodiscard]] Fen total_injected() const;
-  // Money that left the economy so far: sum of sink balances.
-  [[nodiscard]] Fen total_sunk() const;
-  // Money held by agents: sum of holding balances (= injected - sunk when conserved).
-  [[nodiscard]] Fen total_held() const;
+  struct Totals {
+    Fen injected = 0;  // money injected so far (minus what went back): -sum of source balances
+    Fen sunk = 0;      // money that left the economy so far: sum of sink balances
+    Fen held = 0;      // money held by agents: sum of holding balances (= injected - sunk when conserved)
+    Totals& operator+=(const Totals& other);
+  };
+  // One parallel pass over the accounts (exact: whole fen).
+  [[nodiscard]] Totals totals() const;
 
   // Verifies that every account's balance equals its opening (0) plus the transfers posted to
   // it, and that all balances sum to zero. Throws LedgerError:
@@ -83,6 +85,9 @@ class Ledger {
   void require_account(AccountId account) const;
 
   std::vector<AccountSpec> specs_;
+  // Each account's kind again, a byte per account: totals() reads it for millions of accounts
+  // every step, and AccountSpec (with its owner's name) is 40 bytes.
+  std::vector<AccountKind> kinds_;
   std::vector<Fen> balances_;
   // Net transfers into each account since it was opened, kept apart from balances_ so the
   // check can tell which account was changed outside a transfer.

@@ -108,19 +108,28 @@ void EcosystemModel::measure(std::span<double> values) const {
   });
   const auto live = counts.live[0] + counts.live[1] + counts.live[2] + counts.live[3];
   const auto used = counts.used[0] + counts.used[1] + counts.used[2] + counts.used[3];
-  std::array<std::int64_t, kTiers> tiers{};
-  std::int64_t smes = 0, loans = 0;
-  double revenue = 0, outstanding = 0;
-  for (std::size_t i = 0; i < firms_.size(); ++i) {
-    revenue += f_revenue_[i];
-    if (f_kind_[i] != kSme) continue;
-    ++smes;
-    tiers[static_cast<std::size_t>(f_tier_[i])] += 1;
-    if (f_loan_[i] > 0) ++loans;
-  }
+  struct FirmCounts {
+    std::array<std::int64_t, kTiers> tiers{};
+    std::int64_t smes = 0, loans = 0;
+    double revenue = 0, bonds = 0;  // summed in chunk order (sim/parallel.hpp): same on any threads
+    FirmCounts& operator+=(const FirmCounts& o) {
+      for (std::size_t t = 0; t < tiers.size(); ++t) tiers[t] += o.tiers[t];
+      smes += o.smes, loans += o.loans, revenue += o.revenue, bonds += o.bonds;
+      return *this;
+    }
+  };
+  const auto firms =
+      sim::deterministic_accumulate<FirmCounts>(firms_.size(), [&](FirmCounts& c, std::size_t i) {
+        c.revenue += f_revenue_[i];
+        c.bonds += f_thematic_bond_[i];
+        if (f_kind_[i] != kSme) return;
+        ++c.smes;
+        c.tiers[static_cast<std::size_t>(f_tier_[i])] += 1;
+        if (f_loan_[i] > 0) ++c.loans;
+      });
+  const auto& [tiers, smes, loans, revenue, bonds] = firms;
+  double outstanding = 0;
   for (std::size_t b = 0; b < banks_.size(); ++b) outstanding += b_outstanding_[b];
-  double bonds = 0;
-  for (std::size_t i = 0; i < firms_.size(); ++i) bonds += f_thematic_bond_[i];
   std::size_t k = 0;
   values[k++] = share(flows_.rd_spending[kLeadFirm] + flows_.rd_spending[kSme], rd_total);
   values[k++] = share(flows_.rd_spending[kInstitute], rd_total);
@@ -163,8 +172,9 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = flows_.procurement_spend;
   values[k++] = static_cast<double>(consortia_count_);
   values[k++] = flows_.government_spending;
-  values[k++] = sim::to_yuan(ledger_.total_held());
-  values[k++] = sim::to_yuan(ledger_.total_held() - ledger_.total_injected() + ledger_.total_sunk());
+  const sim::Ledger::Totals money = ledger_.totals();
+  values[k++] = sim::to_yuan(money.held);
+  values[k++] = sim::to_yuan(money.held - money.injected + money.sunk);
   values[k++] = static_cast<double>(flows_.licences);
   values[k++] = totals_.government_equity_yuan;
   values[k++] = static_cast<double>(n);

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "sim/ledger.hpp"
+#include "sim/thread_limit.hpp"
 
 using sim::AccountKind;
 using sim::Ledger;
@@ -26,10 +27,32 @@ TEST_CASE("transfers conserve money: sources, holdings and sinks sum to zero") {
   ledger.transfer(economy.bank, economy.consumption, sim::to_fen(0.01));
   CHECK(ledger.balance(economy.firm) == 60015);
   CHECK(ledger.balance(economy.bank) == 40009);
-  CHECK(ledger.total_injected() == 100025);
-  CHECK(ledger.total_sunk() == 1);
-  CHECK(ledger.total_held() == ledger.total_injected() - ledger.total_sunk());
+  const sim::Ledger::Totals totals = ledger.totals();
+  CHECK(totals.injected == 100025);
+  CHECK(totals.sunk == 1);
+  CHECK(totals.held == totals.injected - totals.sunk);
   CHECK_NOTHROW(ledger.check_conservation(1, "settle"));
+}
+
+TEST_CASE("totals over many accounts count every account once, whatever the thread count") {
+  // More accounts than one chunk of the parallel pass, each holding a different amount.
+  sim::Ledger ledger;
+  const sim::AccountId budget = ledger.open_account({"government", AccountKind::source});
+  const sim::AccountId sink = ledger.open_account({"households", AccountKind::sink});
+  constexpr sim::Fen kAccounts = 3 * 4096 + 7;
+  for (sim::Fen k = 1; k <= kAccounts; ++k) {
+    const sim::AccountId firm = ledger.open_account({"firm", AccountKind::holding});
+    ledger.transfer(budget, firm, k);
+    if (k % 2 == 0) ledger.transfer(firm, sink, 1);
+  }
+  const sim::Fen injected = kAccounts * (kAccounts + 1) / 2;
+  for (const std::size_t threads : {1u, 4u}) {
+    sim::ThreadLimit limit(threads);
+    const sim::Ledger::Totals totals = ledger.totals();
+    CHECK(totals.injected == injected);
+    CHECK(totals.sunk == kAccounts / 2);
+    CHECK(totals.held == injected - kAccounts / 2);
+  }
 }
 
 TEST_CASE("a holding account cannot be overdrawn and a refused transfer moves nothing") {
