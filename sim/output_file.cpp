@@ -48,6 +48,8 @@ const std::array<std::string, 3> kRowKeyColumns = {"replicate", "step", "id"};
 
 // Element type names of TableColumn::Values, by variant index.
 const std::array<std::string, 6> kColumnTypeNames = {"float64", "int64", "int32", "uint8", "int16", "int8"};
+static_assert(std::tuple_size_v<decltype(kColumnTypeNames)> == std::variant_size_v<TableColumn::Values>,
+              "one name per TableColumn::Values alternative");
 
 std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 

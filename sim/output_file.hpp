@@ -12,6 +12,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -52,6 +53,13 @@ struct TableColumn {
   // column of the same size, for about a tenth off).
   bool compressible = true;
 };
+
+// Whether T is an element type of TableColumn::Values (what a population field may be written as).
+template <class T, class Values = TableColumn::Values>
+inline constexpr bool is_table_element_v = false;
+template <class T, class... Vectors>
+inline constexpr bool is_table_element_v<T, std::variant<Vectors...>> =
+    (std::is_same_v<std::vector<T>, Vectors> || ...);
 
 // Rows to append to a long-format table: every row gets `replicate` and `step`; `ids[i]` and
 // each column's i-th value describe row i.

@@ -86,6 +86,7 @@ Population::Removal Population::forget_marked() {
   Removal removal;
   for (const std::size_t r : removed_per_chunk) removal.removed += r;
   if (removal.removed == 0) return removal;
+  auto& runs = removal.runs;
   std::size_t to = 0;
   bool removed_before = false;
   std::size_t expected_begin = 0;  // where the next stretch starts if no row was removed between
@@ -93,7 +94,6 @@ Population::Removal Population::forget_marked() {
     for (const Stretch& stretch : chunk_stretches) {
       if (stretch.begin != expected_begin) removed_before = true;
       const std::size_t length = stretch.end - stretch.begin;
-      auto& runs = removal.runs;
       if (removed_before) {
         if (!runs.empty() && runs.back().from + runs.back().length == stretch.begin)
           runs.back().length += length;

@@ -135,9 +135,7 @@ class Population {
     }
     [[nodiscard]] std::size_t size() const override { return values.size(); }
     [[nodiscard]] std::optional<TableColumn::Values> output_values() const override {
-      if constexpr (std::is_same_v<T, double> || std::is_same_v<T, std::int64_t> ||
-                    std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint8_t> ||
-                    std::is_same_v<T, std::int16_t> || std::is_same_v<T, std::int8_t>) {
+      if constexpr (is_table_element_v<T>) {
         return TableColumn::Values(values);
       } else if constexpr (std::is_same_v<T, bool>) {
         return TableColumn::Values(std::vector<std::uint8_t>(values.begin(), values.end()));

@@ -327,9 +327,16 @@ std::string format_run_summary(const RunRequest& request, const RunResult& resul
   return text;
 }
 
-std::string format_phase_profile(const RunResult& result) {
+namespace {
+double phase_seconds_total(const RunResult& result) {
   double total = 0.0;
   for (const auto& timing : result.phase_timings) total += timing.seconds;
+  return total;
+}
+}  // namespace
+
+std::string format_phase_profile(const RunResult& result) {
+  const double total = phase_seconds_total(result);
   std::string text = fmt::format("{:<28} {:>10} {:>8} {:>14}\n", "phase", "seconds", "share", "ms per step");
   for (const auto& timing : result.phase_timings) {
     text += fmt::format("{:<28} {:>10.3f} {:>7.1f}% {:>14.3f}\n", timing.name, timing.seconds,
@@ -348,8 +355,7 @@ std::string format_phase_profile(const RunResult& result) {
 }
 
 std::string format_phase_profile_json(const RunRequest& request, const RunResult& result) {
-  double phase_total = 0.0;
-  for (const auto& timing : result.phase_timings) phase_total += timing.seconds;
+  const double phase_total = phase_seconds_total(result);
   // One "key": value per line, in the order a reader wants them: what ran, then how fast.
   std::vector<std::string> members = {
       "\"format\": \"innosim-profile\"",

@@ -182,7 +182,7 @@ void BoltzmannModel::index_cells(const sim::PhaseContext& /*context*/) {
 // cell, so cells are independent tasks with no locks; walking the cells in order reads the cell
 // index in order, and only cells with two or more agents touch wealth at all.
 void BoltzmannModel::give_money(const sim::PhaseContext& context) {
-  const AgentIndex slots = agents_by_cell_.size();
+  const auto slots = static_cast<AgentIndex>(agents_by_cell_.size());
   const sim::AgentId* ids = agents_.ids().data();
   sim::parallel_for_each_index(cell_start_.size() - 1, [&](std::size_t cell) {
     const std::uint32_t first = cell_start_[cell];

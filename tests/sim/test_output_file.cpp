@@ -3,10 +3,10 @@
 
 #include <doctest/doctest.h>
 
-#include "tests/support/scratch_directory.hpp"
 #include <hdf5.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include "tests/support/scratch_directory.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -241,6 +241,11 @@ TEST_CASE("output file round-trips manifest, metrics and table rows exactly") {
     CHECK(max_dims == H5S_UNLIMITED);
   }
 }
+
+// Population fields of these types are written to snapshots; others (bool, text) are not.
+static_assert(sim::is_table_element_v<std::int16_t> && sim::is_table_element_v<std::int8_t> &&
+              sim::is_table_element_v<double> && sim::is_table_element_v<std::uint8_t>);
+static_assert(!sim::is_table_element_v<bool> && !sim::is_table_element_v<std::uint64_t>);
 
 TEST_CASE("output file keeps narrow signed columns' signs and stores incompressible columns undeflated") {
   const ScratchDirectory scratch;
