@@ -1,4 +1,4 @@
-"""Reading innosim output files (see sim/output_file.hpp and docs/analysis.md).
+"""Reading innosim output files (see sim/output/output_file.hpp and docs/analysis.md).
 
 A run file holds:
   /manifest                 attributes describing the run (scenario text, seed, version, ...)

@@ -10,7 +10,7 @@
 #include <cstdio>
 
 #include "models/boltzmann/boltzmann.hpp"
-#include "sim/thread_limit.hpp"
+#include "sim/run/thread_limit.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Boltzmann wealth model benchmark: prints one JSON object per run"};

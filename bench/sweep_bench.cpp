@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "models/registry.hpp"
-#include "sim/runner.hpp"
-#include "sim/sweep_plan.hpp"
-#include "sim/sweep_runner.hpp"
+#include "sim/run/runner.hpp"
+#include "sim/sweep/sweep_plan.hpp"
+#include "sim/sweep/sweep_runner.hpp"
 
 namespace {
 

@@ -13,9 +13,9 @@
 #include <string>
 
 #include "models/registry.hpp"
-#include "sim/input_error.hpp"
 #include "sim/model.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/input_error.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace {
 

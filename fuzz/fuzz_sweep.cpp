@@ -15,8 +15,8 @@
 #include <string>
 
 #include "models/registry.hpp"
-#include "sim/input_error.hpp"
-#include "sim/sweep_plan.hpp"
+#include "sim/scenario/input_error.hpp"
+#include "sim/sweep/sweep_plan.hpp"
 
 namespace {
 

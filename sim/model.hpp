@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/output_file.hpp"
-#include "sim/philox_stream.hpp"
-#include "sim/population.hpp"
-#include "sim/scenario.hpp"
-#include "sim/scheduler.hpp"
+#include "sim/core/philox_stream.hpp"
+#include "sim/core/population.hpp"
+#include "sim/core/scheduler.hpp"
+#include "sim/core/table.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace sim {
 
@@ -57,7 +57,7 @@ struct ModelDefinition {
   std::function<std::string(const std::vector<MetricInfo>&, const std::vector<std::vector<double>>&)>
       describe_findings;
   // Bytes one replicate will hold at its largest, for refusing sizes that cannot fit before
-  // allocating (sim/memory_check.hpp); a rough upper estimate is enough. Optional.
+  // allocating (sim/run/memory_check.hpp); a rough upper estimate is enough. Optional.
   std::function<std::uint64_t(const Config& config)> estimate_memory_bytes;
   // The integer parameter that sets the model's size ("boltzmann.agents"), named with its
   // file:line:column when the estimate does not fit.

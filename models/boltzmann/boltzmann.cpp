@@ -9,7 +9,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
-#include "sim/parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace models::boltzmann {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "sim/philox_stream.hpp"
+#include "sim/core/philox_stream.hpp"
 
 namespace models::ecosystem {
 

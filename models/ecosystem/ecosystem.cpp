@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "models/ecosystem/draws.hpp"
-#include "sim/parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace models::ecosystem {
 
@@ -349,19 +349,19 @@ void EcosystemModel::create_platforms_banks_funds() {
 
 // A payment's amount in whole fen; a non-finite amount is a bug in the model, reported with the
 // accounts involved.
-sim::Fen EcosystemModel::payment_fen(std::int64_t from, std::int64_t to, double yuan) const {
+Fen EcosystemModel::payment_fen(std::int64_t from, std::int64_t to, double yuan) const {
   if (!std::isfinite(yuan)) {
     throw std::logic_error(fmt::format("step {}: payment of {} yuan from '{}' to '{}'", step_, yuan,
                                        ledger_.account(static_cast<sim::AccountId>(from)).owner,
                                        ledger_.account(static_cast<sim::AccountId>(to)).owner));
   }
-  return sim::to_fen(yuan);
+  return to_fen(yuan);
 }
 
-void EcosystemModel::count_government_spending(std::int64_t from, std::int64_t to, sim::Fen fen,
+void EcosystemModel::count_government_spending(std::int64_t from, std::int64_t to, Fen fen,
                                                double& spending) const {
   if ((is_government_budget(from) && !is_policy_account(to)) || is_policy_account(from))
-    spending += sim::to_yuan(fen);
+    spending += to_yuan(fen);
 }
 
 // Whether a payer can pay at most its balance: holdings without an overdraft line (sources and
@@ -372,7 +372,7 @@ bool EcosystemModel::is_capped_by_balance(std::int64_t from) const {
 }
 
 void EcosystemModel::pay(std::int64_t from, std::int64_t to, double yuan) {
-  const sim::Fen fen = payment_fen(from, to, yuan);
+  const Fen fen = payment_fen(from, to, yuan);
   if (fen <= 0) return;
   ledger_.transfer(static_cast<sim::AccountId>(from), static_cast<sim::AccountId>(to), fen);
   count_government_spending(from, to, fen, flows_.government_spending);
@@ -383,11 +383,11 @@ double EcosystemModel::pay_up_to(std::int64_t from, std::int64_t to, double yuan
   const double amount = is_capped_by_balance(from) ? std::min(yuan, balance(from)) : yuan;
   if (amount <= 0.005) return 0.0;
   pay(from, to, amount);
-  return sim::to_yuan(sim::to_fen(amount));
+  return to_yuan(to_fen(amount));
 }
 
 void EcosystemModel::pay(ChunkPayments& chunk, std::int64_t from, std::int64_t to, double yuan) const {
-  const sim::Fen fen = payment_fen(from, to, yuan);
+  const Fen fen = payment_fen(from, to, yuan);
   if (fen <= 0) return;
   chunk.ledger.transfer(static_cast<sim::AccountId>(from), static_cast<sim::AccountId>(to), fen);
   count_government_spending(from, to, fen, chunk.government_spending);
@@ -399,7 +399,7 @@ double EcosystemModel::pay_up_to(ChunkPayments& chunk, std::int64_t from, std::i
   const double amount = is_capped_by_balance(from) ? std::min(yuan, balance(chunk, from)) : yuan;
   if (amount <= 0.005) return 0.0;
   pay(chunk, from, to, amount);
-  return sim::to_yuan(sim::to_fen(amount));
+  return to_yuan(to_fen(amount));
 }
 
 double EcosystemModel::step_cost(int trl, int field) const {
@@ -473,7 +473,7 @@ std::uint64_t EcosystemModel::state_hash() const {
   mix(f_tacit_knowledge_);
   mix(f_thematic_bond_);
   mix(i_served_);
-  std::vector<sim::Fen> balances(ledger_.account_count());
+  std::vector<Fen> balances(ledger_.account_count());
   for (std::size_t a = 0; a < balances.size(); ++a)
     balances[a] = ledger_.balance(static_cast<sim::AccountId>(a));
   mix(balances);

@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "models/ecosystem/money.hpp"
 #include "models/ecosystem/parameters.hpp"
-#include "sim/ledger.hpp"
-#include "sim/ledger_batch.hpp"
+#include "sim/core/ledger.hpp"
+#include "sim/core/ledger_batch.hpp"
+#include "sim/core/per_thread_totals.hpp"
+#include "sim/core/proposals.hpp"
 #include "sim/model.hpp"
-#include "sim/per_thread_totals.hpp"
-#include "sim/proposals.hpp"
 
 namespace models::ecosystem {
 
@@ -119,7 +120,7 @@ class EcosystemModel final : public sim::Model {
   void pay(std::int64_t from, std::int64_t to, double yuan);
   double pay_up_to(std::int64_t from, std::int64_t to, double yuan);
   // The same from one chunk of a parallel loop over agents: the chunk's agents' accounts are its
-  // own, the fixed accounts are shared (sim/ledger_batch.hpp). Government spending is summed per
+  // own, the fixed accounts are shared (sim/core/ledger_batch.hpp). Government spending is summed per
   // chunk; the caller adds the chunks' sums in chunk order.
   struct ChunkPayments {
     sim::LedgerBatch ledger;
@@ -129,15 +130,15 @@ class EcosystemModel final : public sim::Model {
   void pay(ChunkPayments& chunk, std::int64_t from, std::int64_t to, double yuan) const;
   double pay_up_to(ChunkPayments& chunk, std::int64_t from, std::int64_t to, double yuan) const;
   static double balance(const ChunkPayments& chunk, std::int64_t account) {
-    return sim::to_yuan(chunk.ledger.balance(static_cast<sim::AccountId>(account)));
+    return to_yuan(chunk.ledger.balance(static_cast<sim::AccountId>(account)));
   }
-  sim::Fen payment_fen(std::int64_t from, std::int64_t to, double yuan) const;
+  Fen payment_fen(std::int64_t from, std::int64_t to, double yuan) const;
   double sell_and_pay(ChunkPayments& payments, const sim::PhaseContext& context, std::size_t i,
                       double procurement, std::int64_t repayable_account);
-  void count_government_spending(std::int64_t from, std::int64_t to, sim::Fen fen, double& spending) const;
+  void count_government_spending(std::int64_t from, std::int64_t to, Fen fen, double& spending) const;
   bool is_capped_by_balance(std::int64_t from) const;
   double balance(std::int64_t account) const {
-    return sim::to_yuan(ledger_.balance(static_cast<sim::AccountId>(account)));
+    return to_yuan(ledger_.balance(static_cast<sim::AccountId>(account)));
   }
   bool is_government_budget(std::int64_t account) const {
     return account == static_cast<std::int64_t>(government_budget_) ||
@@ -165,7 +166,7 @@ class EcosystemModel final : public sim::Model {
   Parameters p_;
   sim::RandomStreams streams_;
   sim::Scheduler scheduler_;
-  sim::Ledger ledger_;
+  sim::Ledger ledger_{kYuan};
   std::int64_t step_ = 0;
   bool check_every_phase_ = false;
 
@@ -321,7 +322,7 @@ class EcosystemModel final : public sim::Model {
   static constexpr std::uint32_t kNoHolder = 0xFFFFFFFFu;
   static constexpr std::size_t kHolderLookahead = 16;
   void prefetch_holder_view(std::size_t row, std::size_t end) const;
-  // What index_holdings sums per holder over its results, per thread (sim/per_thread_totals.hpp).
+  // What index_holdings sums per holder over its results, per thread (sim/core/per_thread_totals.hpp).
   struct FirmTotals {
     std::int64_t need = 0, product_value = 0;  // fixed point (sim::to_fixed)
     std::int32_t in_use = 0, commercializing = 0;

@@ -8,7 +8,7 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
-#include "sim/parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace models::ecosystem {
 
@@ -179,7 +179,7 @@ void EcosystemModel::finance_thematic_bonds(const sim::PhaseContext& /*context*/
       if (f_thematic_bond_[i] > 0 || f_commercializing_[i] == 0) continue;
       if (!targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) continue;
       pay(private_capital_, f_account_[i], policy.amount_yuan);
-      f_thematic_bond_[i] = sim::to_yuan(sim::to_fen(policy.amount_yuan));
+      f_thematic_bond_[i] = to_yuan(to_fen(policy.amount_yuan));
       f_bond_unspent_[i] = f_thematic_bond_[i];
       f_bond_due_[i] = static_cast<std::int32_t>(step_ + p_.thematic_bond_term_quarters);
       f_bond_policy_[i] = static_cast<std::int32_t>(k);

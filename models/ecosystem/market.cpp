@@ -9,7 +9,7 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
-#include "sim/parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace models::ecosystem {
 
@@ -54,7 +54,7 @@ void EcosystemModel::produce_and_sell(const sim::PhaseContext& context) {
       repayable_account = first_policy_account_ + static_cast<std::int64_t>(k);
   }
   // Firms trade in parallel: each chunk pays from and into its firms' own accounts and the shared
-  // market, sinks and treasury (sim/ledger_batch.hpp); value added (and any government spending)
+  // market, sinks and treasury (sim/core/ledger_batch.hpp); value added (and any government spending)
   // is summed per chunk and added in chunk order.
   std::vector<std::pair<double, double>> chunk_sums(sim::chunk_count(firms_.size()), {0.0, 0.0});
   sim::parallel_for_chunks(firms_.size(), [&](const sim::Chunk& chunk) {

@@ -8,7 +8,7 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
-#include "sim/parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace models::ecosystem {
 
@@ -111,7 +111,7 @@ void EcosystemModel::measure(std::span<double> values) const {
   struct FirmCounts {
     std::array<std::int64_t, kTiers> tiers{};
     std::int64_t smes = 0, loans = 0;
-    double revenue = 0, bonds = 0;  // summed in chunk order (sim/parallel.hpp): same on any threads
+    double revenue = 0, bonds = 0;  // summed in chunk order (sim/core/parallel.hpp): same on any threads
     FirmCounts& operator+=(const FirmCounts& o) {
       for (std::size_t t = 0; t < tiers.size(); ++t) tiers[t] += o.tiers[t];
       smes += o.smes, loans += o.loans, revenue += o.revenue, bonds += o.bonds;
@@ -173,8 +173,8 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = static_cast<double>(consortia_count_);
   values[k++] = flows_.government_spending;
   const sim::Ledger::Totals money = ledger_.totals();
-  values[k++] = sim::to_yuan(money.held);
-  values[k++] = sim::to_yuan(money.held - money.injected + money.sunk);
+  values[k++] = to_yuan(money.held);
+  values[k++] = to_yuan(money.held - money.injected + money.sunk);
   values[k++] = static_cast<double>(flows_.licences);
   values[k++] = totals_.government_equity_yuan;
   values[k++] = static_cast<double>(n);

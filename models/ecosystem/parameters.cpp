@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <tuple>
 
-#include "sim/input_error.hpp"
+#include "sim/scenario/input_error.hpp"
 
 namespace models::ecosystem {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario.hpp"
-#include "sim/schema.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/schema.hpp"
 
 namespace models::ecosystem {
 

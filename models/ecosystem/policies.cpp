@@ -8,7 +8,7 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
-#include "sim/parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace models::ecosystem {
 

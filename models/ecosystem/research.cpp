@@ -10,7 +10,7 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
-#include "sim/parallel.hpp"
+#include "sim/core/parallel.hpp"
 
 namespace models::ecosystem {
 
@@ -65,7 +65,7 @@ void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
         pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[i], policy.amount_yuan);
     }
   }
-  // ... then every firm sets and spends its R&D budget, in parallel (sim/ledger_batch.hpp), with
+  // ... then every firm sets and spends its R&D budget, in parallel (sim/core/ledger_batch.hpp), with
   // per-chunk sums added in chunk order.
   struct Spending {
     std::array<double, kPerformers> by_performer{};

@@ -9,15 +9,15 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
-#include "sim/parallel.hpp"
-#include "sim/per_thread_totals.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/per_thread_totals.hpp"
 
 namespace models::ecosystem {
 
 // Phase "index_holdings" — reads results and firms; writes each result's holder row, each
 // holder's need of development money, firms' best result quality, product value and use counts,
 // and the lists of firms by region and field. The loop over results runs in parallel; holders'
-// totals are exact per-thread totals (sim/per_thread_totals.hpp), so they do not depend on threads.
+// totals are exact per-thread totals (sim/core/per_thread_totals.hpp), so they do not depend on threads.
 void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   const std::size_t n = results_.size();
   // Per-result scratch is sized here and written for every row inside the loop below.
@@ -27,7 +27,7 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
   r_insured_.resize(n);
   f_is_distressed_.assign(firms_.size(), 0);
   // Holders' totals: exact (integer, fixed-point, maximum) per-thread totals, combined after the
-  // loop (sim/per_thread_totals.hpp), so they do not depend on the thread count.
+  // loop (sim/core/per_thread_totals.hpp), so they do not depend on the thread count.
   firm_totals_.reset(firms_.size());
   lab_totals_.reset(labs_.size());
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "models/boltzmann/boltzmann.hpp"
-#include "sim/thread_limit.hpp"
+#include "sim/run/thread_limit.hpp"
 
 using models::boltzmann::BoltzmannModel;
 using models::boltzmann::Parameters;

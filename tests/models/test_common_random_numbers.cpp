@@ -1,5 +1,5 @@
 // Common random numbers: two scenarios run with the same seed draw the same numbers for the same
-// agent, step and purpose (sim/philox_stream.hpp), so the difference between them in replicate r
+// agent, step and purpose (sim/core/philox_stream.hpp), so the difference between them in replicate r
 // is mostly the effect of the change, not noise. Shown here on the reference model: the
 // variance of paired differences (same seed) is far below that of unpaired ones (other seed).
 #include <doctest/doctest.h>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "models/boltzmann/boltzmann.hpp"
-#include "sim/thread_limit.hpp"
+#include "sim/run/thread_limit.hpp"
 
 using models::boltzmann::BoltzmannModel;
 using models::boltzmann::Parameters;

@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "models/ecosystem/ecosystem.hpp"
-#include "sim/input_error.hpp"
-#include "sim/parallel.hpp"
-#include "sim/thread_limit.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/run/thread_limit.hpp"
+#include "sim/scenario/input_error.hpp"
 #include "test_ecosystem_support.hpp"
 
 using namespace ecosystem_test;

@@ -168,14 +168,14 @@ TEST_CASE("a regional instrument is paid by its region's government, a national 
   model->step(1);
   model->check_invariants(1, "end of step");
   const sim::Ledger& ledger = model->ledger();
-  std::map<std::string, sim::Fen> balance;
+  std::map<std::string, models::ecosystem::Fen> balance;
   for (sim::AccountId a = 0; a < ledger.account_count(); ++a)
     balance[ledger.account(a).owner] = ledger.balance(a);
-  CHECK(balance.at("government budget of south (source)") == -sim::to_fen(3e6));
+  CHECK(balance.at("government budget of south (source)") == -models::ecosystem::to_fen(3e6));
   CHECK(balance.at("government budget of north (source)") == 0);
-  CHECK(balance.at("policy risk_pool") == sim::to_fen(3e6));
-  CHECK(balance.at("policy super_deduction") == sim::to_fen(1e6));
-  CHECK(balance.at("national government budget (source)") < -sim::to_fen(1e6));
+  CHECK(balance.at("policy risk_pool") == models::ecosystem::to_fen(3e6));
+  CHECK(balance.at("policy super_deduction") == models::ecosystem::to_fen(1e6));
+  CHECK(balance.at("national government budget (source)") < -models::ecosystem::to_fen(1e6));
 }
 
 TEST_CASE("pilot platforms owned by lead firms reach more users than public ones but leak more know-how") {
@@ -204,7 +204,7 @@ TEST_CASE("a consortium's shared R&D money goes only to its lead firm, not to fi
   const sim::Ledger& ledger = model->ledger();
   for (sim::AccountId a = 0; a < ledger.account_count(); ++a) {
     if (ledger.account(a).owner == "policy consortium")
-      CHECK(ledger.balance(a) == sim::to_fen(1e7 - 4 * 1e5));
+      CHECK(ledger.balance(a) == models::ecosystem::to_fen(1e7 - 4 * 1e5));
   }
 }
 
@@ -219,7 +219,8 @@ std::string with_expert_services(const std::string& extra) {
          extra;
 }
 
-sim::Fen policy_balance(const models::ecosystem::EcosystemModel& model, const std::string& name) {
+models::ecosystem::Fen policy_balance(const models::ecosystem::EcosystemModel& model,
+                                      const std::string& name) {
   const sim::Ledger& ledger = model.ledger();
   for (sim::AccountId a = 0; a < ledger.account_count(); ++a) {
     if (ledger.account(a).owner == "policy " + name) return ledger.balance(a);
@@ -323,7 +324,8 @@ TEST_CASE("industry professors move researchers to firms, paid per researcher, a
   }
   CHECK(moved == professors.sum.at("researchers_moved"));
   CHECK(policy_balance(*model, "professors") ==
-        sim::to_fen(1e7) - static_cast<sim::Fen>(moved) * sim::to_fen(20000));
+        models::ecosystem::to_fen(1e7) -
+            static_cast<models::ecosystem::Fen>(moved) * models::ecosystem::to_fen(20000));
   CHECK(run(tiny_scenario("  researcher_mobility_rate: 0\n")).sum.at("researchers_moved") == 0);
 }
 
@@ -348,7 +350,7 @@ TEST_CASE("ex-post rewards pay firms only for results that reach the stage, and 
     model->check_invariants(step, "end of step");
     paid += model->metric("ex_post_rewards_paid");
   }
-  CHECK(policy_balance(*model, "reward") == sim::to_fen(1e8) - sim::to_fen(paid));
+  CHECK(policy_balance(*model, "reward") == models::ecosystem::to_fen(1e8) - models::ecosystem::to_fen(paid));
 }
 
 TEST_CASE(

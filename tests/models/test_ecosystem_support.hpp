@@ -8,7 +8,7 @@
 
 #include "models/ecosystem/ecosystem.hpp"
 #include "sim/model.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace ecosystem_test {
 

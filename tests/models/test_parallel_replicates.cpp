@@ -1,4 +1,4 @@
-// Replicates run in parallel (sim/runner.cpp) yet the output file is the same as a serial run's,
+// Replicates run in parallel (sim/run/runner.cpp) yet the output file is the same as a serial run's,
 // whatever the thread count: metrics by replicate index, panel rows in replicate order.
 #include <doctest/doctest.h>
 
@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "models/registry.hpp"
-#include "sim/output_compare.hpp"
-#include "sim/runner.hpp"
+#include "sim/output/output_compare.hpp"
+#include "sim/run/runner.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 """Fixtures for the analysis tests: run files written with h5py in innosim's layout.
 
-The layout is the one sim/output_file.cpp writes (docs/analysis.md): root
+The layout is the one sim/output/output_file.cpp writes (docs/analysis.md): root
 attributes format/format_version, /manifest attributes, /metrics/<name>
 [replicates, steps+1] with unit/description, and long-format tables under
 /agents/<kind>/ and /events/<kind>/. Strings are variable-length UTF-8, as

@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "sim/background_worker.hpp"
+#include "sim/output/background_worker.hpp"
 
 TEST_CASE("the background worker runs jobs one at a time in submission order") {
   std::vector<int> order;

@@ -1,8 +1,8 @@
-// The thin HDF5 wrapper in sim/hdf5/: ownership of ids, errors as exceptions, attributes, growth.
+// The thin HDF5 wrapper in sim/output/hdf5/: ownership of ids, errors as exceptions, attributes, growth.
 #include <doctest/doctest.h>
 
-#include "tests/support/scratch_directory.hpp"
 #include <hdf5.h>
+#include "tests/support/scratch_directory.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "sim/hdf5/attribute.hpp"
-#include "sim/hdf5/dataset.hpp"
-#include "sim/hdf5/datatype.hpp"
-#include "sim/hdf5/error.hpp"
-#include "sim/hdf5/file.hpp"
-#include "sim/hdf5/group.hpp"
-#include "sim/hdf5/handle.hpp"
+#include "sim/output/hdf5/attribute.hpp"
+#include "sim/output/hdf5/dataset.hpp"
+#include "sim/output/hdf5/datatype.hpp"
+#include "sim/output/hdf5/error.hpp"
+#include "sim/output/hdf5/file.hpp"
+#include "sim/output/hdf5/group.hpp"
+#include "sim/output/hdf5/handle.hpp"
 
 namespace {
 

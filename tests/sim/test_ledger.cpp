@@ -2,8 +2,8 @@
 
 #include <limits>
 
-#include "sim/ledger.hpp"
-#include "sim/thread_limit.hpp"
+#include "sim/core/ledger.hpp"
+#include "sim/run/thread_limit.hpp"
 
 using sim::AccountKind;
 using sim::Ledger;
@@ -11,7 +11,7 @@ using sim::LedgerError;
 
 namespace {
 struct SmallEconomy {
-  Ledger ledger;
+  Ledger ledger{sim::Currency{"yuan"}};  // the currency only names amounts in messages
   sim::AccountId budget = ledger.open_account({"government budget", AccountKind::source});
   sim::AccountId firm = ledger.open_account({"firm 1", AccountKind::holding});
   sim::AccountId bank = ledger.open_account({"bank 114", AccountKind::holding});
@@ -22,9 +22,9 @@ struct SmallEconomy {
 TEST_CASE("transfers conserve money: sources, holdings and sinks sum to zero") {
   SmallEconomy economy;
   auto& ledger = economy.ledger;
-  ledger.transfer(economy.budget, economy.firm, sim::to_fen(1000.25));
-  ledger.transfer(economy.firm, economy.bank, sim::to_fen(400.10));
-  ledger.transfer(economy.bank, economy.consumption, sim::to_fen(0.01));
+  ledger.transfer(economy.budget, economy.firm, sim::to_minor_units(1000.25));
+  ledger.transfer(economy.firm, economy.bank, sim::to_minor_units(400.10));
+  ledger.transfer(economy.bank, economy.consumption, sim::to_minor_units(0.01));
   CHECK(ledger.balance(economy.firm) == 60015);
   CHECK(ledger.balance(economy.bank) == 40009);
   const sim::Ledger::Totals totals = ledger.totals();
@@ -39,13 +39,13 @@ TEST_CASE("totals over many accounts count every account once, whatever the thre
   sim::Ledger ledger;
   const sim::AccountId budget = ledger.open_account({"government", AccountKind::source});
   const sim::AccountId sink = ledger.open_account({"households", AccountKind::sink});
-  constexpr sim::Fen kAccounts = 3 * 4096 + 7;
-  for (sim::Fen k = 1; k <= kAccounts; ++k) {
+  constexpr sim::MinorUnits kAccounts = 3 * 4096 + 7;
+  for (sim::MinorUnits k = 1; k <= kAccounts; ++k) {
     const sim::AccountId firm = ledger.open_account({"firm", AccountKind::holding});
     ledger.transfer(budget, firm, k);
     if (k % 2 == 0) ledger.transfer(firm, sink, 1);
   }
-  const sim::Fen injected = kAccounts * (kAccounts + 1) / 2;
+  const sim::MinorUnits injected = kAccounts * (kAccounts + 1) / 2;
   for (const std::size_t threads : {1u, 4u}) {
     sim::ThreadLimit limit(threads);
     const sim::Ledger::Totals totals = ledger.totals();
@@ -99,10 +99,10 @@ TEST_CASE("post applies gathered transfers in order") {
                   LedgerError);
 }
 
-TEST_CASE("to_fen rounds to whole fen and refuses non-finite amounts") {
-  CHECK(sim::to_fen(1.005) == 100);  // 1.005 is 1.00499999... in binary
-  CHECK(sim::to_fen(2.5) == 250);
-  CHECK(sim::to_fen(-0.015) == -2);
-  CHECK_THROWS_AS(sim::to_fen(std::numeric_limits<double>::quiet_NaN()), std::domain_error);
-  CHECK_THROWS_AS(sim::to_fen(std::numeric_limits<double>::infinity()), std::domain_error);
+TEST_CASE("to_minor_units rounds to whole minor units and refuses non-finite amounts") {
+  CHECK(sim::to_minor_units(1.005) == 100);  // 1.005 is 1.00499999... in binary
+  CHECK(sim::to_minor_units(2.5) == 250);
+  CHECK(sim::to_minor_units(-0.015) == -2);
+  CHECK_THROWS_AS(sim::to_minor_units(std::numeric_limits<double>::quiet_NaN()), std::domain_error);
+  CHECK_THROWS_AS(sim::to_minor_units(std::numeric_limits<double>::infinity()), std::domain_error);
 }

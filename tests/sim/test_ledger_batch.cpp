@@ -4,9 +4,9 @@
 
 #include <vector>
 
-#include "sim/ledger.hpp"
-#include "sim/ledger_batch.hpp"
-#include "sim/parallel.hpp"
+#include "sim/core/ledger.hpp"
+#include "sim/core/ledger_batch.hpp"
+#include "sim/core/parallel.hpp"
 
 using sim::AccountKind;
 
@@ -15,7 +15,7 @@ namespace {
 // A market (source), a treasury (holding) and a sink shared by all tasks, then one account per
 // firm. Every firm sells, pays a cost to the sink and a tax to the treasury, from parallel chunks.
 struct Economy {
-  sim::Ledger ledger;
+  sim::Ledger ledger{sim::Currency{"yuan"}};
   sim::AccountId market = ledger.open_account({"market", AccountKind::source});
   sim::AccountId treasury = ledger.open_account({"treasury", AccountKind::holding});
   sim::AccountId costs = ledger.open_account({"costs", AccountKind::sink});
@@ -29,19 +29,19 @@ struct Economy {
     }
   }
 
-  std::vector<sim::Fen> trade(std::size_t threads) {
+  std::vector<sim::MinorUnits> trade(std::size_t threads) {
     oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, threads);
     sim::parallel_for_chunks(firms, [&](const sim::Chunk& chunk) {
       sim::LedgerBatch batch(ledger, first_firm);
       for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
         const auto firm = static_cast<sim::AccountId>(first_firm + i);
-        batch.transfer(market, firm, static_cast<sim::Fen>(1000 + i % 97));
-        batch.transfer(firm, costs, static_cast<sim::Fen>(300 + i % 13));
+        batch.transfer(market, firm, static_cast<sim::MinorUnits>(1000 + i % 97));
+        batch.transfer(firm, costs, static_cast<sim::MinorUnits>(300 + i % 13));
         batch.transfer(firm, treasury, batch.balance(firm) / 10 + 1);
       }
       batch.commit();
     });
-    std::vector<sim::Fen> balances;
+    std::vector<sim::MinorUnits> balances;
     for (sim::AccountId a = 0; a < ledger.account_count(); ++a) balances.push_back(ledger.balance(a));
     return balances;
   }
@@ -62,8 +62,8 @@ TEST_CASE("a ledger batch per chunk ends bit-identical on 1 and 4 threads and co
   Economy serial(20000);
   for (std::size_t i = 0; i < serial.firms; ++i) {
     const auto firm = static_cast<sim::AccountId>(serial.first_firm + i);
-    serial.ledger.transfer(serial.market, firm, static_cast<sim::Fen>(1000 + i % 97));
-    serial.ledger.transfer(firm, serial.costs, static_cast<sim::Fen>(300 + i % 13));
+    serial.ledger.transfer(serial.market, firm, static_cast<sim::MinorUnits>(1000 + i % 97));
+    serial.ledger.transfer(firm, serial.costs, static_cast<sim::MinorUnits>(300 + i % 13));
     serial.ledger.transfer(firm, serial.treasury, serial.ledger.balance(firm) / 10 + 1);
   }
   for (sim::AccountId a = 0; a < serial.ledger.account_count(); ++a)

@@ -2,9 +2,9 @@
 // with the memory they would need; parallel replicates are capped to what fits.
 #include <doctest/doctest.h>
 
-#include "sim/input_error.hpp"
-#include "sim/memory_check.hpp"
 #include "sim/model.hpp"
+#include "sim/run/memory_check.hpp"
+#include "sim/scenario/input_error.hpp"
 
 namespace {
 

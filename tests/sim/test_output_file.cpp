@@ -1,5 +1,6 @@
-// sim/output_file.*: the layout of a run's HDF5 file, its atomic write, and its readers.
-#include "sim/output_file.hpp"
+// sim/output/output_file.*: the layout of a run's HDF5 file, its atomic write, and its readers.
+#include "sim/output/output_file.hpp"
+#include "sim/output/output_inspect.hpp"
 
 #include <doctest/doctest.h>
 
@@ -19,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/hdf5/error.hpp"
-#include "sim/hdf5/handle.hpp"
+#include "sim/output/hdf5/error.hpp"
+#include "sim/output/hdf5/handle.hpp"
 
 namespace {
 
@@ -478,7 +479,7 @@ TEST_CASE("output file write failure is an OutputError naming the output and lea
       output.commit();
     });
     // The limit is lifted before `output` discards the file: HDF5 1.10 cannot close a file whose
-    // writes still fail (see sim/hdf5/library.hpp), and this process has more tests to run.
+    // writes still fail (see sim/output/hdf5/library.hpp), and this process has more tests to run.
   }
   const ssize_t objects_left_open = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
   CHECK(message ==

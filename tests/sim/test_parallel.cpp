@@ -7,9 +7,9 @@
 
 #include <oneapi/tbb/global_control.h>
 
-#include "sim/parallel.hpp"
-#include "sim/per_thread_totals.hpp"
-#include "sim/thread_limit.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/per_thread_totals.hpp"
+#include "sim/run/thread_limit.hpp"
 
 namespace {
 // Terms of wildly different magnitudes, so that a different summation order changes the bits.

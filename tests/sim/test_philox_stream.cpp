@@ -4,7 +4,7 @@
 #include <set>
 #include <vector>
 
-#include "sim/philox_stream.hpp"
+#include "sim/core/philox_stream.hpp"
 
 using sim::PhiloxStream;
 

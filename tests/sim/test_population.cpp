@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "sim/parallel.hpp"
-#include "sim/population.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/population.hpp"
 
 TEST_CASE("spawned agents get consecutive stable ids and default fields") {
   sim::Population firms("firm");

@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "sim/model.hpp"
-#include "sim/runner.hpp"
+#include "sim/run/runner.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace {
 
@@ -510,7 +510,8 @@ seed: 12345678901
     fs::remove_all(folder);
   }
 
-  TEST_CASE("an unclosed flow list or mapping is reported where it was opened, not where the parser gave up") {
+  TEST_CASE(
+      "an unclosed flow list or mapping is reported where it was opened, not where the parser gave up") {
     check_only_problem("model: toy\ntoy:\n  weights: [1, [2, 3], 'a]' # ]\n  agents: 5\n", 3, 12,
                        "this '[' list is not closed with ']'");
     check_only_problem("model: toy\ntoy: {agents: 5, share: 0.5\nsteps: 5\n", 2, 6,

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/parallel.hpp"
-#include "sim/proposals.hpp"
-#include "sim/scheduler.hpp"
-#include "sim/thread_limit.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/proposals.hpp"
+#include "sim/core/scheduler.hpp"
+#include "sim/run/thread_limit.hpp"
 
 namespace {
 

@@ -1,13 +1,14 @@
 // The schema: the engine's own keys, declaration checks, and the generated reference (Markdown)
 // and JSON Schema.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "sim/schema.hpp"
+#include "sim/scenario/schema.hpp"
 
 namespace {
 
@@ -28,183 +29,6 @@ sim::Schema toy_schema() {
   schema.add_model_section("other", "Another model").integer("size", "cells", "Size").default_value(3);
   return schema;
 }
-
-// Just enough JSON to check the generated schema's structure: strict on syntax (so the test also
-// checks that the output is valid JSON), objects keep their keys in order.
-struct Json {
-  enum class Type { null, boolean, number, string, array, object };
-  Type type = Type::null;
-  bool boolean = false;
-  double number = 0.0;
-  std::string text;
-  std::vector<Json> items;        // array elements, or object values
-  std::vector<std::string> keys;  // object keys, keys[i] names items[i]
-
-  [[nodiscard]] bool has(const std::string& key) const {
-    for (const auto& k : keys) {
-      if (k == key) return true;
-    }
-    return false;
-  }
-  const Json& operator[](const std::string& key) const {
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (keys[i] == key) return items[i];
-    }
-    throw std::out_of_range("no key '" + key + "'");
-  }
-};
-
-class JsonParser {
- public:
-  explicit JsonParser(std::string text) : text_(std::move(text)) {}
-
-  Json parse() {
-    Json value = parse_value();
-    skip_space();
-    if (position_ != text_.size()) fail("trailing text");
-    return value;
-  }
-
- private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw std::runtime_error("JSON: " + what + " at offset " + std::to_string(position_));
-  }
-  void skip_space() {
-    while (position_ < text_.size() && std::string(" \t\r\n").find(text_[position_]) != std::string::npos)
-      ++position_;
-  }
-  char peek() {
-    skip_space();
-    if (position_ >= text_.size()) fail("unexpected end");
-    return text_[position_];
-  }
-  void expect(char c) {
-    if (peek() != c) fail(std::string("expected '") + c + "'");
-    ++position_;
-  }
-  bool take_word(const std::string& word) {
-    if (text_.compare(position_, word.size(), word) != 0) return false;
-    position_ += word.size();
-    return true;
-  }
-
-  Json parse_value() {
-    const char c = peek();
-    Json value;
-    if (c == '{') return parse_object();
-    if (c == '[') return parse_array();
-    if (c == '"') {
-      value.type = Json::Type::string;
-      value.text = parse_string();
-    } else if (take_word("true") || take_word("false")) {
-      value.type = Json::Type::boolean;
-      value.boolean = text_[position_ - 1] == 'e' && text_[position_ - 2] == 'u';
-    } else if (take_word("null")) {
-      value.type = Json::Type::null;
-    } else {
-      value.type = Json::Type::number;
-      value.number = parse_number();
-    }
-    return value;
-  }
-
-  Json parse_object() {
-    Json object;
-    object.type = Json::Type::object;
-    expect('{');
-    if (peek() == '}') {
-      ++position_;
-      return object;
-    }
-    while (true) {
-      if (peek() != '"') fail("expected a key");
-      object.keys.push_back(parse_string());
-      expect(':');
-      object.items.push_back(parse_value());
-      if (peek() == ',') {
-        ++position_;
-        continue;
-      }
-      expect('}');
-      return object;
-    }
-  }
-
-  Json parse_array() {
-    Json array;
-    array.type = Json::Type::array;
-    expect('[');
-    if (peek() == ']') {
-      ++position_;
-      return array;
-    }
-    while (true) {
-      array.items.push_back(parse_value());
-      if (peek() == ',') {
-        ++position_;
-        continue;
-      }
-      expect(']');
-      return array;
-    }
-  }
-
-  std::string parse_string() {
-    expect('"');
-    std::string out;
-    while (true) {
-      if (position_ >= text_.size()) fail("unterminated string");
-      const char c = text_[position_++];
-      if (c == '"') return out;
-      if (static_cast<unsigned char>(c) < 0x20) fail("raw control character in a string");
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      const char escape = text_[position_++];
-      const std::string simple = "\"\\/bfnrt";
-      const std::string meaning = "\"\\/\b\f\n\r\t";
-      if (const auto at = simple.find(escape); at != std::string::npos) {
-        out += meaning[at];
-      } else if (escape == 'u') {
-        out += static_cast<char>(std::stoi(text_.substr(position_, 4), nullptr, 16));  // ASCII is enough here
-        position_ += 4;
-      } else {
-        fail("bad escape");
-      }
-    }
-  }
-
-  double parse_number() {
-    // JSON's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-    const std::size_t start = position_;
-    const auto digits = [&] {
-      const std::size_t from = position_;
-      while (position_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[position_])))
-        ++position_;
-      if (position_ == from) fail("expected digits");
-    };
-    if (text_[position_] == '-') ++position_;
-    if (text_[position_] == '0') {
-      ++position_;
-    } else {
-      digits();
-    }
-    if (text_[position_] == '.') {
-      ++position_;
-      digits();
-    }
-    if (text_[position_] == 'e' || text_[position_] == 'E') {
-      ++position_;
-      if (text_[position_] == '+' || text_[position_] == '-') ++position_;
-      digits();
-    }
-    return std::strtod(text_.substr(start, position_ - start).c_str(), nullptr);
-  }
-
-  std::string text_;
-  std::size_t position_ = 0;
-};
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -303,46 +127,47 @@ TEST_SUITE("schema") {
   }
 
   TEST_CASE("the JSON schema is valid JSON with types, ranges, choices, defaults and required keys") {
-    const Json schema = JsonParser(toy_schema().to_json_schema()).parse();
-    CHECK(schema["$schema"].text == "https://json-schema.org/draft/2020-12/schema");
-    CHECK(schema["type"].text == "object");
-    CHECK_FALSE(schema["additionalProperties"].boolean);
-    const Json& root = schema["properties"];
-    CHECK(root.keys == std::vector<std::string>{"base", "model", "description", "seed", "replicates", "steps",
-                                                "output", "toy", "other"});
-    CHECK(root["model"]["enum"].items.size() == 2);
-    CHECK(root["seed"]["type"].text == "integer");
-    CHECK(root["seed"]["minimum"].number == 0);
-    CHECK(root["seed"]["default"].number == 1);
-    CHECK(root["steps"]["maximum"].number == 1000000);
-    CHECK(root["steps"]["description"].text ==
+    // Parsing is strict on syntax, so this also checks that the output is valid JSON; ordered_json
+    // keeps the members in the order they were written.
+    const auto schema = nlohmann::ordered_json::parse(toy_schema().to_json_schema());
+    CHECK(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema");
+    CHECK(schema["type"] == "object");
+    CHECK(schema["additionalProperties"] == false);
+    const auto& root = schema["properties"];
+    std::vector<std::string> keys;
+    for (const auto& item : root.items()) keys.push_back(item.key());
+    CHECK(keys == std::vector<std::string>{"base", "model", "description", "seed", "replicates", "steps",
+                                           "output", "toy", "other"});
+    CHECK(root["model"]["enum"].size() == 2);
+    CHECK(root["seed"]["type"] == "integer");
+    CHECK(root["seed"]["minimum"].is_number_integer());
+    CHECK(root["seed"]["minimum"] == 0);
+    CHECK(root["seed"]["default"] == 1);
+    CHECK(root["steps"]["maximum"] == 1000000);
+    CHECK(root["steps"]["description"] ==
           "Number of steps to simulate after the initial state (step 0) (unit: steps)");
-    CHECK(root["output"]["properties"]["events"]["type"].text == "boolean");
-    CHECK(root["output"]["properties"]["events"]["default"].boolean);
-    CHECK_FALSE(root["output"]["additionalProperties"].boolean);
-    CHECK(schema["else"]["required"].items.front().text == "model");
+    CHECK(root["output"]["properties"]["events"]["type"] == "boolean");
+    CHECK(root["output"]["properties"]["events"]["default"] == true);
+    CHECK(root["output"]["additionalProperties"] == false);
+    CHECK(schema["else"]["required"].front() == "model");
 
-    const Json& toy = root["toy"];
-    CHECK(toy["required"].items.size() == 1);
-    CHECK(toy["required"].items.front().text == "label");
-    CHECK(toy["properties"]["share"]["type"].text == "number");
-    CHECK(toy["properties"]["share"]["maximum"].number == 1);
-    CHECK(toy["properties"]["share"]["description"].text ==
+    const auto& toy = root["toy"];
+    CHECK(toy["required"] == nlohmann::ordered_json::array({"label"}));
+    CHECK(toy["properties"]["share"]["type"] == "number");
+    CHECK(toy["properties"]["share"]["maximum"] == 1);
+    CHECK(toy["properties"]["share"]["description"] ==
           "Share of agents that start \"rich\"; a\\b\ttab (unit: 1)");
-    CHECK(toy["properties"]["distribution"]["enum"].items.size() == 2);
-    CHECK(toy["properties"]["distribution"]["default"].text == "normal");
-    CHECK(toy["properties"]["weights"]["items"]["type"].text == "number");
-    const Json& policy = toy["properties"]["policies"]["items"];
-    CHECK(policy["properties"]["budget_yuan"]["default"].number == 1e9);
-    CHECK(policy["required"].items.front().text == "name");
-    CHECK(
-        toy["properties"]["regions"]["additionalProperties"]["properties"]["population"]["minimum"].number ==
-        0);
+    CHECK(toy["properties"]["distribution"]["enum"].size() == 2);
+    CHECK(toy["properties"]["distribution"]["default"] == "normal");
+    CHECK(toy["properties"]["weights"]["items"]["type"] == "number");
+    const auto& policy = toy["properties"]["policies"]["items"];
+    CHECK(policy["properties"]["budget_yuan"]["default"] == 1e9);
+    CHECK(policy["required"].front() == "name");
+    CHECK(toy["properties"]["regions"]["additionalProperties"]["properties"]["population"]["minimum"] == 0);
 
     // Naming a model forbids the other model's section.
-    const Json& rule = schema["allOf"].items.front();
-    CHECK(rule["if"]["properties"]["model"]["const"].text == "toy");
-    CHECK(rule["then"]["properties"]["other"].type == Json::Type::boolean);
-    CHECK_FALSE(rule["then"]["properties"]["other"].boolean);
+    const auto& rule = schema["allOf"].front();
+    CHECK(rule["if"]["properties"]["model"]["const"] == "toy");
+    CHECK(rule["then"]["properties"]["other"] == false);
   }
 }

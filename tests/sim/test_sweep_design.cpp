@@ -8,8 +8,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "sim/sobol_sequence.hpp"
-#include "sim/sweep_design.hpp"
+#include "sim/sweep/sobol_sequence.hpp"
+#include "sim/sweep/sweep_design.hpp"
 
 TEST_CASE("the unshifted Sobol sequence equals scipy.stats.qmc.Sobol(scramble=False)") {
   // Regenerate: python3 -c "from scipy.stats import qmc; print(qmc.Sobol(d=12,

@@ -9,8 +9,8 @@
 
 #include <cmath>
 
-#include "sim/sweep_plan.hpp"
-#include "sim/sweep_spec.hpp"
+#include "sim/sweep/sweep_plan.hpp"
+#include "sim/sweep/sweep_spec.hpp"
 
 namespace {
 

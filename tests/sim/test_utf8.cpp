@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "sim/utf8.hpp"
+#include "sim/scenario/utf8.hpp"
 
 TEST_SUITE("utf8") {
   TEST_CASE("well-formed text of every sequence length passes") {

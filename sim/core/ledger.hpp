@@ -1,0 +1,111 @@
+#pragma once
+// Double-entry money accounts. Every unit of money moves from one account to another by a
+// transfer; money enters through source accounts (a government budget, private capital) whose
+// balance goes negative by what they injected, and leaves through sinks (consumption, losses). So
+// the sum over all accounts is zero at every moment, exactly: amounts are whole minor units (a
+// hundredth of the model's currency unit: cents) in 64-bit integers, which makes the check
+// exact and independent of summation order. The engine knows no currency: a model names its own
+// (Currency) for the ledger's messages.
+//
+// check_conservation() runs after every step (and after every phase with --check-invariants)
+// and stops the run loudly, naming the step, phase, account and amount.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sim {
+
+using MinorUnits = std::int64_t;  // hundredths of the currency unit
+inline constexpr double kMinorUnitsPerUnit = 100.0;
+
+// Rounds an amount in currency units to whole minor units (half away from zero). Throws
+// std::domain_error for NaN, infinities and amounts beyond ±9e16 units.
+MinorUnits to_minor_units(double amount);
+inline double to_units(MinorUnits amount) { return static_cast<double>(amount) / kMinorUnitsPerUnit; }
+
+// How the ledger's messages name amounts: "12.34 euro".
+struct Currency {
+  std::string name = "currency units";
+};
+
+enum class AccountKind : std::uint8_t {
+  holding,  // an agent's money; may not go negative unless opened with may_go_negative
+  source,   // where money comes from (budget appropriations, capital from outside the model)
+  sink,     // where money goes (consumption, write-offs, taxes leaving the modelled economy)
+};
+
+using AccountId = std::uint32_t;
+
+struct AccountSpec {
+  std::string owner;  // readable owner for messages: "bank 114", "government national"
+  AccountKind kind = AccountKind::holding;
+  bool may_go_negative = false;  // overdraft lines; sources always may
+};
+
+struct Transfer {
+  AccountId from;
+  AccountId to;
+  MinorUnits amount;  // > 0
+};
+
+class LedgerError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Ledger {
+ public:
+  explicit Ledger(Currency currency = {}) : currency_(std::move(currency)) {}
+  AccountId open_account(AccountSpec spec);
+  [[nodiscard]] const Currency& currency() const { return currency_; }
+
+  // Moves `amount` minor units. Throws LedgerError for a non-positive amount, an unknown account, an
+  // overdraft of an account that may not go negative, or an overflow; nothing moves then.
+  void transfer(AccountId from, AccountId to, MinorUnits amount);
+  // Applies transfers in the given order (e.g. gathered from a ProposalBuffer); stops at the
+  // first failing one and throws.
+  void post(const std::vector<Transfer>& transfers);
+
+  [[nodiscard]] MinorUnits balance(AccountId account) const { return balances_.at(account); }
+  [[nodiscard]] std::size_t account_count() const { return balances_.size(); }
+  [[nodiscard]] const AccountSpec& account(AccountId account) const { return specs_.at(account); }
+
+  struct Totals {
+    MinorUnits injected = 0;  // money injected so far (minus what went back): -sum of source balances
+    MinorUnits sunk = 0;      // money that left the economy so far: sum of sink balances
+    MinorUnits held = 0;  // money held by agents: sum of holding balances (= injected - sunk when conserved)
+    Totals& operator+=(const Totals& other);
+  };
+  // One parallel pass over the accounts (exact: whole minor units).
+  [[nodiscard]] Totals totals() const;
+
+  // Verifies that every account's balance equals its opening (0) plus the transfers posted to
+  // it, and that all balances sum to zero. Throws LedgerError:
+  //   "step 37, phase settle_loans: ledger off by 12.34 euro (account 'bank 114': balance ..., transfers
+  //   ...)"
+  void check_conservation(std::int64_t step, const std::string& phase) const;
+
+  // Writes a balance directly, bypassing double entry. It exists so tests can prove that
+  // check_conservation() catches money created outside transfers; models must not call it.
+  void overwrite_balance_unchecked(AccountId account, MinorUnits balance) { balances_.at(account) = balance; }
+
+ private:
+  friend class LedgerBatch;  // posts parallel tasks' transfers (ledger_batch.hpp)
+  void require_account(AccountId account) const;
+
+  // "12.34 euro" in messages.
+  [[nodiscard]] std::string format_amount(MinorUnits amount) const;
+
+  Currency currency_;
+  std::vector<AccountSpec> specs_;
+  // Each account's kind again, a byte per account: totals() reads it for millions of accounts
+  // every step, and AccountSpec (with its owner's name) is 40 bytes.
+  std::vector<AccountKind> kinds_;
+  std::vector<MinorUnits> balances_;
+  // Net transfers into each account since it was opened, kept apart from balances_ so the
+  // check can tell which account was changed outside a transfer.
+  std::vector<MinorUnits> posted_;
+};
+
+}  // namespace sim

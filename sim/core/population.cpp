@@ -1,0 +1,173 @@
+#include "sim/core/population.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include "sim/core/parallel.hpp"
+
+namespace sim {
+
+std::size_t Population::spawn(std::size_t count) {
+  const std::size_t first = ids_.size();
+  if (first + count >= std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("population '" + kind_ + "' would exceed 4 294 967 294 agents");
+  }
+  index_of_id_.resize(next_id_ + count - first_indexed_id_, 0);
+  for (std::size_t k = 0; k < count; ++k) {
+    index_of_id_[next_id_ - first_indexed_id_] = static_cast<std::uint32_t>(first + k + 1);
+    ids_.push_back(next_id_++);
+  }
+  // Grow by a quarter when full: amortised constant time per agent (reserving the exact size on
+  // every spawn made births quadratic), with less slack than doubling, which for tens of
+  // millions of short-lived agents (research results) is gigabytes.
+  if (first + count > capacity_) {
+    capacity_ = std::max(first + count, capacity_ + capacity_ / 4);
+    ids_.reserve(capacity_);
+    removal_marks_.reserve(capacity_);
+    for (auto& column : columns_) column->reserve(capacity_);
+  }
+  removal_marks_.resize(first + count, 0);
+  for (auto& column : columns_) column->resize(first + count);
+  return first;
+}
+
+std::size_t Population::remove_marked() {
+  const Removal removal = forget_marked();
+  if (removal.removed == 0) return 0;
+  // Columns are independent arrays: compact them side by side (the ids and their index are one
+  // more task), moving runs of kept rows (std::move of a run is a memmove for plain values, where
+  // row-by-row copying costs a branch per row). Each is a stable in-place partition, so the
+  // result does not depend on threads.
+  const std::size_t kept = ids_.size() - removal.removed;
+  oneapi::tbb::parallel_for(std::size_t{0}, columns_.size() + 1, [&](std::size_t c) {
+    if (c < columns_.size()) {
+      columns_[c]->compact(removal.runs, kept);
+      return;
+    }
+    for (const KeptRun& run : removal.runs) {
+      for (std::size_t k = 0; k < run.length; ++k) {
+        const AgentId id = ids_[run.from + k];
+        ids_[run.to + k] = id;
+        index_of_id_[id - first_indexed_id_] = static_cast<std::uint32_t>(run.to + k + 1);
+      }
+    }
+    ids_.resize(kept);
+  });
+  removal_marks_.assign(ids_.size(), 0);
+  drop_dead_index_prefix();
+  return removal.removed;
+}
+
+Population::Removal Population::forget_marked() {
+  // One parallel pass: each chunk forgets its marked agents' rows (distinct ids: distinct index
+  // entries) and lists its stretches of kept rows; the stretches are then joined in chunk order
+  // (a stretch that continues into the next chunk is one run) and given their targets.
+  struct Stretch {
+    std::size_t begin, end;
+  };
+  const std::size_t n = ids_.size();
+  std::vector<std::vector<Stretch>> stretches(chunk_count(n));
+  std::vector<std::size_t> removed_per_chunk(chunk_count(n), 0);
+  parallel_for_chunks(n, [&](const Chunk& chunk) {
+    auto& mine = stretches[chunk.index];
+    std::size_t i = chunk.begin;
+    while (i != chunk.end) {
+      for (; i != chunk.end && removal_marks_[i] != 0; ++i) {
+        index_of_id_[ids_[i] - first_indexed_id_] = 0;
+        ++removed_per_chunk[chunk.index];
+      }
+      const std::size_t begin = i;
+      while (i != chunk.end && removal_marks_[i] == 0) ++i;
+      if (i != begin) mine.push_back({begin, i});
+    }
+  });
+  Removal removal;
+  for (const std::size_t r : removed_per_chunk) removal.removed += r;
+  if (removal.removed == 0) return removal;
+  auto& runs = removal.runs;
+  std::size_t to = 0;
+  bool removed_before = false;
+  std::size_t expected_begin = 0;  // where the next stretch starts if no row was removed between
+  for (const auto& chunk_stretches : stretches) {
+    for (const Stretch& stretch : chunk_stretches) {
+      if (stretch.begin != expected_begin) removed_before = true;
+      const std::size_t length = stretch.end - stretch.begin;
+      if (removed_before) {
+        if (!runs.empty() && runs.back().from + runs.back().length == stretch.begin)
+          runs.back().length += length;
+        else
+          runs.push_back({stretch.begin, to, length});
+      }
+      to += length;
+      expected_begin = stretch.end;
+    }
+  }
+  return removal;
+}
+
+void Population::drop_dead_index_prefix() {
+  const AgentId oldest_alive = ids_.empty() ? next_id_ : ids_.front();
+  const std::size_t dead_prefix = oldest_alive - first_indexed_id_;
+  if (dead_prefix == 0 || dead_prefix < index_of_id_.size() / 2) return;
+  index_of_id_.erase(index_of_id_.begin(), index_of_id_.begin() + static_cast<std::ptrdiff_t>(dead_prefix));
+  first_indexed_id_ = oldest_alive;
+}
+
+TableRows Population::snapshot(std::int64_t replicate, std::int64_t step) const {
+  TableRows rows;
+  rows.replicate = replicate;
+  rows.step = step;
+  std::vector<const ColumnBase*> written;
+  for (const auto& column : columns_) {
+    if (column->info.in_snapshots) written.push_back(column.get());
+  }
+  // The copies (gigabytes for tens of millions of agents) are made side by side, one task per
+  // column, the ids being one more.
+  std::vector<std::optional<TableColumn::Values>> values(written.size());
+  oneapi::tbb::parallel_for(std::size_t{0}, written.size() + 1, [&](std::size_t c) {
+    if (c < written.size())
+      values[c] = written[c]->output_values();
+    else
+      rows.ids = ids_;
+  });
+  for (std::size_t c = 0; c < written.size(); ++c) {
+    const ColumnBase& column = *written[c];
+    if (!values[c])
+      throw std::logic_error("population '" + kind_ + "': field '" + column.name +
+                             "' has a type that cannot be written to snapshots; set in_snapshots = false");
+    rows.columns.push_back(TableColumn{column.name, column.info.unit, column.info.description,
+                                       std::move(*values[c]), column.info.compressible});
+  }
+  return rows;
+}
+
+Population::ColumnBase* Population::find_column(const std::string& name) const {
+  for (const auto& column : columns_) {
+    if (column->name == name) return column.get();
+  }
+  return nullptr;
+}
+
+void Population::check_invariants() const {
+  for (const auto& column : columns_) {
+    if (column->size() != ids_.size()) {
+      throw std::logic_error("population '" + kind_ + "': field '" + column->name + "' has " +
+                             std::to_string(column->size()) + " values for " + std::to_string(ids_.size()) +
+                             " agents");
+    }
+  }
+  for (std::size_t i = 0; i < ids_.size(); ++i) {
+    if (i > 0 && ids_[i] <= ids_[i - 1]) {
+      throw std::logic_error("population '" + kind_ + "': ids out of order at row " + std::to_string(i));
+    }
+    const auto index = index_of(ids_[i]);
+    if (!index || *index != i) {
+      throw std::logic_error("population '" + kind_ + "': id " + std::to_string(ids_[i]) +
+                             " is not indexed at row " + std::to_string(i));
+    }
+  }
+}
+
+}  // namespace sim

@@ -1,0 +1,102 @@
+#pragma once
+// The scenario schema: every parameter declared once, with type, unit, default, allowed range and
+// description. It drives validation of scenario files, the defaults, `innosim schema` (Markdown
+// reference and JSON Schema) and so the docs. The engine declares its own section (model, seed,
+// steps, output, ...); each model adds one section named after the model.
+//
+//   ObjectSpec& s = schema.add_model_section("boltzmann", "Boltzmann wealth model (Mesa benchmark)");
+//   s.integer("agents", "agents", "Number of agents at step 0").default_value(100).at_least(1);
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace sim {
+
+enum class ParamType { integer, real, boolean, text, choice };
+
+// A scalar value as written in a scenario after validation.
+using ScalarValue = std::variant<std::int64_t, double, bool, std::string>;
+
+struct ScalarSpec {
+  ParamType type = ParamType::real;
+  std::string unit;  // "agents", "euro", "quarters", "1/quarter"; "1" for dimensionless shares
+  std::optional<ScalarValue> default_value;  // none: the key is required
+  std::optional<double> minimum;             // inclusive, integer and real only
+  std::optional<double> maximum;             // inclusive, integer and real only
+  std::vector<std::string> choices;          // for ParamType::choice
+};
+
+class ObjectSpec;
+
+// One key of an object: a scalar, a nested object, a list of objects (e.g. policies) or a map
+// from user-chosen names to objects (e.g. regions).
+struct FieldSpec {
+  enum class Kind { scalar, object, list_of_objects, map_of_objects, list_of_scalars };
+  std::string name;
+  std::string description;
+  Kind kind = Kind::scalar;
+  ScalarSpec scalar;                    // for scalar and list_of_scalars (element type)
+  std::shared_ptr<ObjectSpec> element;  // for object, list_of_objects, map_of_objects
+
+  // Fluent setters for scalar fields, so declarations read as one line each.
+  FieldSpec& default_value(ScalarValue value);
+  FieldSpec& at_least(double minimum);
+  FieldSpec& at_most(double maximum);
+  FieldSpec& between(double minimum, double maximum);
+  FieldSpec& required();  // no default: the scenario must give it
+};
+
+class ObjectSpec {
+ public:
+  explicit ObjectSpec(std::string description = {}) : description_(std::move(description)) {}
+
+  FieldSpec& integer(std::string name, std::string unit, std::string description);
+  FieldSpec& real(std::string name, std::string unit, std::string description);
+  FieldSpec& boolean(std::string name, std::string description);
+  FieldSpec& text(std::string name, std::string description);
+  FieldSpec& choice(std::string name, std::vector<std::string> choices, std::string description);
+  FieldSpec& list_of_scalars(std::string name, ParamType type, std::string unit, std::string description);
+  ObjectSpec& object(std::string name, std::string description);
+  ObjectSpec& list_of_objects(std::string name, std::string description);  // returns element spec
+  ObjectSpec& map_of_objects(std::string name, std::string description);   // returns element spec
+
+  [[nodiscard]] const std::string& description() const { return description_; }
+  [[nodiscard]] const std::vector<FieldSpec>& fields() const { return fields_; }
+  [[nodiscard]] const FieldSpec* find(const std::string& name) const;
+  [[nodiscard]] std::vector<std::string> field_names() const;
+
+ private:
+  FieldSpec& add(FieldSpec field);
+  std::string description_;
+  std::vector<FieldSpec> fields_;
+};
+
+// The whole schema: the engine's root object plus one section per model. A scenario names its
+// model with the root key `model:`; only that model's section may appear in it.
+class Schema {
+ public:
+  Schema();  // declares the engine's own keys (model, description, seed, replicates, steps, output)
+
+  ObjectSpec& engine() { return engine_; }
+  [[nodiscard]] const ObjectSpec& engine() const { return engine_; }
+  ObjectSpec& add_model_section(const std::string& model_name, std::string description);
+  [[nodiscard]] const ObjectSpec* model_section(const std::string& model_name) const;
+  [[nodiscard]] std::vector<std::string> model_names() const;
+
+  // The reference documentation: one table per section with key, type, unit, default, range
+  // and description (docs/scenario-reference.md is generated from it).
+  [[nodiscard]] std::string to_markdown() const;
+  // JSON Schema (draft 2020-12) for editors and external validators.
+  [[nodiscard]] std::string to_json_schema() const;
+
+ private:
+  ObjectSpec engine_;
+  // A deque, so the ObjectSpec& that add_model_section returns stays valid when more models are added.
+  std::deque<std::pair<std::string, ObjectSpec>> models_;
+};
+
+}  // namespace sim

@@ -1,0 +1,403 @@
+#include "sim/sweep/sweep_spec.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "sim/scenario/scenario_messages.hpp"
+#include "sim/scenario/scenario_source.hpp"
+#include "sim/scenario/scenario_values.hpp"
+#include "sim/scenario/schema_format.hpp"
+#include "sim/sweep/sobol_sequence.hpp"
+
+namespace sim {
+
+namespace {
+
+using scenario_source::SourceEntry;
+using scenario_source::SourceNode;
+using Kind = SourceNode::Kind;
+
+const std::vector<std::string> kTopKeys = {"scenario", "description", "design", "seed",      "points",
+                                           "levels",   "replicates",  "set",    "parameters"};
+constexpr std::int64_t kMaximumPoints = 1'000'000;
+constexpr std::int64_t kMaximumLevels = 1'000;
+constexpr std::int64_t kMaximumReplicates = 100'000;  // as the scenario's `replicates`
+const std::vector<std::string> kParameterKeys = {"min", "max", "values", "levels"};
+
+// Every scalar parameter a scenario of `model` can set, by dotted path, with its spec.
+void collect_scalars(const ObjectSpec& object, const std::string& prefix,
+                     std::vector<std::pair<std::string, const ScalarSpec*>>& out) {
+  for (const FieldSpec& field : object.fields()) {
+    const std::string path = prefix.empty() ? field.name : prefix + "." + field.name;
+    if (field.kind == FieldSpec::Kind::scalar) out.emplace_back(path, &field.scalar);
+    if (field.kind == FieldSpec::Kind::object) collect_scalars(*field.element, path, out);
+  }
+}
+
+class SweepReader {
+ public:
+  SweepReader(const std::filesystem::path& file, const std::vector<ModelDefinition>& models)
+      : file_(file), schema_(build_schema(models)) {}
+
+  SweepSpec read() {
+    spec_.file = file_;
+    spec_.text = read_text();
+    scenario_source::ScenarioSource source = scenario_source::read_file(file_);
+    problems_ = source.problems;
+    if (!source.is_complete) fail();
+    const SourceNode& root = source.root;
+    if (root.kind != Kind::mapping) {
+      report(root.where, "a sweep file must be a mapping with keys scenario, design, parameters, ...; got " +
+                             scenario_messages::found(root));
+      fail();
+    }
+    for (const SourceEntry& entry : root.entries) {
+      if (std::find(kTopKeys.begin(), kTopKeys.end(), entry.key) == kTopKeys.end()) {
+        report(entry.key_where, unknown("key", entry.key, "the sweep file", kTopKeys));
+      }
+    }
+    read_settings(root);
+    if (!problems_.empty()) fail();  // the scenario path or the design is unusable
+    load_base();
+    if (!problems_.empty()) fail();
+    read_parameters(root);
+    check_design_size(root);
+    if (!problems_.empty()) fail();
+    return std::move(spec_);
+  }
+
+ private:
+  [[noreturn]] void fail() {
+    throw InputError(scenario_source::in_reading_order(std::move(problems_), {file_.string()}));
+  }
+
+  std::string read_text() {
+    std::ifstream in(file_);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+  }
+
+  void report(const SourceLocation& where, std::string message) {
+    problems_.push_back({where, std::move(message)});
+  }
+
+  static std::string unknown(const std::string& what, const std::string& name, const std::string& where,
+                             const std::vector<std::string>& candidates) {
+    const std::string near = nearest_name(name, candidates);
+    std::string text = fmt::format("unknown {} '{}' in {}", what, name, where);
+    if (!near.empty()) return text + "; did you mean '" + near + "'?";
+    return text + "; expected one of: " + schema_format::join(candidates, ", ");
+  }
+
+  const SourceNode* value(const SourceNode& map, const std::string& key) {
+    const SourceEntry* entry = map.find(key);
+    return entry == nullptr ? nullptr : &entry->value;
+  }
+
+  std::optional<std::int64_t> integer(const SourceNode& map, const std::string& key, std::int64_t minimum,
+                                      std::int64_t maximum = std::numeric_limits<std::int64_t>::max()) {
+    const SourceNode* node = value(map, key);
+    if (node == nullptr) return std::nullopt;
+    const auto parsed =
+        node->kind == Kind::scalar ? scenario_values::parse_integer(node->scalar) : std::nullopt;
+    if (!parsed) {
+      report(node->where,
+             fmt::format("'{}' must be an integer, got {}", key, scenario_messages::found(*node)));
+      return std::nullopt;
+    }
+    if (*parsed < minimum) {
+      report(node->where, fmt::format("'{}' must be ≥ {}, got {}", key, minimum, *parsed));
+      return std::nullopt;
+    }
+    if (*parsed > maximum) {
+      report(node->where, fmt::format("'{}' must be ≤ {}, got {}", key, maximum, *parsed));
+      return std::nullopt;
+    }
+    return parsed;
+  }
+
+  void read_settings(const SourceNode& root) {
+    const SourceNode* scenario = value(root, "scenario");
+    if (scenario == nullptr) {
+      report({file_.string(), 1, 1}, "missing required key 'scenario' (the base scenario file to vary)");
+    } else if (scenario->kind != Kind::scalar || scenario->scalar.empty()) {
+      report(scenario->where,
+             "'scenario' must be the path of a scenario file, got " + scenario_messages::found(*scenario));
+    } else {
+      spec_.scenario = (file_.parent_path() / scenario->scalar).lexically_normal();
+      std::error_code error;  // a name too long for the file system is "does not exist", not a throw
+      if (!std::filesystem::is_regular_file(spec_.scenario, error)) {
+        report(scenario->where, fmt::format("scenario file '{}' does not exist (paths are relative to the "
+                                            "sweep file's folder)",
+                                            spec_.scenario.string()));
+      }
+    }
+    const SourceNode* design = value(root, "design");
+    if (design == nullptr) {
+      report({file_.string(), 1, 1},
+             "missing required key 'design'; expected one of: grid, lhs, sobol, morris");
+    } else {
+      const auto names = design_method_names();
+      const auto it =
+          design->kind == Kind::scalar ? std::find(names.begin(), names.end(), design->scalar) : names.end();
+      if (it == names.end()) {
+        const std::string near = design->kind == Kind::scalar ? nearest_name(design->scalar, names) : "";
+        report(design->where, fmt::format("'design' must be one of grid, lhs, sobol, morris, got {}{}",
+                                          scenario_messages::found(*design),
+                                          near.empty() ? "" : "; did you mean '" + near + "'?"));
+      } else {
+        spec_.method = static_cast<DesignMethod>(it - names.begin());
+      }
+    }
+    spec_.seed = static_cast<std::uint64_t>(integer(root, "seed", 0).value_or(0));
+    // Upper bounds refuse absurd sweeps before any design is generated (a design point is a run).
+    spec_.points = integer(root, "points", 1, kMaximumPoints).value_or(0);
+    spec_.levels = integer(root, "levels", 2, kMaximumLevels).value_or(0);
+    spec_.replicates = integer(root, "replicates", 1, kMaximumReplicates).value_or(0);
+    if (const SourceNode* set = value(root, "set")) {
+      if (set->kind != Kind::mapping) {
+        report(set->where,
+               "'set' must be a mapping of parameter paths to values, got " + scenario_messages::found(*set));
+      } else {
+        flatten_set(*set, "");
+      }
+    }
+  }
+
+  // `set:` accepts nested mappings and dotted keys alike; every leaf becomes an override.
+  void flatten_set(const SourceNode& map, const std::string& prefix) {
+    for (const SourceEntry& entry : map.entries) {
+      const std::string path = prefix.empty() ? entry.key : prefix + "." + entry.key;
+      if (entry.value.kind == Kind::mapping) {
+        flatten_set(entry.value, path);
+      } else if (entry.value.kind == Kind::scalar) {
+        spec_.overrides.push_back(path + "=" + entry.value.scalar);
+        override_locations_.emplace_back("--set " + spec_.overrides.back(), entry.value.where);
+      } else {
+        report(entry.value.where, fmt::format("'set.{}' must be a single value, got {}", path,
+                                              scenario_messages::found(entry.value)));
+      }
+    }
+  }
+
+  // The base scenario with `set:` and `replicates` applied; its own errors carry its own locations,
+  // and a problem with a `set:` value is reported where that value stands in the sweep file.
+  void load_base() {
+    std::vector<std::string> overrides = spec_.overrides;
+    if (spec_.replicates > 0) overrides.push_back("replicates=" + std::to_string(spec_.replicates));
+    try {
+      spec_.base = load_scenario(spec_.scenario, schema_, overrides);
+    } catch (const InputError& error) {
+      for (const InputProblem& problem : error.problems())
+        report(in_sweep_file(problem.where), problem.message);
+    }
+  }
+
+  SourceLocation in_sweep_file(const SourceLocation& where) const {
+    for (const auto& [origin, location] : override_locations_) {
+      if (where.origin == origin) return location;
+    }
+    return where;
+  }
+
+  void read_parameters(const SourceNode& root) {
+    const SourceNode* parameters = value(root, "parameters");
+    if (parameters == nullptr || parameters->kind != Kind::mapping || parameters->entries.empty()) {
+      report(parameters == nullptr ? SourceLocation{file_.string(), 1, 1} : parameters->where,
+             "'parameters' must map at least one parameter path to a range {min: .., max: ..} or "
+             "{values: [..]}");
+      return;
+    }
+    const std::string model = spec_.base.text("model");
+    std::vector<std::pair<std::string, const ScalarSpec*>> scalars;
+    collect_scalars(schema_.engine(), "", scalars);
+    if (const ObjectSpec* section = schema_.model_section(model)) collect_scalars(*section, model, scalars);
+    std::vector<std::string> paths;
+    for (const auto& [path, spec] : scalars) paths.push_back(path);
+
+    for (const SourceEntry& entry : parameters->entries) {
+      const auto found = std::find_if(scalars.begin(), scalars.end(),
+                                      [&](const auto& scalar) { return scalar.first == entry.key; });
+      if (found == scalars.end()) {
+        report(entry.key_where, unknown("parameter", entry.key, "model '" + model + "'", paths));
+        continue;
+      }
+      const ScalarSpec& scalar = *found->second;
+      if (scalar.type != ParamType::integer && scalar.type != ParamType::real) {
+        report(entry.key_where, fmt::format("'{}' is a {} parameter; sweeps vary integer and real parameters",
+                                            entry.key, schema_format::type_name(scalar.type)));
+        continue;
+      }
+      if (entry.key == "seed" || entry.key == "replicates" || entry.key == "steps") {
+        report(entry.key_where, fmt::format("'{}' cannot be swept: every point runs the same {} (set it with "
+                                            "'set:' or '{}:' in the sweep file)",
+                                            entry.key, entry.key, entry.key == "steps" ? "set" : entry.key));
+        continue;
+      }
+      read_parameter(entry, scalar);
+    }
+  }
+
+  std::optional<double> number(const SourceNode& node, const std::string& what, const SweepParameter& p,
+                               const ScalarSpec& scalar) {
+    std::optional<double> parsed;
+    if (node.kind == Kind::scalar) {
+      if (p.type == ParamType::integer) {
+        if (const auto i = scenario_values::parse_integer(node.scalar)) parsed = static_cast<double>(*i);
+      } else {
+        parsed = scenario_values::parse_real(node.scalar);
+        if (parsed && !std::isfinite(*parsed)) parsed.reset();
+      }
+    }
+    if (!parsed) {
+      report(node.where, fmt::format("{} of '{}' must be {}, got {}", what, p.path,
+                                     p.type == ParamType::integer ? "an integer" : "a finite number",
+                                     scenario_messages::found(node)));
+      return std::nullopt;
+    }
+    if ((scalar.minimum && *parsed < *scalar.minimum) || (scalar.maximum && *parsed > *scalar.maximum)) {
+      report(node.where, fmt::format("{} of '{}' must be within the parameter's range {}, got {}", what,
+                                     p.path, schema_format::format_range(scalar), node.scalar));
+      return std::nullopt;
+    }
+    return parsed;
+  }
+
+  void read_parameter(const SourceEntry& entry, const ScalarSpec& scalar) {
+    SweepParameter p;
+    p.path = entry.key;
+    p.type = scalar.type;
+    p.where = entry.key_where;
+    const SourceNode& body = entry.value;
+    if (body.kind != Kind::mapping) {
+      report(body.where,
+             fmt::format("'{}' must be a range {{min: .., max: ..}} or a list {{values: [..]}}, got {}",
+                         p.path, scenario_messages::found(body)));
+      return;
+    }
+    for (const SourceEntry& key : body.entries) {
+      if (std::find(kParameterKeys.begin(), kParameterKeys.end(), key.key) == kParameterKeys.end()) {
+        report(key.key_where, unknown("key", key.key, "'" + p.path + "'", kParameterKeys));
+      }
+    }
+    const SourceNode* min = value(body, "min");
+    const SourceNode* max = value(body, "max");
+    const SourceNode* values = value(body, "values");
+    const std::size_t before = problems_.size();
+    if (values != nullptr) {
+      if (min != nullptr || max != nullptr) {
+        report(values->where, fmt::format("'{}' gives both a range (min, max) and values; give one", p.path));
+        return;
+      }
+      if (values->kind != Kind::sequence || values->items.empty()) {
+        report(values->where, fmt::format("'values' of '{}' must be a non-empty list, got {}", p.path,
+                                          scenario_messages::found(*values)));
+        return;
+      }
+      if (spec_.method != DesignMethod::grid) {
+        report(values->where, fmt::format("'{}' lists values, which only a grid design can use; give a range "
+                                          "{{min: .., max: ..}} for design '{}'",
+                                          p.path, design_method_name(spec_.method)));
+        return;
+      }
+      for (const SourceNode& item : values->items) {
+        if (const auto v = number(item, "a value", p, scalar)) p.values.push_back(*v);
+      }
+    } else {
+      if (min == nullptr || max == nullptr) {
+        report(body.where, fmt::format("'{}' needs both 'min' and 'max' (or a list of 'values')", p.path));
+        return;
+      }
+      const auto low = number(*min, "'min'", p, scalar);
+      const auto high = number(*max, "'max'", p, scalar);
+      if (low && high && !(*low < *high)) {
+        report(max->where, fmt::format("'max' of '{}' must be greater than 'min' ({}), got {}", p.path,
+                                       min->scalar, max->scalar));
+      }
+      if (low) p.minimum = *low;
+      if (high) p.maximum = *high;
+      if (const auto levels = integer(body, "levels", 2)) {
+        if (spec_.method != DesignMethod::grid) {
+          report(value(body, "levels")->where,
+                 fmt::format("'levels' of '{}' applies to grid designs only", p.path));
+        }
+        p.levels = *levels;
+      } else if (spec_.method == DesignMethod::grid && spec_.levels == 0 &&
+                 value(body, "levels") == nullptr) {
+        report(body.where,
+               fmt::format("grid range '{}' needs a number of values: 'levels' here or at the top "
+                           "of the sweep file",
+                           p.path));
+      }
+    }
+    if (problems_.size() == before) spec_.parameters.push_back(std::move(p));
+  }
+
+  void check_design_size(const SourceNode& root) {
+    const SourceLocation top{file_.string(), 1, 1};
+    const auto where = [&](const std::string& key) {
+      const SourceNode* node = value(root, key);
+      return node == nullptr ? top : node->where;
+    };
+    const std::size_t d = spec_.parameters.size();
+    switch (spec_.method) {
+      case DesignMethod::grid:
+        break;
+      case DesignMethod::lhs:
+        if (spec_.points == 0)
+          report(where("points"), "design 'lhs' needs 'points' (the number of design points)");
+        break;
+      case DesignMethod::sobol:
+        if (spec_.points < 2 || (spec_.points & (spec_.points - 1)) != 0) {
+          std::int64_t suggestion = 2;
+          while (suggestion < spec_.points) suggestion *= 2;
+          report(where("points"), fmt::format("design 'sobol' needs 'points' (base samples N, a power of two "
+                                              "≥ 2; the sweep runs N*(d+2) points), got {}; use {}",
+                                              spec_.points, suggestion));
+        }
+        if (2 * d > SobolSequence::kMaxDimensions) {
+          report(where("parameters"), fmt::format("design 'sobol' supports at most {} parameters, got {}",
+                                                  SobolSequence::kMaxDimensions / 2, d));
+        }
+        break;
+      case DesignMethod::morris:
+        if (spec_.points == 0) {
+          report(where("points"),
+                 "design 'morris' needs 'points' (the number of trajectories; the sweep runs "
+                 "points*(d+1) design points)");
+        }
+        if (spec_.levels == 0) spec_.levels = 4;
+        if (spec_.levels % 2 != 0) {
+          report(where("levels"),
+                 fmt::format("design 'morris' needs an even number of 'levels' (so every step stays on the "
+                             "grid), got {}",
+                             spec_.levels));
+        }
+        break;
+    }
+  }
+
+  std::filesystem::path file_;
+  Schema schema_;
+  SweepSpec spec_;
+  std::vector<InputProblem> problems_;
+  // Each `set:` value as the loader names it ("--set steps=-1") and where it stands in the sweep file.
+  std::vector<std::pair<std::string, SourceLocation>> override_locations_;
+};
+
+}  // namespace
+
+SweepSpec load_sweep_spec(const std::filesystem::path& file, const std::vector<ModelDefinition>& models) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error)) {
+    throw InputError({file.string(), 0, 0}, "sweep file does not exist or is not a file");
+  }
+  return SweepReader(file, models).read();
+}
+
+}  // namespace sim

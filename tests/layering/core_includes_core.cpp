@@ -1,0 +1,1 @@
+#include "sim/core/population.hpp"  // allowed: the probe mechanism itself works

@@ -1,0 +1,1 @@
+#include "sim/output/output_file.hpp"  // forbidden: core/ includes no other subsystem

@@ -1,0 +1,1 @@
+#include "sim/scenario/schema.hpp"  // forbidden: core/ includes no other subsystem

@@ -1,0 +1,1 @@
+#include "sim/run/runner.hpp"  // forbidden: output/ sits below run/

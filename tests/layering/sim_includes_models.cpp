@@ -1,0 +1,1 @@
+#include "models/registry.hpp"  // forbidden: the engine never includes a model
