@@ -157,8 +157,38 @@ void write_object(JsonWriter& json, const ObjectSpec& spec, const std::string& d
   if (!description.empty()) json.key("description").value(description);
   json.key("type").value("object").key("properties").begin_object();
   write_properties(json, spec);
-  json.end_object().key("additionalProperties").value(false);
+  json.end_object();
   if (const auto required = required_keys(spec); !required.empty()) json.key("required").value(required);
+  if (spec.variants().empty()) {
+    json.key("additionalProperties").value(false);
+    json.end_object();
+    return;
+  }
+  // Keys that depend on the variant key (a policy's type): each variant's keys apply when the
+  // variant key has its value; any other key is rejected (unevaluatedProperties sees through
+  // the if/then branches that applied).
+  json.key("allOf").begin_array();
+  for (const auto& variant : spec.variants()) {
+    json.begin_object().key("if").begin_object();
+    json.key("properties")
+        .begin_object()
+        .key(spec.variant_key())
+        .begin_object()
+        .key("const")
+        .value(variant.value);
+    json.end_object().end_object();
+    json.key("required").value(std::vector<std::string>{spec.variant_key()}).end_object();
+    json.key("then").begin_object();
+    if (!variant.spec->description().empty()) json.key("description").value(variant.spec->description());
+    json.key("properties").begin_object();
+    write_properties(json, *variant.spec);
+    json.end_object();
+    if (const auto required = required_keys(*variant.spec); !required.empty())
+      json.key("required").value(required);
+    json.end_object().end_object();
+  }
+  json.end_array();
+  json.key("unevaluatedProperties").value(false);
   json.end_object();
 }
 
