@@ -190,6 +190,20 @@ const std::vector<ElementKey<RegionSpec>>& region_keys() {
   return table;
 }
 
+const std::vector<ElementKey<PolicySpec>>& policy_keys() {
+  using S = PolicySpec;
+  static const std::vector<ElementKey<PolicySpec>> table = {
+      {"name", "", std::string(""), 0, 0, &S::name, "Label for messages (empty: the type)"},
+      {"start_step", "step", std::int64_t{1}, 1, kNoMaximum, &S::start_step,
+       "First step the instrument acts"},
+      {"end_step", "step", std::int64_t{0}, 0, kNoMaximum, &S::end_step,
+       "Last step it acts (0: the end of the run)"},
+      {"budget_yuan", "yuan", 0.0, 0, kNoMaximum, &S::budget_yuan,
+       "Budget moved from the government to the instrument at start_step"},
+  };
+  return table;
+}
+
 const std::vector<InstrumentBlock>& instrument_blocks() {
   using T = PolicyType;
   using S = PolicySpec;
@@ -657,16 +671,8 @@ void declare_parameters(sim::ObjectSpec& section) {
       .choice("type", policy_type_names(),
               "Instrument; its own keys are listed below by type (docs/MODEL.md describes each)")
       .required();
-  policy.text("name", "Label for messages").default_value(std::string(""));
-  policy.integer("start_step", "step", "First step the instrument acts")
-      .default_value(std::int64_t{1})
-      .at_least(1);
-  policy.integer("end_step", "step", "Last step it acts (0: the end of the run)")
-      .default_value(std::int64_t{0})
-      .at_least(0);
-  policy.real("budget_yuan", "yuan", "Budget moved from the government to the instrument at start_step")
-      .default_value(0.0)
-      .at_least(0);
+  declare_keys(policy, policy_keys());
+  // Targeting: names and choices the reading turns into indices (-1: any).
   policy.text("region", "Targeted region ('' = all)").default_value(std::string(""));
   policy.text("field", "Targeted field ('' = all)").default_value(std::string(""));
   policy.choice("agent_kind", {"any", "university", "institute", "lead_firm", "sme"}, "Targeted agent kind")
@@ -782,10 +788,8 @@ Parameters read_parameters(const sim::Config& config) {
     };
     PolicySpec s;
     s.type = static_cast<PolicyType>(index_of_choice(policy_type_names(), n["type"].as<std::string>()));
-    s.name = n["name"].as<std::string>();
+    read_keys(n, s, policy_keys());
     if (s.name.empty()) s.name = n["type"].as<std::string>();
-    s.start_step = n["start_step"].as<std::int64_t>();
-    s.end_step = n["end_step"].as<std::int64_t>();
     if (s.end_step == 0) s.end_step = p.steps_horizon;
     if (s.start_step > p.steps_horizon) {
       problems.push_back(
@@ -804,7 +808,6 @@ Parameters read_parameters(const sim::Config& config) {
       problems.push_back({where("end_step"), fmt::format("'{}.end_step' ({}) is before its start_step ({})",
                                                          path, s.end_step, s.start_step)});
     }
-    s.budget_yuan = n["budget_yuan"].as<double>();
     s.region = find_name(region_names, n["region"].as<std::string>(), "region", path + ".region",
                          where("region"), problems);
     s.field = find_name(field_names, n["field"].as<std::string>(), "field", path + ".field", where("field"),

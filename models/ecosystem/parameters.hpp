@@ -202,10 +202,12 @@ struct ThematicBond {
 // (timing, budget, targeting) and the block of its type; the blocks of other types stay empty.
 struct PolicySpec {
   PolicyType type = PolicyType::rd_grant;
+  // Timing and budget; defaults and ranges in policy_keys().
   std::string name;
-  std::int64_t start_step = 1;
-  std::int64_t end_step = 1;
-  double budget_yuan = 0.0;
+  std::int64_t start_step{};
+  std::int64_t end_step{};  // 0 in the scenario: the last step of the run
+  double budget_yuan{};
+  // Targeting, resolved from names and choices.
   int region = -1;      // -1: every region
   int field = -1;       // -1: every field
   int agent_kind = -1;  // Performer, -1: any
@@ -232,6 +234,9 @@ struct PolicySpec {
   ExPostReward ex_post_reward;
   ThematicBond thematic_bond;
 };
+
+// The common keys of every instrument that are read as written: name, timing, budget.
+const std::vector<ElementKey<PolicySpec>>& policy_keys();
 
 // The block of one instrument type: what it is, its keys and the shared keys of the old form
 // (before each type had its own) that became them.
