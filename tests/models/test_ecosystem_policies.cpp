@@ -386,3 +386,45 @@ TEST_CASE("pilot platforms serve their own field, so the platform of a field wit
   CHECK(fields.last.at("pilot_platforms_underused") == doctest::Approx(1.0 / 3.0));
   CHECK(fields.last.at("pilot_utilization") < 0.8);
 }
+
+TEST_CASE(
+    "every instrument type has its own block; its keys shadow no common key, its renames name its keys") {
+  using models::ecosystem::instrument_blocks;
+  const auto& types = models::ecosystem::policy_type_names();
+  REQUIRE(instrument_blocks().size() == types.size());
+  const sim::ObjectSpec& policy = *schema().model_section("ecosystem")->find("policies")->element;
+  REQUIRE(policy.variants().size() == types.size());
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const sim::ObjectSpec* keys = policy.find_variant(types[i]);
+    REQUIRE(keys != nullptr);
+    for (const auto& field : keys->fields()) CHECK_MESSAGE(policy.find(field.name) == nullptr, field.name);
+    for (const auto& [old_key, new_key] : instrument_blocks()[i].renamed) {
+      CHECK_MESSAGE(keys->find(new_key) != nullptr, types[i], ": ", new_key);
+      CHECK_MESSAGE(keys->find(old_key) == nullptr, types[i], ": ", old_key);
+    }
+  }
+}
+
+TEST_CASE("an instrument's keys are read into its own block, with that type's defaults") {
+  const auto p = models::ecosystem::read_parameters(
+      load(tiny_scenario("  policies:\n    - {type: risk_pool, loss_share: 0.4}\n"
+                         "    - {type: consortium, name: c, lead_firm_grant_yuan: 5e4}\n"
+                         "    - {type: rd_grant, evaluation: paper}\n")));
+  REQUIRE(p.policies.size() == 3);
+  CHECK(p.policies[0].risk_pool.loss_share == 0.4);
+  CHECK(p.policies[0].name == "risk_pool");
+  CHECK(p.policies[0].end_step == 24);
+  CHECK(p.policies[1].consortium.lead_firm_grant_yuan == 5e4);
+  CHECK(p.policies[1].consortium.members == 6);
+  CHECK(p.policies[1].consortium.max_consortia == 0);
+  CHECK(p.policies[1].risk_pool.loss_share == 0.0);
+  CHECK(p.policies[2].rd_grant.evaluation == "paper");
+  CHECK(p.policies[2].rd_grant.milestone_multiplier == 1.0);
+}
+
+TEST_CASE("a policy in the old form with shared keys is refused, naming the key of its type") {
+  CHECK_THROWS_WITH_AS(load(tiny_scenario("  policies:\n    - {type: pilot_voucher, rate: 0.5}\n")),
+                       "test.yaml:13:29: 'rate' in 'ecosystem.policies[0]' was renamed; for a pilot_voucher "
+                       "use 'subsidy_share'",
+                       sim::InputError);
+}
