@@ -143,10 +143,10 @@ void EcosystemModel::lend_and_settle_loans(const sim::PhaseContext& context) {
 // Phase "finance_thematic_bonds" — thematic bonds for the industrialization of results (seed 000).
 // Reads firms' results at TRL 7-8 (index_holdings), their development needs and cash, and the
 // thematic_bond instruments. Firms with a bond pay the coupon (`thematic_bond_coupon_per_quarter`;
-// the instrument pays its `rate` share while it has money) and the principal at maturity
+// the instrument pays its `coupon_share` while it has money) and the principal at maturity
 // (`thematic_bond_term_quarters`) to the bond holders, or default (the holders recover the cash
 // left; an SME exits). A firm targeted by an active instrument that holds a result at TRL 7-8 and
-// has no bond issues one of amount_yuan, bought by private investors. Unspent proceeds fund the part
+// has no bond issues one of principal_yuan, bought by private investors. Unspent proceeds fund the part
 // of the firm's development need its budget does not cover (to the R&D sink). Bond holders pay
 // their income out.
 void EcosystemModel::finance_thematic_bonds(const sim::PhaseContext& /*context*/) {
@@ -155,7 +155,7 @@ void EcosystemModel::finance_thematic_bonds(const sim::PhaseContext& /*context*/
     const double coupon = f_thematic_bond_[i] * p_.thematic_bond_coupon_per_quarter;
     const auto policy = static_cast<std::size_t>(f_bond_policy_[i]);
     double paid = pay_up_to(first_policy_account_ + static_cast<std::int64_t>(policy), bondholders_,
-                            coupon * std::min(1.0, p_.policies[policy].rate));
+                            coupon * p_.policies[policy].thematic_bond.coupon_share);
     paid += pay_up_to(f_account_[i], bondholders_, coupon - paid);
     if (paid + 0.01 < coupon) {
       default_on_bond(i);
@@ -173,13 +173,14 @@ void EcosystemModel::finance_thematic_bonds(const sim::PhaseContext& /*context*/
   }
   for (std::size_t k = 0; k < p_.policies.size(); ++k) {
     const auto& policy = p_.policies[k];
-    if (policy.type != PolicyType::thematic_bond || !is_active(policy, step_) || policy.amount_yuan <= 0)
+    if (policy.type != PolicyType::thematic_bond || !is_active(policy, step_) ||
+        policy.thematic_bond.principal_yuan <= 0)
       continue;
     for (std::size_t i = 0; i < firms_.size(); ++i) {
       if (f_thematic_bond_[i] > 0 || f_commercializing_[i] == 0) continue;
       if (!targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) continue;
-      pay(private_capital_, f_account_[i], policy.amount_yuan);
-      f_thematic_bond_[i] = to_yuan(to_fen(policy.amount_yuan));
+      pay(private_capital_, f_account_[i], policy.thematic_bond.principal_yuan);
+      f_thematic_bond_[i] = to_yuan(to_fen(policy.thematic_bond.principal_yuan));
       f_bond_unspent_[i] = f_thematic_bond_[i];
       f_bond_due_[i] = static_cast<std::int32_t>(step_ + p_.thematic_bond_term_quarters);
       f_bond_policy_[i] = static_cast<std::int32_t>(k);

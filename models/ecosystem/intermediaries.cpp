@@ -72,7 +72,7 @@ void EcosystemModel::assign_transfer_offices() {
 // service instruments; SMEs developing results ask for experts (always when a matching_service for
 // SMEs pays, otherwise with `expert_request_rate` at their own cost), are served in a random
 // priority order (a draw per firm) by the region's expert services up to their capacity, and pay
-// the fee (the instrument pays up to its amount_yuan of it). Writes f_has_experts_ (read by
+// the fee (the instrument pays up to its payment_per_service_yuan of it). Writes f_has_experts_ (read by
 // advance_results: `expert_service_bonus`) and the services' accounts.
 void EcosystemModel::run_expert_services(const sim::PhaseContext& context) {
   f_has_experts_.assign(firms_.size(), 0);
@@ -102,8 +102,9 @@ void EcosystemModel::run_expert_services(const sim::PhaseContext& context) {
         const std::int32_t policy = f_expert_policy_[f];
         double covered = 0;
         if (policy >= 0) {
-          covered = std::min({fee, p_.policies[static_cast<std::size_t>(policy)].amount_yuan,
-                              balance(first_policy_account_ + policy)});
+          covered = std::min(
+              {fee, p_.policies[static_cast<std::size_t>(policy)].matching_service.payment_per_service_yuan,
+               balance(first_policy_account_ + policy)});
         }
         if (balance(f_account_[f]) + 0.005 < fee - covered) continue;  // cannot pay: not served
         if (policy >= 0) pay(first_policy_account_ + policy, i_account_[k], covered);

@@ -41,7 +41,7 @@ void EcosystemModel::produce_and_sell(const sim::PhaseContext& context) {
       if (f_results_in_use_[i] > 0 &&
           targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) {
         const double bought = pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[i],
-                                        policy.amount_yuan * f_results_in_use_[i] / total);
+                                        policy.procurement.purchases_yuan * f_results_in_use_[i] / total);
         flows_.procurement_spend += bought;
         procurement_weight[i] += bought;
       }

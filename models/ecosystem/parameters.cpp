@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
 
 #include "sim/scenario/input_error.hpp"
 
@@ -14,6 +17,84 @@ namespace models::ecosystem {
 namespace {
 using P = Parameters;
 constexpr double kBig = 1e15;
+const std::vector<std::string> kFieldPatterns = {"supply_led", "demand_iteration", "demand_pull"};
+constexpr double kNoMaximum = std::numeric_limits<double>::infinity();  // declared as "at least"
+
+// The C++ type of an ElementKey's member.
+template <typename Owner, typename Member>
+using MemberType = std::remove_cvref_t<decltype(std::declval<Owner&>().*std::declval<Member>())>;
+
+template <typename Owner>
+void declare_keys(sim::ObjectSpec& object, const std::vector<ElementKey<Owner>>& keys) {
+  for (const auto& key : keys) {
+    std::visit(
+        [&](auto member) {
+          using T = MemberType<Owner, decltype(member)>;
+          sim::FieldSpec* field = nullptr;
+          if constexpr (std::is_same_v<T, double>) {
+            field = &object.real(key.name, key.unit, key.description);
+          } else if constexpr (std::is_same_v<T, std::int64_t>) {
+            field = &object.integer(key.name, key.unit, key.description);
+          } else if constexpr (std::is_same_v<T, bool>) {
+            field = &object.boolean(key.name, key.description);
+          } else {
+            field = key.choices.empty() ? &object.text(key.name, key.description)
+                                        : &object.choice(key.name, key.choices, key.description);
+          }
+          field->default_value(key.default_value);
+          if constexpr (std::is_same_v<T, double> || std::is_same_v<T, std::int64_t>) {
+            if (std::isinf(key.maximum))
+              field->at_least(key.minimum);
+            else
+              field->between(key.minimum, key.maximum);
+          }
+        },
+        key.member);
+  }
+}
+
+// The keys of one object of the resolved scenario (validated, defaults filled) into `owner`.
+template <typename Owner>
+void read_keys(const YAML::Node& node, Owner& owner, const std::vector<ElementKey<Owner>>& keys) {
+  for (const auto& key : keys) {
+    std::visit(
+        [&](auto member) {
+          owner.*member = node[key.name].template as<MemberType<Owner, decltype(member)>>();
+        },
+        key.member);
+  }
+}
+
+// An object with every key at its default.
+template <typename Owner>
+Owner with_defaults(const std::vector<ElementKey<Owner>>& keys) {
+  Owner owner{};
+  for (const auto& key : keys) {
+    std::visit(
+        [&](auto member) {
+          using T = MemberType<Owner, decltype(member)>;
+          if constexpr (std::is_same_v<T, double>) {
+            const auto* integer = std::get_if<std::int64_t>(&key.default_value);
+            owner.*member = integer ? static_cast<double>(*integer) : std::get<double>(key.default_value);
+          } else {
+            owner.*member = std::get<T>(key.default_value);
+          }
+        },
+        key.member);
+  }
+  return owner;
+}
+
+// One instrument type's block: declared as the variant of `ecosystem.policies[]` for its type,
+// read into policy.*block.
+template <typename Block>
+InstrumentBlock block(PolicyType type, Block PolicySpec::*member, const char* description,
+                      std::vector<std::pair<const char*, const char*>> renamed,
+                      std::vector<ElementKey<Block>> keys) {
+  return {
+      type, description, std::move(renamed), [keys](sim::ObjectSpec& object) { declare_keys(object, keys); },
+      [member, keys](const YAML::Node& node, PolicySpec& policy) { read_keys(node, policy.*member, keys); }};
+}
 }  // namespace
 
 Stage stage_of_trl(int trl) {
@@ -60,6 +141,234 @@ const std::vector<std::string>& policy_type_names() {
                                                  "ex_post_reward",
                                                  "thematic_bond"};
   return names;
+}
+
+const std::vector<ElementKey<FieldSpec>>& field_keys() {
+  using F = FieldSpec;
+  static const std::vector<ElementKey<FieldSpec>> table = {
+      {"pattern", "", std::string("demand_pull"), 0, 0, &F::pattern,
+       "Conversion pattern (seed 002): sets cycle speed, capital intensity, pilot dependence, demand "
+       "feedback and lead-firm qualification",
+       kFieldPatterns},
+      {"weight", "1", 1.0, 0, 1e6, &F::weight, "Share of agents in this field (normalised over fields)"},
+      {"demand_growth_per_quarter", "1/quarter", 0.015, -0.5, 0.5, &F::demand_growth_per_quarter,
+       "Growth of the field's market demand. Assumption"},
+  };
+  return table;
+}
+
+const std::vector<ElementKey<RegionSpec>>& region_keys() {
+  using R = RegionSpec;
+  static const std::vector<ElementKey<RegionSpec>> table = {
+      {"weight", "1", 1.0, 0, 1e6, &R::weight, "Share of agents in this region (normalised)"},
+      {"pilot_platforms", "platforms", std::int64_t{4}, 0, 10000, &R::pilot_platforms,
+       "Pilot platforms in the region"},
+      {"pilot_slots", "slots/quarter", std::int64_t{80}, 0, 1'000'000, &R::pilot_slots,
+       "Capacity of each pilot platform"},
+      {"intermediary_strength", "1", 1.0, 0, 100, &R::intermediary_strength,
+       "Strength of each of the region's transfer offices: multiplies the matching rate of the labs it "
+       "serves"},
+      {"lab_budget_multiplier", "1", 1.0, 0, 100, &R::lab_budget_multiplier,
+       "Regional science budget relative to the national rule"},
+      {"banks", "banks", std::int64_t{2}, 0, 10000, &R::banks, "Banks in the region"},
+      {"vc_funds", "funds", std::int64_t{3}, 0, 10000, &R::vc_funds, "VC funds at step 0 in the region"},
+      {"transfer_offices", "agents", std::int64_t{4}, 0, 100000, &R::transfer_offices,
+       "Tech transfer offices and brokers (intermediary agents); each serves labs of the region up to "
+       "transfer_office_capacity deals per quarter"},
+      {"expert_services", "agents", std::int64_t{0}, 0, 100000, &R::expert_services,
+       "Expert services (intermediary agents); each serves up to expert_service_capacity SMEs per quarter. "
+       "Seed 004: an alliance of 192 institutions, 4,081 experts"},
+      {"incubators", "agents", std::int64_t{0}, 0, 100000, &R::incubators,
+       "Incubators and maker spaces (intermediary agents); each adds incubator_births_per_quarter SME "
+       "births, at most incubator_capacity. Seed 004: 15 incubators and 19 maker spaces in Nansha"},
+      {"pilot_owner", "", std::string("government"), 0, 0, &R::pilot_owner,
+       "Owner and operator of the region's pilot platforms: lead-firm platforms reach more users but leak "
+       "more (x1.2 requests, x2 leak risk), consortium ones x1.1 and x1.5. Seed 002 names the problems; "
+       "factors assumed",
+       kPilotOwners},
+  };
+  return table;
+}
+
+const std::vector<ElementKey<PolicySpec>>& policy_keys() {
+  using S = PolicySpec;
+  static const std::vector<ElementKey<PolicySpec>> table = {
+      {"name", "", std::string(""), 0, 0, &S::name, "Label for messages (empty: the type)"},
+      {"start_step", "step", std::int64_t{1}, 1, kNoMaximum, &S::start_step,
+       "First step the instrument acts"},
+      {"end_step", "step", std::int64_t{0}, 0, kNoMaximum, &S::end_step,
+       "Last step it acts (0: the end of the run)"},
+      {"budget_yuan", "yuan", 0.0, 0, kNoMaximum, &S::budget_yuan,
+       "Budget moved from the government to the instrument at start_step"},
+  };
+  return table;
+}
+
+const std::vector<InstrumentBlock>& instrument_blocks() {
+  using T = PolicyType;
+  using S = PolicySpec;
+  static const std::vector<InstrumentBlock> table = {
+      block(T::rd_grant, &S::rd_grant,
+            "R&D grant: pays every targeted lab each quarter (and targeted firms when agent_kind is "
+            "lead_firm or sme); under milestone evaluation downstream users judge the project (seed 000: "
+            "下游评价上游)",
+            {{"amount_yuan", "grant_yuan"}, {"multiplier", "milestone_multiplier"}},
+            {{"grant_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &RdGrant::grant_yuan,
+              "Grant per targeted agent and quarter, while the budget lasts"},
+             {"evaluation",
+              "",
+              std::string("milestone"),
+              0,
+              0,
+              &RdGrant::evaluation,
+              "Who evaluates: downstream users (milestone) or paper counts (paper)",
+              {"milestone", "paper"}},
+             {"milestone_multiplier", "1", 1.0, 0, 100, &RdGrant::milestone_multiplier,
+              "Under milestone evaluation: multiplies targeted labs' transfer effort and their development "
+              "share (at most 0.8); paper evaluation ignores it. Assumption"}}),
+      block(T::challenge_project, &S::challenge_project,
+            "Challenge-based project (揭榜挂帅/赛马): each quarter candidate results of its field at TRL 3-5 "
+            "held by labs or SMEs race on observed quality; the winner gets the prize and becomes sponsored",
+            {{"amount_yuan", "prize_yuan"}, {"cross_region", "is_cross_region"}},
+            {{"prize_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &ChallengeProject::prize_yuan,
+              "Prize posted each quarter (split between the two winners of a cross-region challenge); none "
+              "while the account holds less"},
+             {"is_cross_region", "", false, 0, 0, &ChallengeProject::is_cross_region,
+              "Teams must span two regions: the best candidates of the two best regions share the prize"}}),
+      block(T::consortium, &S::consortium,
+            "Innovation consortia (seed 001: 21 central SOEs lead 24 consortia): formed at start_step around "
+            "targeted lead firms with labs and SMEs of their field, dissolved after end_step",
+            {{"amount_yuan", "lead_firm_grant_yuan"}, {"slots", "max_consortia"}},
+            {{"lead_firm_grant_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &Consortium::lead_firm_grant_yuan,
+              "Shared R&D paid to each consortium's lead firm per quarter"},
+             {"max_consortia", "consortia", std::int64_t{0}, 0, kNoMaximum, &Consortium::max_consortia,
+              "Consortia formed at most (0: one per targeted lead firm)"},
+             {"members", "agents", std::int64_t{6}, 1, 1000, &Consortium::members,
+              "Labs and SMEs of its field drawn into each consortium (fewer when too few are free)"}}),
+      block(T::first_unit_insurance, &S::first_unit_insurance,
+            "First-of-a-kind insurance (首台套, seed 000): offered to firms with results at TRL 6-8 of the "
+            "targeted regions and fields; taken up less when claims are complex",
+            {{"rate", "premium_subsidy_share"}},
+            {{"premium_subsidy_share", "1", 0.0, 0, 1, &FirstUnitInsurance::premium_subsidy_share,
+              "Share of the premium the instrument pays, while it has money"},
+             {"claim_complexity", "1", 0.5, 0, 1, &FirstUnitInsurance::claim_complexity,
+              "0 simple claims .. 1 unusable: take-up × (1 − claim_complexity), claims paid × (1 − "
+              "claim_complexity/2)"}}),
+      block(T::procurement, &S::procurement,
+            "Public procurement of innovative products: buys from targeted firms in proportion to their "
+            "results in use, and signals demand (procurement_bonus)",
+            {{"amount_yuan", "purchases_yuan"}},
+            {{"purchases_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &Procurement::purchases_yuan,
+              "Purchases per quarter, shared among targeted firms by results in use"}}),
+      block(T::loan_interest_subsidy, &S::loan_interest_subsidy,
+            "Loan interest subsidy: pays part of targeted firms' interest to their bank and raises their "
+            "loan requests",
+            {{"rate", "interest_subsidy_share"}},
+            {{"interest_subsidy_share", "1", 0.0, 0, 1, &LoanInterestSubsidy::interest_subsidy_share,
+              "Share of the interest the instrument pays; loan requests × (1 + 2 × share)"}}),
+      block(T::repayable_grant, &S::repayable_grant,
+            "Repayable grant: at start_step pays each targeted SME (in firm order, while the budget lasts); "
+            "the SME repays from later cash",
+            {{"amount_yuan", "grant_yuan"}},
+            {{"grant_yuan", "yuan", 0.0, 0, kNoMaximum, &RepayableGrant::grant_yuan,
+              "Grant per targeted SME, paid once"}}),
+      block(T::grant_to_equity, &S::grant_to_equity,
+            "Grant turned into equity (拨投结合): at start_step pays each targeted SME (in firm order, while "
+            "the budget lasts); the grant becomes government equity when a result of the SME reaches "
+            "commercialization",
+            {{"amount_yuan", "grant_yuan"}},
+            {{"grant_yuan", "yuan", 0.0, 0, kNoMaximum, &GrantToEquity::grant_yuan,
+              "Grant per targeted SME, paid once"}}),
+      block(T::guidance_fund, &S::guidance_fund,
+            "Guidance fund (fund of funds): at start_step the budget, matched by private capital, forms VC "
+            "sub-funds of vc_fund_capital_yuan (seed 004: Nansha's mother fund leveraged > 18 bn yuan)",
+            {},
+            {{"leverage", "1", 1.0, 1, 100, &GuidanceFund::leverage,
+              "Sub-fund capital / government contribution; private LPs add (leverage − 1) × the budget"}}),
+      block(T::risk_pool, &S::risk_pool,
+            "Credit risk-compensation pool: pays banks part of the loss on defaulted loans of targeted SMEs, "
+            "so banks expect smaller losses and lend more",
+            {{"rate", "loss_share"}},
+            {{"loss_share", "1", 0.0, 0, 1, &RiskPool::loss_share,
+              "Share of a defaulted loan's loss the pool pays the bank, while it has money"}}),
+      block(T::super_deduction, &S::super_deduction,
+            "R&D super deduction (加计扣除): targeted firms deduct more than their R&D spending from taxable "
+            "profit, which raises their R&D by rd_tax_elasticity",
+            {{"rate", "extra_deduction_share"}},
+            {{"extra_deduction_share", "1", 0.0, 0, 5, &SuperDeduction::extra_deduction_share,
+              "R&D deducted in addition to the spending itself, as a share of it (1: a 100% super "
+              "deduction)"}}),
+      block(T::ip_reform, &S::ip_reform,
+            "Ownership reform (赋权): inventors get ownership or long-term use rights, so targeted labs "
+            "disclose, license and spin out more",
+            {{"multiplier", "transfer_multiplier"}},
+            {{"transfer_multiplier", "1", 1.0, 0, 100, &IpReform::transfer_multiplier,
+              "Multiplies targeted labs' transfer effort and spin-out rate"}}),
+      block(T::pilot_capacity, &S::pilot_capacity,
+            "Pilot capacity building: adds slots to every pilot platform of the targeted regions, paid per "
+            "added slot; no money, no slot",
+            {{"slots", "added_slots"}, {"amount_yuan", "slot_cost_yuan"}},
+            {{"added_slots", "slots/quarter", std::int64_t{0}, 0, kNoMaximum, &PilotCapacity::added_slots,
+              "Slots added to each platform per quarter"},
+             {"slot_cost_yuan", "yuan", 0.0, 0, kNoMaximum, &PilotCapacity::slot_cost_yuan,
+              "Paid to the platform per added slot and quarter (0: the slots are free)"}}),
+      block(T::pilot_voucher, &S::pilot_voucher,
+            "Pilot vouchers: pay part of the pilot fee for users in the targeted regions and fields, which "
+            "deters fewer of them ('built but unused', seed 002)",
+            {{"rate", "subsidy_share"}},
+            {{"subsidy_share", "1", 0.0, 0, 1, &PilotVoucher::subsidy_share,
+              "Share of the pilot fee the voucher pays, while the instrument has money"}}),
+      block(T::pilot_operator_incentive, &S::pilot_operator_incentive,
+            "Incentive for pilot platform operators (seed 002: weak incentives of public platforms): they "
+            "reach more users and are paid per pilot served",
+            {{"multiplier", "outreach_multiplier"}, {"amount_yuan", "payment_per_pilot_yuan"}},
+            {{"outreach_multiplier", "1", 1.0, 0, 100, &PilotOperatorIncentive::outreach_multiplier,
+              "Multiplies users' pilot requests in the targeted regions"},
+             {"payment_per_pilot_yuan", "yuan", 0.0, 0, kNoMaximum,
+              &PilotOperatorIncentive::payment_per_pilot_yuan, "Paid to the platform per pilot served"}}),
+      block(T::matching_service, &S::matching_service,
+            "Matching service (seed 003, seed 004): raises targeted labs' matching with firms, adds deal "
+            "capacity to the region's transfer offices and pays them per brokered deal; aimed at SMEs "
+            "(agent_kind: sme), it also pays expert services to help them",
+            {{"multiplier", "match_multiplier"},
+             {"slots", "added_deal_capacity"},
+             {"amount_yuan", "payment_per_service_yuan"}},
+            {{"match_multiplier", "1", 1.0, 0, 100, &MatchingService::match_multiplier,
+              "Multiplies targeted labs' matching rate"},
+             {"added_deal_capacity", "deals/quarter", std::int64_t{0}, 0, kNoMaximum,
+              &MatchingService::added_deal_capacity,
+              "Deals per quarter added to each transfer office of the targeted regions (screening offices)"},
+             {"payment_per_service_yuan", "yuan", 0.0, 0, kNoMaximum,
+              &MatchingService::payment_per_service_yuan,
+              "Paid to the transfer office per brokered deal in the targeted regions; aimed at SMEs, also "
+              "the part of an expert service's fee paid per SME served (at most the fee)"}}),
+      block(T::industry_professor, &S::industry_professor,
+            "Industry professors (产业教授, seed 000): more researchers of targeted labs move to firms; the "
+            "instrument pays a stipend per researcher moved",
+            {{"multiplier", "mobility_multiplier"}, {"amount_yuan", "stipend_yuan"}},
+            {{"mobility_multiplier", "1", 1.0, 0, 100, &IndustryProfessor::mobility_multiplier,
+              "Multiplies targeted labs' researcher_mobility_rate"},
+             {"stipend_yuan", "yuan", 0.0, 0, kNoMaximum, &IndustryProfessor::stipend_yuan,
+              "Paid to the receiving firm per researcher moved"}}),
+      block(T::ex_post_reward, &S::ex_post_reward,
+            "Ex-post reward (以奖代补): pays the firm holding a result when it reaches the rewarded stage "
+            "(the policy's stage; any = industrialization); firms anticipate it "
+            "(reward_anticipation_share)",
+            {{"amount_yuan", "reward_yuan"}},
+            {{"reward_yuan", "yuan", 0.0, 0, kNoMaximum, &ExPostReward::reward_yuan,
+              "Reward per result reaching the rewarded stage"}}),
+      block(T::thematic_bond, &S::thematic_bond,
+            "Thematic bonds for industrialization (seed 000): a targeted firm holding a result at TRL 7-8 "
+            "issues one bond to private investors, for thematic_bond_term_quarters; the instrument pays part "
+            "of the coupon",
+            {{"amount_yuan", "principal_yuan"}, {"rate", "coupon_share"}},
+            {{"principal_yuan", "yuan", 0.0, 0, kNoMaximum, &ThematicBond::principal_yuan,
+              "Principal of one bond (0: no bonds)"},
+             {"coupon_share", "1", 0.0, 0, 1, &ThematicBond::coupon_share,
+              "Share of the coupon (thematic_bond_coupon_per_quarter) the instrument pays, while it has "
+              "money"}}),
+  };
+  return table;
 }
 
 const std::vector<IntegerParameter>& integer_parameters() {
@@ -347,85 +656,23 @@ void declare_parameters(sim::ObjectSpec& section) {
                           "Quarterly revenue an SME needs for tiers little_giant, high_tech, unicorn, listed "
                           "(four values; empty: 3, 8, 25, 60 million). Assumption, scaled");
 
-  auto& field = section.map_of_objects(
-      "fields",
-      "Industries by name (empty: clean_energy supply-led, ai demand-iteration, new_materials demand-pull)");
-  field
-      .choice("pattern", {"supply_led", "demand_iteration", "demand_pull"},
-              "Conversion pattern (seed 002): sets cycle speed, capital intensity, pilot dependence, demand "
-              "feedback and lead-firm qualification")
-      .default_value(std::string("demand_pull"));
-  field.real("weight", "1", "Share of agents in this field (normalised over fields)")
-      .default_value(1.0)
-      .between(0, 1e6);
-  field.real("demand_growth_per_quarter", "1/quarter", "Growth of the field's market demand. Assumption")
-      .default_value(0.015)
-      .between(-0.5, 0.5);
-
-  auto& region = section.map_of_objects(
-      "regions", "Regions by name (empty: one region 'national' with the defaults below)");
-  region.real("weight", "1", "Share of agents in this region (normalised)")
-      .default_value(1.0)
-      .between(0, 1e6);
-  region.integer("pilot_platforms", "platforms", "Pilot platforms in the region")
-      .default_value(std::int64_t{4})
-      .between(0, 10000);
-  region.integer("pilot_slots", "slots/quarter", "Capacity of each pilot platform")
-      .default_value(std::int64_t{80})
-      .between(0, 1'000'000);
-  region
-      .real("intermediary_strength", "1",
-            "Strength of each of the region's transfer offices: multiplies the matching rate of the labs it "
-            "serves")
-      .default_value(1.0)
-      .between(0, 100);
-  region.real("lab_budget_multiplier", "1", "Regional science budget relative to the national rule")
-      .default_value(1.0)
-      .between(0, 100);
-  region.integer("banks", "banks", "Banks in the region").default_value(std::int64_t{2}).between(0, 10000);
-  region.integer("vc_funds", "funds", "VC funds at step 0 in the region")
-      .default_value(std::int64_t{3})
-      .between(0, 10000);
-  region
-      .integer(
-          "transfer_offices", "agents",
-          "Tech transfer offices and brokers (intermediary agents); each serves labs of the region up to "
-          "transfer_office_capacity deals per quarter")
-      .default_value(std::int64_t{4})
-      .between(0, 100000);
-  region
-      .integer("expert_services", "agents",
-               "Expert services (intermediary agents); each serves up to expert_service_capacity SMEs per "
-               "quarter. Seed 004: an alliance of 192 institutions, 4,081 experts")
-      .default_value(std::int64_t{0})
-      .between(0, 100000);
-  region
-      .integer(
-          "incubators", "agents",
-          "Incubators and maker spaces (intermediary agents); each adds incubator_births_per_quarter SME "
-          "births, at most incubator_capacity. Seed 004: 15 incubators and 19 maker spaces in Nansha")
-      .default_value(std::int64_t{0})
-      .between(0, 100000);
-  region
-      .choice("pilot_owner", kPilotOwners,
-              "Owner and operator of the region's pilot platforms: lead-firm platforms reach more users but "
-              "leak more (x1.2 requests, x2 leak risk), consortium ones x1.1 and x1.5. Seed 002 names the "
-              "problems; factors assumed")
-      .default_value(std::string("government"));
+  declare_keys(section.map_of_objects("fields",
+                                      "Industries by name (empty: clean_energy supply-led, ai "
+                                      "demand-iteration, new_materials demand-pull)"),
+               field_keys());
+  declare_keys(section.map_of_objects(
+                   "regions", "Regions by name (empty: one region 'national' with the defaults below)"),
+               region_keys());
 
   auto& policy = section.list_of_objects(
-      "policies", "The policy timeline: instruments with start, end, budget, targeting and parameters");
-  policy.choice("type", policy_type_names(), "Instrument (docs/MODEL.md describes each)").required();
-  policy.text("name", "Label for messages").default_value(std::string(""));
-  policy.integer("start_step", "step", "First step the instrument acts")
-      .default_value(std::int64_t{1})
-      .at_least(1);
-  policy.integer("end_step", "step", "Last step it acts (0: the end of the run)")
-      .default_value(std::int64_t{0})
-      .at_least(0);
-  policy.real("budget_yuan", "yuan", "Budget moved from the government to the instrument at start_step")
-      .default_value(0.0)
-      .at_least(0);
+      "policies",
+      "The policy timeline: instruments with start, end, budget, targeting and the keys of their type");
+  policy
+      .choice("type", policy_type_names(),
+              "Instrument; its own keys are listed below by type (docs/MODEL.md describes each)")
+      .required();
+  declare_keys(policy, policy_keys());
+  // Targeting: names and choices the reading turns into indices (-1: any).
   policy.text("region", "Targeted region ('' = all)").default_value(std::string(""));
   policy.text("field", "Targeted field ('' = all)").default_value(std::string(""));
   policy.choice("agent_kind", {"any", "university", "institute", "lead_firm", "sme"}, "Targeted agent kind")
@@ -438,45 +685,19 @@ void declare_parameters(sim::ObjectSpec& section) {
               "Targeted result stage; ex_post_reward: the stage whose reaching is rewarded (any = "
               "industrialization)")
       .default_value(std::string("any"));
-  policy
-      .real("amount_yuan", "yuan",
-            "Amount per award, per slot, per prize or per agent and quarter (by type); matching_service: per "
-            "deal or per SME served; industry_professor: stipend per researcher moved; ex_post_reward: per "
-            "result reaching the stage; thematic_bond: principal of one bond")
-      .default_value(0.0)
-      .at_least(0);
-  policy
-      .real("rate", "1",
-            "Share: interest subsidy, risk-pool loss share, voucher share, deduction rate, thematic_bond: "
-            "share of the coupon paid by the instrument (by type)")
-      .default_value(0.0)
-      .between(0, 10);
-  policy
-      .real("multiplier", "1",
-            "Strength: transfer effort (ip_reform, rd_grant milestone), matching, outreach, researcher "
-            "mobility (industry_professor)")
-      .default_value(1.0)
-      .between(0, 100);
-  policy.real("claim_complexity", "1", "first_unit_insurance: 0 simple claims .. 1 unusable")
-      .default_value(0.5)
-      .between(0, 1);
-  policy.real("leverage", "1", "guidance_fund: sub-fund capital / government contribution")
-      .default_value(1.0)
-      .between(1, 100);
-  policy
-      .integer("slots", "slots/quarter",
-               "pilot_capacity: slots added per platform; matching_service: deals per quarter added to each "
-               "transfer office of the region")
-      .default_value(std::int64_t{0})
-      .at_least(0);
-  policy
-      .choice("evaluation", {"milestone", "paper"},
-              "rd_grant: downstream users evaluate (milestone) or papers count")
-      .default_value(std::string("milestone"));
-  policy.boolean("cross_region", "challenge_project: teams must span two regions").default_value(false);
-  policy.integer("members", "agents", "consortium: labs and SMEs per consortium")
-      .default_value(std::int64_t{6})
-      .between(1, 1000);
+  // Each type's own keys (policy.risk_pool.loss_share); the shared keys of the old form name the
+  // key that replaced them.
+  const auto& types = policy_type_names();
+  for (std::size_t i = 0; i < instrument_blocks().size(); ++i) {
+    const InstrumentBlock& instrument = instrument_blocks()[i];
+    if (static_cast<std::size_t>(instrument.type) != i) {
+      throw std::logic_error("instrument_blocks(): entry " + std::to_string(i) + " is not of type " +
+                             types[i]);
+    }
+    sim::ObjectSpec& keys = policy.variant("type", types[i], instrument.description);
+    for (const auto& [old_key, new_key] : instrument.renamed) keys.renamed(old_key, new_key);
+    instrument.declare(keys);
+  }
 }
 
 namespace {
@@ -518,9 +739,7 @@ Parameters read_parameters(const sim::Config& config) {
   for (const auto& entry : config.node("ecosystem.fields")) {
     FieldSpec f;
     f.name = entry.first.as<std::string>();
-    f.pattern = entry.second["pattern"].as<std::string>();
-    f.weight = entry.second["weight"].as<double>();
-    f.demand_growth_per_quarter = entry.second["demand_growth_per_quarter"].as<double>();
+    read_keys(entry.second, f, field_keys());
     p.fields.push_back(f);
   }
   if (p.fields.empty()) {
@@ -533,21 +752,13 @@ Parameters read_parameters(const sim::Config& config) {
   for (const auto& entry : config.node("ecosystem.regions")) {
     RegionSpec r;
     r.name = entry.first.as<std::string>();
-    const auto& n = entry.second;
-    r.weight = n["weight"].as<double>();
-    r.pilot_platforms = n["pilot_platforms"].as<std::int64_t>();
-    r.pilot_slots = n["pilot_slots"].as<std::int64_t>();
-    r.intermediary_strength = n["intermediary_strength"].as<double>();
-    r.lab_budget_multiplier = n["lab_budget_multiplier"].as<double>();
-    r.banks = n["banks"].as<std::int64_t>();
-    r.vc_funds = n["vc_funds"].as<std::int64_t>();
-    r.pilot_owner = n["pilot_owner"].as<std::string>();
-    r.transfer_offices = n["transfer_offices"].as<std::int64_t>();
-    r.expert_services = n["expert_services"].as<std::int64_t>();
-    r.incubators = n["incubators"].as<std::int64_t>();
+    read_keys(entry.second, r, region_keys());
     p.regions.push_back(r);
   }
-  if (p.regions.empty()) p.regions.push_back(RegionSpec{"national"});
+  if (p.regions.empty()) {
+    p.regions.push_back(with_defaults(region_keys()));
+    p.regions.back().name = "national";
+  }
 
   std::vector<std::string> region_names, field_names;
   for (const auto& r : p.regions) region_names.push_back(r.name);
@@ -577,10 +788,8 @@ Parameters read_parameters(const sim::Config& config) {
     };
     PolicySpec s;
     s.type = static_cast<PolicyType>(index_of_choice(policy_type_names(), n["type"].as<std::string>()));
-    s.name = n["name"].as<std::string>();
+    read_keys(n, s, policy_keys());
     if (s.name.empty()) s.name = n["type"].as<std::string>();
-    s.start_step = n["start_step"].as<std::int64_t>();
-    s.end_step = n["end_step"].as<std::int64_t>();
     if (s.end_step == 0) s.end_step = p.steps_horizon;
     if (s.start_step > p.steps_horizon) {
       problems.push_back(
@@ -599,7 +808,6 @@ Parameters read_parameters(const sim::Config& config) {
       problems.push_back({where("end_step"), fmt::format("'{}.end_step' ({}) is before its start_step ({})",
                                                          path, s.end_step, s.start_step)});
     }
-    s.budget_yuan = n["budget_yuan"].as<double>();
     s.region = find_name(region_names, n["region"].as<std::string>(), "region", path + ".region",
                          where("region"), problems);
     s.field = find_name(field_names, n["field"].as<std::string>(), "field", path + ".field", where("field"),
@@ -609,15 +817,7 @@ Parameters read_parameters(const sim::Config& config) {
     s.tier = static_cast<int>(n["tier"].as<std::int64_t>());
     s.stage = index_of_choice({"research", "development", "commercialization", "industrialization"},
                               n["stage"].as<std::string>());
-    s.amount_yuan = n["amount_yuan"].as<double>();
-    s.rate = n["rate"].as<double>();
-    s.multiplier = n["multiplier"].as<double>();
-    s.claim_complexity = n["claim_complexity"].as<double>();
-    s.leverage = n["leverage"].as<double>();
-    s.slots = n["slots"].as<std::int64_t>();
-    s.is_milestone_evaluation = n["evaluation"].as<std::string>() == "milestone";
-    s.is_cross_region = n["cross_region"].as<bool>();
-    s.members = n["members"].as<std::int64_t>();
+    instrument_blocks()[static_cast<std::size_t>(s.type)].read(n, s);
     p.policies.push_back(s);
   }
   // One message per problem, in the order they were written.

@@ -1,11 +1,18 @@
 #pragma once
 // Parameters of the innovation ecosystem model: fields (with their conversion pattern), regions,
-// populations, the result pipeline, markets, finance and the policy timeline. Every scalar is
-// declared once in parameter_table() (name, unit, default, range, description with its source);
-// the schema, the reading of scenarios and docs/scenario-reference.md all come from there.
+// populations, the result pipeline, markets, finance and the policy timeline. Every key is declared
+// once (name, unit, default, range, description with its source): the scalars in real_parameters()
+// and integer_parameters(), the keys of a field, a region and each instrument type in field_keys(),
+// region_keys() and instrument_blocks(); the schema, the reading of scenarios and
+// docs/scenario-reference.md all come from there.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
+
+#include <yaml-cpp/yaml.h>
 
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
@@ -49,29 +56,49 @@ struct FieldPattern {
 };
 FieldPattern pattern_by_name(const std::string& pattern);
 
-struct FieldSpec {
-  std::string name;
-  std::string pattern = "demand_pull";
-  double weight = 1.0;  // share of agents in the field (normalised)
-  double demand_growth_per_quarter = 0.015;
-  FieldPattern coefficients{};
+// One key of an object in a list or map of the scenario (a field, a region, an instrument's own
+// block): its schema declaration, its reading and its line in docs/scenario-reference.md all come
+// from this one entry, so the key, the C++ member and the docs share one name.
+template <typename Owner>
+struct ElementKey {
+  using Member = std::variant<double Owner::*, std::int64_t Owner::*, bool Owner::*, std::string Owner::*>;
+  const char* name;
+  const char* unit;  // "" for true/false and choices
+  sim::ScalarValue default_value;
+  double minimum;  // numbers only
+  double maximum;
+  Member member;
+  const char* description;
+  std::vector<std::string> choices = {};  // a std::string member with choices is a choice
 };
 
+// An industry (ecosystem.fields.<name>); defaults and ranges in field_keys().
+struct FieldSpec {
+  std::string name;
+  std::string pattern;
+  double weight{};  // share of agents in the field (normalised)
+  double demand_growth_per_quarter{};
+  FieldPattern coefficients{};
+};
+const std::vector<ElementKey<FieldSpec>>& field_keys();
+
+// A region (ecosystem.regions.<name>); defaults and ranges in region_keys().
 struct RegionSpec {
   std::string name;
-  double weight = 1.0;  // share of agents (normalised)
-  std::int64_t pilot_platforms = 4;
-  std::int64_t pilot_slots = 80;       // per platform per quarter
-  double intermediary_strength = 1.0;  // strength of each transfer office: multiplies its labs' matching
-  double lab_budget_multiplier = 1.0;  // regional science budget relative to the national rule
-  std::int64_t banks = 2;
-  std::int64_t vc_funds = 3;
-  std::string pilot_owner = "government";
+  double weight{};  // share of agents (normalised)
+  std::int64_t pilot_platforms{};
+  std::int64_t pilot_slots{};      // per platform per quarter
+  double intermediary_strength{};  // strength of each transfer office: multiplies its labs' matching
+  double lab_budget_multiplier{};  // regional science budget relative to the national rule
+  std::int64_t banks{};
+  std::int64_t vc_funds{};
+  std::string pilot_owner;
   // Intermediary agents to create (seed 004: 15 incubators + 19 maker spaces in Nansha).
-  std::int64_t transfer_offices = 4;  // tech transfer offices and brokers
-  std::int64_t expert_services = 0;
-  std::int64_t incubators = 0;  // incubators and maker spaces
+  std::int64_t transfer_offices{};  // tech transfer offices and brokers
+  std::int64_t expert_services{};
+  std::int64_t incubators{};  // incubators and maker spaces
 };
+const std::vector<ElementKey<RegionSpec>>& region_keys();
 
 // Kinds of intermediary agents (the `kind` field of the `intermediary` population).
 enum IntermediaryKind : std::uint8_t { kTransferOffice = 0, kExpertService = 1, kIncubator = 2 };
@@ -99,28 +126,128 @@ enum class PolicyType : std::uint8_t {
 };
 const std::vector<std::string>& policy_type_names();
 
-// One policy instrument of the scenario's timeline (ecosystem.policies[i]).
+// Each instrument's own parameters: one block per type, read only for policies of that type
+// (policy.risk_pool.loss_share). Units, defaults, ranges and sources are in instrument_blocks().
+struct RdGrant {
+  double grant_yuan{};     // per targeted agent and quarter
+  std::string evaluation;  // "milestone" or "paper"
+  double milestone_multiplier{};
+};
+struct ChallengeProject {
+  double prize_yuan{};  // per quarter, split between the winners
+  bool is_cross_region{};
+};
+struct Consortium {
+  double lead_firm_grant_yuan{};  // per consortium and quarter
+  std::int64_t max_consortia{};   // 0: one per targeted lead firm
+  std::int64_t members{};
+};
+struct FirstUnitInsurance {
+  double premium_subsidy_share{};
+  double claim_complexity{};
+};
+struct Procurement {
+  double purchases_yuan{};  // per quarter
+};
+struct LoanInterestSubsidy {
+  double interest_subsidy_share{};
+};
+struct RepayableGrant {
+  double grant_yuan{};  // per SME, once
+};
+struct GrantToEquity {
+  double grant_yuan{};  // per SME, once
+};
+struct GuidanceFund {
+  double leverage{};
+};
+struct RiskPool {
+  double loss_share{};
+};
+struct SuperDeduction {
+  double extra_deduction_share{};
+};
+struct IpReform {
+  double transfer_multiplier{};
+};
+struct PilotCapacity {
+  std::int64_t added_slots{};  // per platform and quarter
+  double slot_cost_yuan{};     // per added slot and quarter
+};
+struct PilotVoucher {
+  double subsidy_share{};
+};
+struct PilotOperatorIncentive {
+  double outreach_multiplier{};
+  double payment_per_pilot_yuan{};
+};
+struct MatchingService {
+  double match_multiplier{};
+  std::int64_t added_deal_capacity{};  // per transfer office and quarter
+  double payment_per_service_yuan{};
+};
+struct IndustryProfessor {
+  double mobility_multiplier{};
+  double stipend_yuan{};  // per researcher moved
+};
+struct ExPostReward {
+  double reward_yuan{};  // per result reaching the rewarded stage
+};
+struct ThematicBond {
+  double principal_yuan{};
+  double coupon_share{};
+};
+
+// One policy instrument of the scenario's timeline (ecosystem.policies[i]): the common keys
+// (timing, budget, targeting) and the block of its type; the blocks of other types stay empty.
 struct PolicySpec {
   PolicyType type = PolicyType::rd_grant;
+  // Timing and budget; defaults and ranges in policy_keys().
   std::string name;
-  std::int64_t start_step = 1;
-  std::int64_t end_step = 1;
-  double budget_yuan = 0.0;
+  std::int64_t start_step{};
+  std::int64_t end_step{};  // 0 in the scenario: the last step of the run
+  double budget_yuan{};
+  // Targeting, resolved from names and choices.
   int region = -1;      // -1: every region
   int field = -1;       // -1: every field
   int agent_kind = -1;  // Performer, -1: any
   int tier = -1;        // -1: any
   int stage = -1;       // Stage, -1: any
-  double amount_yuan = 0.0;
-  double rate = 0.0;
-  double multiplier = 1.0;
-  double claim_complexity = 0.5;
-  double leverage = 1.0;
-  std::int64_t slots = 0;
-  bool is_milestone_evaluation = true;
-  bool is_cross_region = false;
-  std::int64_t members = 6;
+
+  RdGrant rd_grant;
+  ChallengeProject challenge_project;
+  Consortium consortium;
+  FirstUnitInsurance first_unit_insurance;
+  Procurement procurement;
+  LoanInterestSubsidy loan_interest_subsidy;
+  RepayableGrant repayable_grant;
+  GrantToEquity grant_to_equity;
+  GuidanceFund guidance_fund;
+  RiskPool risk_pool;
+  SuperDeduction super_deduction;
+  IpReform ip_reform;
+  PilotCapacity pilot_capacity;
+  PilotVoucher pilot_voucher;
+  PilotOperatorIncentive pilot_operator_incentive;
+  MatchingService matching_service;
+  IndustryProfessor industry_professor;
+  ExPostReward ex_post_reward;
+  ThematicBond thematic_bond;
 };
+
+// The common keys of every instrument that are read as written: name, timing, budget.
+const std::vector<ElementKey<PolicySpec>>& policy_keys();
+
+// The block of one instrument type: what it is, its keys and the shared keys of the old form
+// (before each type had its own) that became them.
+struct InstrumentBlock {
+  PolicyType type;
+  const char* description;
+  std::vector<std::pair<const char*, const char*>> renamed;  // old shared key, this type's key
+  std::function<void(sim::ObjectSpec&)> declare;
+  std::function<void(const YAML::Node&, PolicySpec&)> read;
+};
+const std::vector<InstrumentBlock>& instrument_blocks();  // in the order of PolicyType
 
 struct Parameters {
   // Populations (national totals, split over regions by weight and fields by weight).

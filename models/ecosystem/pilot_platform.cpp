@@ -27,9 +27,11 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
     if (capacity_policy >= 0) {
       const auto& policy = p_.policies[static_cast<std::size_t>(capacity_policy)];
       // Capacity building is paid per added slot; no money, no slot.
-      const double paid = pay_up_to(first_policy_account_ + capacity_policy, p_account_[k],
-                                    policy.amount_yuan * static_cast<double>(policy.slots));
-      if (paid > 0 || policy.amount_yuan == 0) p_effective_slots_[k] += policy.slots;
+      const double paid = pay_up_to(
+          first_policy_account_ + capacity_policy, p_account_[k],
+          policy.pilot_capacity.slot_cost_yuan * static_cast<double>(policy.pilot_capacity.added_slots));
+      if (paid > 0 || policy.pilot_capacity.slot_cost_yuan == 0)
+        p_effective_slots_[k] += policy.pilot_capacity.added_slots;
     }
     flows_.pilot_capacity += p_effective_slots_[k];
   }
@@ -81,7 +83,7 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
       const auto k = static_cast<std::size_t>(chosen);
       const std::int32_t voucher = rf_voucher_policy_[c];
       const double voucher_rate =
-          voucher >= 0 ? std::min(1.0, p_.policies[static_cast<std::size_t>(voucher)].rate) : 0.0;
+          voucher >= 0 ? p_.policies[static_cast<std::size_t>(voucher)].pilot_voucher.subsidy_share : 0.0;
       const double fee = p_fee_[k];
       // A user who asked at the expected fee balks at a dearer platform with the extra deterrence.
       const double expected = cell_expected_pilot_fee_[c] * (1.0 - voucher_rate);
@@ -116,7 +118,8 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
       const std::int32_t operator_policy = region_operator_policy_[r];
       if (operator_policy >= 0) {
         pay_up_to(first_policy_account_ + operator_policy, p_account_[k],
-                  p_.policies[static_cast<std::size_t>(operator_policy)].amount_yuan);
+                  p_.policies[static_cast<std::size_t>(operator_policy)]
+                      .pilot_operator_incentive.payment_per_pilot_yuan);
       }
     }
   }

@@ -63,7 +63,7 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
       if (policy.type == PolicyType::guidance_fund) {
         // Fund-of-funds: the government's money is matched by private LPs up to the leverage
         // ratio (seed 004: Nansha's mother fund leveraged > 18 bn yuan of sub-funds).
-        const double total = policy.budget_yuan * policy.leverage;
+        const double total = policy.budget_yuan * policy.guidance_fund.leverage;
         const auto subfunds =
             std::max<std::int64_t>(1, std::llround(total / std::max(1.0, p_.vc_fund_capital_yuan)));
         for (std::int64_t s = 0; s < subfunds; ++s) {
@@ -74,9 +74,9 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
               spawn_vc_fund(region, policy.field, total / static_cast<double>(subfunds), step_, true);
           const double from_government =
               pay_up_to(account, v_account_[f], policy.budget_yuan / static_cast<double>(subfunds));
-          pay(private_capital_, v_account_[f], from_government * (policy.leverage - 1.0));
+          pay(private_capital_, v_account_[f], from_government * (policy.guidance_fund.leverage - 1.0));
           totals_.guidance_government_yuan += from_government;
-          totals_.guidance_subfund_yuan += from_government * policy.leverage;
+          totals_.guidance_subfund_yuan += from_government * policy.guidance_fund.leverage;
         }
       }
       if (policy.type == PolicyType::consortium) form_consortia(k);
@@ -92,40 +92,41 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
       case PolicyType::rd_grant:
         for (std::size_t i = 0; i < n_labs; ++i) {
           if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
-          l_extra_grant_[i] += policy.amount_yuan;
+          l_extra_grant_[i] += policy.rd_grant.grant_yuan;
           // Milestone evaluation: downstream users judge the project, so staff spend effort on
           // transfer and on concept verification (seed 000: 下游评价上游).
-          if (policy.is_milestone_evaluation) {
-            l_effort_mult_[i] *= policy.multiplier;
-            l_dev_share_[i] = std::min(0.8, l_dev_share_[i] * policy.multiplier);
+          if (policy.rd_grant.evaluation == "milestone") {
+            l_effort_mult_[i] *= policy.rd_grant.milestone_multiplier;
+            l_dev_share_[i] = std::min(0.8, l_dev_share_[i] * policy.rd_grant.milestone_multiplier);
           }
         }
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (policy.agent_kind < 0 || policy.agent_kind < kLeadFirm) continue;
           if (targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1))
-            f_extra_grant_[i] += policy.amount_yuan;
+            f_extra_grant_[i] += policy.rd_grant.grant_yuan;
         }
         break;
       case PolicyType::ip_reform:
         // Ownership or long-term use rights for inventors (赋权): more disclosure, licensing and spin-outs.
         for (std::size_t i = 0; i < n_labs; ++i) {
           if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
-          l_effort_mult_[i] *= policy.multiplier;
-          l_spinout_mult_[i] *= policy.multiplier;
+          l_effort_mult_[i] *= policy.ip_reform.transfer_multiplier;
+          l_spinout_mult_[i] *= policy.ip_reform.transfer_multiplier;
         }
         break;
       case PolicyType::matching_service:
         for (std::size_t i = 0; i < n_labs; ++i) {
           if (targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1))
-            l_match_mult_[i] *= policy.multiplier;
+            l_match_mult_[i] *= policy.matching_service.match_multiplier;
         }
         for (std::size_t r = 0; r < p_.regions.size(); ++r) {
           if (policy.region < 0 || policy.region == static_cast<int>(r)) region_matching_policy_[r] = pk;
         }
         // Screening offices (seed 003) add deal capacity to the region's transfer offices.
-        for (std::size_t m = 0; m < intermediaries_.size() && policy.slots > 0; ++m) {
+        for (std::size_t m = 0; m < intermediaries_.size() && policy.matching_service.added_deal_capacity > 0;
+             ++m) {
           if (i_kind_[m] == kTransferOffice && (policy.region < 0 || policy.region == i_region_[m]))
-            i_effective_capacity_[m] += policy.slots;
+            i_effective_capacity_[m] += policy.matching_service.added_deal_capacity;
         }
         // Aimed at SMEs, the service pays expert services to help them with their own development
         // (seed 004; run_expert_services).
@@ -139,26 +140,26 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         // a stipend per researcher moved (move_researchers).
         for (std::size_t i = 0; i < n_labs; ++i) {
           if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
-          l_mobility_mult_[i] *= policy.multiplier;
+          l_mobility_mult_[i] *= policy.industry_professor.mobility_multiplier;
           l_professor_policy_[i] = pk;
         }
         break;
       case PolicyType::super_deduction:
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1))
-            f_deduction_[i] = policy.rate;
+            f_deduction_[i] = policy.super_deduction.extra_deduction_share;
         }
         break;
       case PolicyType::loan_interest_subsidy:
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1))
-            f_interest_subsidy_[i] = std::min(1.0, policy.rate);
+            f_interest_subsidy_[i] = policy.loan_interest_subsidy.interest_subsidy_share;
         }
         break;
       case PolicyType::risk_pool:
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (f_kind_[i] == kSme && targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) {
-            f_risk_pool_share_[i] = std::min(1.0, policy.rate);
+            f_risk_pool_share_[i] = policy.risk_pool.loss_share;
             f_risk_pool_policy_[i] = pk;
           }
         }
@@ -169,7 +170,10 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (f_kind_[i] != kSme || !targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1))
             continue;
-          const double paid = pay_up_to(account, f_account_[i], policy.amount_yuan);
+          const double paid =
+              pay_up_to(account, f_account_[i],
+                        policy.type == PolicyType::repayable_grant ? policy.repayable_grant.grant_yuan
+                                                                   : policy.grant_to_equity.grant_yuan);
           if (paid <= 0) break;
           if (policy.type == PolicyType::repayable_grant)
             f_repayable_[i] += paid;
@@ -185,7 +189,7 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
             region_capacity_policy_[r] = pk;
           else {
             region_operator_policy_[r] = pk;
-            region_outreach_[r] *= policy.multiplier;
+            region_outreach_[r] *= policy.pilot_operator_incentive.outreach_multiplier;
           }
         }
         break;
@@ -209,7 +213,7 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         // Shared R&D of the consortium: paid to its lead firm every quarter.
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (f_kind_[i] == kLeadFirm && f_consortium_[i] >= 0 && f_consortium_[i] / 1000 == pk)
-            f_extra_grant_[i] += policy.amount_yuan;
+            f_extra_grant_[i] += policy.consortium.lead_firm_grant_yuan;
         }
         break;
       case PolicyType::challenge_project:
@@ -233,7 +237,7 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
   (void)context;
 }
 
-// A consortium per targeted lead firm (or `slots` of them), with `members` labs and SMEs of its
+// A consortium per targeted lead firm (or `max_consortia` of them), with `members` labs and SMEs of its
 // field drawn at random (seed 001: 21 central SOEs lead 24 consortia). Consortium id = policy *
 // 1000 + number.
 void EcosystemModel::form_consortia(std::size_t policy_index) {
@@ -242,13 +246,14 @@ void EcosystemModel::form_consortia(std::size_t policy_index) {
   for (std::size_t i = 0; i < firms_.size(); ++i) {
     if (f_kind_[i] != kLeadFirm || f_consortium_[i] >= 0) continue;
     if (!targets(policy, f_region_[i], f_field_[i], kLeadFirm, -1, -1)) continue;
-    if (policy.slots > 0 && number >= policy.slots) break;
+    if (policy.consortium.max_consortia > 0 && number >= policy.consortium.max_consortia) break;
     const std::int32_t id = static_cast<std::int32_t>(policy_index) * 1000 + number++;
     f_consortium_[i] = id;
     auto rng =
         streams_.stream(static_cast<std::uint64_t>(step_), sim::purpose_id("form_consortia"), firms_.id(i));
     std::int64_t joined = 0;
-    for (std::int64_t attempt = 0; attempt < policy.members * 20 && joined < policy.members; ++attempt) {
+    for (std::int64_t attempt = 0;
+         attempt < policy.consortium.members * 20 && joined < policy.consortium.members; ++attempt) {
       const bool lab = rng.bernoulli(0.5);
       if (lab && labs_.size() > 0) {
         const std::size_t j = rng.uniform_below(labs_.size());
@@ -274,7 +279,8 @@ void EcosystemModel::run_challenges_and_consortia(const sim::PhaseContext& conte
     const auto& policy = p_.policies[k];
     if (policy.type != PolicyType::challenge_project || !is_active(policy, step_)) continue;
     const std::int64_t account = first_policy_account_ + static_cast<std::int64_t>(k);
-    if (balance(account) < policy.amount_yuan || policy.amount_yuan <= 0) continue;
+    if (balance(account) < policy.challenge_project.prize_yuan || policy.challenge_project.prize_yuan <= 0)
+      continue;
     std::vector<std::pair<double, std::uint32_t>> best_by_region(p_.regions.size(), {-1e300, 0xFFFFFFFFu});
     for (std::size_t i = 0; i < results_.size(); ++i) {
       if (r_dies_[i] || r_is_sponsored_[i] || r_trl_[i] < 3 || r_trl_[i] > 5) continue;
@@ -282,7 +288,8 @@ void EcosystemModel::run_challenges_and_consortia(const sim::PhaseContext& conte
       const bool firm = r_owner_is_firm_[i] != 0;
       if (firm && f_kind_[o] != kSme) continue;
       const int region = firm ? f_region_[o] : l_region_[o];
-      if (!policy.is_cross_region && policy.region >= 0 && region != policy.region) continue;
+      if (!policy.challenge_project.is_cross_region && policy.region >= 0 && region != policy.region)
+        continue;
       if (policy.field >= 0 && r_field_[i] != policy.field) continue;
       auto rng = context.rng(results_.id(i), sim::purpose_id("challenge") + k);
       const double observed = r_quality_[i] + 0.5 * rng.normal();
@@ -294,13 +301,13 @@ void EcosystemModel::run_challenges_and_consortia(const sim::PhaseContext& conte
       if (b.second != 0xFFFFFFFFu) ranked.push_back(b);
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
-    const std::size_t winners = policy.is_cross_region ? 2 : 1;
+    const std::size_t winners = policy.challenge_project.is_cross_region ? 2 : 1;
     if (ranked.size() < winners) continue;  // cross-region teams need two regions
     for (std::size_t w = 0; w < winners; ++w) {
       const std::uint32_t i = ranked[w].second;
       const std::uint32_t o = r_owner_index_[i];
       const std::int64_t to = r_owner_is_firm_[i] ? f_account_[o] : l_account_[o];
-      pay_up_to(account, to, policy.amount_yuan / static_cast<double>(winners));
+      pay_up_to(account, to, policy.challenge_project.prize_yuan / static_cast<double>(winners));
       r_is_sponsored_[i] = 1;
     }
   }

@@ -32,8 +32,8 @@ void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
       const auto& policy = p_.policies[k];
       if (policy.type != PolicyType::rd_grant || !is_active(policy, step_)) continue;
       if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
-      extra +=
-          pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), l_account_[i], policy.amount_yuan);
+      extra += pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), l_account_[i],
+                         policy.rd_grant.grant_yuan);
     }
     (void)extra;
     const double spend = balance(l_account_[i]);
@@ -62,7 +62,9 @@ void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
                         (policy.type == PolicyType::rd_grant && policy.agent_kind >= kLeadFirm &&
                          targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1));
       if (pays)
-        pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[i], policy.amount_yuan);
+        pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[i],
+                  policy.type == PolicyType::consortium ? policy.consortium.lead_firm_grant_yuan
+                                                        : policy.rd_grant.grant_yuan);
     }
   }
   // ... then every firm sets and spends its R&D budget, in parallel (sim/core/ledger_batch.hpp), with
@@ -106,7 +108,7 @@ void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
 // Phase "anticipate_rewards" — ex-post rewards (以奖代补) act through expectations. Reads results'
 // holders (index_holdings), firms' development needs and budgets, and the active ex_post_reward
 // instruments that still have money. A targeted firm adds to its development budget
-// `reward_anticipation_share` × amount_yuan per result it holds one stage short of the rewarded
+// `reward_anticipation_share` × reward_yuan per result it holds one stage short of the rewarded
 // stage, at most the part of its development need its budget leaves unfunded, paid from its cash
 // to the R&D sink. One pass over results per active instrument; nothing without one.
 void EcosystemModel::anticipate_rewards(const sim::PhaseContext& /*context*/) {
@@ -114,7 +116,8 @@ void EcosystemModel::anticipate_rewards(const sim::PhaseContext& /*context*/) {
   for (std::size_t k = 0; k < p_.policies.size(); ++k) {
     const auto& policy = p_.policies[k];
     if (policy.type != PolicyType::ex_post_reward || !is_active(policy, step_)) continue;
-    if (balance(first_policy_account_ + static_cast<std::int64_t>(k)) < policy.amount_yuan) continue;
+    if (balance(first_policy_account_ + static_cast<std::int64_t>(k)) < policy.ex_post_reward.reward_yuan)
+      continue;
     const int rewarded = policy.stage >= 0 ? policy.stage : kIndustrialization;
     if (rewarded == kResearch) continue;
     pending.assign(firms_.size(), 0);
@@ -125,7 +128,7 @@ void EcosystemModel::anticipate_rewards(const sim::PhaseContext& /*context*/) {
     for (std::size_t f = 0; f < firms_.size(); ++f) {
       if (pending[f] == 0 || !targets(policy, f_region_[f], f_field_[f], f_kind_[f], f_tier_[f], -1))
         continue;
-      const double wanted = p_.reward_anticipation_share * policy.amount_yuan * pending[f];
+      const double wanted = p_.reward_anticipation_share * policy.ex_post_reward.reward_yuan * pending[f];
       const double unfunded = std::max(0.0, f_need_[f] - f_dev_budget_[f]);
       const double ahead = pay_up_to(f_account_[f], rd_sink_, std::min(wanted, unfunded));
       f_dev_budget_[f] += ahead;

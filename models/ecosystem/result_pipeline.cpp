@@ -180,7 +180,8 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
       if ((trl == 5 || trl == 6) && !r_is_verified_[i] && !r_is_shelved_[i]) {
         double fee = cell_expected_pilot_fee_[c];
         const std::int32_t voucher = rf_voucher_policy_[c];
-        if (voucher >= 0) fee *= 1.0 - std::min(1.0, p_.policies[static_cast<std::size_t>(voucher)].rate);
+        if (voucher >= 0)
+          fee *= 1.0 - p_.policies[static_cast<std::size_t>(voucher)].pilot_voucher.subsidy_share;
         const double deterred = fee / (fee + p_.pilot_willingness_yuan);
         const double want = p_.pilot_request_rate * pattern.verification_weight * (1.0 - deterred) * 2.0 *
                             region_outreach_[static_cast<std::size_t>(holder_region)];
@@ -212,7 +213,8 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
             if (insurance >= 0) {
               const auto& policy = p_.policies[static_cast<std::size_t>(insurance)];
               r_insured_[i] = 1;  // offered
-              if (rng.bernoulli(p_.insurance_takeup_base * (1.0 - policy.claim_complexity))) {
+              if (rng.bernoulli(p_.insurance_takeup_base *
+                                (1.0 - policy.first_unit_insurance.claim_complexity))) {
                 r_insured_[i] = 2;  // taken
                 z += p_.insurance_bonus;
               }
@@ -276,8 +278,8 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
       if (!r_owner_is_firm_[i]) continue;
       const std::uint32_t o = r_owner_index_[i];
       if (!targets(policy, f_region_[o], f_field_[o], f_kind_[o], f_tier_[o], -1)) continue;
-      flows_.ex_post_rewards_paid +=
-          pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[o], policy.amount_yuan);
+      flows_.ex_post_rewards_paid += pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k),
+                                               f_account_[o], policy.ex_post_reward.reward_yuan);
     }
   }
   for (const auto& e : gathered) {
@@ -305,10 +307,12 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
     const auto& policy = p_.policies[static_cast<std::size_t>(policy_index)];
     const double insured = step_cost(r_trl_[i], r_field_[i]) * 10.0;
     const double premium = p_.insurance_premium_rate * insured;
-    const double subsidy = pay_up_to(first_policy_account_ + policy_index, insurer_, premium * policy.rate);
+    const double subsidy = pay_up_to(first_policy_account_ + policy_index, insurer_,
+                                     premium * policy.first_unit_insurance.premium_subsidy_share);
     pay_up_to(f_account_[o], insurer_, premium - subsidy);
     if (r_insured_[i] == 3)
-      pay_up_to(insurer_, f_account_[o], insured * (1.0 - 0.5 * policy.claim_complexity));
+      pay_up_to(insurer_, f_account_[o],
+                insured * (1.0 - 0.5 * policy.first_unit_insurance.claim_complexity));
   }
 }
 

@@ -11,10 +11,10 @@ namespace models::ecosystem {
 // Phase "move_researchers" — reads labs, the firms of each (region, field) (index_holdings) and the
 // industry_professor instruments. Firms' tacit knowledge and labs' industry ties decay by
 // `tacit_knowledge_decay`; then each lab, in lab order, sends Poisson(`researcher_mobility_rate` ×
-// the instruments' multiplier) researchers to firms of its region and field drawn at random. A
+// the instruments' mobility_multiplier) researchers to firms of its region and field drawn at random. A
 // receiving firm gains `tacit_knowledge_bonus` on the logit of its development steps (at most 3
 // bonuses; advance_results), the lab one tie (raising its matching; assign_transfer_offices), and
-// an instrument pays its stipend (amount_yuan) per researcher to the receiving firm.
+// an instrument pays its stipend (stipend_yuan) per researcher to the receiving firm.
 void EcosystemModel::move_researchers(const sim::PhaseContext& context) {
   const double keep = 1.0 - p_.tacit_knowledge_decay;
   for (auto& tacit : f_tacit_knowledge_) tacit *= keep;
@@ -34,7 +34,7 @@ void EcosystemModel::move_researchers(const sim::PhaseContext& context) {
       const std::int32_t policy = l_professor_policy_[i];
       if (policy >= 0) {
         pay_up_to(first_policy_account_ + policy, f_account_[f],
-                  p_.policies[static_cast<std::size_t>(policy)].amount_yuan);
+                  p_.policies[static_cast<std::size_t>(policy)].industry_professor.stipend_yuan);
       }
     }
   }

@@ -99,7 +99,7 @@ void EcosystemModel::match_results(const sim::PhaseContext& context) {
       const std::int32_t matching = region_matching_policy_[static_cast<std::size_t>(l_region_[o])];
       if (matching >= 0) {
         pay_up_to(first_policy_account_ + matching, i_account_[office],
-                  p_.policies[static_cast<std::size_t>(matching)].amount_yuan);
+                  p_.policies[static_cast<std::size_t>(matching)].matching_service.payment_per_service_yuan);
       }
     }
     deal_ids_.push_back(next_deal_id_++);

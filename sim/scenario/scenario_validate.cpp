@@ -128,12 +128,69 @@ class Validator {
       report(value->where, "'" + path + "' must be a mapping, got " + scenario_messages::found(*value));
       return YAML::Node(YAML::NodeType::Map);
     }
+    const ObjectSpec* variant = chosen_variant(spec, *value);
     for (const SourceEntry& entry : value->entries) {
-      if (spec.find(entry.key) == nullptr) {
-        report(entry.key_where, scenario_messages::unknown_key(entry.key, path, spec.field_names()));
+      if (spec.find(entry.key) != nullptr || (variant != nullptr && variant->find(entry.key) != nullptr))
+        continue;
+      if (auto message = unknown_key(spec, variant, *value, entry.key, path)) {
+        report(entry.key_where, std::move(*message));
       }
     }
-    return fields(spec, value, path, value->where);
+    YAML::Node out = fields(spec, value, path, value->where);
+    if (variant != nullptr) {
+      for (const auto& field : fields(*variant, value, path, value->where))
+        out[field.first.as<std::string>()] = field.second;
+    }
+    return out;
+  }
+
+  // The variant of `spec` that `value` chooses with its variant key (a policy's `type`), or null.
+  static const ObjectSpec* chosen_variant(const ObjectSpec& spec, const SourceNode& value) {
+    if (spec.variant_key().empty()) return nullptr;
+    const SourceEntry* entry = value.find(spec.variant_key());
+    if (entry == nullptr || entry->value.kind != Kind::scalar) return nullptr;
+    return spec.find_variant(entry->value.scalar);
+  }
+
+  // What to tell about a key that neither the object nor its chosen variant takes; nothing when
+  // the variant is unknown (its key is reported) and another variant takes the key.
+  static std::optional<std::string> unknown_key(const ObjectSpec& spec, const ObjectSpec* variant,
+                                                const SourceNode& value, const std::string& key,
+                                                const std::string& path) {
+    std::vector<std::string> candidates = spec.field_names();
+    if (spec.variants().empty()) {
+      if (const std::string new_key = spec.new_name_of(key); !new_key.empty()) {
+        return "'" + key + "' in '" + path + "' was renamed; use '" + new_key + "'";
+      }
+      return scenario_messages::unknown_key(key, path, candidates);
+    }
+    const bool is_other_variants_key =
+        std::any_of(spec.variants().begin(), spec.variants().end(), [&](const ObjectSpec::Variant& v) {
+          return v.spec->find(key) != nullptr || !v.spec->new_name_of(key).empty();
+        });
+    if (variant == nullptr) {
+      if (is_other_variants_key) return std::nullopt;
+      for (const auto& v : spec.variants()) {
+        for (const auto& name : v.spec->field_names()) candidates.push_back(name);
+      }
+      std::sort(candidates.begin(), candidates.end());
+      candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+      return scenario_messages::unknown_key(key, path, candidates);
+    }
+    const std::string chosen = value.find(spec.variant_key())->value.scalar;
+    const std::string article = std::string("aeiou").find(chosen.front()) == std::string::npos ? "a " : "an ";
+    const std::vector<std::string> own = variant->field_names();
+    if (const std::string new_key = variant->new_name_of(key); !new_key.empty()) {
+      return "'" + key + "' in '" + path + "' was renamed; for " + article + chosen + " use '" + new_key +
+             "'";
+    }
+    if (is_other_variants_key) {
+      return "'" + key + "' in '" + path + "' does not apply to " + article + chosen + "; " +
+             (own.empty() ? "it takes only the common keys"
+                          : "its own keys are: " + schema_format::join(own, ", "));
+    }
+    for (const auto& name : own) candidates.push_back(name);
+    return scenario_messages::unknown_key(key, path, candidates);
   }
 
   // Every field of `spec` in schema order, from `value` (a mapping, or null) or its default.

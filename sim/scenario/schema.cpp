@@ -183,6 +183,42 @@ std::vector<std::string> ObjectSpec::field_names() const {
   return names;
 }
 
+ObjectSpec& ObjectSpec::variant(const std::string& key, const std::string& value, std::string description) {
+  const FieldSpec* choice = find(key);
+  if (choice == nullptr || choice->kind != FieldSpec::Kind::scalar ||
+      choice->scalar.type != ParamType::choice) {
+    schema_bug(key, "a variant needs a choice field declared before it");
+  }
+  if (!variant_key_.empty() && variant_key_ != key)
+    schema_bug(key, "variants hang off one field, '" + variant_key_ + "'");
+  const auto& choices = choice->scalar.choices;
+  if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
+    schema_bug(key, "variant '" + value + "' is not one of its choices");
+  }
+  if (find_variant(value) != nullptr) schema_bug(key, "variant '" + value + "' declared twice");
+  variant_key_ = key;
+  variants_.push_back({value, std::make_shared<ObjectSpec>(std::move(description))});
+  return *variants_.back().spec;
+}
+
+ObjectSpec& ObjectSpec::renamed(std::string old_key, std::string new_key) {
+  if (!new_name_of(old_key).empty()) schema_bug(old_key, "renamed twice");
+  renamed_.emplace_back(std::move(old_key), std::move(new_key));
+  return *this;
+}
+
+const ObjectSpec* ObjectSpec::find_variant(const std::string& value) const {
+  const auto it =
+      std::find_if(variants_.begin(), variants_.end(), [&](const Variant& v) { return v.value == value; });
+  return it == variants_.end() ? nullptr : it->spec.get();
+}
+
+std::string ObjectSpec::new_name_of(const std::string& old_key) const {
+  for (const auto& [old_name, new_name] : renamed_)
+    if (old_name == old_key) return new_name;
+  return {};
+}
+
 FieldSpec& ObjectSpec::add(FieldSpec field) {
   // Dots separate path parts ("output.snapshot_every"), so a name with one could not be addressed.
   if (field.name.empty() || field.name.find_first_of(".[]=") != std::string::npos) {

@@ -64,15 +64,36 @@ class ObjectSpec {
   ObjectSpec& list_of_objects(std::string name, std::string description);  // returns element spec
   ObjectSpec& map_of_objects(std::string name, std::string description);   // returns element spec
 
+  // The keys an object takes besides its own when its choice field `key` has `value`: a policy of
+  // `type: risk_pool` takes `loss_share`, a `pilot_voucher` takes `subsidy_share`. Every variant
+  // of an object hangs off the same choice field, declared before; returns the variant's keys.
+  ObjectSpec& variant(const std::string& key, const std::string& value, std::string description);
+  // A key this object (or variant) once took and the key that replaced it, so a scenario in the
+  // old form is told what to write: "'rate' was renamed; for a risk_pool use 'loss_share'".
+  ObjectSpec& renamed(std::string old_key, std::string new_key);
+
+  struct Variant {
+    std::string value;  // of the choice field variant_key()
+    std::shared_ptr<ObjectSpec> spec;
+  };
+
   [[nodiscard]] const std::string& description() const { return description_; }
   [[nodiscard]] const std::vector<FieldSpec>& fields() const { return fields_; }
   [[nodiscard]] const FieldSpec* find(const std::string& name) const;
   [[nodiscard]] std::vector<std::string> field_names() const;
+  [[nodiscard]] const std::string& variant_key() const { return variant_key_; }  // "" without variants
+  [[nodiscard]] const std::vector<Variant>& variants() const { return variants_; }
+  [[nodiscard]] const ObjectSpec* find_variant(const std::string& value) const;
+  // The key that replaced `old_key`, or "" when it was not renamed.
+  [[nodiscard]] std::string new_name_of(const std::string& old_key) const;
 
  private:
   FieldSpec& add(FieldSpec field);
   std::string description_;
   std::vector<FieldSpec> fields_;
+  std::string variant_key_;
+  std::vector<Variant> variants_;
+  std::vector<std::pair<std::string, std::string>> renamed_;  // old key, new key
 };
 
 // The whole schema: the engine's root object plus one section per model. A scenario names its

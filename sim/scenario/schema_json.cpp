@@ -98,8 +98,26 @@ Json object_json(const ObjectSpec& spec, const std::string& description) {
   json["type"] = "object";
   Json& properties = json["properties"] = Json::object();
   for (const auto& field : spec.fields()) properties[field.name] = field_json(field);
-  json["additionalProperties"] = false;
   if (const auto required = required_keys(spec); !required.empty()) json["required"] = required;
+  if (spec.variants().empty()) {
+    json["additionalProperties"] = false;
+    return json;
+  }
+  // Keys that depend on the variant key (a policy's type): each variant's keys apply when the
+  // variant key has its value; any other key is rejected (unevaluatedProperties sees through the
+  // if/then branches that applied).
+  Json& rules = json["allOf"] = Json::array();
+  for (const auto& variant : spec.variants()) {
+    Json then = Json::object();
+    if (!variant.spec->description().empty()) then["description"] = variant.spec->description();
+    Json& properties = then["properties"] = Json::object();
+    for (const auto& field : variant.spec->fields()) properties[field.name] = field_json(field);
+    if (const auto required = required_keys(*variant.spec); !required.empty()) then["required"] = required;
+    rules.push_back({{"if", {{"properties", {{spec.variant_key(), {{"const", variant.value}}}}},
+                             {"required", {spec.variant_key()}}}},
+                     {"then", then}});
+  }
+  json["unevaluatedProperties"] = false;
   return json;
 }
 

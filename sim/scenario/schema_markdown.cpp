@@ -70,6 +70,17 @@ class MarkdownWriter {
       out_ += "\n### " + code(next.path) + "\n\n";
       if (!next.spec->description().empty()) out_ += next.spec->description() + "\n\n";
       table(*next.spec, next.path);
+      // An object whose keys depend on its type: one table per type below the common keys.
+      for (const auto& variant : next.spec->variants()) {
+        out_ += "\n#### " + code(next.path) + " with " +
+                code(next.spec->variant_key() + ": " + variant.value) + "\n\n";
+        if (!variant.spec->description().empty()) out_ += variant.spec->description() + "\n\n";
+        if (variant.spec->fields().empty()) {
+          out_ += "No keys besides the common ones.\n";
+        } else {
+          table(*variant.spec, next.path);
+        }
+      }
     }
   }
 

@@ -101,7 +101,8 @@ TEST_CASE("the firm panel has revenue, employees, tier, cash, region, field and 
 }
 
 TEST_CASE("a policy naming an undefined region is an input error that names it and suggests one") {
-  const std::string yaml = tiny_scenario("  policies:\n    - {type: risk_pool, region: nort, rate: 0.5}\n");
+  const std::string yaml =
+      tiny_scenario("  policies:\n    - {type: risk_pool, region: nort, loss_share: 0.5}\n");
   try {
     (void)models::ecosystem::read_parameters(load(yaml));
     FAIL("expected an input error");

@@ -19,9 +19,9 @@ RunSums with(const std::string& policy) { return run(tiny_scenario("  policies:\
 TEST_CASE("R&D grants raise lab R&D spending; milestone evaluation raises transfers over paper evaluation") {
   const RunSums base = baseline();
   const RunSums paper =
-      with("{type: rd_grant, budget_yuan: 5e7, amount_yuan: 1e5, evaluation: paper, multiplier: 2}");
-  const RunSums milestone =
-      with("{type: rd_grant, budget_yuan: 5e7, amount_yuan: 1e5, evaluation: milestone, multiplier: 2}");
+      with("{type: rd_grant, budget_yuan: 5e7, grant_yuan: 1e5, evaluation: paper, milestone_multiplier: 2}");
+  const RunSums milestone = with(
+      "{type: rd_grant, budget_yuan: 5e7, grant_yuan: 1e5, evaluation: milestone, milestone_multiplier: 2}");
   CHECK(paper.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
   CHECK(paper.sum.at("government_spending") > base.sum.at("government_spending"));
   CHECK(milestone.sum.at("licences") > paper.sum.at("licences"));
@@ -29,10 +29,10 @@ TEST_CASE("R&D grants raise lab R&D spending; milestone evaluation raises transf
 
 TEST_CASE("challenge projects pay prizes and back results; the cross-region variant needs two regions") {
   const RunSums base = baseline();
-  const RunSums challenge = with("{type: challenge_project, budget_yuan: 1e7, amount_yuan: 2e5}");
+  const RunSums challenge = with("{type: challenge_project, budget_yuan: 1e7, prize_yuan: 2e5}");
   CHECK(challenge.sum.at("government_spending") - base.sum.at("government_spending") > 1e6);
   const RunSums cross =
-      with("{type: challenge_project, budget_yuan: 1e7, amount_yuan: 2e5, cross_region: true}");
+      with("{type: challenge_project, budget_yuan: 1e7, prize_yuan: 2e5, is_cross_region: true}");
   CHECK(cross.sum.at("government_spending") > base.sum.at("government_spending"));
   // A single-region scenario cannot field a cross-region team: no prize is paid.
   const std::string one_region =
@@ -42,50 +42,52 @@ TEST_CASE("challenge projects pay prizes and back results; the cross-region vari
   const RunSums alone = run(one_region);
   const RunSums alone_cross = run(one_region +
                                   "  policies:\n    - {type: challenge_project, budget_yuan: 1e7, "
-                                  "amount_yuan: 2e5, cross_region: true}\n");
+                                  "prize_yuan: 2e5, is_cross_region: true}\n");
   CHECK(alone_cross.sum.at("government_spending") == doctest::Approx(alone.sum.at("government_spending")));
 }
 
 TEST_CASE("consortia form around lead firms and raise transfers of members' results") {
   const RunSums base = baseline();
-  const RunSums consortia = with("{type: consortium, budget_yuan: 2e7, amount_yuan: 1e5, members: 8}");
+  const RunSums consortia =
+      with("{type: consortium, budget_yuan: 2e7, lead_firm_grant_yuan: 1e5, members: 8}");
   CHECK(base.last.at("consortia_count") == 0);
   CHECK(consortia.last.at("consortia_count") > 0);
   CHECK(consortia.sum.at("licences") > base.sum.at("licences"));
 }
 
 TEST_CASE("first-of-a-kind insurance is taken up more when claims are simple") {
-  const RunSums simple =
-      with("{type: first_unit_insurance, budget_yuan: 1e7, rate: 0.5, claim_complexity: 0.1}");
-  const RunSums complex =
-      with("{type: first_unit_insurance, budget_yuan: 1e7, rate: 0.5, claim_complexity: 0.9}");
+  const RunSums simple = with(
+      "{type: first_unit_insurance, budget_yuan: 1e7, premium_subsidy_share: 0.5, claim_complexity: 0.1}");
+  const RunSums complex = with(
+      "{type: first_unit_insurance, budget_yuan: 1e7, premium_subsidy_share: 0.5, claim_complexity: 0.9}");
   CHECK(simple.sum.at("first_unit_insurance_takeup") > complex.sum.at("first_unit_insurance_takeup"));
   CHECK(baseline().sum.at("first_unit_insurance_takeup") == 0);
 }
 
 TEST_CASE("procurement buys new products and raises firm revenue") {
   const RunSums base = baseline();
-  const RunSums procurement = with("{type: procurement, budget_yuan: 5e7, amount_yuan: 1e6}");
+  const RunSums procurement = with("{type: procurement, budget_yuan: 5e7, purchases_yuan: 1e6}");
   CHECK(procurement.sum.at("procurement_spend") > 0);
   CHECK(procurement.sum.at("firm_revenue_total") > base.sum.at("firm_revenue_total"));
 }
 
 TEST_CASE("loan interest subsidies raise bank lending to SMEs") {
   const RunSums base = baseline();
-  const RunSums subsidy = with("{type: loan_interest_subsidy, budget_yuan: 1e7, rate: 0.8, agent_kind: sme}");
+  const RunSums subsidy =
+      with("{type: loan_interest_subsidy, budget_yuan: 1e7, interest_subsidy_share: 0.8, agent_kind: sme}");
   CHECK(subsidy.sum.at("bank_loans_outstanding") > base.sum.at("bank_loans_outstanding"));
 }
 
 TEST_CASE("repayable grants move budget to SMEs, and part of it comes back") {
   const RunSums base = baseline();
-  const RunSums grants = with("{type: repayable_grant, budget_yuan: 2e7, amount_yuan: 2e5, agent_kind: sme}");
+  const RunSums grants = with("{type: repayable_grant, budget_yuan: 2e7, grant_yuan: 2e5, agent_kind: sme}");
   CHECK(grants.sum.at("government_spending") - base.sum.at("government_spending") > 1e7);
   CHECK(grants.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
 }
 
 TEST_CASE("grant-to-equity converts grants to public equity when projects succeed") {
   const RunSums base = baseline();
-  const RunSums equity = with("{type: grant_to_equity, budget_yuan: 2e7, amount_yuan: 2e5, agent_kind: sme}");
+  const RunSums equity = with("{type: grant_to_equity, budget_yuan: 2e7, grant_yuan: 2e5, agent_kind: sme}");
   CHECK(base.last.at("government_equity") == 0);
   CHECK(equity.last.at("government_equity") > 0);
 }
@@ -99,19 +101,19 @@ TEST_CASE("a guidance fund leverages private capital into sub-funds that invest 
 
 TEST_CASE("a risk-compensation pool raises bank lending to SMEs") {
   const RunSums base = baseline();
-  const RunSums pool = with("{type: risk_pool, budget_yuan: 2e7, rate: 0.6}");
+  const RunSums pool = with("{type: risk_pool, budget_yuan: 2e7, loss_share: 0.6}");
   CHECK(pool.sum.at("bank_loans_outstanding") > base.sum.at("bank_loans_outstanding"));
 }
 
 TEST_CASE("R&D super-deduction raises firms' R&D spending") {
   const RunSums base = baseline();
-  const RunSums deduction = with("{type: super_deduction, rate: 1.0}");
+  const RunSums deduction = with("{type: super_deduction, extra_deduction_share: 1.0}");
   CHECK(deduction.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
 }
 
 TEST_CASE("IP ownership reform raises licensing and spin-outs of lab results") {
   const RunSums base = baseline();
-  const RunSums reform = with("{type: ip_reform, multiplier: 3}");
+  const RunSums reform = with("{type: ip_reform, transfer_multiplier: 3}");
   CHECK(reform.sum.at("licences") > base.sum.at("licences"));
   CHECK(reform.sum.at("spinouts") >= base.sum.at("spinouts"));
 }
@@ -120,9 +122,9 @@ TEST_CASE("pilot capacity subsidies add slots and verify more results") {
   // Many users want pilots, more than two platforms of 20 slots can serve.
   const std::string crowded = "  pilot_request_rate: 1.0\n  pilot_fee_yuan: 1000\n";
   const RunSums base = run(tiny_scenario(crowded));
-  const RunSums capacity = run(tiny_scenario(
-      crowded +
-      "  policies:\n    - {type: pilot_capacity, budget_yuan: 1e8, slots: 40, amount_yuan: 1000}\n"));
+  const RunSums capacity =
+      run(tiny_scenario(crowded + "  policies:\n    - {type: pilot_capacity, budget_yuan: 1e8, added_slots: "
+                                  "40, slot_cost_yuan: 1000}\n"));
   CHECK(base.last.at("pilot_utilization") > 0.8);
   CHECK(capacity.sum.at("pilot_verifications") > base.sum.at("pilot_verifications"));
 }
@@ -130,8 +132,8 @@ TEST_CASE("pilot capacity subsidies add slots and verify more results") {
 TEST_CASE("pilot vouchers bring users to an expensive, under-used platform") {
   const std::string expensive = "  pilot_fee_yuan: 200000\n";
   const RunSums base = run(tiny_scenario(expensive));
-  const RunSums vouchers = run(
-      tiny_scenario(expensive + "  policies:\n    - {type: pilot_voucher, budget_yuan: 1e8, rate: 0.8}\n"));
+  const RunSums vouchers = run(tiny_scenario(
+      expensive + "  policies:\n    - {type: pilot_voucher, budget_yuan: 1e8, subsidy_share: 0.8}\n"));
   CHECK(vouchers.sum.at("pilot_verifications") > base.sum.at("pilot_verifications"));
   CHECK(vouchers.sum.at("pilot_utilization") > base.sum.at("pilot_utilization"));
 }
@@ -141,29 +143,32 @@ TEST_CASE("operator incentives raise outreach and use of pilot platforms") {
   const RunSums base = run(tiny_scenario(expensive));
   const RunSums outreach =
       run(tiny_scenario(expensive + "  policies:\n    - {type: pilot_operator_incentive, budget_yuan: 1e7, "
-                                    "amount_yuan: 5000, multiplier: 3}\n"));
+                                    "payment_per_pilot_yuan: 5000, outreach_multiplier: 3}\n"));
   CHECK(outreach.sum.at("pilot_verifications") > base.sum.at("pilot_verifications"));
 }
 
 TEST_CASE("matching services raise licensing of lab results in the targeted region") {
   const RunSums base = baseline();
-  const RunSums matching =
-      with("{type: matching_service, budget_yuan: 1e7, amount_yuan: 10000, multiplier: 3, region: north}");
+  const RunSums matching = with(
+      "{type: matching_service, budget_yuan: 1e7, payment_per_service_yuan: 10000, match_multiplier: 3, "
+      "region: north}");
   CHECK(matching.sum.at("licences") > base.sum.at("licences"));
 }
 
 TEST_CASE("a policy acts only between its start and end steps") {
   const RunSums base = baseline();
-  const RunSums late = with("{type: super_deduction, rate: 1.0, start_step: 24, end_step: 24}");
-  const RunSums early = with("{type: super_deduction, rate: 1.0, start_step: 1, end_step: 24}");
+  const RunSums late =
+      with("{type: super_deduction, extra_deduction_share: 1.0, start_step: 24, end_step: 24}");
+  const RunSums early =
+      with("{type: super_deduction, extra_deduction_share: 1.0, start_step: 1, end_step: 24}");
   CHECK(late.sum.at("rd_spending_total") > base.sum.at("rd_spending_total"));
   CHECK(early.sum.at("rd_spending_total") > late.sum.at("rd_spending_total"));
 }
 
 TEST_CASE("a regional instrument is paid by its region's government, a national one by the national budget") {
-  const sim::Config config =
-      load(tiny_scenario("  policies:\n    - {type: risk_pool, region: south, budget_yuan: 3e6, rate: 0.5}\n"
-                         "    - {type: super_deduction, budget_yuan: 1e6, rate: 0.5}\n"));
+  const sim::Config config = load(
+      tiny_scenario("  policies:\n    - {type: risk_pool, region: south, budget_yuan: 3e6, loss_share: 0.5}\n"
+                    "    - {type: super_deduction, budget_yuan: 1e6, extra_deduction_share: 0.5}\n"));
   auto model = create(config);
   model->step(1);
   model->check_invariants(1, "end of step");
@@ -193,9 +198,10 @@ TEST_CASE("pilot platforms owned by lead firms reach more users than public ones
 }
 
 TEST_CASE("a consortium's shared R&D money goes only to its lead firm, not to firms with other grants") {
-  const sim::Config config = load(tiny_scenario(
-      "  policies:\n    - {type: consortium, slots: 1, members: 4, budget_yuan: 1e7, amount_yuan: 1e5}\n"
-      "    - {type: rd_grant, agent_kind: sme, budget_yuan: 1e8, amount_yuan: 1e4}\n"));
+  const sim::Config config =
+      load(tiny_scenario("  policies:\n    - {type: consortium, max_consortia: 1, members: 4, budget_yuan: "
+                         "1e7, lead_firm_grant_yuan: 1e5}\n"
+                         "    - {type: rd_grant, agent_kind: sme, budget_yuan: 1e8, grant_yuan: 1e4}\n"));
   auto model = create(config);
   for (std::int64_t step = 1; step <= 4; ++step) {
     model->step(step);
@@ -235,18 +241,19 @@ TEST_CASE("expert services paid by a matching service move more of SMEs' results
   const RunSums base = run(with_expert_services(""));
   const RunSums experts =
       run(with_expert_services("  policies:\n    - {type: matching_service, agent_kind: sme, budget_yuan: "
-                               "1e7, amount_yuan: 10000}\n"));
+                               "1e7, payment_per_service_yuan: 10000}\n"));
   CHECK(base.sum.at("expert_service_firms_served") == 0);
   CHECK(experts.sum.at("expert_service_firms_served") > 0);
   CHECK(experts.last.at("results_applied_share") > base.last.at("results_applied_share"));
   // Without expert-service agents the instrument has no one to pay: nobody is served.
-  CHECK(with("{type: matching_service, agent_kind: sme, budget_yuan: 1e7, amount_yuan: 10000}")
+  CHECK(with("{type: matching_service, agent_kind: sme, budget_yuan: 1e7, payment_per_service_yuan: 10000}")
             .sum.at("expert_service_firms_served") == 0);
 }
 
 TEST_CASE("expert services serve at most their capacity of SMEs per quarter") {
   const std::string policy =
-      "  policies:\n    - {type: matching_service, agent_kind: sme, budget_yuan: 1e8, amount_yuan: 10000}\n";
+      "  policies:\n    - {type: matching_service, agent_kind: sme, budget_yuan: 1e8, "
+      "payment_per_service_yuan: 10000}\n";
   const RunSums one_each = run(with_expert_services("  expert_service_capacity: 1\n" + policy));
   // Two regions with two services of one firm each: at most four firms a quarter.
   CHECK(one_each.sum.at("expert_service_firms_served") <= 4 * 24);
@@ -287,9 +294,10 @@ TEST_CASE("transfer offices close lab deals up to their capacity, and a saturate
   CHECK(saturated.last.at("transfer_office_utilization") == 1.0);
   CHECK(saturated.sum.at("transfer_office_utilization") > open.sum.at("transfer_office_utilization"));
   // A matching service adds deal capacity (and pays the office per deal).
-  const RunSums screening = run(scenario(
-      "  transfer_office_capacity: 1\n"
-      "  policies:\n    - {type: matching_service, budget_yuan: 1e7, amount_yuan: 1000, slots: 5}\n"));
+  const RunSums screening =
+      run(scenario("  transfer_office_capacity: 1\n"
+                   "  policies:\n    - {type: matching_service, budget_yuan: 1e7, payment_per_service_yuan: "
+                   "1000, added_deal_capacity: 5}\n"));
   CHECK(screening.sum.at("licences") > saturated.sum.at("licences"));
 }
 
@@ -308,13 +316,13 @@ TEST_CASE("labs in a region without transfer offices match less") {
 TEST_CASE("industry professors move researchers to firms, paid per researcher, and raise lab transfers") {
   const RunSums base = baseline();
   const RunSums professors =
-      with("{type: industry_professor, budget_yuan: 1e7, amount_yuan: 20000, multiplier: 20}");
+      with("{type: industry_professor, budget_yuan: 1e7, stipend_yuan: 20000, mobility_multiplier: 20}");
   CHECK(professors.sum.at("researchers_moved") > 5 * base.sum.at("researchers_moved"));
   CHECK(professors.sum.at("licences") > base.sum.at("licences"));
   // The instrument pays 20,000 yuan per researcher moved, to the fen.
-  const sim::Config config = load(tiny_scenario(
-      "  policies:\n    - {type: industry_professor, name: professors, budget_yuan: 1e7, amount_yuan: 20000, "
-      "multiplier: 20}\n"));
+  const sim::Config config =
+      load(tiny_scenario("  policies:\n    - {type: industry_professor, name: professors, budget_yuan: 1e7, "
+                         "stipend_yuan: 20000, mobility_multiplier: 20}\n"));
   auto model = create(config);
   double moved = 0;
   for (std::int64_t step = 1; step <= 24; ++step) {
@@ -331,7 +339,7 @@ TEST_CASE("industry professors move researchers to firms, paid per researcher, a
 
 TEST_CASE("ex-post rewards pay firms only for results that reach the stage, and firms develop ahead") {
   const RunSums base = baseline(),
-                rewards = with("{type: ex_post_reward, budget_yuan: 1e8, amount_yuan: 50000}");
+                rewards = with("{type: ex_post_reward, budget_yuan: 1e8, reward_yuan: 50000}");
   CHECK(base.sum.at("ex_post_rewards_paid") == 0);
   CHECK(rewards.sum.at("ex_post_rewards_paid") > 0);
   // Paid per result: a whole number of rewards.
@@ -342,7 +350,7 @@ TEST_CASE("ex-post rewards pay firms only for results that reach the stage, and 
   CHECK(rewards.last.at("applied_industrialized_share") > base.last.at("applied_industrialized_share"));
   // The instrument's account holds its budget less what it paid, to the fen.
   const sim::Config config = load(tiny_scenario(
-      "  policies:\n    - {type: ex_post_reward, name: reward, budget_yuan: 1e8, amount_yuan: 50000}\n"));
+      "  policies:\n    - {type: ex_post_reward, name: reward, budget_yuan: 1e8, reward_yuan: 50000}\n"));
   auto model = create(config);
   double paid = 0;
   for (std::int64_t step = 1; step <= 24; ++step) {
@@ -358,7 +366,7 @@ TEST_CASE(
     "industrialization") {
   const RunSums base = baseline();
   const RunSums bonds =
-      with("{type: thematic_bond, budget_yuan: 1e7, amount_yuan: 2e6, rate: 0.5, end_step: 12}");
+      with("{type: thematic_bond, budget_yuan: 1e7, principal_yuan: 2e6, coupon_share: 0.5, end_step: 12}");
   CHECK(base.sum.at("thematic_bonds_issued") == 0);
   CHECK(bonds.sum.at("thematic_bonds_issued") > 0);
   CHECK(bonds.sum.at("thematic_bonds_outstanding") > 0);
@@ -379,4 +387,46 @@ TEST_CASE("pilot platforms serve their own field, so the platform of a field wit
   const RunSums fields = run(scenario);
   CHECK(fields.last.at("pilot_platforms_underused") == doctest::Approx(1.0 / 3.0));
   CHECK(fields.last.at("pilot_utilization") < 0.8);
+}
+
+TEST_CASE(
+    "every instrument type has its own block; its keys shadow no common key, its renames name its keys") {
+  using models::ecosystem::instrument_blocks;
+  const auto& types = models::ecosystem::policy_type_names();
+  REQUIRE(instrument_blocks().size() == types.size());
+  const sim::ObjectSpec& policy = *schema().model_section("ecosystem")->find("policies")->element;
+  REQUIRE(policy.variants().size() == types.size());
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const sim::ObjectSpec* keys = policy.find_variant(types[i]);
+    REQUIRE(keys != nullptr);
+    for (const auto& field : keys->fields()) CHECK_MESSAGE(policy.find(field.name) == nullptr, field.name);
+    for (const auto& [old_key, new_key] : instrument_blocks()[i].renamed) {
+      CHECK_MESSAGE(keys->find(new_key) != nullptr, types[i], ": ", new_key);
+      CHECK_MESSAGE(keys->find(old_key) == nullptr, types[i], ": ", old_key);
+    }
+  }
+}
+
+TEST_CASE("an instrument's keys are read into its own block, with that type's defaults") {
+  const auto p = models::ecosystem::read_parameters(
+      load(tiny_scenario("  policies:\n    - {type: risk_pool, loss_share: 0.4}\n"
+                         "    - {type: consortium, name: c, lead_firm_grant_yuan: 5e4}\n"
+                         "    - {type: rd_grant, evaluation: paper}\n")));
+  REQUIRE(p.policies.size() == 3);
+  CHECK(p.policies[0].risk_pool.loss_share == 0.4);
+  CHECK(p.policies[0].name == "risk_pool");
+  CHECK(p.policies[0].end_step == 24);
+  CHECK(p.policies[1].consortium.lead_firm_grant_yuan == 5e4);
+  CHECK(p.policies[1].consortium.members == 6);
+  CHECK(p.policies[1].consortium.max_consortia == 0);
+  CHECK(p.policies[1].risk_pool.loss_share == 0.0);
+  CHECK(p.policies[2].rd_grant.evaluation == "paper");
+  CHECK(p.policies[2].rd_grant.milestone_multiplier == 1.0);
+}
+
+TEST_CASE("a policy in the old form with shared keys is refused, naming the key of its type") {
+  CHECK_THROWS_WITH_AS(load(tiny_scenario("  policies:\n    - {type: pilot_voucher, rate: 0.5}\n")),
+                       "test.yaml:13:29: 'rate' in 'ecosystem.policies[0]' was renamed; for a pilot_voucher "
+                       "use 'subsidy_share'",
+                       sim::InputError);
 }

@@ -68,6 +68,35 @@ void check_problem(const sim::InputProblem& problem, const std::string& origin, 
   CHECK(problem.where.column == column);
 }
 
+// Instruments whose keys depend on their type, as the ecosystem's policies are declared.
+sim::Schema variant_schema() {
+  sim::Schema schema;
+  sim::ObjectSpec& toy = schema.add_model_section("toy", "A model with typed instruments");
+  sim::ObjectSpec& policy = toy.list_of_objects("policies", "Policies in force");
+  policy.choice("type", {"risk_pool", "voucher", "reform"}, "Instrument").required();
+  policy.real("budget_yuan", "yuan", "Budget").default_value(0.0).at_least(0);
+  policy.variant("type", "risk_pool", "Pays banks part of their losses")
+      .renamed("rate", "loss_share")
+      .real("loss_share", "1", "Share of a loss the pool pays")
+      .default_value(0.0)
+      .between(0, 1);
+  sim::ObjectSpec& voucher = policy.variant("type", "voucher", "Pays part of the fee");
+  voucher.renamed("rate", "subsidy_share");
+  voucher.real("subsidy_share", "1", "Share of the fee paid").default_value(0.25).between(0, 1);
+  voucher.integer("slots", "slots", "Vouchers per quarter").default_value(3).at_least(0);
+  policy.variant("type", "reform", "No keys of its own");
+  return schema;
+}
+
+std::vector<sim::InputProblem> variant_problems(const std::string& text) {
+  try {
+    (void)sim::load_scenario_text(text, "toy.yaml", variant_schema());
+  } catch (const sim::InputError& error) {
+    return error.problems();
+  }
+  return {};
+}
+
 // The one problem of `text` in toy.yaml: its line, column and exact message.
 void check_only_problem(const std::string& text, int line, int column, const std::string& message) {
   const auto problems = problems_of(text);
@@ -516,5 +545,49 @@ seed: 12345678901
                        "this '[' list is not closed with ']'");
     check_only_problem("model: toy\ntoy: {agents: 5, share: 0.5\nsteps: 5\n", 2, 6,
                        "this '{' mapping is not closed with '}'");
+  }
+  TEST_CASE("an object with variants takes the keys of the variant its type names, with their defaults") {
+    const sim::Config config = sim::load_scenario_text(
+        "model: toy\ntoy:\n  policies:\n    - {type: risk_pool, loss_share: 0.5}\n    - {type: voucher}\n"
+        "    - {type: reform, budget_yuan: 5}\n",
+        "toy.yaml", variant_schema());
+    const YAML::Node policies = config.node("toy.policies");
+    CHECK(policies[0]["loss_share"].as<double>() == 0.5);
+    CHECK_FALSE(policies[0]["subsidy_share"]);
+    CHECK(policies[1]["subsidy_share"].as<double>() == 0.25);
+    CHECK(policies[1]["slots"].as<std::int64_t>() == 3);
+    CHECK_FALSE(policies[1]["loss_share"]);
+    CHECK(policies[2].size() == 2);
+    CHECK(sim::load_scenario_text(config.to_yaml(), "again.yaml", variant_schema()).to_yaml() ==
+          config.to_yaml());
+  }
+
+  TEST_CASE("a variant's key is range-checked, and a renamed or another variant's key is named as such") {
+    const auto problems = variant_problems(
+        "model: toy\ntoy:\n  policies:\n"
+        "    - {type: risk_pool, rate: 0.5}\n"
+        "    - {type: voucher, subsidy_share: 1.5, loss_share: 0.1}\n"
+        "    - {type: reform, rate: 1, slots: 2, lose_share: 0}\n");
+    REQUIRE(problems.size() == 6);
+    check_problem(problems[0], "toy.yaml", 4, 25,
+                  "'rate' in 'toy.policies[0]' was renamed; for a risk_pool use 'loss_share'");
+    check_problem(problems[1], "toy.yaml", 5, 38, "'toy.policies[1].subsidy_share' must be ≤ 1, got 1.5");
+    check_problem(problems[2], "toy.yaml", 5, 43,
+                  "'loss_share' in 'toy.policies[1]' does not apply to a voucher; its own keys are: "
+                  "subsidy_share, slots");
+    check_problem(problems[3], "toy.yaml", 6, 22,
+                  "'rate' in 'toy.policies[2]' does not apply to a reform; it takes only the common keys");
+    check_problem(problems[4], "toy.yaml", 6, 31,
+                  "'slots' in 'toy.policies[2]' does not apply to a reform; it takes only the common keys");
+    check_problem(problems[5], "toy.yaml", 6, 41,
+                  "unknown key 'lose_share' in 'toy.policies[2]'; expected one of: budget_yuan, type");
+  }
+
+  TEST_CASE("an unknown key of an object with variants suggests a close key of its variant") {
+    const auto problems =
+        variant_problems("model: toy\ntoy:\n  policies:\n    - {type: voucher, subsidy_shar: 1}\n");
+    REQUIRE(problems.size() == 1);
+    check_problem(problems[0], "toy.yaml", 4, 23,
+                  "unknown key 'subsidy_shar' in 'toy.policies[0]'; did you mean 'subsidy_share'?");
   }
 }

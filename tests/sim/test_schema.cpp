@@ -170,4 +170,31 @@ TEST_SUITE("schema") {
     CHECK(rule["if"]["properties"]["model"]["const"] == "toy");
     CHECK(rule["then"]["properties"]["other"] == false);
   }
+  TEST_CASE("variants of a list element get one table per variant in markdown and if/then rules in JSON") {
+    sim::Schema schema;
+    sim::ObjectSpec& toy = schema.add_model_section("toy", "Typed instruments");
+    sim::ObjectSpec& policy = toy.list_of_objects("policies", "Policies in force");
+    policy.choice("type", {"risk_pool", "reform"}, "Instrument").required();
+    policy.variant("type", "risk_pool", "Pays banks part of their losses")
+        .real("loss_share", "1", "Share of a loss the pool pays")
+        .default_value(0.0)
+        .between(0, 1);
+    policy.variant("type", "reform", "Nothing of its own");
+    const std::string markdown = schema.to_markdown();
+    CHECK(contains(markdown,
+                   "\n#### `toy.policies[]` with `type: risk_pool`\n\nPays banks part of their losses\n"));
+    CHECK(contains(
+        markdown,
+        "| `toy.policies[].loss_share` | real | 1 | `0` | 0 to 1 | Share of a loss the pool pays |"));
+    CHECK(contains(markdown,
+                   "\n#### `toy.policies[]` with `type: reform`\n\nNothing of its own\n\nNo keys besides"));
+    const auto json = nlohmann::ordered_json::parse(schema.to_json_schema());
+    const auto& items = json["properties"]["toy"]["properties"]["policies"]["items"];
+    CHECK(items["unevaluatedProperties"] == false);
+    CHECK(items["allOf"].size() == 2);
+    CHECK(items["allOf"][0]["if"]["properties"]["type"]["const"] == "risk_pool");
+    CHECK(items["allOf"][0]["then"]["properties"]["loss_share"]["maximum"] == 1);
+    CHECK_THROWS_AS(policy.variant("type", "voucher", ""), std::logic_error);
+    CHECK_THROWS_AS(policy.variant("kind", "reform", ""), std::logic_error);
+  }
 }
