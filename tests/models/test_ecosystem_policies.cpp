@@ -16,7 +16,7 @@ RunSums with(const std::string& policy) { return run(tiny_scenario("  policies:\
 
 }  // namespace
 
-TEST_CASE("R&D grants raise lab R&D spending; milestone evaluation raises transfers over paper evaluation") {
+TEST_CASE("R&D grants raise lab R&D spending, and milestone evaluation raises transfers over paper evaluation") {
   const RunSums base = baseline();
   const RunSums paper =
       with("{type: rd_grant, budget_yuan: 5e7, grant_yuan: 1e5, evaluation: paper, milestone_multiplier: 2}");
@@ -27,7 +27,7 @@ TEST_CASE("R&D grants raise lab R&D spending; milestone evaluation raises transf
   CHECK(milestone.sum.at("licences") > paper.sum.at("licences"));
 }
 
-TEST_CASE("challenge projects pay prizes and back results; the cross-region variant needs two regions") {
+TEST_CASE("challenge projects pay prizes and back results, and the cross-region variant needs two regions") {
   const RunSums base = baseline();
   const RunSums challenge = with("{type: challenge_project, budget_yuan: 1e7, prize_yuan: 2e5}");
   CHECK(challenge.sum.at("government_spending") - base.sum.at("government_spending") > 1e6);

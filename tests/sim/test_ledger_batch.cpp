@@ -71,7 +71,7 @@ TEST_CASE("a ledger batch per chunk ends bit-identical on 1 and 4 threads and co
 }
 
 TEST_CASE(
-    "a shared account that may not go negative cannot pay in a batch; shared balances are not readable") {
+    "a shared account that may not go negative cannot pay in a batch, and shared balances are not readable") {
   Economy economy(2);
   economy.ledger.transfer(economy.market, economy.treasury, 500);
   sim::LedgerBatch batch(economy.ledger, economy.first_firm);
