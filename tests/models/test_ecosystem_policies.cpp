@@ -390,7 +390,7 @@ TEST_CASE("pilot platforms serve their own field, so the platform of a field wit
 }
 
 TEST_CASE(
-    "every instrument type has its own block; its keys shadow no common key, its renames name its keys") {
+    "every instrument type has its own block whose keys shadow no common key and whose renames name its keys") {
   using models::ecosystem::instrument_blocks;
   const auto& types = models::ecosystem::policy_type_names();
   REQUIRE(instrument_blocks().size() == types.size());
