@@ -8,6 +8,7 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
+#include "models/ecosystem/stream_purposes.hpp"
 #include "sim/parallel.hpp"
 
 namespace models::ecosystem {
@@ -19,19 +20,21 @@ namespace models::ecosystem {
 // and operator support; writes verification, TRL uplift, leaks and each platform's use.
 void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
   const std::size_t n_regions = p_.regions.size();
-  p_effective_slots_.assign(platforms_.size(), 0);
+  platforms_.effective_slots.assign(platforms_.size(), 0);
   for (std::size_t k = 0; k < platforms_.size(); ++k) {
-    p_served_[k] = 0;
-    p_effective_slots_[k] = p_slots_[k];
-    const std::int32_t capacity_policy = region_capacity_policy_[static_cast<std::size_t>(p_region_[k])];
+    platforms_.served[k] = 0;
+    platforms_.effective_slots[k] = platforms_.slots[k];
+    const std::int32_t capacity_policy =
+        region_policies_.pilot_capacity[static_cast<std::size_t>(platforms_.region[k])];
     if (capacity_policy >= 0) {
       const auto& policy = p_.policies[static_cast<std::size_t>(capacity_policy)];
       // Capacity building is paid per added slot; no money, no slot.
-      const double paid = pay_up_to(first_policy_account_ + capacity_policy, p_account_[k],
-                                    policy.amount_yuan * static_cast<double>(policy.slots));
-      if (paid > 0 || policy.amount_yuan == 0) p_effective_slots_[k] += policy.slots;
+      const double paid =
+          payments_.pay_up_to(accounts_.first_policy_account + capacity_policy, platforms_.account[k],
+                              policy.amount_yuan * static_cast<double>(policy.slots));
+      if (paid > 0 || policy.amount_yuan == 0) platforms_.effective_slots[k] += policy.slots;
     }
-    flows_.pilot_capacity += p_effective_slots_[k];
+    flows_.pilot_capacity += platforms_.effective_slots[k];
   }
   struct Request {
     double priority;
@@ -42,10 +45,10 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
   sim::parallel_for_chunks(results_.size(), [&](const sim::Chunk& chunk) {
     auto& requests = pilot_buffer_.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      if (!r_wants_pilot_[i] || r_dies_[i]) continue;
-      const std::uint32_t o = r_owner_index_[i];
-      const int region = r_owner_is_firm_[i] ? f_region_[o] : l_region_[o];
-      auto rng = context.rng(results_.id(i), sim::purpose_id("pilot_priority"));
+      if (!result_scratch_.wants_pilot[i] || result_scratch_.dies[i]) continue;
+      const std::uint32_t o = result_scratch_.owner_index[i];
+      const int region = results_.owner_is_firm[i] ? firms_.region[o] : labs_.region[o];
+      auto rng = context.rng(results_.id(i), kPilotPriorityDraws);
       requests.push_back({region, rng.uniform(), static_cast<std::uint32_t>(i)});
     }
   });
@@ -58,8 +61,8 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
     // Requests beyond the region's free slots cannot be served (and leave no trace): stop there.
     std::int64_t free_slots = 0;
     for (std::size_t k = 0; k < platforms_.size(); ++k) {
-      if (p_region_[k] == static_cast<std::int32_t>(r))
-        free_slots += std::max<std::int64_t>(0, p_effective_slots_[k] - p_served_[k]);
+      if (platforms_.region[k] == static_cast<std::int32_t>(r))
+        free_slots += std::max<std::int64_t>(0, platforms_.effective_slots[k] - platforms_.served[k]);
     }
     if (free_slots == 0) continue;
     auto& requests = by_region[r];
@@ -68,61 +71,64 @@ void EcosystemModel::run_pilot_platforms(const sim::PhaseContext& context) {
     for (const Request& request : requests) {
       if (free_slots == 0) break;
       const std::uint32_t i = request.result;
-      const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), r_field_[i]));
+      const auto c = static_cast<std::size_t>(cell_(static_cast<int>(r), results_.field[i]));
       // The cheapest platform of the result's field with a free slot; none: not served.
       std::int64_t chosen = -1;
-      for (const std::uint32_t k : platforms_by_cell_[c]) {
-        if (p_served_[k] < p_effective_slots_[k]) {
+      for (const std::uint32_t k : platforms_.by_cell[c]) {
+        if (platforms_.served[k] < platforms_.effective_slots[k]) {
           chosen = k;
           break;
         }
       }
       if (chosen < 0) continue;
       const auto k = static_cast<std::size_t>(chosen);
-      const std::int32_t voucher = rf_voucher_policy_[c];
+      const std::int32_t voucher = cell_policies_.voucher[c];
       const double voucher_rate =
           voucher >= 0 ? std::min(1.0, p_.policies[static_cast<std::size_t>(voucher)].rate) : 0.0;
-      const double fee = p_fee_[k];
+      const double fee = platforms_.fee[k];
       // A user who asked at the expected fee balks at a dearer platform with the extra deterrence.
-      const double expected = cell_expected_pilot_fee_[c] * (1.0 - voucher_rate);
+      const double expected = platforms_.expected_fee_by_cell[c] * (1.0 - voucher_rate);
       const double net = fee * (1.0 - voucher_rate);
       if (net > expected) {
-        auto rng = context.rng(results_.id(i), sim::purpose_id("pilot_accept"));
+        auto rng = context.rng(results_.id(i), kPilotAcceptDraws);
         if (!rng.bernoulli((1.0 - deterred(net)) / (1.0 - deterred(expected)))) continue;
       }
-      const std::uint32_t o = r_owner_index_[i];
-      const bool firm = r_owner_is_firm_[i] != 0;
-      const std::int64_t payer = firm ? f_account_[o] : l_account_[o];
+      const std::uint32_t o = result_scratch_.owner_index[i];
+      const bool firm = results_.owner_is_firm[i] != 0;
+      const std::int64_t payer = firm ? firms_.account[o] : labs_.account[o];
       double covered = 0;
       if (voucher >= 0)
-        covered = pay_up_to(first_policy_account_ + voucher, p_account_[k], fee * voucher_rate);
+        covered = payments_.pay_up_to(accounts_.first_policy_account + voucher, platforms_.account[k],
+                                      fee * voucher_rate);
       // Labs pay from the development money they already spent: the platform is paid by the
       // regional government on their behalf (public platforms serve public labs).
-      const double own =
-          firm ? pay_up_to(payer, p_account_[k], fee - covered)
-               : (pay(first_regional_budget_ + static_cast<std::int64_t>(r), p_account_[k], fee - covered),
-                  fee - covered);
+      const double own = firm ? payments_.pay_up_to(payer, platforms_.account[k], fee - covered)
+                              : (payments_.pay(accounts_.first_regional_budget + static_cast<std::int64_t>(r),
+                                               platforms_.account[k], fee - covered),
+                                 fee - covered);
       if (covered + own + 0.01 < fee) continue;  // could not pay: not served
-      p_served_[k] += 1;
+      platforms_.served[k] += 1;
       --free_slots;
-      r_is_verified_[i] = 1;
-      if (r_trl_[i] < 6) {
-        r_trl_[i] = u8(r_trl_[i] + 1);
-        r_stage_[i] = stage_of_trl(r_trl_[i]);
+      results_.is_verified[i] = 1;
+      if (results_.trl[i] < 6) {
+        results_.trl[i] = u8(results_.trl[i] + 1);
+        results_.stage[i] = stage_of_trl(results_.trl[i]);
       }
-      auto rng = context.rng(results_.id(i), sim::purpose_id("pilot_leak"));
-      const double leak = p_.pilot_leak_risk * pilot_owner_effect(kPilotOwners[p_owner_[k]]).leak_factor;
-      if (rng.bernoulli(std::min(1.0, leak))) r_quality_[i] -= p_.pilot_leak_penalty;
-      const std::int32_t operator_policy = region_operator_policy_[r];
+      auto rng = context.rng(results_.id(i), kPilotLeakDraws);
+      const double leak =
+          p_.pilot_leak_risk * pilot_owner_effect(kPilotOwners[platforms_.owner[k]]).leak_factor;
+      if (rng.bernoulli(std::min(1.0, leak))) results_.quality[i] -= p_.pilot_leak_penalty;
+      const std::int32_t operator_policy = region_policies_.pilot_operator[r];
       if (operator_policy >= 0) {
-        pay_up_to(first_policy_account_ + operator_policy, p_account_[k],
-                  p_.policies[static_cast<std::size_t>(operator_policy)].amount_yuan);
+        payments_.pay_up_to(accounts_.first_policy_account + operator_policy, platforms_.account[k],
+                            p_.policies[static_cast<std::size_t>(operator_policy)].amount_yuan);
       }
     }
   }
   for (std::size_t k = 0; k < platforms_.size(); ++k) {
-    flows_.pilot_served += p_served_[k];
-    pay(p_account_[k], costs_sink_, balance(p_account_[k]));  // operating costs of the platform
+    flows_.pilot_served += platforms_.served[k];
+    payments_.pay(platforms_.account[k], accounts_.costs_sink,
+                  payments_.balance(platforms_.account[k]));  // operating costs of the platform
   }
 }
 

@@ -8,19 +8,10 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
+#include "models/ecosystem/stream_purposes.hpp"
 #include "sim/parallel.hpp"
 
 namespace models::ecosystem {
-
-bool EcosystemModel::targets(const PolicySpec& p, int region, int field, int kind, int tier,
-                             int stage) const {
-  if (p.region >= 0 && region >= 0 && p.region != region) return false;
-  if (p.field >= 0 && field >= 0 && p.field != field) return false;
-  if (p.agent_kind >= 0 && kind >= 0 && p.agent_kind != kind) return false;
-  if (p.tier >= 0 && tier >= 0 && p.tier != tier) return false;
-  if (p.stage >= 0 && stage >= 0 && p.stage != stage) return false;
-  return true;
-}
 
 // Phase "apply_policies" — reads the policy timeline; writes policy accounts (budgets at start),
 // per-agent incentive multipliers of this step, consortia and guidance sub-funds.
@@ -28,38 +19,38 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
   flows_ = Flows{};
   const std::size_t n_labs = labs_.size(), n_firms = firms_.size();
   const std::size_t cells = p_.regions.size() * p_.fields.size();
-  l_effort_mult_.assign(n_labs, 1.0);
-  l_spinout_mult_.assign(n_labs, 1.0);
-  l_extra_grant_.assign(n_labs, 0.0);
-  l_dev_share_.assign(n_labs, p_.development_share_lab);
+  lab_incentives_.effort_mult.assign(n_labs, 1.0);
+  lab_incentives_.spinout_mult.assign(n_labs, 1.0);
+  lab_incentives_.extra_grant.assign(n_labs, 0.0);
+  lab_incentives_.dev_share.assign(n_labs, p_.development_share_lab);
   assign_transfer_offices();
-  l_mobility_mult_.assign(n_labs, 1.0);
-  l_professor_policy_.assign(n_labs, -1);
-  f_extra_grant_.assign(n_firms, 0.0);
-  f_deduction_.assign(n_firms, 0.0);
-  f_interest_subsidy_.assign(n_firms, 0.0);
-  f_risk_pool_share_.assign(n_firms, 0.0);
-  f_risk_pool_policy_.assign(n_firms, -1);
-  f_expert_policy_.assign(n_firms, -1);
-  rf_voucher_policy_.assign(cells, -1);
-  rf_insurance_policy_.assign(cells, -1);
-  rf_procurement_policy_.assign(cells, -1);
-  region_outreach_.resize(p_.regions.size());
+  lab_incentives_.mobility_mult.assign(n_labs, 1.0);
+  lab_incentives_.professor_policy.assign(n_labs, -1);
+  firm_incentives_.extra_grant.assign(n_firms, 0.0);
+  firm_incentives_.deduction.assign(n_firms, 0.0);
+  firm_incentives_.interest_subsidy.assign(n_firms, 0.0);
+  firm_incentives_.risk_pool_share.assign(n_firms, 0.0);
+  firm_incentives_.risk_pool_policy.assign(n_firms, -1);
+  firm_incentives_.expert_policy.assign(n_firms, -1);
+  cell_policies_.voucher.assign(cells, -1);
+  cell_policies_.insurance.assign(cells, -1);
+  cell_policies_.procurement.assign(cells, -1);
+  region_policies_.outreach.resize(p_.regions.size());
   for (std::size_t r = 0; r < p_.regions.size(); ++r)
-    region_outreach_[r] = pilot_owner_effect(p_.regions[r].pilot_owner).outreach;
-  region_operator_policy_.assign(p_.regions.size(), -1);
-  region_capacity_policy_.assign(p_.regions.size(), -1);
-  region_matching_policy_.assign(p_.regions.size(), -1);
+    region_policies_.outreach[r] = pilot_owner_effect(p_.regions[r].pilot_owner).outreach;
+  region_policies_.pilot_operator.assign(p_.regions.size(), -1);
+  region_policies_.pilot_capacity.assign(p_.regions.size(), -1);
+  region_policies_.matching.assign(p_.regions.size(), -1);
 
   for (std::size_t k = 0; k < p_.policies.size(); ++k) {
     const PolicySpec& policy = p_.policies[k];
-    const std::int64_t account = first_policy_account_ + static_cast<std::int64_t>(k);
+    const std::int64_t account = accounts_.first_policy_account + static_cast<std::int64_t>(k);
     const auto pk = static_cast<std::int32_t>(k);
     if (step_ == policy.start_step) {
       // A regional instrument is paid by that region's government, the others by the national one.
-      const std::int64_t payer = policy.region >= 0 ? first_regional_budget_ + policy.region
-                                                    : static_cast<std::int64_t>(government_budget_);
-      pay(payer, account, policy.budget_yuan);
+      const std::int64_t payer = policy.region >= 0 ? accounts_.first_regional_budget + policy.region
+                                                    : static_cast<std::int64_t>(accounts_.government_budget);
+      payments_.pay(payer, account, policy.budget_yuan);
       if (policy.type == PolicyType::guidance_fund) {
         // Fund-of-funds: the government's money is matched by private LPs up to the leverage
         // ratio (seed 004: Nansha's mother fund leveraged > 18 bn yuan of sub-funds).
@@ -70,11 +61,11 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
           const int region = policy.region >= 0
                                  ? policy.region
                                  : static_cast<int>(s % static_cast<std::int64_t>(p_.regions.size()));
-          const std::size_t f =
-              spawn_vc_fund(region, policy.field, total / static_cast<double>(subfunds), step_, true);
-          const double from_government =
-              pay_up_to(account, v_account_[f], policy.budget_yuan / static_cast<double>(subfunds));
-          pay(private_capital_, v_account_[f], from_government * (policy.leverage - 1.0));
+          const std::size_t f = spawn_vc_fund(funds_, ledger_, region, policy.field, step_, true);
+          const double from_government = payments_.pay_up_to(
+              account, funds_.account[f], policy.budget_yuan / static_cast<double>(subfunds));
+          payments_.pay(accounts_.private_capital, funds_.account[f],
+                        from_government * (policy.leverage - 1.0));
           totals_.guidance_government_yuan += from_government;
           totals_.guidance_subfund_yuan += from_government * policy.leverage;
         }
@@ -83,83 +74,86 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
     }
     if (policy.type == PolicyType::consortium && step_ == policy.end_step + 1) {
       for (std::size_t i = 0; i < n_firms; ++i)
-        if (f_consortium_[i] >= 0 && f_consortium_[i] / 1000 == pk) f_consortium_[i] = -1;
+        if (firms_.consortium[i] >= 0 && firms_.consortium[i] / 1000 == pk) firms_.consortium[i] = -1;
       for (std::size_t i = 0; i < n_labs; ++i)
-        if (l_consortium_[i] >= 0 && l_consortium_[i] / 1000 == pk) l_consortium_[i] = -1;
+        if (labs_.consortium[i] >= 0 && labs_.consortium[i] / 1000 == pk) labs_.consortium[i] = -1;
     }
     if (!is_active(policy, step_)) continue;
     switch (policy.type) {
       case PolicyType::rd_grant:
         for (std::size_t i = 0; i < n_labs; ++i) {
-          if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
-          l_extra_grant_[i] += policy.amount_yuan;
+          if (!targets(policy, labs_.region[i], labs_.field[i], labs_.kind[i], -1, -1)) continue;
+          lab_incentives_.extra_grant[i] += policy.amount_yuan;
           // Milestone evaluation: downstream users judge the project, so staff spend effort on
           // transfer and on concept verification (seed 000: 下游评价上游).
           if (policy.is_milestone_evaluation) {
-            l_effort_mult_[i] *= policy.multiplier;
-            l_dev_share_[i] = std::min(0.8, l_dev_share_[i] * policy.multiplier);
+            lab_incentives_.effort_mult[i] *= policy.multiplier;
+            lab_incentives_.dev_share[i] = std::min(0.8, lab_incentives_.dev_share[i] * policy.multiplier);
           }
         }
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (policy.agent_kind < 0 || policy.agent_kind < kLeadFirm) continue;
-          if (targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1))
-            f_extra_grant_[i] += policy.amount_yuan;
+          if (targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1))
+            firm_incentives_.extra_grant[i] += policy.amount_yuan;
         }
         break;
       case PolicyType::ip_reform:
         // Ownership or long-term use rights for inventors (赋权): more disclosure, licensing and spin-outs.
         for (std::size_t i = 0; i < n_labs; ++i) {
-          if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
-          l_effort_mult_[i] *= policy.multiplier;
-          l_spinout_mult_[i] *= policy.multiplier;
+          if (!targets(policy, labs_.region[i], labs_.field[i], labs_.kind[i], -1, -1)) continue;
+          lab_incentives_.effort_mult[i] *= policy.multiplier;
+          lab_incentives_.spinout_mult[i] *= policy.multiplier;
         }
         break;
       case PolicyType::matching_service:
         for (std::size_t i = 0; i < n_labs; ++i) {
-          if (targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1))
-            l_match_mult_[i] *= policy.multiplier;
+          if (targets(policy, labs_.region[i], labs_.field[i], labs_.kind[i], -1, -1))
+            lab_incentives_.match_mult[i] *= policy.multiplier;
         }
         for (std::size_t r = 0; r < p_.regions.size(); ++r) {
-          if (policy.region < 0 || policy.region == static_cast<int>(r)) region_matching_policy_[r] = pk;
+          if (policy.region < 0 || policy.region == static_cast<int>(r)) region_policies_.matching[r] = pk;
         }
         // Screening offices (seed 003) add deal capacity to the region's transfer offices.
         for (std::size_t m = 0; m < intermediaries_.size() && policy.slots > 0; ++m) {
-          if (i_kind_[m] == kTransferOffice && (policy.region < 0 || policy.region == i_region_[m]))
-            i_effective_capacity_[m] += policy.slots;
+          if (intermediaries_.kind[m] == kTransferOffice &&
+              (policy.region < 0 || policy.region == intermediaries_.region[m]))
+            intermediaries_.effective_capacity[m] += policy.slots;
         }
         // Aimed at SMEs, the service pays expert services to help them with their own development
         // (seed 004; run_expert_services).
         for (std::size_t i = 0; i < n_firms && policy.agent_kind == kSme; ++i) {
-          if (f_kind_[i] == kSme && targets(policy, f_region_[i], f_field_[i], kSme, f_tier_[i], -1))
-            f_expert_policy_[i] = pk;
+          if (firms_.kind[i] == kSme &&
+              targets(policy, firms_.region[i], firms_.field[i], kSme, firms_.tier[i], -1))
+            firm_incentives_.expert_policy[i] = pk;
         }
         break;
       case PolicyType::industry_professor:
         // Industry professors (产业教授, seed 000): more researchers move to firms; the instrument pays
         // a stipend per researcher moved (move_researchers).
         for (std::size_t i = 0; i < n_labs; ++i) {
-          if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
-          l_mobility_mult_[i] *= policy.multiplier;
-          l_professor_policy_[i] = pk;
+          if (!targets(policy, labs_.region[i], labs_.field[i], labs_.kind[i], -1, -1)) continue;
+          lab_incentives_.mobility_mult[i] *= policy.multiplier;
+          lab_incentives_.professor_policy[i] = pk;
         }
         break;
       case PolicyType::super_deduction:
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1))
-            f_deduction_[i] = policy.rate;
+          if (targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1))
+            firm_incentives_.deduction[i] = policy.rate;
         }
         break;
       case PolicyType::loan_interest_subsidy:
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1))
-            f_interest_subsidy_[i] = std::min(1.0, policy.rate);
+          if (targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1))
+            firm_incentives_.interest_subsidy[i] = std::min(1.0, policy.rate);
         }
         break;
       case PolicyType::risk_pool:
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (f_kind_[i] == kSme && targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) {
-            f_risk_pool_share_[i] = std::min(1.0, policy.rate);
-            f_risk_pool_policy_[i] = pk;
+          if (firms_.kind[i] == kSme &&
+              targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1)) {
+            firm_incentives_.risk_pool_share[i] = std::min(1.0, policy.rate);
+            firm_incentives_.risk_pool_policy[i] = pk;
           }
         }
         break;
@@ -167,14 +161,15 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
       case PolicyType::grant_to_equity:
         if (step_ != policy.start_step) break;
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (f_kind_[i] != kSme || !targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1))
+          if (firms_.kind[i] != kSme ||
+              !targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1))
             continue;
-          const double paid = pay_up_to(account, f_account_[i], policy.amount_yuan);
+          const double paid = payments_.pay_up_to(account, firms_.account[i], policy.amount_yuan);
           if (paid <= 0) break;
           if (policy.type == PolicyType::repayable_grant)
-            f_repayable_[i] += paid;
+            firms_.repayable_grant[i] += paid;
           else
-            f_equity_grant_[i] += paid;
+            firms_.equity_grant[i] += paid;
         }
         break;
       case PolicyType::pilot_capacity:
@@ -182,10 +177,10 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         for (std::size_t r = 0; r < p_.regions.size(); ++r) {
           if (policy.region >= 0 && policy.region != static_cast<int>(r)) continue;
           if (policy.type == PolicyType::pilot_capacity)
-            region_capacity_policy_[r] = pk;
+            region_policies_.pilot_capacity[r] = pk;
           else {
-            region_operator_policy_[r] = pk;
-            region_outreach_[r] *= policy.multiplier;
+            region_policies_.pilot_operator[r] = pk;
+            region_policies_.outreach[r] *= policy.multiplier;
           }
         }
         break;
@@ -195,21 +190,21 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         for (std::size_t r = 0; r < p_.regions.size(); ++r) {
           for (std::size_t f = 0; f < p_.fields.size(); ++f) {
             if (!targets(policy, static_cast<int>(r), static_cast<int>(f), -1, -1, -1)) continue;
-            const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), static_cast<int>(f)));
+            const auto c = static_cast<std::size_t>(cell_(static_cast<int>(r), static_cast<int>(f)));
             if (policy.type == PolicyType::pilot_voucher)
-              rf_voucher_policy_[c] = pk;
+              cell_policies_.voucher[c] = pk;
             else if (policy.type == PolicyType::first_unit_insurance)
-              rf_insurance_policy_[c] = pk;
+              cell_policies_.insurance[c] = pk;
             else
-              rf_procurement_policy_[c] = pk;
+              cell_policies_.procurement[c] = pk;
           }
         }
         break;
       case PolicyType::consortium:
         // Shared R&D of the consortium: paid to its lead firm every quarter.
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (f_kind_[i] == kLeadFirm && f_consortium_[i] >= 0 && f_consortium_[i] / 1000 == pk)
-            f_extra_grant_[i] += policy.amount_yuan;
+          if (firms_.kind[i] == kLeadFirm && firms_.consortium[i] >= 0 && firms_.consortium[i] / 1000 == pk)
+            firm_incentives_.extra_grant[i] += policy.amount_yuan;
         }
         break;
       case PolicyType::challenge_project:
@@ -225,7 +220,7 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
   {
     std::vector<std::int32_t> seen;
     for (std::size_t i = 0; i < n_firms; ++i) {
-      if (f_kind_[i] == kLeadFirm && f_consortium_[i] >= 0) seen.push_back(f_consortium_[i]);
+      if (firms_.kind[i] == kLeadFirm && firms_.consortium[i] >= 0) seen.push_back(firms_.consortium[i]);
     }
     std::sort(seen.begin(), seen.end());
     consortia_count_ = static_cast<std::int64_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
@@ -240,25 +235,25 @@ void EcosystemModel::form_consortia(std::size_t policy_index) {
   const PolicySpec& policy = p_.policies[policy_index];
   std::int32_t number = 0;
   for (std::size_t i = 0; i < firms_.size(); ++i) {
-    if (f_kind_[i] != kLeadFirm || f_consortium_[i] >= 0) continue;
-    if (!targets(policy, f_region_[i], f_field_[i], kLeadFirm, -1, -1)) continue;
+    if (firms_.kind[i] != kLeadFirm || firms_.consortium[i] >= 0) continue;
+    if (!targets(policy, firms_.region[i], firms_.field[i], kLeadFirm, -1, -1)) continue;
     if (policy.slots > 0 && number >= policy.slots) break;
     const std::int32_t id = static_cast<std::int32_t>(policy_index) * 1000 + number++;
-    f_consortium_[i] = id;
-    auto rng =
-        streams_.stream(static_cast<std::uint64_t>(step_), sim::purpose_id("form_consortia"), firms_.id(i));
+    firms_.consortium[i] = id;
+    auto rng = streams_.stream(static_cast<std::uint64_t>(step_), kFormConsortiaDraws, firms_.id(i));
     std::int64_t joined = 0;
     for (std::int64_t attempt = 0; attempt < policy.members * 20 && joined < policy.members; ++attempt) {
       const bool lab = rng.bernoulli(0.5);
       if (lab && labs_.size() > 0) {
         const std::size_t j = rng.uniform_below(labs_.size());
-        if (l_field_[j] != f_field_[i] || l_consortium_[j] >= 0) continue;
-        l_consortium_[j] = id;
+        if (labs_.field[j] != firms_.field[i] || labs_.consortium[j] >= 0) continue;
+        labs_.consortium[j] = id;
         ++joined;
       } else if (!lab && firms_.size() > 0) {
         const std::size_t j = rng.uniform_below(firms_.size());
-        if (f_kind_[j] != kSme || f_field_[j] != f_field_[i] || f_consortium_[j] >= 0) continue;
-        f_consortium_[j] = id;
+        if (firms_.kind[j] != kSme || firms_.field[j] != firms_.field[i] || firms_.consortium[j] >= 0)
+          continue;
+        firms_.consortium[j] = id;
         ++joined;
       }
     }
@@ -273,19 +268,20 @@ void EcosystemModel::run_challenges_and_consortia(const sim::PhaseContext& conte
   for (std::size_t k = 0; k < p_.policies.size(); ++k) {
     const auto& policy = p_.policies[k];
     if (policy.type != PolicyType::challenge_project || !is_active(policy, step_)) continue;
-    const std::int64_t account = first_policy_account_ + static_cast<std::int64_t>(k);
-    if (balance(account) < policy.amount_yuan || policy.amount_yuan <= 0) continue;
+    const std::int64_t account = accounts_.first_policy_account + static_cast<std::int64_t>(k);
+    if (payments_.balance(account) < policy.amount_yuan || policy.amount_yuan <= 0) continue;
     std::vector<std::pair<double, std::uint32_t>> best_by_region(p_.regions.size(), {-1e300, 0xFFFFFFFFu});
     for (std::size_t i = 0; i < results_.size(); ++i) {
-      if (r_dies_[i] || r_is_sponsored_[i] || r_trl_[i] < 3 || r_trl_[i] > 5) continue;
-      const std::uint32_t o = r_owner_index_[i];
-      const bool firm = r_owner_is_firm_[i] != 0;
-      if (firm && f_kind_[o] != kSme) continue;
-      const int region = firm ? f_region_[o] : l_region_[o];
+      if (result_scratch_.dies[i] || results_.is_sponsored[i] || results_.trl[i] < 3 || results_.trl[i] > 5)
+        continue;
+      const std::uint32_t o = result_scratch_.owner_index[i];
+      const bool firm = results_.owner_is_firm[i] != 0;
+      if (firm && firms_.kind[o] != kSme) continue;
+      const int region = firm ? firms_.region[o] : labs_.region[o];
       if (!policy.is_cross_region && policy.region >= 0 && region != policy.region) continue;
-      if (policy.field >= 0 && r_field_[i] != policy.field) continue;
-      auto rng = context.rng(results_.id(i), sim::purpose_id("challenge") + k);
-      const double observed = r_quality_[i] + 0.5 * rng.normal();
+      if (policy.field >= 0 && results_.field[i] != policy.field) continue;
+      auto rng = context.rng(results_.id(i), kChallengeDraws + k);
+      const double observed = results_.quality[i] + 0.5 * rng.normal();
       auto& best = best_by_region[static_cast<std::size_t>(region)];
       if (observed > best.first) best = {observed, static_cast<std::uint32_t>(i)};
     }
@@ -298,10 +294,10 @@ void EcosystemModel::run_challenges_and_consortia(const sim::PhaseContext& conte
     if (ranked.size() < winners) continue;  // cross-region teams need two regions
     for (std::size_t w = 0; w < winners; ++w) {
       const std::uint32_t i = ranked[w].second;
-      const std::uint32_t o = r_owner_index_[i];
-      const std::int64_t to = r_owner_is_firm_[i] ? f_account_[o] : l_account_[o];
-      pay_up_to(account, to, policy.amount_yuan / static_cast<double>(winners));
-      r_is_sponsored_[i] = 1;
+      const std::uint32_t o = result_scratch_.owner_index[i];
+      const std::int64_t to = results_.owner_is_firm[i] ? firms_.account[o] : labs_.account[o];
+      payments_.pay_up_to(account, to, policy.amount_yuan / static_cast<double>(winners));
+      results_.is_sponsored[i] = 1;
     }
   }
 }

@@ -10,6 +10,7 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
+#include "models/ecosystem/stream_purposes.hpp"
 #include "sim/parallel.hpp"
 
 namespace models::ecosystem {
@@ -19,50 +20,53 @@ namespace models::ecosystem {
 // spending into basic research, new applied results and development of results it holds.
 void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
   const std::size_t n_labs = labs_.size(), n_firms = firms_.size();
-  l_basic_spend_.assign(n_labs, 0.0);
-  l_new_spend_.assign(n_labs, 0.0);
-  l_dev_budget_.assign(n_labs, 0.0);
+  lab_budgets_.basic_spend.assign(n_labs, 0.0);
+  lab_budgets_.new_spend.assign(n_labs, 0.0);
+  lab_budgets_.dev_budget.assign(n_labs, 0.0);
   // Appropriations follow the economy: indexed to the mean demand index of the fields.
-  const double economy_index = std::accumulate(demand_index_.begin(), demand_index_.end(), 0.0) /
-                               static_cast<double>(demand_index_.size());
+  const double economy_index =
+      std::accumulate(markets_.demand_index.begin(), markets_.demand_index.end(), 0.0) /
+      static_cast<double>(markets_.demand_index.size());
   for (std::size_t i = 0; i < n_labs; ++i) {
-    pay(government_budget_, l_account_[i], l_budget_[i] * economy_index);
+    payments_.pay(accounts_.government_budget, labs_.account[i], labs_.budget_yuan[i] * economy_index);
     double extra = 0;
-    for (std::size_t k = 0; k < p_.policies.size() && l_extra_grant_[i] > 0; ++k) {
+    for (std::size_t k = 0; k < p_.policies.size() && lab_incentives_.extra_grant[i] > 0; ++k) {
       const auto& policy = p_.policies[k];
       if (policy.type != PolicyType::rd_grant || !is_active(policy, step_)) continue;
-      if (!targets(policy, l_region_[i], l_field_[i], l_kind_[i], -1, -1)) continue;
-      extra +=
-          pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), l_account_[i], policy.amount_yuan);
+      if (!targets(policy, labs_.region[i], labs_.field[i], labs_.kind[i], -1, -1)) continue;
+      extra += payments_.pay_up_to(accounts_.first_policy_account + static_cast<std::int64_t>(k),
+                                   labs_.account[i], policy.amount_yuan);
     }
     (void)extra;
-    const double spend = balance(l_account_[i]);
-    pay(l_account_[i], rd_sink_, spend);
+    const double spend = payments_.balance(labs_.account[i]);
+    payments_.pay(labs_.account[i], accounts_.rd_sink, spend);
     const double basic_share =
-        l_kind_[i] == kUniversity ? p_.basic_share_university : p_.basic_share_institute;
+        labs_.kind[i] == kUniversity ? p_.basic_share_university : p_.basic_share_institute;
     const double basic = spend * basic_share;
-    l_basic_spend_[i] = basic;
-    l_dev_budget_[i] = (spend - basic) * l_dev_share_[i];
-    l_new_spend_[i] = spend - basic - l_dev_budget_[i];
-    flows_.rd_spending[l_kind_[i]] += spend;
+    lab_budgets_.basic_spend[i] = basic;
+    lab_budgets_.dev_budget[i] = (spend - basic) * lab_incentives_.dev_share[i];
+    lab_budgets_.new_spend[i] = spend - basic - lab_budgets_.dev_budget[i];
+    flows_.rd_spending[labs_.kind[i]] += spend;
     flows_.basic_spending += basic;
   }
-  f_basic_spend_.assign(n_firms, 0.0);
-  f_new_spend_.assign(n_firms, 0.0);
-  f_dev_budget_.assign(n_firms, 0.0);
+  firm_budgets_.basic_spend.assign(n_firms, 0.0);
+  firm_budgets_.new_spend.assign(n_firms, 0.0);
+  firm_budgets_.dev_budget.assign(n_firms, 0.0);
   // Grants first, in firm order (they draw on policy accounts shared by all firms) ...
   for (std::size_t i = 0; i < n_firms; ++i) {
-    for (std::size_t k = 0; k < p_.policies.size() && f_extra_grant_[i] > 0; ++k) {
+    for (std::size_t k = 0; k < p_.policies.size() && firm_incentives_.extra_grant[i] > 0; ++k) {
       const auto& policy = p_.policies[k];
       if (!is_active(policy, step_)) continue;
       // The same rules as in apply_policies: consortium money to the lead firm only, firm grants
       // only from grants that target firms.
-      const bool pays = (policy.type == PolicyType::consortium && f_kind_[i] == kLeadFirm &&
-                         f_consortium_[i] >= 0 && f_consortium_[i] / 1000 == static_cast<std::int32_t>(k)) ||
-                        (policy.type == PolicyType::rd_grant && policy.agent_kind >= kLeadFirm &&
-                         targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1));
+      const bool pays =
+          (policy.type == PolicyType::consortium && firms_.kind[i] == kLeadFirm &&
+           firms_.consortium[i] >= 0 && firms_.consortium[i] / 1000 == static_cast<std::int32_t>(k)) ||
+          (policy.type == PolicyType::rd_grant && policy.agent_kind >= kLeadFirm &&
+           targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1));
       if (pays)
-        pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), f_account_[i], policy.amount_yuan);
+        payments_.pay_up_to(accounts_.first_policy_account + static_cast<std::int64_t>(k), firms_.account[i],
+                            policy.amount_yuan);
     }
   }
   // ... then every firm sets and spends its R&D budget, in parallel (sim/ledger_batch.hpp), with
@@ -74,23 +78,24 @@ void EcosystemModel::fund_research(const sim::PhaseContext& /*context*/) {
   };
   std::vector<Spending> spending(sim::chunk_count(n_firms));
   sim::parallel_for_chunks(n_firms, [&](const sim::Chunk& chunk) {
-    auto payments = chunk_payments();
+    auto payments = payments_.chunk();
     auto& sum = spending[chunk.index];
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      const double intensity = f_kind_[i] == kLeadFirm ? p_.lead_firm_rd_intensity : p_.sme_rd_intensity;
+      const double intensity = firms_.kind[i] == kLeadFirm ? p_.lead_firm_rd_intensity : p_.sme_rd_intensity;
       // Super-deduction lowers the after-tax cost of R&D by rate * tax_rate.
-      const double incentive = 1.0 + p_.rd_tax_elasticity * f_deduction_[i] * p_.tax_rate;
-      const double cash = balance(payments, f_account_[i]);
-      const double reserve = f_revenue_[i] * (1.0 - f_margin_[i]);
-      const double budget = intensity * f_revenue_[i] * incentive +
-                            p_.cash_rd_share * std::max(0.0, cash - reserve) + f_extra_grant_[i];
-      const double spend = pay_up_to(payments, f_account_[i], rd_sink_, budget);
-      f_rd_spending_[i] = spend;
+      const double incentive = 1.0 + p_.rd_tax_elasticity * firm_incentives_.deduction[i] * p_.tax_rate;
+      const double cash = payments_.balance(payments, firms_.account[i]);
+      const double reserve = firms_.revenue[i] * (1.0 - firms_.margin[i]);
+      const double budget = intensity * firms_.revenue[i] * incentive +
+                            p_.cash_rd_share * std::max(0.0, cash - reserve) +
+                            firm_incentives_.extra_grant[i];
+      const double spend = payments_.pay_up_to(payments, firms_.account[i], accounts_.rd_sink, budget);
+      firms_.rd_spending[i] = spend;
       const double basic = spend * p_.basic_share_firm;
-      f_basic_spend_[i] = basic;
-      f_dev_budget_[i] = (spend - basic) * p_.development_share_firm;
-      f_new_spend_[i] = spend - basic - f_dev_budget_[i];
-      sum.by_performer[f_kind_[i]] += spend;
+      firm_budgets_.basic_spend[i] = basic;
+      firm_budgets_.dev_budget[i] = (spend - basic) * p_.development_share_firm;
+      firm_budgets_.new_spend[i] = spend - basic - firm_budgets_.dev_budget[i];
+      sum.by_performer[firms_.kind[i]] += spend;
       sum.basic += basic;
     }
     payments.ledger.commit();
@@ -114,23 +119,28 @@ void EcosystemModel::anticipate_rewards(const sim::PhaseContext& /*context*/) {
   for (std::size_t k = 0; k < p_.policies.size(); ++k) {
     const auto& policy = p_.policies[k];
     if (policy.type != PolicyType::ex_post_reward || !is_active(policy, step_)) continue;
-    if (balance(first_policy_account_ + static_cast<std::int64_t>(k)) < policy.amount_yuan) continue;
+    if (payments_.balance(accounts_.first_policy_account + static_cast<std::int64_t>(k)) < policy.amount_yuan)
+      continue;
     const int rewarded = policy.stage >= 0 ? policy.stage : kIndustrialization;
     if (rewarded == kResearch) continue;
     pending.assign(firms_.size(), 0);
     for (std::size_t i = 0; i < results_.size(); ++i) {
-      if (r_dies_[i] || !r_owner_is_firm_[i] || r_stage_[i] != rewarded - 1 || r_is_shelved_[i]) continue;
-      pending[r_owner_index_[i]] += 1;
+      if (result_scratch_.dies[i] || !results_.owner_is_firm[i] || results_.stage[i] != rewarded - 1 ||
+          results_.is_shelved[i])
+        continue;
+      pending[result_scratch_.owner_index[i]] += 1;
     }
     for (std::size_t f = 0; f < firms_.size(); ++f) {
-      if (pending[f] == 0 || !targets(policy, f_region_[f], f_field_[f], f_kind_[f], f_tier_[f], -1))
+      if (pending[f] == 0 ||
+          !targets(policy, firms_.region[f], firms_.field[f], firms_.kind[f], firms_.tier[f], -1))
         continue;
       const double wanted = p_.reward_anticipation_share * policy.amount_yuan * pending[f];
-      const double unfunded = std::max(0.0, f_need_[f] - f_dev_budget_[f]);
-      const double ahead = pay_up_to(f_account_[f], rd_sink_, std::min(wanted, unfunded));
-      f_dev_budget_[f] += ahead;
-      f_rd_spending_[f] += ahead;
-      flows_.rd_spending[f_kind_[f]] += ahead;
+      const double unfunded = std::max(0.0, firm_budgets_.need[f] - firm_budgets_.dev_budget[f]);
+      const double ahead =
+          payments_.pay_up_to(firms_.account[f], accounts_.rd_sink, std::min(wanted, unfunded));
+      firm_budgets_.dev_budget[f] += ahead;
+      firms_.rd_spending[f] += ahead;
+      flows_.rd_spending[firms_.kind[f]] += ahead;
     }
   }
 }
@@ -151,31 +161,30 @@ void EcosystemModel::generate_results(const sim::PhaseContext& context) {
   };
   const auto origin_of = [&](std::size_t p) {
     if (p < n_labs) {
-      const bool university = l_kind_[p] == kUniversity;
-      return Origin{static_cast<Performer>(l_kind_[p]),
-                    l_region_[p],
-                    l_field_[p],
+      const bool university = labs_.kind[p] == kUniversity;
+      return Origin{static_cast<Performer>(labs_.kind[p]),
+                    labs_.region[p],
+                    labs_.field[p],
                     labs_.id(p),
                     false,
-                    l_basic_spend_[p],
-                    l_new_spend_[p],
+                    lab_budgets_.basic_spend[p],
+                    lab_budgets_.new_spend[p],
                     university ? p_.quality_mean_university : p_.quality_mean_institute,
                     university ? p_.patent_probability_university : p_.patent_probability_institute};
     }
     const std::size_t f = p - n_labs;
-    return Origin{static_cast<Performer>(f_kind_[f]),
-                  f_region_[f],
-                  f_field_[f],
+    return Origin{static_cast<Performer>(firms_.kind[f]),
+                  firms_.region[f],
+                  firms_.field[f],
                   firms_.id(f),
                   true,
-                  f_basic_spend_[f],
-                  f_new_spend_[f],
+                  firm_budgets_.basic_spend[f],
+                  firm_budgets_.new_spend[f],
                   p_.quality_mean_firm,
                   p_.patent_probability_firm};
   };
   const auto stream_of = [&](const Origin& o) {
-    return context.rng(o.owner,
-                       sim::purpose_id(o.is_firm ? "generate_results/firm" : "generate_results/lab"));
+    return context.rng(o.owner, o.is_firm ? kGenerateResultsFirmDraws : kGenerateResultsLabDraws);
   };
   // The first two draws of a performer's stream: how many basic and applied results.
   const auto draw_counts = [&](sim::PhiloxStream& rng, const Origin& o) {
@@ -203,17 +212,17 @@ void EcosystemModel::generate_results(const sim::PhaseContext& context) {
     for (std::int64_t k = 0; k < n_basic + n_applied; ++k) {
       const std::size_t i = base + first_row[p] + static_cast<std::size_t>(k);
       const bool applied = k >= n_basic;
-      r_origin_[i] = o.kind;
-      r_region_[i] = static_cast<std::int16_t>(o.region);
-      r_field_[i] = static_cast<std::int16_t>(o.field);
-      r_quality_[i] = o.quality_mean + rng.normal();
-      r_trl_[i] = u8(applied ? (o.is_firm ? 3 : 2) : 1);
-      r_stage_[i] = stage_of_trl(r_trl_[i]);
-      r_ip_[i] = applied && rng.bernoulli(o.patent_probability) ? kPatented : kUnprotected;
-      r_owner_[i] = static_cast<std::int64_t>(o.owner);
-      r_owner_is_firm_[i] = o.is_firm ? 1 : 0;
-      r_is_applied_[i] = applied ? 1 : 0;
-      r_investment_[i] = applied ? p_.result_cost_applied_yuan : p_.result_cost_basic_yuan;
+      results_.origin[i] = o.kind;
+      results_.region[i] = static_cast<std::int16_t>(o.region);
+      results_.field[i] = static_cast<std::int16_t>(o.field);
+      results_.quality[i] = o.quality_mean + rng.normal();
+      results_.trl[i] = u8(applied ? (o.is_firm ? 3 : 2) : 1);
+      results_.stage[i] = stage_of_trl(results_.trl[i]);
+      results_.ip_status[i] = applied && rng.bernoulli(o.patent_probability) ? kPatented : kUnprotected;
+      results_.owner[i] = static_cast<std::int64_t>(o.owner);
+      results_.owner_is_firm[i] = o.is_firm ? 1 : 0;
+      results_.is_applied[i] = applied ? 1 : 0;
+      results_.investment_yuan[i] = applied ? p_.result_cost_applied_yuan : p_.result_cost_basic_yuan;
     }
   });
   totals_.results_created += static_cast<std::int64_t>(created);

@@ -5,6 +5,7 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/ecosystem.hpp"
+#include "models/ecosystem/stream_purposes.hpp"
 
 namespace models::ecosystem {
 
@@ -17,24 +18,25 @@ namespace models::ecosystem {
 // an instrument pays its stipend (amount_yuan) per researcher to the receiving firm.
 void EcosystemModel::move_researchers(const sim::PhaseContext& context) {
   const double keep = 1.0 - p_.tacit_knowledge_decay;
-  for (auto& tacit : f_tacit_knowledge_) tacit *= keep;
-  for (auto& ties : l_industry_ties_) ties *= keep;
+  for (auto& tacit : firms_.tacit_knowledge) tacit *= keep;
+  for (auto& ties : labs_.industry_ties) ties *= keep;
   for (std::size_t i = 0; i < labs_.size(); ++i) {
-    const double rate = p_.researcher_mobility_rate * l_mobility_mult_[i];
+    const double rate = p_.researcher_mobility_rate * lab_incentives_.mobility_mult[i];
     if (rate <= 0) continue;
-    auto rng = context.rng(labs_.id(i), sim::purpose_id("move_researchers"));
+    auto rng = context.rng(labs_.id(i), kResearcherMovesDraws);
     const std::int64_t moves = poisson(rng, rate);
-    const auto& candidates = firms_by_cell_[static_cast<std::size_t>(cell(l_region_[i], l_field_[i]))];
+    const auto& candidates =
+        firm_index_.by_cell[static_cast<std::size_t>(cell_(labs_.region[i], labs_.field[i]))];
     for (std::int64_t m = 0; m < moves && !candidates.empty(); ++m) {
       const std::uint32_t f = candidates[rng.uniform_below(candidates.size())];
-      f_tacit_knowledge_[f] =
-          std::min(3.0 * p_.tacit_knowledge_bonus, f_tacit_knowledge_[f] + p_.tacit_knowledge_bonus);
-      l_industry_ties_[i] += 1.0;
+      firms_.tacit_knowledge[f] =
+          std::min(3.0 * p_.tacit_knowledge_bonus, firms_.tacit_knowledge[f] + p_.tacit_knowledge_bonus);
+      labs_.industry_ties[i] += 1.0;
       flows_.researchers_moved += 1;
-      const std::int32_t policy = l_professor_policy_[i];
+      const std::int32_t policy = lab_incentives_.professor_policy[i];
       if (policy >= 0) {
-        pay_up_to(first_policy_account_ + policy, f_account_[f],
-                  p_.policies[static_cast<std::size_t>(policy)].amount_yuan);
+        payments_.pay_up_to(accounts_.first_policy_account + policy, firms_.account[f],
+                            p_.policies[static_cast<std::size_t>(policy)].amount_yuan);
       }
     }
   }
