@@ -29,30 +29,73 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   markets_.industrialized_count.assign(fields, 0);
   for (const auto& f : p_.fields) markets_.demand_growth.push_back(f.demand_growth_per_quarter);
 
-  // The step, in the order of docs/MODEL.md (section 1.3): one line per phase, each with the
-  // purpose of its random streams (stream_purposes.hpp).
-  const auto add = [this](const char* name, std::uint64_t purpose,
-                          void (EcosystemModel::*body)(const sim::PhaseContext&)) {
-    scheduler_.add_phase(name, purpose, [this, body](const sim::PhaseContext& c) { (this->*body)(c); });
-  };
-  add("apply_policies", kApplyPoliciesDraws, &EcosystemModel::apply_policies);
-  add("fund_research", kFundResearchDraws, &EcosystemModel::fund_research);
-  add("generate_results", kGenerateResultsDraws, &EcosystemModel::generate_results);
-  add("index_holdings", kIndexHoldingsDraws, &EcosystemModel::index_holdings);
-  add("move_researchers", kMoveResearchersDraws, &EcosystemModel::move_researchers);
-  add("run_expert_services", kRunExpertServicesDraws, &EcosystemModel::run_expert_services);
-  add("anticipate_rewards", kAnticipateRewardsDraws, &EcosystemModel::anticipate_rewards);
-  add("finance_thematic_bonds", kFinanceThematicBondsDraws, &EcosystemModel::finance_thematic_bonds);
-  add("advance_results", kAdvanceResultsDraws, &EcosystemModel::advance_results);
-  add("run_pilot_platforms", kRunPilotPlatformsDraws, &EcosystemModel::run_pilot_platforms);
-  add("run_challenges_and_consortia", kRunChallengesAndConsortiaDraws,
-      &EcosystemModel::run_challenges_and_consortia);
-  add("match_results", kMatchResultsDraws, &EcosystemModel::match_results);
-  add("invest_venture_capital", kInvestVentureCapitalDraws, &EcosystemModel::invest_venture_capital);
-  add("lend_and_settle_loans", kLendAndSettleLoansDraws, &EcosystemModel::lend_and_settle_loans);
-  add("produce_and_sell", kProduceAndSellDraws, &EcosystemModel::produce_and_sell);
-  add("update_firm_ladder", kUpdateFirmLadderDraws, &EcosystemModel::update_firm_ladder);
-  add("retire_results", kRetireResultsDraws, &EcosystemModel::retire_results);
+  // The step, in the order of docs/MODEL.md (section 1.3): one line per phase, with the purpose of
+  // its random streams (stream_purposes.hpp); phases.hpp says what each reads and writes.
+  using Context = const sim::PhaseContext&;
+  auto& s = scheduler_;
+  s.add_phase("apply_policies", kApplyPoliciesDraws, [this](Context c) {
+    apply_policies(c, p_, labs_, firms_, intermediaries_, funds_, lab_incentives_, firm_incentives_,
+                   cell_policies_, region_policies_, consortia_count_, payments_, flows_, totals_);
+  });
+  s.add_phase("fund_research", kFundResearchDraws, [this](Context c) {
+    fund_research(c, p_, markets_, labs_, lab_incentives_, lab_budgets_, firms_, firm_incentives_,
+                  firm_budgets_, payments_, flows_);
+  });
+  s.add_phase("generate_results", kGenerateResultsDraws, [this](Context c) {
+    generate_results(c, p_, labs_, lab_budgets_, firms_, firm_budgets_, results_, totals_);
+  });
+  s.add_phase("index_holdings", kIndexHoldingsDraws, [this](Context c) {
+    index_holdings(c, p_, results_, step_costs_, markets_, labs_, firms_, result_scratch_, lab_budgets_,
+                   firm_budgets_, firm_holdings_, firm_conditions_, firm_index_, holder_totals_);
+  });
+  s.add_phase("move_researchers", kMoveResearchersDraws, [this](Context c) {
+    move_researchers(c, p_, labs_, lab_incentives_, firms_, firm_index_, payments_, flows_);
+  });
+  s.add_phase("run_expert_services", kRunExpertServicesDraws, [this](Context c) {
+    run_expert_services(c, p_, firms_, firm_incentives_, firm_budgets_, firm_conditions_, firm_index_,
+                        intermediaries_, payments_, flows_);
+  });
+  s.add_phase("anticipate_rewards", kAnticipateRewardsDraws, [this](Context c) {
+    anticipate_rewards(c, p_, results_, result_scratch_, firms_, firm_budgets_, payments_, flows_);
+  });
+  s.add_phase("finance_thematic_bonds", kFinanceThematicBondsDraws, [this](Context c) {
+    finance_thematic_bonds(c, p_, firms_, firm_holdings_, firm_budgets_, firm_conditions_, payments_, flows_);
+  });
+  s.add_phase("advance_results", kAdvanceResultsDraws, [this](Context c) {
+    advance_results(c, p_, results_, result_scratch_, labs_, lab_budgets_, firms_, firm_budgets_,
+                    firm_conditions_, platforms_, cell_policies_, region_policies_, step_costs_,
+                    holder_views_, transition_buffer_, payments_, events_, flows_, totals_);
+  });
+  s.add_phase("run_pilot_platforms", kRunPilotPlatformsDraws, [this](Context c) {
+    run_pilot_platforms(c, p_, results_, result_scratch_, labs_, firms_, platforms_, cell_policies_,
+                        region_policies_, pilot_buffer_, payments_, flows_);
+  });
+  s.add_phase("run_challenges_and_consortia", kRunChallengesAndConsortiaDraws, [this](Context c) {
+    run_challenges_and_consortia(c, p_, results_, result_scratch_, labs_, firms_, payments_);
+  });
+  s.add_phase("match_results", kMatchResultsDraws, [this](Context c) {
+    match_results(c, p_, results_, result_scratch_, labs_, lab_incentives_, firm_births_, firm_index_,
+                  intermediaries_, region_policies_, deal_buffer_, payments_, events_, flows_);
+  });
+  s.add_phase("invest_venture_capital", kInvestVentureCapitalDraws, [this](Context c) {
+    invest_venture_capital(c, p_, funds_, firms_, firm_holdings_, firm_index_, payments_, events_, flows_);
+  });
+  s.add_phase("lend_and_settle_loans", kLendAndSettleLoansDraws, [this](Context c) {
+    lend_and_settle_loans(c, p_, firms_, firm_incentives_, firm_budgets_, firm_conditions_, banks_,
+                          loan_buffer_, payments_, events_);
+  });
+  s.add_phase("produce_and_sell", kProduceAndSellDraws, [this](Context c) {
+    produce_and_sell(c, p_, markets_, firms_, firm_incentives_, firm_holdings_, firm_conditions_, payments_,
+                     flows_);
+  });
+  s.add_phase("update_firm_ladder", kUpdateFirmLadderDraws, [this](Context c) {
+    update_firm_ladder(c, p_, firm_births_, firm_index_, funds_, banks_, intermediaries_, exited_firm_ids_,
+                       payments_, flows_);
+  });
+  s.add_phase("retire_results", kRetireResultsDraws, [this](Context c) {
+    retire_results(c, results_, result_scratch_, firms_, exited_firm_ids_, orphan_buffer_, labs_, payments_,
+                   events_, totals_);
+  });
   if (check_every_phase_) {
     scheduler_.set_invariant_check(
         [this](std::int64_t step, const std::string& phase) { check_invariants(step, phase); });

@@ -21,6 +21,7 @@
 #include "models/ecosystem/markets.hpp"
 #include "models/ecosystem/parameters.hpp"
 #include "models/ecosystem/payments.hpp"
+#include "models/ecosystem/phases.hpp"
 #include "models/ecosystem/pilot_platforms.hpp"
 #include "models/ecosystem/results.hpp"
 #include "models/ecosystem/setup.hpp"
@@ -56,39 +57,6 @@ class EcosystemModel final : public sim::Model {
   [[nodiscard]] std::uint64_t state_hash() const;
 
  private:
-  // Phases, in the order of docs/MODEL.md.
-  void apply_policies(const sim::PhaseContext& context);
-  void fund_research(const sim::PhaseContext& context);
-  void generate_results(const sim::PhaseContext& context);
-  void index_holdings(const sim::PhaseContext& context);
-  void move_researchers(const sim::PhaseContext& context);
-  void run_expert_services(const sim::PhaseContext& context);
-  void anticipate_rewards(const sim::PhaseContext& context);
-  void finance_thematic_bonds(const sim::PhaseContext& context);
-  void advance_results(const sim::PhaseContext& context);
-  void run_pilot_platforms(const sim::PhaseContext& context);
-  void run_challenges_and_consortia(const sim::PhaseContext& context);
-  void match_results(const sim::PhaseContext& context);
-  std::int64_t propose_deal(const sim::PhaseContext& context, std::size_t i, std::int64_t spinout) const;
-  void invest_venture_capital(const sim::PhaseContext& context);
-  void lend_and_settle_loans(const sim::PhaseContext& context);
-  void produce_and_sell(const sim::PhaseContext& context);
-  void update_firm_ladder(const sim::PhaseContext& context);
-  void retire_results(const sim::PhaseContext& context);
-
-  // Helpers.
-  double sell_and_pay(ChunkPayments& payments, const sim::PhaseContext& context, std::size_t i,
-                      double procurement, std::int64_t repayable_account);
-  void form_consortia(std::size_t policy_index);
-  void exit_firm(std::size_t i, std::int64_t step);
-  void default_on_bond(std::size_t firm);
-  void incubate_firms(const sim::PhaseContext& context);
-  void assign_transfer_offices();
-  void prefetch_holder_view(std::size_t row, std::size_t end) const;
-  static double funded_share(double budget, double need);
-  template <class View>
-  static void fill_holder_views(std::vector<HolderView>& views, std::size_t holders, View&& view);
-
   Parameters p_;
   sim::RandomStreams streams_;
   sim::Scheduler scheduler_;
@@ -134,16 +102,7 @@ class EcosystemModel final : public sim::Model {
 
   Events events_;
   sim::ProposalBuffer<TransitionEvent> transition_buffer_, orphan_buffer_;
-  struct DealProposal {
-    std::uint32_t result;  // row
-    std::int64_t target;   // firm row, or a spin-out
-  };
   sim::ProposalBuffer<DealProposal> deal_buffer_;
-  struct PilotRequest {
-    std::int32_t region;
-    double priority;
-    std::uint32_t result;  // row
-  };
   sim::ProposalBuffer<PilotRequest> pilot_buffer_;
   sim::ProposalBuffer<std::uint32_t> loan_buffer_;  // rows of SMEs that deal with their bank
 };

@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "models/ecosystem/draws.hpp"
-#include "models/ecosystem/ecosystem.hpp"
+#include "models/ecosystem/phases.hpp"
 #include "models/ecosystem/stream_purposes.hpp"
 
 namespace models::ecosystem {
@@ -17,23 +17,24 @@ namespace models::ecosystem {
 // so a lab keeps its office); its matching multiplier is the office's strength, or
 // `direct_match_share` where the region has no office, times its industry ties. Offices' capacity
 // of the quarter is their own plus the slots of a matching_service of their region.
-void EcosystemModel::assign_transfer_offices() {
-  const std::size_t n_labs = labs_.size();
-  lab_incentives_.office.assign(n_labs, -1);
-  lab_incentives_.match_mult.resize(n_labs);
+void assign_transfer_offices(const Parameters& p, const Labs& labs, Intermediaries& intermediaries,
+                             LabIncentives& lab_incentives) {
+  const std::size_t n_labs = labs.size();
+  lab_incentives.office.assign(n_labs, -1);
+  lab_incentives.match_mult.resize(n_labs);
   for (std::size_t i = 0; i < n_labs; ++i) {
-    const auto& offices = intermediaries_.offices_by_region[static_cast<std::size_t>(labs_.region[i])];
-    double strength = p_.direct_match_share;
+    const auto& offices = intermediaries.offices_by_region[static_cast<std::size_t>(labs.region[i])];
+    double strength = p.direct_match_share;
     if (!offices.empty()) {
-      const std::uint32_t office = offices[labs_.id(i) % offices.size()];
-      lab_incentives_.office[i] = static_cast<std::int32_t>(office);
-      strength = intermediaries_.strength[office];
+      const std::uint32_t office = offices[labs.id(i) % offices.size()];
+      lab_incentives.office[i] = static_cast<std::int32_t>(office);
+      strength = intermediaries.strength[office];
     }
-    lab_incentives_.match_mult[i] = strength * (1.0 + p_.mobility_match_effect * labs_.industry_ties[i]);
+    lab_incentives.match_mult[i] = strength * (1.0 + p.mobility_match_effect * labs.industry_ties[i]);
   }
-  for (std::size_t k = 0; k < intermediaries_.size(); ++k) {
-    intermediaries_.served[k] = 0;
-    intermediaries_.effective_capacity[k] = intermediaries_.capacity[k];
+  for (std::size_t k = 0; k < intermediaries.size(); ++k) {
+    intermediaries.served[k] = 0;
+    intermediaries.effective_capacity[k] = intermediaries.capacity[k];
   }
 }
 
@@ -43,74 +44,80 @@ void EcosystemModel::assign_transfer_offices() {
 // priority order (a draw per firm) by the region's expert services up to their capacity, and pay
 // the fee (the instrument pays up to its amount_yuan of it). Writes firm_conditions_.has_experts (read by
 // advance_results: `expert_service_bonus`) and the services' accounts.
-void EcosystemModel::run_expert_services(const sim::PhaseContext& context) {
-  firm_conditions_.has_experts.assign(firms_.size(), 0);
+void run_expert_services(const sim::PhaseContext& context, const Parameters& p, const Firms& firms,
+                         const FirmIncentives& firm_incentives, const FirmBudgets& firm_budgets,
+                         FirmConditions& firm_conditions, const FirmIndex& firm_index,
+                         Intermediaries& intermediaries, Payments& payments, Flows& flows) {
+  const FixedAccounts& accounts = payments.accounts();
+  firm_conditions.has_experts.assign(firms.size(), 0);
   struct Request {
     double priority;
     std::uint32_t firm;
   };
   std::vector<Request> requests;
-  for (std::size_t r = 0; r < p_.regions.size(); ++r) {
-    const auto& services = intermediaries_.experts_by_region[r];
+  for (std::size_t r = 0; r < p.regions.size(); ++r) {
+    const auto& services = intermediaries.experts_by_region[r];
     if (services.empty()) continue;
     requests.clear();
-    for (const std::uint32_t f : firm_index_.smes_by_region[r]) {
-      if (firm_budgets_.need[f] <= 0) continue;
-      auto rng = context.rng(firms_.id(f), kExpertRequestDraws);
+    for (const std::uint32_t f : firm_index.smes_by_region[r]) {
+      if (firm_budgets.need[f] <= 0) continue;
+      auto rng = context.rng(firms.id(f), kExpertRequestDraws);
       const double priority = rng.uniform();
-      if (firm_incentives_.expert_policy[f] < 0 && !rng.bernoulli(p_.expert_request_rate)) continue;
+      if (firm_incentives.expert_policy[f] < 0 && !rng.bernoulli(p.expert_request_rate)) continue;
       requests.push_back({priority, f});
     }
     std::stable_sort(requests.begin(), requests.end(),
                      [](const Request& a, const Request& b) { return a.priority < b.priority; });
     std::size_t next = 0;
     for (const std::uint32_t k : services) {
-      while (intermediaries_.served[k] < intermediaries_.effective_capacity[k] && next < requests.size()) {
+      while (intermediaries.served[k] < intermediaries.effective_capacity[k] && next < requests.size()) {
         const std::uint32_t f = requests[next++].firm;
-        const double fee = intermediaries_.fee_yuan[k];
-        const std::int32_t policy = firm_incentives_.expert_policy[f];
+        const double fee = intermediaries.fee_yuan[k];
+        const std::int32_t policy = firm_incentives.expert_policy[f];
         double covered = 0;
         if (policy >= 0) {
-          covered = std::min({fee, p_.policies[static_cast<std::size_t>(policy)].amount_yuan,
-                              payments_.balance(accounts_.first_policy_account + policy)});
+          covered = std::min({fee, p.policies[static_cast<std::size_t>(policy)].amount_yuan,
+                              payments.balance(accounts.first_policy_account + policy)});
         }
-        if (payments_.balance(firms_.account[f]) + 0.005 < fee - covered) continue;  // cannot pay: not served
+        if (payments.balance(firms.account[f]) + 0.005 < fee - covered) continue;  // cannot pay: not served
         if (policy >= 0)
-          payments_.pay(accounts_.first_policy_account + policy, intermediaries_.account[k], covered);
-        payments_.pay_up_to(firms_.account[f], intermediaries_.account[k], fee - covered);
-        intermediaries_.served[k] += 1;
-        firm_conditions_.has_experts[f] = 1;
-        flows_.expert_firms_served += 1;
+          payments.pay(accounts.first_policy_account + policy, intermediaries.account[k], covered);
+        payments.pay_up_to(firms.account[f], intermediaries.account[k], fee - covered);
+        intermediaries.served[k] += 1;
+        firm_conditions.has_experts[f] = 1;
+        flows.expert_firms_served += 1;
       }
     }
   }
-  for (std::size_t k = 0; k < intermediaries_.size(); ++k) {
-    if (intermediaries_.kind[k] == kExpertService)
-      payments_.pay(intermediaries_.account[k], accounts_.costs_sink,
-                    payments_.balance(intermediaries_.account[k]));
+  for (std::size_t k = 0; k < intermediaries.size(); ++k) {
+    if (intermediaries.kind[k] == kExpertService)
+      payments.pay(intermediaries.account[k], accounts.costs_sink,
+                   payments.balance(intermediaries.account[k]));
   }
 }
 
 // Part of "update_firm_ladder": each incubator and maker space takes in
 // Poisson(`incubator_births_per_quarter`) new SMEs, at most its capacity; each pays the fee from its
 // founders' capital. Incubators spend their income on operations.
-void EcosystemModel::incubate_firms(const sim::PhaseContext& context) {
-  for (std::size_t k = 0; k < intermediaries_.size(); ++k) {
-    if (intermediaries_.kind[k] != kIncubator) continue;
-    auto rng = context.rng(intermediaries_.id(k), kIncubatorBirthsDraws);
+void incubate_firms(const sim::PhaseContext& context, const Parameters& p, FirmBirths& firm_births,
+                    Intermediaries& intermediaries, Payments& payments, Flows& flows) {
+  const FixedAccounts& accounts = payments.accounts();
+  Firms& firms = firm_births.firms;
+  for (std::size_t k = 0; k < intermediaries.size(); ++k) {
+    if (intermediaries.kind[k] != kIncubator) continue;
+    auto rng = context.rng(intermediaries.id(k), kIncubatorBirthsDraws);
     const std::int64_t births =
-        std::min(intermediaries_.capacity[k], poisson(rng, p_.incubator_births_per_quarter));
+        std::min(intermediaries.capacity[k], poisson(rng, p.incubator_births_per_quarter));
     for (std::int64_t b = 0; b < births; ++b) {
-      const int field = pick_field(p_, rng);
-      const std::size_t f = firm_births_.spawn(kSme, intermediaries_.region[k], field,
-                                               p_.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal()), rng);
-      payments_.pay_up_to(firms_.account[f], intermediaries_.account[k], intermediaries_.fee_yuan[k]);
-      intermediaries_.served[k] += 1;
-      flows_.sme_births += 1;
-      flows_.incubator_births += 1;
+      const int field = pick_field(p, rng);
+      const std::size_t f = firm_births.spawn(kSme, intermediaries.region[k], field,
+                                              p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal()), rng);
+      payments.pay_up_to(firms.account[f], intermediaries.account[k], intermediaries.fee_yuan[k]);
+      intermediaries.served[k] += 1;
+      flows.sme_births += 1;
+      flows.incubator_births += 1;
     }
-    payments_.pay(intermediaries_.account[k], accounts_.costs_sink,
-                  payments_.balance(intermediaries_.account[k]));
+    payments.pay(intermediaries.account[k], accounts.costs_sink, payments.balance(intermediaries.account[k]));
   }
 }
 

@@ -11,7 +11,7 @@ namespace models::ecosystem {
 struct Intermediaries : AgentRows {
   Intermediaries() : AgentRows(declare_fields()) {}
 
-  // Hot: 45 bytes per agent.
+  // All hot (the phases that use intermediaries read most of them): 53 bytes per agent.
   std::vector<std::uint8_t>& kind = population.field<std::uint8_t>("kind");  // kTransferOffice, ...
   std::vector<std::int32_t>& region = population.field<std::int32_t>("region");
   // Deals (offices) or firms (expert services, incubators) per quarter.

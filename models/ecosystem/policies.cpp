@@ -7,204 +7,214 @@
 #include <stdexcept>
 
 #include "models/ecosystem/draws.hpp"
-#include "models/ecosystem/ecosystem.hpp"
+#include "models/ecosystem/phases.hpp"
 #include "models/ecosystem/stream_purposes.hpp"
 #include "sim/parallel.hpp"
 
 namespace models::ecosystem {
 
+// Part of apply_policies: the consortia of a consortium instrument (below).
+static void form_consortia(const sim::PhaseContext& context, const Parameters& p, Labs& labs, Firms& firms,
+                           std::size_t policy_index);
+
 // Phase "apply_policies" — reads the policy timeline; writes policy accounts (budgets at start),
 // per-agent incentive multipliers of this step, consortia and guidance sub-funds.
-void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
-  flows_ = Flows{};
-  const std::size_t n_labs = labs_.size(), n_firms = firms_.size();
-  const std::size_t cells = p_.regions.size() * p_.fields.size();
-  lab_incentives_.effort_mult.assign(n_labs, 1.0);
-  lab_incentives_.spinout_mult.assign(n_labs, 1.0);
-  lab_incentives_.extra_grant.assign(n_labs, 0.0);
-  lab_incentives_.dev_share.assign(n_labs, p_.development_share_lab);
-  assign_transfer_offices();
-  lab_incentives_.mobility_mult.assign(n_labs, 1.0);
-  lab_incentives_.professor_policy.assign(n_labs, -1);
-  firm_incentives_.extra_grant.assign(n_firms, 0.0);
-  firm_incentives_.deduction.assign(n_firms, 0.0);
-  firm_incentives_.interest_subsidy.assign(n_firms, 0.0);
-  firm_incentives_.risk_pool_share.assign(n_firms, 0.0);
-  firm_incentives_.risk_pool_policy.assign(n_firms, -1);
-  firm_incentives_.expert_policy.assign(n_firms, -1);
-  cell_policies_.voucher.assign(cells, -1);
-  cell_policies_.insurance.assign(cells, -1);
-  cell_policies_.procurement.assign(cells, -1);
-  region_policies_.outreach.resize(p_.regions.size());
-  for (std::size_t r = 0; r < p_.regions.size(); ++r)
-    region_policies_.outreach[r] = pilot_owner_effect(p_.regions[r].pilot_owner).outreach;
-  region_policies_.pilot_operator.assign(p_.regions.size(), -1);
-  region_policies_.pilot_capacity.assign(p_.regions.size(), -1);
-  region_policies_.matching.assign(p_.regions.size(), -1);
+void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs& labs, Firms& firms,
+                    Intermediaries& intermediaries, VcFunds& funds, LabIncentives& lab_incentives,
+                    FirmIncentives& firm_incentives, CellPolicies& cell_policies,
+                    RegionPolicies& region_policies, std::int64_t& consortia_count, Payments& payments,
+                    Flows& flows, Totals& totals) {
+  const FixedAccounts& accounts = payments.accounts();
+  const CellIndex cell{static_cast<int>(p.fields.size())};
+  flows = Flows{};
+  const std::size_t n_labs = labs.size(), n_firms = firms.size();
+  const std::size_t cells = p.regions.size() * p.fields.size();
+  lab_incentives.effort_mult.assign(n_labs, 1.0);
+  lab_incentives.spinout_mult.assign(n_labs, 1.0);
+  lab_incentives.extra_grant.assign(n_labs, 0.0);
+  lab_incentives.dev_share.assign(n_labs, p.development_share_lab);
+  assign_transfer_offices(p, labs, intermediaries, lab_incentives);
+  lab_incentives.mobility_mult.assign(n_labs, 1.0);
+  lab_incentives.professor_policy.assign(n_labs, -1);
+  firm_incentives.extra_grant.assign(n_firms, 0.0);
+  firm_incentives.deduction.assign(n_firms, 0.0);
+  firm_incentives.interest_subsidy.assign(n_firms, 0.0);
+  firm_incentives.risk_pool_share.assign(n_firms, 0.0);
+  firm_incentives.risk_pool_policy.assign(n_firms, -1);
+  firm_incentives.expert_policy.assign(n_firms, -1);
+  cell_policies.voucher.assign(cells, -1);
+  cell_policies.insurance.assign(cells, -1);
+  cell_policies.procurement.assign(cells, -1);
+  region_policies.outreach.resize(p.regions.size());
+  for (std::size_t r = 0; r < p.regions.size(); ++r)
+    region_policies.outreach[r] = pilot_owner_effect(p.regions[r].pilot_owner).outreach;
+  region_policies.pilot_operator.assign(p.regions.size(), -1);
+  region_policies.pilot_capacity.assign(p.regions.size(), -1);
+  region_policies.matching.assign(p.regions.size(), -1);
 
-  for (std::size_t k = 0; k < p_.policies.size(); ++k) {
-    const PolicySpec& policy = p_.policies[k];
-    const std::int64_t account = accounts_.first_policy_account + static_cast<std::int64_t>(k);
+  for (std::size_t k = 0; k < p.policies.size(); ++k) {
+    const PolicySpec& policy = p.policies[k];
+    const std::int64_t account = accounts.first_policy_account + static_cast<std::int64_t>(k);
     const auto pk = static_cast<std::int32_t>(k);
-    if (step_ == policy.start_step) {
+    if (context.step == policy.start_step) {
       // A regional instrument is paid by that region's government, the others by the national one.
-      const std::int64_t payer = policy.region >= 0 ? accounts_.first_regional_budget + policy.region
-                                                    : static_cast<std::int64_t>(accounts_.government_budget);
-      payments_.pay(payer, account, policy.budget_yuan);
+      const std::int64_t payer = policy.region >= 0 ? accounts.first_regional_budget + policy.region
+                                                    : static_cast<std::int64_t>(accounts.government_budget);
+      payments.pay(payer, account, policy.budget_yuan);
       if (policy.type == PolicyType::guidance_fund) {
         // Fund-of-funds: the government's money is matched by private LPs up to the leverage
         // ratio (seed 004: Nansha's mother fund leveraged > 18 bn yuan of sub-funds).
         const double total = policy.budget_yuan * policy.leverage;
         const auto subfunds =
-            std::max<std::int64_t>(1, std::llround(total / std::max(1.0, p_.vc_fund_capital_yuan)));
+            std::max<std::int64_t>(1, std::llround(total / std::max(1.0, p.vc_fund_capital_yuan)));
         for (std::int64_t s = 0; s < subfunds; ++s) {
           const int region = policy.region >= 0
                                  ? policy.region
-                                 : static_cast<int>(s % static_cast<std::int64_t>(p_.regions.size()));
-          const std::size_t f = spawn_vc_fund(funds_, ledger_, region, policy.field, step_, true);
-          const double from_government = payments_.pay_up_to(
-              account, funds_.account[f], policy.budget_yuan / static_cast<double>(subfunds));
-          payments_.pay(accounts_.private_capital, funds_.account[f],
-                        from_government * (policy.leverage - 1.0));
-          totals_.guidance_government_yuan += from_government;
-          totals_.guidance_subfund_yuan += from_government * policy.leverage;
+                                 : static_cast<int>(s % static_cast<std::int64_t>(p.regions.size()));
+          const std::size_t f =
+              spawn_vc_fund(funds, payments.ledger(), region, policy.field, context.step, true);
+          const double from_government = payments.pay_up_to(
+              account, funds.account[f], policy.budget_yuan / static_cast<double>(subfunds));
+          payments.pay(accounts.private_capital, funds.account[f], from_government * (policy.leverage - 1.0));
+          totals.guidance_government_yuan += from_government;
+          totals.guidance_subfund_yuan += from_government * policy.leverage;
         }
       }
-      if (policy.type == PolicyType::consortium) form_consortia(k);
+      if (policy.type == PolicyType::consortium) form_consortia(context, p, labs, firms, k);
     }
-    if (policy.type == PolicyType::consortium && step_ == policy.end_step + 1) {
+    if (policy.type == PolicyType::consortium && context.step == policy.end_step + 1) {
       for (std::size_t i = 0; i < n_firms; ++i)
-        if (firms_.consortium[i] >= 0 && firms_.consortium[i] / 1000 == pk) firms_.consortium[i] = -1;
+        if (firms.consortium[i] >= 0 && firms.consortium[i] / 1000 == pk) firms.consortium[i] = -1;
       for (std::size_t i = 0; i < n_labs; ++i)
-        if (labs_.consortium[i] >= 0 && labs_.consortium[i] / 1000 == pk) labs_.consortium[i] = -1;
+        if (labs.consortium[i] >= 0 && labs.consortium[i] / 1000 == pk) labs.consortium[i] = -1;
     }
-    if (!is_active(policy, step_)) continue;
+    if (!is_active(policy, context.step)) continue;
     switch (policy.type) {
       case PolicyType::rd_grant:
         for (std::size_t i = 0; i < n_labs; ++i) {
-          if (!targets(policy, labs_.region[i], labs_.field[i], labs_.kind[i], -1, -1)) continue;
-          lab_incentives_.extra_grant[i] += policy.amount_yuan;
+          if (!targets(policy, labs.region[i], labs.field[i], labs.kind[i], -1, -1)) continue;
+          lab_incentives.extra_grant[i] += policy.amount_yuan;
           // Milestone evaluation: downstream users judge the project, so staff spend effort on
           // transfer and on concept verification (seed 000: 下游评价上游).
           if (policy.is_milestone_evaluation) {
-            lab_incentives_.effort_mult[i] *= policy.multiplier;
-            lab_incentives_.dev_share[i] = std::min(0.8, lab_incentives_.dev_share[i] * policy.multiplier);
+            lab_incentives.effort_mult[i] *= policy.multiplier;
+            lab_incentives.dev_share[i] = std::min(0.8, lab_incentives.dev_share[i] * policy.multiplier);
           }
         }
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (policy.agent_kind < 0 || policy.agent_kind < kLeadFirm) continue;
-          if (targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1))
-            firm_incentives_.extra_grant[i] += policy.amount_yuan;
+          if (targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1))
+            firm_incentives.extra_grant[i] += policy.amount_yuan;
         }
         break;
       case PolicyType::ip_reform:
         // Ownership or long-term use rights for inventors (赋权): more disclosure, licensing and spin-outs.
         for (std::size_t i = 0; i < n_labs; ++i) {
-          if (!targets(policy, labs_.region[i], labs_.field[i], labs_.kind[i], -1, -1)) continue;
-          lab_incentives_.effort_mult[i] *= policy.multiplier;
-          lab_incentives_.spinout_mult[i] *= policy.multiplier;
+          if (!targets(policy, labs.region[i], labs.field[i], labs.kind[i], -1, -1)) continue;
+          lab_incentives.effort_mult[i] *= policy.multiplier;
+          lab_incentives.spinout_mult[i] *= policy.multiplier;
         }
         break;
       case PolicyType::matching_service:
         for (std::size_t i = 0; i < n_labs; ++i) {
-          if (targets(policy, labs_.region[i], labs_.field[i], labs_.kind[i], -1, -1))
-            lab_incentives_.match_mult[i] *= policy.multiplier;
+          if (targets(policy, labs.region[i], labs.field[i], labs.kind[i], -1, -1))
+            lab_incentives.match_mult[i] *= policy.multiplier;
         }
-        for (std::size_t r = 0; r < p_.regions.size(); ++r) {
-          if (policy.region < 0 || policy.region == static_cast<int>(r)) region_policies_.matching[r] = pk;
+        for (std::size_t r = 0; r < p.regions.size(); ++r) {
+          if (policy.region < 0 || policy.region == static_cast<int>(r)) region_policies.matching[r] = pk;
         }
         // Screening offices (seed 003) add deal capacity to the region's transfer offices.
-        for (std::size_t m = 0; m < intermediaries_.size() && policy.slots > 0; ++m) {
-          if (intermediaries_.kind[m] == kTransferOffice &&
-              (policy.region < 0 || policy.region == intermediaries_.region[m]))
-            intermediaries_.effective_capacity[m] += policy.slots;
+        for (std::size_t m = 0; m < intermediaries.size() && policy.slots > 0; ++m) {
+          if (intermediaries.kind[m] == kTransferOffice &&
+              (policy.region < 0 || policy.region == intermediaries.region[m]))
+            intermediaries.effective_capacity[m] += policy.slots;
         }
         // Aimed at SMEs, the service pays expert services to help them with their own development
         // (seed 004; run_expert_services).
         for (std::size_t i = 0; i < n_firms && policy.agent_kind == kSme; ++i) {
-          if (firms_.kind[i] == kSme &&
-              targets(policy, firms_.region[i], firms_.field[i], kSme, firms_.tier[i], -1))
-            firm_incentives_.expert_policy[i] = pk;
+          if (firms.kind[i] == kSme &&
+              targets(policy, firms.region[i], firms.field[i], kSme, firms.tier[i], -1))
+            firm_incentives.expert_policy[i] = pk;
         }
         break;
       case PolicyType::industry_professor:
         // Industry professors (产业教授, seed 000): more researchers move to firms; the instrument pays
         // a stipend per researcher moved (move_researchers).
         for (std::size_t i = 0; i < n_labs; ++i) {
-          if (!targets(policy, labs_.region[i], labs_.field[i], labs_.kind[i], -1, -1)) continue;
-          lab_incentives_.mobility_mult[i] *= policy.multiplier;
-          lab_incentives_.professor_policy[i] = pk;
+          if (!targets(policy, labs.region[i], labs.field[i], labs.kind[i], -1, -1)) continue;
+          lab_incentives.mobility_mult[i] *= policy.multiplier;
+          lab_incentives.professor_policy[i] = pk;
         }
         break;
       case PolicyType::super_deduction:
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1))
-            firm_incentives_.deduction[i] = policy.rate;
+          if (targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1))
+            firm_incentives.deduction[i] = policy.rate;
         }
         break;
       case PolicyType::loan_interest_subsidy:
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1))
-            firm_incentives_.interest_subsidy[i] = std::min(1.0, policy.rate);
+          if (targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1))
+            firm_incentives.interest_subsidy[i] = std::min(1.0, policy.rate);
         }
         break;
       case PolicyType::risk_pool:
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (firms_.kind[i] == kSme &&
-              targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1)) {
-            firm_incentives_.risk_pool_share[i] = std::min(1.0, policy.rate);
-            firm_incentives_.risk_pool_policy[i] = pk;
+          if (firms.kind[i] == kSme &&
+              targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1)) {
+            firm_incentives.risk_pool_share[i] = std::min(1.0, policy.rate);
+            firm_incentives.risk_pool_policy[i] = pk;
           }
         }
         break;
       case PolicyType::repayable_grant:
       case PolicyType::grant_to_equity:
-        if (step_ != policy.start_step) break;
+        if (context.step != policy.start_step) break;
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (firms_.kind[i] != kSme ||
-              !targets(policy, firms_.region[i], firms_.field[i], firms_.kind[i], firms_.tier[i], -1))
+          if (firms.kind[i] != kSme ||
+              !targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1))
             continue;
-          const double paid = payments_.pay_up_to(account, firms_.account[i], policy.amount_yuan);
+          const double paid = payments.pay_up_to(account, firms.account[i], policy.amount_yuan);
           if (paid <= 0) break;
           if (policy.type == PolicyType::repayable_grant)
-            firms_.repayable_grant[i] += paid;
+            firms.repayable_grant[i] += paid;
           else
-            firms_.equity_grant[i] += paid;
+            firms.equity_grant[i] += paid;
         }
         break;
       case PolicyType::pilot_capacity:
       case PolicyType::pilot_operator_incentive:
-        for (std::size_t r = 0; r < p_.regions.size(); ++r) {
+        for (std::size_t r = 0; r < p.regions.size(); ++r) {
           if (policy.region >= 0 && policy.region != static_cast<int>(r)) continue;
           if (policy.type == PolicyType::pilot_capacity)
-            region_policies_.pilot_capacity[r] = pk;
+            region_policies.pilot_capacity[r] = pk;
           else {
-            region_policies_.pilot_operator[r] = pk;
-            region_policies_.outreach[r] *= policy.multiplier;
+            region_policies.pilot_operator[r] = pk;
+            region_policies.outreach[r] *= policy.multiplier;
           }
         }
         break;
       case PolicyType::pilot_voucher:
       case PolicyType::first_unit_insurance:
       case PolicyType::procurement:
-        for (std::size_t r = 0; r < p_.regions.size(); ++r) {
-          for (std::size_t f = 0; f < p_.fields.size(); ++f) {
+        for (std::size_t r = 0; r < p.regions.size(); ++r) {
+          for (std::size_t f = 0; f < p.fields.size(); ++f) {
             if (!targets(policy, static_cast<int>(r), static_cast<int>(f), -1, -1, -1)) continue;
-            const auto c = static_cast<std::size_t>(cell_(static_cast<int>(r), static_cast<int>(f)));
+            const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), static_cast<int>(f)));
             if (policy.type == PolicyType::pilot_voucher)
-              cell_policies_.voucher[c] = pk;
+              cell_policies.voucher[c] = pk;
             else if (policy.type == PolicyType::first_unit_insurance)
-              cell_policies_.insurance[c] = pk;
+              cell_policies.insurance[c] = pk;
             else
-              cell_policies_.procurement[c] = pk;
+              cell_policies.procurement[c] = pk;
           }
         }
         break;
       case PolicyType::consortium:
         // Shared R&D of the consortium: paid to its lead firm every quarter.
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (firms_.kind[i] == kLeadFirm && firms_.consortium[i] >= 0 && firms_.consortium[i] / 1000 == pk)
-            firm_incentives_.extra_grant[i] += policy.amount_yuan;
+          if (firms.kind[i] == kLeadFirm && firms.consortium[i] >= 0 && firms.consortium[i] / 1000 == pk)
+            firm_incentives.extra_grant[i] += policy.amount_yuan;
         }
         break;
       case PolicyType::challenge_project:
@@ -216,14 +226,14 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
         break;
     }
   }
-  consortia_count_ = 0;
+  consortia_count = 0;
   {
     std::vector<std::int32_t> seen;
     for (std::size_t i = 0; i < n_firms; ++i) {
-      if (firms_.kind[i] == kLeadFirm && firms_.consortium[i] >= 0) seen.push_back(firms_.consortium[i]);
+      if (firms.kind[i] == kLeadFirm && firms.consortium[i] >= 0) seen.push_back(firms.consortium[i]);
     }
     std::sort(seen.begin(), seen.end());
-    consortia_count_ = static_cast<std::int64_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
+    consortia_count = static_cast<std::int64_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
   }
   (void)context;
 }
@@ -231,29 +241,29 @@ void EcosystemModel::apply_policies(const sim::PhaseContext& context) {
 // A consortium per targeted lead firm (or `slots` of them), with `members` labs and SMEs of its
 // field drawn at random (seed 001: 21 central SOEs lead 24 consortia). Consortium id = policy *
 // 1000 + number.
-void EcosystemModel::form_consortia(std::size_t policy_index) {
-  const PolicySpec& policy = p_.policies[policy_index];
+static void form_consortia(const sim::PhaseContext& context, const Parameters& p, Labs& labs, Firms& firms,
+                           std::size_t policy_index) {
+  const PolicySpec& policy = p.policies[policy_index];
   std::int32_t number = 0;
-  for (std::size_t i = 0; i < firms_.size(); ++i) {
-    if (firms_.kind[i] != kLeadFirm || firms_.consortium[i] >= 0) continue;
-    if (!targets(policy, firms_.region[i], firms_.field[i], kLeadFirm, -1, -1)) continue;
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.kind[i] != kLeadFirm || firms.consortium[i] >= 0) continue;
+    if (!targets(policy, firms.region[i], firms.field[i], kLeadFirm, -1, -1)) continue;
     if (policy.slots > 0 && number >= policy.slots) break;
     const std::int32_t id = static_cast<std::int32_t>(policy_index) * 1000 + number++;
-    firms_.consortium[i] = id;
-    auto rng = streams_.stream(static_cast<std::uint64_t>(step_), kFormConsortiaDraws, firms_.id(i));
+    firms.consortium[i] = id;
+    auto rng = context.rng(firms.id(i), kFormConsortiaDraws);
     std::int64_t joined = 0;
     for (std::int64_t attempt = 0; attempt < policy.members * 20 && joined < policy.members; ++attempt) {
       const bool lab = rng.bernoulli(0.5);
-      if (lab && labs_.size() > 0) {
-        const std::size_t j = rng.uniform_below(labs_.size());
-        if (labs_.field[j] != firms_.field[i] || labs_.consortium[j] >= 0) continue;
-        labs_.consortium[j] = id;
+      if (lab && labs.size() > 0) {
+        const std::size_t j = rng.uniform_below(labs.size());
+        if (labs.field[j] != firms.field[i] || labs.consortium[j] >= 0) continue;
+        labs.consortium[j] = id;
         ++joined;
-      } else if (!lab && firms_.size() > 0) {
-        const std::size_t j = rng.uniform_below(firms_.size());
-        if (firms_.kind[j] != kSme || firms_.field[j] != firms_.field[i] || firms_.consortium[j] >= 0)
-          continue;
-        firms_.consortium[j] = id;
+      } else if (!lab && firms.size() > 0) {
+        const std::size_t j = rng.uniform_below(firms.size());
+        if (firms.kind[j] != kSme || firms.field[j] != firms.field[i] || firms.consortium[j] >= 0) continue;
+        firms.consortium[j] = id;
         ++joined;
       }
     }
@@ -264,24 +274,27 @@ void EcosystemModel::form_consortia(std::size_t policy_index) {
 // challenge posts a prize per quarter; candidate results of its field at TRL 3-5 held by labs or
 // SMEs race on observed quality (quality + noise); the winner (and, cross-region, the best
 // partner from another region) gets the prize and becomes sponsored.
-void EcosystemModel::run_challenges_and_consortia(const sim::PhaseContext& context) {
-  for (std::size_t k = 0; k < p_.policies.size(); ++k) {
-    const auto& policy = p_.policies[k];
-    if (policy.type != PolicyType::challenge_project || !is_active(policy, step_)) continue;
-    const std::int64_t account = accounts_.first_policy_account + static_cast<std::int64_t>(k);
-    if (payments_.balance(account) < policy.amount_yuan || policy.amount_yuan <= 0) continue;
-    std::vector<std::pair<double, std::uint32_t>> best_by_region(p_.regions.size(), {-1e300, 0xFFFFFFFFu});
-    for (std::size_t i = 0; i < results_.size(); ++i) {
-      if (result_scratch_.dies[i] || results_.is_sponsored[i] || results_.trl[i] < 3 || results_.trl[i] > 5)
+void run_challenges_and_consortia(const sim::PhaseContext& context, const Parameters& p, Results& results,
+                                  const ResultScratch& result_scratch, const Labs& labs, const Firms& firms,
+                                  Payments& payments) {
+  const FixedAccounts& accounts = payments.accounts();
+  for (std::size_t k = 0; k < p.policies.size(); ++k) {
+    const auto& policy = p.policies[k];
+    if (policy.type != PolicyType::challenge_project || !is_active(policy, context.step)) continue;
+    const std::int64_t account = accounts.first_policy_account + static_cast<std::int64_t>(k);
+    if (payments.balance(account) < policy.amount_yuan || policy.amount_yuan <= 0) continue;
+    std::vector<std::pair<double, std::uint32_t>> best_by_region(p.regions.size(), {-1e300, 0xFFFFFFFFu});
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (result_scratch.dies[i] || results.is_sponsored[i] || results.trl[i] < 3 || results.trl[i] > 5)
         continue;
-      const std::uint32_t o = result_scratch_.owner_index[i];
-      const bool firm = results_.owner_is_firm[i] != 0;
-      if (firm && firms_.kind[o] != kSme) continue;
-      const int region = firm ? firms_.region[o] : labs_.region[o];
+      const std::uint32_t o = result_scratch.owner_index[i];
+      const bool firm = results.owner_is_firm[i] != 0;
+      if (firm && firms.kind[o] != kSme) continue;
+      const int region = firm ? firms.region[o] : labs.region[o];
       if (!policy.is_cross_region && policy.region >= 0 && region != policy.region) continue;
-      if (policy.field >= 0 && results_.field[i] != policy.field) continue;
-      auto rng = context.rng(results_.id(i), kChallengeDraws + k);
-      const double observed = results_.quality[i] + 0.5 * rng.normal();
+      if (policy.field >= 0 && results.field[i] != policy.field) continue;
+      auto rng = context.rng(results.id(i), kChallengeDraws + k);
+      const double observed = results.quality[i] + 0.5 * rng.normal();
       auto& best = best_by_region[static_cast<std::size_t>(region)];
       if (observed > best.first) best = {observed, static_cast<std::uint32_t>(i)};
     }
@@ -294,10 +307,10 @@ void EcosystemModel::run_challenges_and_consortia(const sim::PhaseContext& conte
     if (ranked.size() < winners) continue;  // cross-region teams need two regions
     for (std::size_t w = 0; w < winners; ++w) {
       const std::uint32_t i = ranked[w].second;
-      const std::uint32_t o = result_scratch_.owner_index[i];
-      const std::int64_t to = results_.owner_is_firm[i] ? firms_.account[o] : labs_.account[o];
-      payments_.pay_up_to(account, to, policy.amount_yuan / static_cast<double>(winners));
-      results_.is_sponsored[i] = 1;
+      const std::uint32_t o = result_scratch.owner_index[i];
+      const std::int64_t to = results.owner_is_firm[i] ? firms.account[o] : labs.account[o];
+      payments.pay_up_to(account, to, policy.amount_yuan / static_cast<double>(winners));
+      results.is_sponsored[i] = 1;
     }
   }
 }
