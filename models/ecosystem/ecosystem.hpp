@@ -3,8 +3,13 @@
 // through development, commercialization and industrialization (the "three valleys", seed 002),
 // carried by firms' and labs' budgets, pilot platforms, transfer deals, finance and markets, and
 // pushed by the scenario's policy instruments. docs/MODEL.md describes it in the ODD protocol and
-// names, for every process, the phase function below that implements it.
-#include <array>
+// names, for every process, the phase function that implements it (phases.hpp).
+//
+// The model is data plus phases: a struct of arrays per agent kind (results.hpp, labs.hpp,
+// firms.hpp, pilot_platforms.hpp, intermediaries.hpp, vc_funds.hpp, banks.hpp), per-step scratch
+// grouped by meaning (incentives, budgets, holdings, indices), the fixed accounts and payments,
+// and free phase functions that take what they read as const and what they write. This class owns
+// the data and lists the phases of a step in its constructor (ecosystem.cpp).
 #include <cstdint>
 #include <span>
 #include <string>
@@ -63,13 +68,14 @@ class EcosystemModel final : public sim::Model {
   sim::Ledger ledger_;
   std::int64_t step_ = 0;
   bool check_every_phase_ = false;
+  // Governments are accounts, not agents (accounts.hpp). Payments count government spending
+  // into flows_ (reset by apply_policies every step).
   FixedAccounts accounts_;
   Flows flows_;
   Totals totals_;
   Payments payments_{ledger_, accounts_, step_, flows_.government_spending};
-  CellIndex cell_{static_cast<int>(p_.fields.size())};
 
-  // Agents and their per-step scratch.
+  // Agents, each kind with its per-step scratch.
   Results results_;
   ResultScratch result_scratch_;
   Labs labs_;
@@ -88,11 +94,12 @@ class EcosystemModel final : public sim::Model {
   VcFunds funds_;
   Banks banks_;
 
-  // The policy mix of the quarter (apply_policies).
+  // The policy mix of the quarter, beyond per-agent incentives (apply_policies).
   CellPolicies cell_policies_;
   RegionPolicies region_policies_;
   std::int64_t consortia_count_ = 0;
 
+  // Results' holders (index_holdings, advance_results), markets, costs.
   HolderViews holder_views_;
   HolderTotals holder_totals_;
   FieldMarkets markets_;
@@ -100,6 +107,7 @@ class EcosystemModel final : public sim::Model {
   // Ids of the firms that exited this step (update_firm_ladder), for retire_results.
   std::vector<sim::AgentId> exited_firm_ids_;
 
+  // Events of the step and the proposal buffers of parallel loops (kept for their memory).
   Events events_;
   sim::ProposalBuffer<TransitionEvent> transition_buffer_, orphan_buffer_;
   sim::ProposalBuffer<DealProposal> deal_buffer_;
