@@ -55,7 +55,7 @@ void invest_venture_capital(const sim::PhaseContext& context, const Parameters& 
   for (std::size_t r = 0; r < p.regions.size(); ++r) {
     for (std::int64_t k = ordinary[r]; k < p.regions[r].vc_funds; ++k) {
       const std::size_t f =
-          spawn_vc_fund(funds, payments.ledger(), static_cast<int>(r), -1, context.step, false);
+          spawn_vc_fund(funds, payments.ledger(), {static_cast<int>(r), -1, context.step, false});
       payments.pay(accounts.private_capital, funds.account[f], p.vc_fund_capital_yuan);
     }
   }

@@ -110,8 +110,9 @@ void incubate_firms(const sim::PhaseContext& context, const Parameters& p, FirmB
         std::min(intermediaries.capacity[k], poisson(rng, p.incubator_births_per_quarter));
     for (std::int64_t b = 0; b < births; ++b) {
       const int field = pick_field(p, rng);
-      const std::size_t f = firm_births.spawn(kSme, intermediaries.region[k], field,
-                                              p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal()), rng);
+      const std::size_t f = firm_births.spawn(
+          {kSme, intermediaries.region[k], field, p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal())},
+          rng);
       payments.pay_up_to(firms.account[f], intermediaries.account[k], intermediaries.fee_yuan[k]);
       intermediaries.served[k] += 1;
       flows.sme_births += 1;

@@ -176,8 +176,8 @@ void update_firm_ladder(const sim::PhaseContext& context, const Parameters& p, F
         poisson(rng, p.sme_birth_rate * static_cast<double>(firm_index.smes_by_region[r].size()));
     for (std::int64_t b = 0; b < births; ++b) {
       const int field = pick_field(p, rng);
-      firm_births.spawn(kSme, static_cast<int>(r), field,
-                        p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal()), rng);
+      firm_births.spawn(
+          {kSme, static_cast<int>(r), field, p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal())}, rng);
       flows.sme_births += 1;
     }
   }

@@ -72,7 +72,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
                                  ? policy.region
                                  : static_cast<int>(s % static_cast<std::int64_t>(p.regions.size()));
           const std::size_t f =
-              spawn_vc_fund(funds, payments.ledger(), region, policy.field, context.step, true);
+              spawn_vc_fund(funds, payments.ledger(), {region, policy.field, context.step, true});
           const double from_government = payments.pay_up_to(
               account, funds.account[f], policy.budget_yuan / static_cast<double>(subfunds));
           payments.pay(accounts.private_capital, funds.account[f], from_government * (policy.leverage - 1.0));

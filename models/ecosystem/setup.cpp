@@ -42,24 +42,24 @@ void open_fixed_accounts(const Parameters& p, FixedAccounts& accounts, Payments&
   accounts.first_agent_account = static_cast<sim::AccountId>(ledger.account_count());
 }
 
-std::size_t FirmBirths::spawn(Performer kind, int region, int field, double revenue_yuan,
-                              sim::PhiloxStream& rng) {
+std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   const std::size_t i = firms.spawn();
-  firms.kind[i] = kind;
-  firms.region[i] = region;
-  firms.field[i] = field;
-  firms.tier[i] = kind == kLeadFirm ? kTiers - 1 : 0;
-  firms.base_revenue[i] = revenue_yuan;
-  firms.revenue[i] = revenue_yuan;
+  firms.kind[i] = spec.kind;
+  firms.region[i] = spec.region;
+  firms.field[i] = spec.field;
+  firms.tier[i] = spec.kind == kLeadFirm ? kTiers - 1 : 0;
+  firms.base_revenue[i] = spec.revenue_yuan;
+  firms.revenue[i] = spec.revenue_yuan;
   firms.margin[i] =
-      kind == kLeadFirm ? p.operating_margin : p.operating_margin + p.sme_margin_sigma * rng.normal();
-  firms.employees[i] = revenue_yuan / p.revenue_per_employee_yuan;
+      spec.kind == kLeadFirm ? p.operating_margin : p.operating_margin + p.sme_margin_sigma * rng.normal();
+  firms.employees[i] = spec.revenue_yuan / p.revenue_per_employee_yuan;
   firms.loan_due[i] = 0;
   firms.consortium[i] = -1;
   firms.vc_fund[i] = -1;
   firms.account[i] =
       payments.ledger().open_account({fmt::format("firm {}", firms.id(i)), sim::AccountKind::holding, false});
-  const double seed = kind == kLeadFirm ? revenue_yuan : std::max(p.sme_seed_capital_yuan, revenue_yuan);
+  const double seed =
+      spec.kind == kLeadFirm ? spec.revenue_yuan : std::max(p.sme_seed_capital_yuan, spec.revenue_yuan);
   payments.pay(payments.accounts().private_capital, firms.account[i], seed);
   firms.cash[i] = payments.balance(firms.account[i]);
   // A firm born inside a step (spin-out) has neutral per-step scratch values until the next step.
@@ -121,19 +121,18 @@ void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& stream
         const double mean = kind == kLeadFirm ? p.lead_firm_revenue_yuan : p.sme_revenue_yuan;
         const double revenue =
             mean * std::exp(p.revenue_sigma * rng.normal() - 0.5 * p.revenue_sigma * p.revenue_sigma);
-        births.spawn(static_cast<Performer>(kind), static_cast<int>(r), field, revenue, rng);
+        births.spawn({static_cast<Performer>(kind), static_cast<int>(r), field, revenue}, rng);
       }
     }
   }
 }
 
-std::size_t spawn_vc_fund(VcFunds& funds, sim::Ledger& ledger, int region, int field, std::int64_t vintage,
-                          bool is_guided) {
+std::size_t spawn_vc_fund(VcFunds& funds, sim::Ledger& ledger, const VcFundSpec& spec) {
   const std::size_t i = funds.spawn();
-  funds.region[i] = region;
-  funds.field[i] = field;
-  funds.vintage[i] = vintage;
-  funds.is_guided[i] = is_guided ? 1 : 0;
+  funds.region[i] = spec.region;
+  funds.field[i] = spec.field;
+  funds.vintage[i] = spec.vintage;
+  funds.is_guided[i] = spec.is_guided ? 1 : 0;
   funds.account[i] =
       ledger.open_account({fmt::format("vc fund {}", funds.id(i)), sim::AccountKind::holding, false});
   return i;
@@ -190,7 +189,7 @@ void create_platforms_banks_funds(const Parameters& p, const sim::RandomStreams&
       // Staggered vintages so that funds invest and close throughout the run.
       const std::int64_t vintage =
           -(k * p.vc_fund_life_quarters) / std::max<std::int64_t>(1, region.vc_funds);
-      const std::size_t i = spawn_vc_fund(funds, ledger, static_cast<int>(r), -1, vintage, false);
+      const std::size_t i = spawn_vc_fund(funds, ledger, {static_cast<int>(r), -1, vintage, false});
       payments.pay(private_capital, funds.account[i], p.vc_fund_capital_yuan);
     }
   }

@@ -18,6 +18,22 @@
 
 namespace models::ecosystem {
 
+// What a new firm starts with.
+struct FirmSpec {
+  Performer kind = kSme;
+  int region = 0;
+  int field = 0;
+  double revenue_yuan = 0;  // per quarter, also its base revenue at demand index 1
+};
+
+// What a new VC fund is (its money is paid in by the caller).
+struct VcFundSpec {
+  int region = 0;
+  int field = -1;            // targeted field, -1 any
+  std::int64_t vintage = 0;  // step it is raised
+  bool is_guided = false;    // sub-fund of a guidance fund
+};
+
 // What a firm's birth touches: its row and account, its seed capital, and its per-step scratch,
 // which holds neutral values until the next step sets them.
 struct FirmBirths {
@@ -29,13 +45,12 @@ struct FirmBirths {
   FirmConditions& conditions;
   Payments& payments;
 
-  // A new firm with its revenue; an SME's margin is drawn from `rng`. Returns its row.
-  std::size_t spawn(Performer kind, int region, int field, double revenue_yuan, sim::PhiloxStream& rng);
+  // A new firm with its account and seed capital; an SME's margin is drawn from `rng`. Returns its row.
+  std::size_t spawn(const FirmSpec& spec, sim::PhiloxStream& rng);
 };
 
-// A new VC fund with its account (money is paid in by the caller). Returns its row.
-std::size_t spawn_vc_fund(VcFunds& funds, sim::Ledger& ledger, int region, int field, std::int64_t vintage,
-                          bool is_guided);
+// A new VC fund with its account. Returns its row.
+std::size_t spawn_vc_fund(VcFunds& funds, sim::Ledger& ledger, const VcFundSpec& spec);
 
 // A field drawn with probability proportional to its weight (one uniform draw).
 int pick_field(const Parameters& p, sim::PhiloxStream& rng);

@@ -85,7 +85,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
     const std::int32_t office = lab_incentives.office[o];
     if (target == kSpinout) {
       if (office >= 0 && intermediaries.served[office] >= intermediaries.effective_capacity[office]) continue;
-      firm = firm_births.spawn(kSme, labs.region[o], results.field[i], 0.25 * p.sme_revenue_yuan, rng);
+      firm = firm_births.spawn({kSme, labs.region[o], results.field[i], 0.25 * p.sme_revenue_yuan}, rng);
       kind = kSpinout;
       flows.spinouts += 1;
       flows.sme_births += 1;
