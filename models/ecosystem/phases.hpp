@@ -11,6 +11,7 @@
 #include "models/ecosystem/banks.hpp"
 #include "models/ecosystem/events.hpp"
 #include "models/ecosystem/firms.hpp"
+#include "models/ecosystem/flows.hpp"
 #include "models/ecosystem/holdings.hpp"
 #include "models/ecosystem/incentives.hpp"
 #include "models/ecosystem/intermediaries.hpp"

@@ -235,7 +235,6 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
     std::sort(seen.begin(), seen.end());
     consortia_count = static_cast<std::int64_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
   }
-  (void)context;
 }
 
 // A consortium per targeted lead firm (or `slots` of them), with `members` labs and SMEs of its

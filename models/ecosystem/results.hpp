@@ -13,9 +13,11 @@ namespace models::ecosystem {
 struct Results : AgentRows {
   Results() : AgentRows(declare_fields()) {}
 
-  // Hot: advance_results reads (and most of it writes) every one of these for every result every
-  // step: 37 bytes per result. Region, field and age are 16-bit (read_parameters bounds the counts,
-  // result_max_age_quarters the age): every pass over the results streams these columns.
+  // Region, field and age are 16-bit (read_parameters bounds the counts, result_max_age_quarters
+  // the age): every pass over tens of millions of results streams these columns.
+  //
+  // Hot: advance_results reads (and mostly writes) every one of these for every result every
+  // step: 37 bytes per result.
   std::vector<std::int16_t>& field = population.field<std::int16_t>("field");
   std::vector<double>& quality = population.field<double>("quality");  // latent, standard normal scale
   std::vector<std::uint8_t>& trl = population.field<std::uint8_t>("trl");
