@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "models/ecosystem/draws.hpp"
-#include "models/ecosystem/ecosystem.hpp"
+#include "models/ecosystem/phases.hpp"
 #include "sim/core/parallel.hpp"
 
 namespace models::ecosystem {
@@ -15,45 +15,48 @@ namespace models::ecosystem {
 // Phase "invest_venture_capital" — funds in their investment period screen SMEs of their region
 // (and field) and invest a ticket when the best result an SME develops signals enough quality;
 // funds at the end of their life pay their cash back to the LPs and close.
-void EcosystemModel::invest_venture_capital(const sim::PhaseContext& context) {
-  for (std::size_t k = 0; k < funds_.size(); ++k) {
-    const std::int64_t age = step_ - v_vintage_[k];
-    if (age >= p_.vc_fund_life_quarters) {
-      pay(v_account_[k], payout_sink_, balance(v_account_[k]));
-      funds_.mark_for_removal(k);
+void invest_venture_capital(const sim::PhaseContext& context, const Parameters& p, VcFunds& funds,
+                            Firms& firms, const FirmHoldings& firm_holdings, const FirmIndex& firm_index,
+                            Payments& payments, Events& events, Flows& flows) {
+  const FixedAccounts& accounts = payments.accounts();
+  for (std::size_t k = 0; k < funds.size(); ++k) {
+    const std::int64_t age = context.step - funds.vintage[k];
+    if (age >= p.vc_fund_life_quarters) {
+      payments.pay(funds.account[k], accounts.payout_sink, payments.balance(funds.account[k]));
+      funds.mark_for_removal(k);
       continue;
     }
-    if (age >= p_.vc_fund_life_quarters / 2) continue;
-    auto rng = context.rng(funds_.id(k));
-    for (std::int64_t d = 0; d < p_.vc_deals_per_quarter; ++d) {
-      if (balance(v_account_[k]) < p_.vc_ticket_yuan) break;
+    if (age >= p.vc_fund_life_quarters / 2) continue;
+    auto rng = context.rng(funds.id(k));
+    for (std::int64_t d = 0; d < p.vc_deals_per_quarter; ++d) {
+      if (payments.balance(funds.account[k]) < p.vc_ticket_yuan) break;
       // Capital crosses regions: part of the screening looks at other regions' SMEs.
-      std::size_t region = static_cast<std::size_t>(v_region_[k]);
-      if (!rng.bernoulli(p_.vc_same_region_share)) region = rng.uniform_below(p_.regions.size());
-      const auto& candidates = smes_by_region_[region];
+      std::size_t region = static_cast<std::size_t>(funds.region[k]);
+      if (!rng.bernoulli(p.vc_same_region_share)) region = rng.uniform_below(p.regions.size());
+      const auto& candidates = firm_index.smes_by_region[region];
       if (candidates.empty()) continue;
       const std::uint32_t f = candidates[rng.uniform_below(candidates.size())];
-      if (v_field_[k] >= 0 && f_field_[f] != v_field_[k]) continue;
-      const double signal = f_best_quality_[f] + 0.3 * rng.normal();
-      if (signal < p_.vc_quality_threshold || f_vc_fund_[f] >= 0) continue;
-      pay(v_account_[k], f_account_[f], p_.vc_ticket_yuan);
-      f_vc_fund_[f] = static_cast<std::int64_t>(funds_.id(k));
-      f_vc_invested_[f] += p_.vc_ticket_yuan;
-      flows_.vc_invested += p_.vc_ticket_yuan;
-      deal_ids_.push_back(next_deal_id_++);
-      deals_.push_back({kVcInvestment, static_cast<std::int64_t>(funds_.id(k)),
-                        static_cast<std::int64_t>(firms_.id(f)), -1, p_.vc_ticket_yuan});
+      if (funds.field[k] >= 0 && firms.field[f] != funds.field[k]) continue;
+      const double signal = firm_holdings.best_quality[f] + 0.3 * rng.normal();
+      if (signal < p.vc_quality_threshold || firms.vc_fund[f] >= 0) continue;
+      payments.pay(funds.account[k], firms.account[f], p.vc_ticket_yuan);
+      firms.vc_fund[f] = static_cast<std::int64_t>(funds.id(k));
+      firms.vc_invested[f] += p.vc_ticket_yuan;
+      flows.vc_invested += p.vc_ticket_yuan;
+      events.record_deal({kVcInvestment, static_cast<std::int64_t>(funds.id(k)),
+                          static_cast<std::int64_t>(firms.id(f)), -1, p.vc_ticket_yuan});
     }
   }
-  funds_.remove_marked();
+  funds.remove_marked();
   // Private VC is raised again as funds close: each region keeps its number of ordinary funds.
-  std::vector<std::int64_t> ordinary(p_.regions.size(), 0);
-  for (std::size_t k = 0; k < funds_.size(); ++k)
-    ordinary[static_cast<std::size_t>(v_region_[k])] += v_is_guided_[k] ? 0 : 1;
-  for (std::size_t r = 0; r < p_.regions.size(); ++r) {
-    for (std::int64_t k = ordinary[r]; k < p_.regions[r].vc_funds; ++k) {
-      const std::size_t f = spawn_vc_fund(static_cast<int>(r), -1, p_.vc_fund_capital_yuan, step_, false);
-      pay(private_capital_, v_account_[f], p_.vc_fund_capital_yuan);
+  std::vector<std::int64_t> ordinary(p.regions.size(), 0);
+  for (std::size_t k = 0; k < funds.size(); ++k)
+    ordinary[static_cast<std::size_t>(funds.region[k])] += funds.is_guided[k] ? 0 : 1;
+  for (std::size_t r = 0; r < p.regions.size(); ++r) {
+    for (std::int64_t k = ordinary[r]; k < p.regions[r].vc_funds; ++k) {
+      const std::size_t f =
+          spawn_vc_fund(funds, payments.ledger(), {static_cast<int>(r), -1, context.step, false});
+      payments.pay(accounts.private_capital, funds.account[f], p.vc_fund_capital_yuan);
     }
   }
 }
@@ -62,81 +65,85 @@ void EcosystemModel::invest_venture_capital(const sim::PhaseContext& context) {
 // when due, or default; SMEs without a loan may ask for one, more often when development money
 // falls short or interest is subsidised; a bank of the region lends when the expected loss, net of
 // the risk-compensation pool's share, is acceptable.
-void EcosystemModel::lend_and_settle_loans(const sim::PhaseContext& context) {
-  std::vector<std::vector<std::uint32_t>> banks_by_region(p_.regions.size());
-  for (std::size_t b = 0; b < banks_.size(); ++b)
-    banks_by_region[static_cast<std::size_t>(b_region_[b])].push_back(static_cast<std::uint32_t>(b));
+void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p, Firms& firms,
+                           const FirmIncentives& firm_incentives, const FirmBudgets& firm_budgets,
+                           FirmConditions& firm_conditions, Banks& banks,
+                           sim::ProposalBuffer<std::uint32_t>& loan_buffer, Payments& payments,
+                           Events& events) {
+  const FixedAccounts& accounts = payments.accounts();
+  std::vector<std::vector<std::uint32_t>> banks_by_region(p.regions.size());
+  for (std::size_t b = 0; b < banks.size(); ++b)
+    banks_by_region[static_cast<std::size_t>(banks.region[b])].push_back(static_cast<std::uint32_t>(b));
   auto bank_of = [&](std::size_t firm) -> std::int64_t {
-    const auto& list = banks_by_region[static_cast<std::size_t>(f_region_[firm])];
+    const auto& list = banks_by_region[static_cast<std::size_t>(firms.region[firm])];
     if (list.empty()) return -1;
-    return static_cast<std::int64_t>(list[static_cast<std::size_t>(firms_.id(firm) % list.size())]);
+    return static_cast<std::int64_t>(list[static_cast<std::size_t>(firms.id(firm) % list.size())]);
   };
   // Which SMEs deal with their bank this quarter, decided in parallel: those with a loan, and
   // those whose own draws make them ask for one and pass the bank's screening of expected loss.
   // Their dealings then run in firm order, as banks' balances change with each one.
-  loan_buffer_.begin(firms_.size());
-  sim::parallel_for_chunks(firms_.size(), [&](const sim::Chunk& chunk) {
-    auto& requests = loan_buffer_.chunk(chunk);
+  loan_buffer.begin(firms.size());
+  sim::parallel_for_chunks(firms.size(), [&](const sim::Chunk& chunk) {
+    auto& requests = loan_buffer.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      if (f_kind_[i] != kSme || bank_of(i) < 0) continue;
-      if (f_loan_[i] > 0) {
+      if (firms.kind[i] != kSme || bank_of(i) < 0) continue;
+      if (firms.loan[i] > 0) {
         requests.push_back(static_cast<std::uint32_t>(i));
         continue;
       }
-      auto rng = context.rng(firms_.id(i));
-      const bool short_of_money = f_need_[i] > f_dev_budget_[i];
-      const double ask =
-          p_.loan_request_rate * (short_of_money ? 1.0 : 0.3) * (1.0 + 2.0 * f_interest_subsidy_[i]);
+      auto rng = context.rng(firms.id(i));
+      const bool short_of_money = firm_budgets.need[i] > firm_budgets.dev_budget[i];
+      const double ask = p.loan_request_rate * (short_of_money ? 1.0 : 0.3) *
+                         (1.0 + 2.0 * firm_incentives.interest_subsidy[i]);
       if (!rng.bernoulli(std::min(1.0, ask))) continue;
-      const double size = p_.loan_size_yuan * (1.0 + f_tier_[i]);
-      const double cash = balance(f_account_[i]);
-      double default_probability = p_.loan_default_base * std::exp(-0.5 * f_tier_[i] + 0.3 * rng.normal());
+      const double size = p.loan_size_yuan * (1.0 + firms.tier[i]);
+      const double cash = payments.balance(firms.account[i]);
+      double default_probability = p.loan_default_base * std::exp(-0.5 * firms.tier[i] + 0.3 * rng.normal());
       if (cash < 0.5 * size) default_probability *= 1.5;
       const double expected_loss =
-          default_probability * p_.loan_loss_given_default * (1.0 - f_risk_pool_share_[i]);
-      if (expected_loss > p_.loan_acceptable_loss) continue;
+          default_probability * p.loan_loss_given_default * (1.0 - firm_incentives.risk_pool_share[i]);
+      if (expected_loss > p.loan_acceptable_loss) continue;
       requests.push_back(static_cast<std::uint32_t>(i));
     }
   });
-  for (const std::size_t i : loan_buffer_.gather()) {
+  for (const std::size_t i : loan_buffer.gather()) {
     const auto bank = static_cast<std::size_t>(bank_of(i));
-    if (f_loan_[i] > 0) {
-      const double interest = f_loan_[i] * p_.loan_rate_per_quarter;
+    if (firms.loan[i] > 0) {
+      const double interest = firms.loan[i] * p.loan_rate_per_quarter;
       double paid = 0;
-      for (std::size_t k = 0; k < p_.policies.size() && f_interest_subsidy_[i] > 0; ++k) {
-        const auto& policy = p_.policies[k];
-        if (policy.type == PolicyType::loan_interest_subsidy && is_active(policy, step_) &&
-            targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) {
-          paid += pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k), b_account_[bank],
-                            interest * f_interest_subsidy_[i]);
+      for (std::size_t k = 0; k < p.policies.size() && firm_incentives.interest_subsidy[i] > 0; ++k) {
+        const auto& policy = p.policies[k];
+        if (policy.type == PolicyType::loan_interest_subsidy && is_active(policy, context.step) &&
+            targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1)) {
+          paid += payments.pay_up_to(accounts.first_policy_account + static_cast<std::int64_t>(k),
+                                     banks.account[bank], interest * firm_incentives.interest_subsidy[i]);
           break;
         }
       }
-      paid += pay_up_to(f_account_[i], b_account_[bank], interest - paid);
+      paid += payments.pay_up_to(firms.account[i], banks.account[bank], interest - paid);
       if (paid + 0.01 < interest) {
-        f_is_distressed_[i] = 1;
+        firm_conditions.is_distressed[i] = 1;
         continue;
       }
-      if (step_ >= f_loan_due_[i]) {
-        if (balance(f_account_[i]) >= f_loan_[i]) {
-          pay(f_account_[i], b_account_[bank], f_loan_[i]);
-          b_outstanding_[bank] -= f_loan_[i];
-          f_loan_[i] = 0;
+      if (context.step >= firms.loan_due[i]) {
+        if (payments.balance(firms.account[i]) >= firms.loan[i]) {
+          payments.pay(firms.account[i], banks.account[bank], firms.loan[i]);
+          banks.loans_outstanding[bank] -= firms.loan[i];
+          firms.loan[i] = 0;
         } else {
-          f_is_distressed_[i] = 1;
+          firm_conditions.is_distressed[i] = 1;
         }
       }
       continue;
     }
-    const double size = p_.loan_size_yuan * (1.0 + f_tier_[i]);
-    if (balance(b_account_[bank]) < size) continue;
-    pay(b_account_[bank], f_account_[i], size);
-    f_loan_[i] = size;
-    f_loan_due_[i] = static_cast<std::int32_t>(step_ + p_.loan_term_quarters);
-    b_outstanding_[bank] += size;
-    deal_ids_.push_back(next_deal_id_++);
-    deals_.push_back({kLoan, static_cast<std::int64_t>(banks_.id(bank)),
-                      static_cast<std::int64_t>(firms_.id(i)), -1, size});
+    const double size = p.loan_size_yuan * (1.0 + firms.tier[i]);
+    if (payments.balance(banks.account[bank]) < size) continue;
+    payments.pay(banks.account[bank], firms.account[i], size);
+    firms.loan[i] = size;
+    firms.loan_due[i] = static_cast<std::int32_t>(context.step + p.loan_term_quarters);
+    banks.loans_outstanding[bank] += size;
+    events.record_deal(
+        {kLoan, static_cast<std::int64_t>(banks.id(bank)), static_cast<std::int64_t>(firms.id(i)), -1, size});
   }
 }
 
@@ -149,92 +156,102 @@ void EcosystemModel::lend_and_settle_loans(const sim::PhaseContext& context) {
 // has no bond issues one of principal_yuan, bought by private investors. Unspent proceeds fund the part
 // of the firm's development need its budget does not cover (to the R&D sink). Bond holders pay
 // their income out.
-void EcosystemModel::finance_thematic_bonds(const sim::PhaseContext& /*context*/) {
-  for (std::size_t i = 0; i < firms_.size(); ++i) {
-    if (f_thematic_bond_[i] <= 0) continue;
-    const double coupon = f_thematic_bond_[i] * p_.thematic_bond_coupon_per_quarter;
-    const auto policy = static_cast<std::size_t>(f_bond_policy_[i]);
-    double paid = pay_up_to(first_policy_account_ + static_cast<std::int64_t>(policy), bondholders_,
-                            coupon * p_.policies[policy].thematic_bond.coupon_share);
-    paid += pay_up_to(f_account_[i], bondholders_, coupon - paid);
+void finance_thematic_bonds(const sim::PhaseContext& context, const Parameters& p, Firms& firms,
+                            const FirmHoldings& firm_holdings, FirmBudgets& firm_budgets,
+                            FirmConditions& firm_conditions, Payments& payments, Flows& flows) {
+  const FixedAccounts& accounts = payments.accounts();
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.thematic_bond[i] <= 0) continue;
+    const double coupon = firms.thematic_bond[i] * p.thematic_bond_coupon_per_quarter;
+    const auto policy = static_cast<std::size_t>(firms.bond_policy[i]);
+    double paid =
+        payments.pay_up_to(accounts.first_policy_account + static_cast<std::int64_t>(policy),
+                           accounts.bondholders, coupon * p.policies[policy].thematic_bond.coupon_share);
+    paid += payments.pay_up_to(firms.account[i], accounts.bondholders, coupon - paid);
     if (paid + 0.01 < coupon) {
-      default_on_bond(i);
+      default_on_bond(firms, firm_conditions, payments, flows, i);
       continue;
     }
-    if (step_ >= f_bond_due_[i]) {
-      if (balance(f_account_[i]) + 0.005 < f_thematic_bond_[i]) {
-        default_on_bond(i);
+    if (context.step >= firms.bond_due[i]) {
+      if (payments.balance(firms.account[i]) + 0.005 < firms.thematic_bond[i]) {
+        default_on_bond(firms, firm_conditions, payments, flows, i);
         continue;
       }
-      pay(f_account_[i], bondholders_, f_thematic_bond_[i]);
-      f_thematic_bond_[i] = 0;
-      f_bond_unspent_[i] = 0;
+      payments.pay(firms.account[i], accounts.bondholders, firms.thematic_bond[i]);
+      firms.thematic_bond[i] = 0;
+      firms.bond_unspent[i] = 0;
     }
   }
-  for (std::size_t k = 0; k < p_.policies.size(); ++k) {
-    const auto& policy = p_.policies[k];
-    if (policy.type != PolicyType::thematic_bond || !is_active(policy, step_) ||
+  for (std::size_t k = 0; k < p.policies.size(); ++k) {
+    const auto& policy = p.policies[k];
+    if (policy.type != PolicyType::thematic_bond || !is_active(policy, context.step) ||
         policy.thematic_bond.principal_yuan <= 0)
       continue;
-    for (std::size_t i = 0; i < firms_.size(); ++i) {
-      if (f_thematic_bond_[i] > 0 || f_commercializing_[i] == 0) continue;
-      if (!targets(policy, f_region_[i], f_field_[i], f_kind_[i], f_tier_[i], -1)) continue;
-      pay(private_capital_, f_account_[i], policy.thematic_bond.principal_yuan);
-      f_thematic_bond_[i] = to_yuan(to_fen(policy.thematic_bond.principal_yuan));
-      f_bond_unspent_[i] = f_thematic_bond_[i];
-      f_bond_due_[i] = static_cast<std::int32_t>(step_ + p_.thematic_bond_term_quarters);
-      f_bond_policy_[i] = static_cast<std::int32_t>(k);
-      flows_.thematic_bonds_issued += f_thematic_bond_[i];
+    for (std::size_t i = 0; i < firms.size(); ++i) {
+      if (firms.thematic_bond[i] > 0 || firm_holdings.commercializing[i] == 0) continue;
+      if (!targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1)) continue;
+      payments.pay(accounts.private_capital, firms.account[i], policy.thematic_bond.principal_yuan);
+      firms.thematic_bond[i] = to_yuan(to_fen(policy.thematic_bond.principal_yuan));
+      firms.bond_unspent[i] = firms.thematic_bond[i];
+      firms.bond_due[i] = static_cast<std::int32_t>(context.step + p.thematic_bond_term_quarters);
+      firms.bond_policy[i] = static_cast<std::int32_t>(k);
+      flows.thematic_bonds_issued += firms.thematic_bond[i];
     }
   }
-  for (std::size_t i = 0; i < firms_.size(); ++i) {
-    if (f_bond_unspent_[i] <= 0) continue;
-    const double gap = std::max(0.0, f_need_[i] - f_dev_budget_[i]);
-    const double spent = pay_up_to(f_account_[i], rd_sink_, std::min(gap, f_bond_unspent_[i]));
-    f_bond_unspent_[i] -= spent;
-    f_dev_budget_[i] += spent;
-    f_rd_spending_[i] += spent;
-    flows_.rd_spending[f_kind_[i]] += spent;
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.bond_unspent[i] <= 0) continue;
+    const double gap = std::max(0.0, firm_budgets.need[i] - firm_budgets.dev_budget[i]);
+    const double spent =
+        payments.pay_up_to(firms.account[i], accounts.rd_sink, std::min(gap, firms.bond_unspent[i]));
+    firms.bond_unspent[i] -= spent;
+    firm_budgets.dev_budget[i] += spent;
+    firms.rd_spending[i] += spent;
+    flows.rd_spending[firms.kind[i]] += spent;
   }
-  pay(bondholders_, payout_sink_, balance(bondholders_));
+  payments.pay(accounts.bondholders, accounts.payout_sink, payments.balance(accounts.bondholders));
 }
 
 // The holders recover what the firm holds, at most the principal; the rest is their loss.
-void EcosystemModel::default_on_bond(std::size_t firm) {
-  pay_up_to(f_account_[firm], bondholders_, f_thematic_bond_[firm]);
-  f_thematic_bond_[firm] = 0;
-  f_bond_unspent_[firm] = 0;
-  flows_.thematic_bond_defaults += 1;
-  if (f_kind_[firm] == kSme) f_is_distressed_[firm] = 1;
+void default_on_bond(Firms& firms, FirmConditions& firm_conditions, Payments& payments, Flows& flows,
+                     std::size_t firm) {
+  const FixedAccounts& accounts = payments.accounts();
+  payments.pay_up_to(firms.account[firm], accounts.bondholders, firms.thematic_bond[firm]);
+  firms.thematic_bond[firm] = 0;
+  firms.bond_unspent[firm] = 0;
+  flows.thematic_bond_defaults += 1;
+  if (firms.kind[firm] == kSme) firm_conditions.is_distressed[firm] = 1;
 }
 
-void EcosystemModel::exit_firm(std::size_t i, std::int64_t /*step*/) {
-  if (f_thematic_bond_[i] > 0) default_on_bond(i);
-  if (f_loan_[i] > 0) {
-    flows_.loans_defaulted += 1;
+void exit_firm(Firms& firms, const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
+               Banks& banks, std::vector<sim::AgentId>& exited_firm_ids, Payments& payments, Flows& flows,
+               std::size_t i) {
+  const FixedAccounts& accounts = payments.accounts();
+  if (firms.thematic_bond[i] > 0) default_on_bond(firms, firm_conditions, payments, flows, i);
+  if (firms.loan[i] > 0) {
+    flows.loans_defaulted += 1;
     std::vector<std::size_t> lenders;
-    for (std::size_t b = 0; b < banks_.size(); ++b) {
-      if (b_region_[b] == f_region_[i]) lenders.push_back(b);
+    for (std::size_t b = 0; b < banks.size(); ++b) {
+      if (banks.region[b] == firms.region[i]) lenders.push_back(b);
     }
     if (!lenders.empty()) {
       // The lending bank recovers what the firm still holds; the pool pays its share of the loss.
-      const std::size_t bank = lenders[static_cast<std::size_t>(firms_.id(i) % lenders.size())];
-      const double recovered = pay_up_to(f_account_[i], b_account_[bank], f_loan_[i]);
-      const double loss = f_loan_[i] - recovered;
-      b_outstanding_[bank] -= f_loan_[i];
-      const std::int32_t pool = f_risk_pool_policy_[i];
+      const std::size_t bank = lenders[static_cast<std::size_t>(firms.id(i) % lenders.size())];
+      const double recovered = payments.pay_up_to(firms.account[i], banks.account[bank], firms.loan[i]);
+      const double loss = firms.loan[i] - recovered;
+      banks.loans_outstanding[bank] -= firms.loan[i];
+      const std::int32_t pool = firm_incentives.risk_pool_policy[i];
       if (pool >= 0 && loss > 0) {
-        flows_.risk_pool_paid +=
-            pay_up_to(first_policy_account_ + pool, b_account_[bank], loss * f_risk_pool_share_[i]);
+        flows.risk_pool_paid += payments.pay_up_to(accounts.first_policy_account + pool, banks.account[bank],
+                                                   loss * firm_incentives.risk_pool_share[i]);
       }
     }
-    f_loan_[i] = 0;
+    firms.loan[i] = 0;
   }
-  pay(f_account_[i], payout_sink_, balance(f_account_[i]));
-  f_cash_[i] = 0;
-  firms_.mark_for_removal(i);
-  exited_firm_ids_.push_back(firms_.id(i));
-  flows_.sme_deaths += 1;
+  payments.pay(firms.account[i], accounts.payout_sink, payments.balance(firms.account[i]));
+  firms.cash[i] = 0;
+  firms.mark_for_removal(i);
+  exited_firm_ids.push_back(firms.id(i));
+  flows.sme_deaths += 1;
 }
 
 }  // namespace models::ecosystem

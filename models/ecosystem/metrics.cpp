@@ -100,10 +100,10 @@ void EcosystemModel::measure(std::span<double> values) const {
     }
   };
   const auto counts = sim::deterministic_accumulate<PatentCounts>(n, [&](PatentCounts& c, std::size_t i) {
-    c.by_stage[r_stage_[i] < kStages ? r_stage_[i] : 0] += 1;
-    if (r_ip_[i] != kUnprotected) {
-      c.live[r_origin_[i]] += 1;
-      c.used[r_origin_[i]] += r_is_in_use_[i];
+    c.by_stage[results_.stage[i] < kStages ? results_.stage[i] : 0] += 1;
+    if (results_.ip_status[i] != kUnprotected) {
+      c.live[results_.origin[i]] += 1;
+      c.used[results_.origin[i]] += results_.is_in_use[i];
     }
   });
   const auto live = counts.live[0] + counts.live[1] + counts.live[2] + counts.live[3];
@@ -120,16 +120,16 @@ void EcosystemModel::measure(std::span<double> values) const {
   };
   const auto firms =
       sim::deterministic_accumulate<FirmCounts>(firms_.size(), [&](FirmCounts& c, std::size_t i) {
-        c.revenue += f_revenue_[i];
-        c.bonds += f_thematic_bond_[i];
-        if (f_kind_[i] != kSme) return;
+        c.revenue += firms_.revenue[i];
+        c.bonds += firms_.thematic_bond[i];
+        if (firms_.kind[i] != kSme) return;
         ++c.smes;
-        c.tiers[static_cast<std::size_t>(f_tier_[i])] += 1;
-        if (f_loan_[i] > 0) ++c.loans;
+        c.tiers[static_cast<std::size_t>(firms_.tier[i])] += 1;
+        if (firms_.loan[i] > 0) ++c.loans;
       });
   const auto& [tiers, smes, loans, revenue, bonds] = firms;
   double outstanding = 0;
-  for (std::size_t b = 0; b < banks_.size(); ++b) outstanding += b_outstanding_[b];
+  for (std::size_t b = 0; b < banks_.size(); ++b) outstanding += banks_.loans_outstanding[b];
   std::size_t k = 0;
   values[k++] = share(flows_.rd_spending[kLeadFirm] + flows_.rd_spending[kSme], rd_total);
   values[k++] = share(flows_.rd_spending[kInstitute], rd_total);
@@ -195,8 +195,8 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = flows_.thematic_bonds_issued;
   values[k++] = static_cast<double>(flows_.thematic_bond_defaults);
   std::int64_t underused = 0;
-  for (std::size_t p = 0; p < p_effective_slots_.size() && p < platforms_.size(); ++p) {
-    if (2 * p_served_[p] < p_effective_slots_[p]) ++underused;
+  for (std::size_t p = 0; p < platforms_.effective_slots.size() && p < platforms_.size(); ++p) {
+    if (2 * platforms_.served[p] < platforms_.effective_slots[p]) ++underused;
   }
   values[k++] = share(static_cast<double>(underused), static_cast<double>(platforms_.size()));
 }
@@ -212,7 +212,8 @@ double EcosystemModel::metric(const std::string& name) const {
 }
 
 std::vector<const sim::Population*> EcosystemModel::populations() const {
-  return {&firms_, &labs_, &results_, &platforms_, &intermediaries_, &funds_, &banks_};
+  return {&firms_.population,          &labs_.population,  &results_.population, &platforms_.population,
+          &intermediaries_.population, &funds_.population, &banks_.population};
 }
 
 std::size_t EcosystemModel::agent_count() const {
@@ -228,7 +229,7 @@ std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events(
   std::vector<std::uint8_t> from, trl, origin, verified;
   std::vector<std::int8_t> to;
   std::vector<std::int16_t> field;
-  for (const auto& e : transitions_) {
+  for (const auto& e : events_.transitions) {
     transitions.ids.push_back(e.result);
     from.push_back(e.from_stage);
     to.push_back(e.to_stage == kDeadStage ? std::int8_t{-1} : static_cast<std::int8_t>(e.to_stage));
@@ -247,13 +248,13 @@ std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events(
   std::vector<std::int32_t> kind;
   std::vector<std::int64_t> buyer, seller, result;
   std::vector<double> amount;
-  for (std::size_t d = 0; d < deals_.size(); ++d) {
-    deals.ids.push_back(deal_ids_[d]);
-    kind.push_back(deals_[d].kind);
-    buyer.push_back(deals_[d].buyer);
-    seller.push_back(deals_[d].seller);
-    result.push_back(deals_[d].result);
-    amount.push_back(deals_[d].amount_yuan);
+  for (std::size_t d = 0; d < events_.deals.size(); ++d) {
+    deals.ids.push_back(events_.deal_ids[d]);
+    kind.push_back(events_.deals[d].kind);
+    buyer.push_back(events_.deals[d].buyer);
+    seller.push_back(events_.deals[d].seller);
+    result.push_back(events_.deals[d].result);
+    amount.push_back(events_.deals[d].amount_yuan);
   }
   deals.columns = {
       {"kind", "kind", "0 licence, 1 assignment, 2 spin-out, 3 VC investment, 4 loan", kind},
@@ -261,9 +262,9 @@ std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events(
       {"seller", "id", "Lab (licence, assignment, spin-out) or firm receiving money", seller},
       {"result", "id", "Result (-1 for investments and loans)", result},
       {"amount_yuan", "yuan", "Fee, investment or principal", amount}};
-  transitions_.clear();
-  deals_.clear();
-  deal_ids_.clear();
+  events_.transitions.clear();
+  events_.deals.clear();
+  events_.deal_ids.clear();
   std::vector<std::pair<std::string, sim::TableRows>> out;
   out.emplace_back("transition", std::move(transitions));
   out.emplace_back("deal", std::move(deals));

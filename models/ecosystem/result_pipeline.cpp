@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "models/ecosystem/draws.hpp"
-#include "models/ecosystem/ecosystem.hpp"
+#include "models/ecosystem/phases.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/per_thread_totals.hpp"
 
@@ -18,74 +18,81 @@ namespace models::ecosystem {
 // holder's need of development money, firms' best result quality, product value and use counts,
 // and the lists of firms by region and field. The loop over results runs in parallel; holders'
 // totals are exact per-thread totals (sim/core/per_thread_totals.hpp), so they do not depend on threads.
-void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
-  const std::size_t n = results_.size();
+void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, const Results& results,
+                    const StepCosts& step_costs, const FieldMarkets& markets, const Labs& labs, Firms& firms,
+                    ResultScratch& result_scratch, LabBudgets& lab_budgets, FirmBudgets& firm_budgets,
+                    FirmHoldings& firm_holdings, FirmConditions& firm_conditions, FirmIndex& firm_index,
+                    HolderTotals& holder_totals) {
+  const CellIndex cell{static_cast<int>(p.fields.size())};
+  const std::size_t n = results.size();
   // Per-result scratch is sized here and written for every row inside the loop below.
-  r_owner_index_.resize(n);
-  r_wants_pilot_.resize(n);
-  r_dies_.resize(n);
-  r_insured_.resize(n);
-  f_is_distressed_.assign(firms_.size(), 0);
+  result_scratch.owner_index.resize(n);
+  result_scratch.wants_pilot.resize(n);
+  result_scratch.dies.resize(n);
+  result_scratch.insured.resize(n);
+  firm_conditions.is_distressed.assign(firms.size(), 0);
   // Holders' totals: exact (integer, fixed-point, maximum) per-thread totals, combined after the
   // loop (sim/core/per_thread_totals.hpp), so they do not depend on the thread count.
-  firm_totals_.reset(firms_.size());
-  lab_totals_.reset(labs_.size());
+  holder_totals.firms.reset(firms.size());
+  holder_totals.labs.reset(labs.size());
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     // Neighbouring rows often share a holder (a holder's results are created together): look
     // its row up once per run.
     std::int64_t run_owner = -1;
     bool run_firm = false;
     std::optional<std::size_t> index;
-    auto& my_firm_totals = firm_totals_.local();
-    auto& my_lab_totals = lab_totals_.local();
+    auto& my_firm_totals = holder_totals.firms.local();
+    auto& my_lab_totals = holder_totals.labs.local();
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      r_wants_pilot_[i] = 0;
-      r_insured_[i] = 0;
-      const bool firm = r_owner_is_firm_[i] != 0;
-      if (r_owner_[i] != run_owner || firm != run_firm) {
-        run_owner = r_owner_[i];
+      result_scratch.wants_pilot[i] = 0;
+      result_scratch.insured[i] = 0;
+      const bool firm = results.owner_is_firm[i] != 0;
+      if (results.owner[i] != run_owner || firm != run_firm) {
+        run_owner = results.owner[i];
         run_firm = firm;
         const auto owner = static_cast<sim::AgentId>(run_owner);
-        index = firm ? firms_.index_of(owner) : labs_.index_of(owner);
+        index = firm ? firms.index_of(owner) : labs.index_of(owner);
       }
       if (!index) {
-        r_owner_index_[i] = kNoHolder;
-        r_dies_[i] = 1;
+        result_scratch.owner_index[i] = kNoHolder;
+        result_scratch.dies[i] = 1;
         continue;
       }
-      r_dies_[i] = 0;
+      result_scratch.dies[i] = 0;
       const auto o = static_cast<std::uint32_t>(*index);
-      r_owner_index_[i] = o;
-      const auto& pattern = p_.fields[static_cast<std::size_t>(r_field_[i])].coefficients;
-      const double need = r_trl_[i] < 9 && !r_is_shelved_[i]
-                              ? p_.attempt_rate * pattern.cycle_speed * step_cost(r_trl_[i], r_field_[i])
-                              : 0.0;
+      result_scratch.owner_index[i] = o;
+      const auto& pattern = p.fields[static_cast<std::size_t>(results.field[i])].coefficients;
+      const double need =
+          results.trl[i] < 9 && !results.is_shelved[i]
+              ? p.attempt_rate * pattern.cycle_speed * step_costs(results.trl[i], results.field[i])
+              : 0.0;
       if (firm) {
         auto& t = my_firm_totals[o];
-        if (!r_is_in_use_[i] && r_trl_[i] >= 4) t.best_quality = std::max(t.best_quality, r_quality_[i]);
+        if (!results.is_in_use[i] && results.trl[i] >= 4)
+          t.best_quality = std::max(t.best_quality, results.quality[i]);
         if (need > 0) t.need += sim::to_fixed(need);
-        if (r_trl_[i] == 7 || r_trl_[i] == 8) t.commercializing += 1;
-        if (r_is_in_use_[i]) {
+        if (results.trl[i] == 7 || results.trl[i] == 8) t.commercializing += 1;
+        if (results.is_in_use[i]) {
           t.in_use += 1;
-          const double stage_share = r_trl_[i] >= 9 ? 1.0 : p_.first_unit_revenue_share;
+          const double stage_share = results.trl[i] >= 9 ? 1.0 : p.first_unit_revenue_share;
           t.product_value +=
-              sim::to_fixed(p_.product_revenue_yuan * std::exp(0.3 * r_quality_[i]) * stage_share *
-                            (0.2 + 0.8 * adoption_[static_cast<std::size_t>(r_field_[i])]));
+              sim::to_fixed(p.product_revenue_yuan * std::exp(0.3 * results.quality[i]) * stage_share *
+                            (0.2 + 0.8 * markets.adoption[static_cast<std::size_t>(results.field[i])]));
         }
-      } else if (r_trl_[i] < p_.lab_max_trl && need > 0) {
+      } else if (results.trl[i] < p.lab_max_trl && need > 0) {
         my_lab_totals[o].need += sim::to_fixed(need);
       }
     }
   });
-  lab_need_.resize(labs_.size());
-  lab_totals_.combine(
+  lab_budgets.need.resize(labs.size());
+  holder_totals.labs.combine(
       [](LabTotals& into, const LabTotals& part) { into.need += part.need; },
-      [&](std::size_t l, const LabTotals& total) { lab_need_[l] = sim::from_fixed(total.need); });
-  f_need_.resize(firms_.size());
-  f_product_value_.resize(firms_.size());
-  f_best_quality_.resize(firms_.size());
-  f_commercializing_.resize(firms_.size());
-  firm_totals_.combine(
+      [&](std::size_t l, const LabTotals& total) { lab_budgets.need[l] = sim::from_fixed(total.need); });
+  firm_budgets.need.resize(firms.size());
+  firm_holdings.product_value.resize(firms.size());
+  firm_holdings.best_quality.resize(firms.size());
+  firm_holdings.commercializing.resize(firms.size());
+  holder_totals.firms.combine(
       [](FirmTotals& into, const FirmTotals& part) {
         into.need += part.need;
         into.product_value += part.product_value;
@@ -94,41 +101,43 @@ void EcosystemModel::index_holdings(const sim::PhaseContext& /*context*/) {
         into.best_quality = std::max(into.best_quality, part.best_quality);
       },
       [&](std::size_t f, const FirmTotals& total) {
-        f_need_[f] = sim::from_fixed(total.need);
-        f_product_value_[f] = sim::from_fixed(total.product_value);
-        f_results_in_use_[f] = total.in_use;
-        f_commercializing_[f] = total.commercializing;
-        f_best_quality_[f] = total.best_quality;
+        firm_budgets.need[f] = sim::from_fixed(total.need);
+        firm_holdings.product_value[f] = sim::from_fixed(total.product_value);
+        firms.results_in_use[f] = total.in_use;
+        firm_holdings.commercializing[f] = total.commercializing;
+        firm_holdings.best_quality[f] = total.best_quality;
       });
   // Cleared, not reassigned: the lists keep their memory from step to step (millions of firms).
-  firms_by_cell_.resize(p_.regions.size() * p_.fields.size());
-  smes_by_region_.resize(p_.regions.size());
-  for (auto& firms : firms_by_cell_) firms.clear();
-  for (auto& smes : smes_by_region_) smes.clear();
-  for (std::size_t i = 0; i < firms_.size(); ++i) {
-    firms_by_cell_[static_cast<std::size_t>(cell(f_region_[i], f_field_[i]))].push_back(
+  firm_index.by_cell.resize(p.regions.size() * p.fields.size());
+  firm_index.smes_by_region.resize(p.regions.size());
+  for (auto& cell_firms : firm_index.by_cell) cell_firms.clear();
+  for (auto& smes : firm_index.smes_by_region) smes.clear();
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    firm_index.by_cell[static_cast<std::size_t>(cell(firms.region[i], firms.field[i]))].push_back(
         static_cast<std::uint32_t>(i));
-    if (f_kind_[i] == kSme)
-      smes_by_region_[static_cast<std::size_t>(f_region_[i])].push_back(static_cast<std::uint32_t>(i));
+    if (firms.kind[i] == kSme)
+      firm_index.smes_by_region[static_cast<std::size_t>(firms.region[i])].push_back(
+          static_cast<std::uint32_t>(i));
   }
 }
 
 // The share of a holder's development need its budget covers this step.
-double EcosystemModel::funded_share(double budget, double need) {
+static double funded_share(double budget, double need) {
   return need > 0 ? std::min(1.0, budget / need) : 0.0;
 }
 
 // Results are in birth order, not holder order, so a result's holder view is a random read (tens
 // of MB at national scale): the view kHolderLookahead rows ahead is requested early, so that the
 // misses overlap instead of stalling the loop one by one.
-void EcosystemModel::prefetch_holder_view(std::size_t row, std::size_t end) const {
-  if (row >= end || r_owner_index_[row] == kNoHolder) return;
-  const auto& views = r_owner_is_firm_[row] ? firm_views_ : lab_views_;
-  __builtin_prefetch(&views[r_owner_index_[row]]);
+static void prefetch_holder_view(const Results& results, const ResultScratch& result_scratch,
+                                 const HolderViews& holder_views, std::size_t row, std::size_t end) {
+  if (row >= end || result_scratch.owner_index[row] == kNoHolder) return;
+  const auto& views = results.owner_is_firm[row] ? holder_views.firms : holder_views.labs;
+  __builtin_prefetch(&views[result_scratch.owner_index[row]]);
 }
 
 template <class View>
-void EcosystemModel::fill_holder_views(std::vector<HolderView>& views, std::size_t holders, View&& view) {
+static void fill_holder_views(std::vector<HolderView>& views, std::size_t holders, View&& view) {
   views.resize(holders);
   sim::parallel_for_each_index(holders, [&](std::size_t h) { views[h] = view(h); });
 }
@@ -139,180 +148,194 @@ void EcosystemModel::fill_holder_views(std::vector<HolderView>& views, std::size
 // succeeds (logit of quality, capacity, verification, demand, policy), whether it dies (failed
 // step, obsolescence, lapsed patent, age) and whether it asks for a pilot. Writes the result's
 // own fields and transition events (per-chunk buffers, gathered in result order).
-void EcosystemModel::advance_results(const sim::PhaseContext& context) {
-  const std::size_t n = results_.size();
-  transition_buffer_.begin(n);
-  const double intercept[kStages] = {p_.success_intercept_research, p_.success_intercept_development,
-                                     p_.success_intercept_commercialization,
-                                     p_.success_intercept_industrialization};
+void advance_results(const sim::PhaseContext& context, const Parameters& p, Results& results,
+                     ResultScratch& result_scratch, const Labs& labs, const LabBudgets& lab_budgets,
+                     Firms& firms, const FirmBudgets& firm_budgets, const FirmConditions& firm_conditions,
+                     const PilotPlatforms& platforms, const CellPolicies& cell_policies,
+                     const RegionPolicies& region_policies, const StepCosts& step_costs,
+                     HolderViews& holder_views, sim::ProposalBuffer<TransitionEvent>& transition_buffer,
+                     Payments& payments, Events& events, Flows& flows, Totals& totals) {
+  const FixedAccounts& accounts = payments.accounts();
+  const CellIndex cell{static_cast<int>(p.fields.size())};
+  const std::size_t n = results.size();
+  transition_buffer.begin(n);
+  const double intercept[kStages] = {p.success_intercept_research, p.success_intercept_development,
+                                     p.success_intercept_commercialization,
+                                     p.success_intercept_industrialization};
   // What a result needs of its holder, gathered per holder first: one random read per result
   // instead of six.
-  fill_holder_views(lab_views_, labs_.size(), [&](std::size_t l) {
-    return HolderView{funded_share(l_dev_budget_[l], lab_need_[l]), 0.0, l_region_[l], 0, 0, 0};
+  fill_holder_views(holder_views.labs, labs.size(), [&](std::size_t l) {
+    return HolderView{
+        funded_share(lab_budgets.dev_budget[l], lab_budgets.need[l]), 0.0, labs.region[l], 0, 0, 0};
   });
-  fill_holder_views(firm_views_, firms_.size(), [&](std::size_t f) {
-    return HolderView{funded_share(f_dev_budget_[f], f_need_[f]),
-                      f_tacit_knowledge_[f],
-                      f_region_[f],
-                      u8(f_kind_[f] == kLeadFirm),
-                      f_has_experts_[f],
-                      u8(f_consortium_[f] >= 0)};
+  fill_holder_views(holder_views.firms, firms.size(), [&](std::size_t f) {
+    return HolderView{funded_share(firm_budgets.dev_budget[f], firm_budgets.need[f]),
+                      firms.tacit_knowledge[f],
+                      firms.region[f],
+                      u8(firms.kind[f] == kLeadFirm),
+                      firm_conditions.has_experts[f],
+                      u8(firms.consortium[f] >= 0)};
   });
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
-    auto& events = transition_buffer_.chunk(chunk);
+    auto& chunk_events = transition_buffer.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      prefetch_holder_view(i + kHolderLookahead, chunk.end);
-      if (r_dies_[i]) continue;
-      auto rng = context.rng(results_.id(i));
-      const std::uint32_t o = r_owner_index_[i];
-      const bool firm = r_owner_is_firm_[i] != 0;
-      const HolderView& holder = firm ? firm_views_[o] : lab_views_[o];
-      const auto field = static_cast<std::size_t>(r_field_[i]);
-      const auto& pattern = p_.fields[field].coefficients;
+      prefetch_holder_view(results, result_scratch, holder_views, i + kHolderLookahead, chunk.end);
+      if (result_scratch.dies[i]) continue;
+      auto rng = context.rng(results.id(i));
+      const std::uint32_t o = result_scratch.owner_index[i];
+      const bool firm = results.owner_is_firm[i] != 0;
+      const HolderView& holder = firm ? holder_views.firms[o] : holder_views.labs[o];
+      const auto field = static_cast<std::size_t>(results.field[i]);
+      const auto& pattern = p.fields[field].coefficients;
       const int holder_region = holder.region;
-      const auto c = static_cast<std::size_t>(cell(holder_region, r_field_[i]));
-      const std::uint8_t from_stage = r_stage_[i];
-      r_age_[i] += 1;
+      const auto c = static_cast<std::size_t>(cell(holder_region, results.field[i]));
+      const std::uint8_t from_stage = results.stage[i];
+      results.age[i] += 1;
       bool dies = false;
-      const int trl = r_trl_[i];
-      const bool can_advance = trl < 9 && !r_is_shelved_[i] && (firm || trl < p_.lab_max_trl);
+      const int trl = results.trl[i];
+      const bool can_advance = trl < 9 && !results.is_shelved[i] && (firm || trl < p.lab_max_trl);
       // Pilot demand: deterred by the fee net of vouchers ("built but unused", seed 002).
-      if ((trl == 5 || trl == 6) && !r_is_verified_[i] && !r_is_shelved_[i]) {
-        double fee = cell_expected_pilot_fee_[c];
-        const std::int32_t voucher = rf_voucher_policy_[c];
+      if ((trl == 5 || trl == 6) && !results.is_verified[i] && !results.is_shelved[i]) {
+        double fee = platforms.expected_fee_by_cell[c];
+        const std::int32_t voucher = cell_policies.voucher[c];
         if (voucher >= 0)
-          fee *= 1.0 - p_.policies[static_cast<std::size_t>(voucher)].pilot_voucher.subsidy_share;
-        const double deterred = fee / (fee + p_.pilot_willingness_yuan);
-        const double want = p_.pilot_request_rate * pattern.verification_weight * (1.0 - deterred) * 2.0 *
-                            region_outreach_[static_cast<std::size_t>(holder_region)];
-        if (rng.bernoulli(std::min(1.0, want))) r_wants_pilot_[i] = 1;
+          fee *= 1.0 - p.policies[static_cast<std::size_t>(voucher)].pilot_voucher.subsidy_share;
+        const double deterred = fee / (fee + p.pilot_willingness_yuan);
+        const double want = p.pilot_request_rate * pattern.verification_weight * (1.0 - deterred) * 2.0 *
+                            region_policies.outreach[static_cast<std::size_t>(holder_region)];
+        if (rng.bernoulli(std::min(1.0, want))) result_scratch.wants_pilot[i] = 1;
       }
       if (can_advance) {
-        const double funded = r_is_sponsored_[i] ? 1.0 : holder.funded;
-        const double attempt = p_.attempt_rate * pattern.cycle_speed * funded;
+        const double funded = results.is_sponsored[i] ? 1.0 : holder.funded;
+        const double attempt = p.attempt_rate * pattern.cycle_speed * funded;
         if (rng.bernoulli(attempt)) {
           // The intercept of the stage the step leads into: entering development is the devil
           // river, entering commercialization the death valley, entering industrialization the
           // Darwinian sea (seed 002).
           const int stage = stage_of_trl(trl + 1);
-          double z = intercept[stage] + p_.quality_effect * r_quality_[i];
+          double z = intercept[stage] + p.quality_effect * results.quality[i];
           if (firm) {
-            if (holder.is_lead_firm) z += p_.lead_firm_capacity_bonus + pattern.lead_firm_bonus;
+            if (holder.is_lead_firm) z += p.lead_firm_capacity_bonus + pattern.lead_firm_bonus;
             z += pattern.demand_feedback;
-            if (holder.has_experts) z += p_.expert_service_bonus;
+            if (holder.has_experts) z += p.expert_service_bonus;
             z += holder.tacit_knowledge;
-            if (holder.in_consortium && trl >= 6) z += p_.consortium_bonus;
+            if (holder.in_consortium && trl >= 6) z += p.consortium_bonus;
           } else if (trl >= 3) {
-            z -= p_.lab_capacity_penalty;
+            z -= p.lab_capacity_penalty;
           }
-          if (trl == 6 && r_is_verified_[i]) z += p_.verification_bonus * pattern.verification_weight;
-          if (r_is_sponsored_[i]) z += 0.3;
+          if (trl == 6 && results.is_verified[i]) z += p.verification_bonus * pattern.verification_weight;
+          if (results.is_sponsored[i]) z += 0.3;
           if (firm && (trl == 6 || trl == 7 || trl == 8)) {
             // First units: insurance and public procurement reassure buyers (seed 000).
-            const std::int32_t insurance = rf_insurance_policy_[c];
+            const std::int32_t insurance = cell_policies.insurance[c];
             if (insurance >= 0) {
-              const auto& policy = p_.policies[static_cast<std::size_t>(insurance)];
-              r_insured_[i] = 1;  // offered
-              if (rng.bernoulli(p_.insurance_takeup_base *
+              const auto& policy = p.policies[static_cast<std::size_t>(insurance)];
+              result_scratch.insured[i] = 1;  // offered
+              if (rng.bernoulli(p.insurance_takeup_base *
                                 (1.0 - policy.first_unit_insurance.claim_complexity))) {
-                r_insured_[i] = 2;  // taken
-                z += p_.insurance_bonus;
+                result_scratch.insured[i] = 2;  // taken
+                z += p.insurance_bonus;
               }
             }
-            if (rf_procurement_policy_[c] >= 0) z += p_.procurement_bonus;
+            if (cell_policies.procurement[c] >= 0) z += p.procurement_bonus;
           }
-          r_investment_[i] += step_cost(trl, r_field_[i]);
+          results.investment_yuan[i] += step_costs(trl, results.field[i]);
           if (rng.bernoulli(logistic(z))) {
-            r_trl_[i] = u8(trl + 1);
-            r_stage_[i] = stage_of_trl(trl + 1);
-            if (firm && r_trl_[i] >= 7) r_is_in_use_[i] = 1;
+            results.trl[i] = u8(trl + 1);
+            results.stage[i] = stage_of_trl(trl + 1);
+            if (firm && results.trl[i] >= 7) results.is_in_use[i] = 1;
           } else {
-            if (r_insured_[i] == 2) r_insured_[i] = 3;  // taken and claimed
-            if (rng.bernoulli(p_.failure_death_probability)) dies = true;
+            if (result_scratch.insured[i] == 2) result_scratch.insured[i] = 3;  // taken and claimed
+            if (rng.bernoulli(p.failure_death_probability)) dies = true;
           }
         }
-      } else if (!firm && !r_is_shelved_[i] && rng.bernoulli(p_.shelving_rate)) {
-        r_is_shelved_[i] = 1;
+      } else if (!firm && !results.is_shelved[i] && rng.bernoulli(p.shelving_rate)) {
+        results.is_shelved[i] = 1;
       }
-      if (!firm && !r_is_shelved_[i] && rng.bernoulli(p_.shelving_rate * 0.5)) r_is_shelved_[i] = 1;
+      if (!firm && !results.is_shelved[i] && rng.bernoulli(p.shelving_rate * 0.5)) results.is_shelved[i] = 1;
       // Obsolescence, lapse of unused patents and forgotten shelved results.
-      const bool idle = !r_is_in_use_[i] && (r_ip_[i] != kUnprotected || r_is_shelved_[i]);
-      double hazard = p_.result_death_rate + (idle ? p_.patent_lapse_unused : 0.0) +
-                      (r_is_in_use_[i] && r_ip_[i] != kUnprotected ? p_.patent_lapse_used : 0.0);
-      if (!r_is_applied_[i]) hazard += p_.patent_lapse_unused;
-      if (rng.bernoulli(hazard) || r_age_[i] >= p_.result_max_age_quarters) dies = true;
-      if (dies) r_dies_[i] = 1;
-      const std::uint8_t to_stage = dies ? kDeadStage : r_stage_[i];
+      const bool idle =
+          !results.is_in_use[i] && (results.ip_status[i] != kUnprotected || results.is_shelved[i]);
+      double hazard =
+          p.result_death_rate + (idle ? p.patent_lapse_unused : 0.0) +
+          (results.is_in_use[i] && results.ip_status[i] != kUnprotected ? p.patent_lapse_used : 0.0);
+      if (!results.is_applied[i]) hazard += p.patent_lapse_unused;
+      if (rng.bernoulli(hazard) || results.age[i] >= p.result_max_age_quarters) dies = true;
+      if (dies) result_scratch.dies[i] = 1;
+      const std::uint8_t to_stage = dies ? kDeadStage : results.stage[i];
       if (to_stage != from_stage) {
-        events.push_back(
-            {results_.id(i), from_stage, to_stage, r_trl_[i], r_origin_[i], r_field_[i], r_is_verified_[i]});
+        chunk_events.push_back({results.id(i), from_stage, to_stage, results.trl[i], results.origin[i],
+                                results.field[i], results.is_verified[i]});
       }
     }
   });
   // Sequential part: counters, insurance premiums and claims, grant-to-equity conversion.
-  const auto& gathered = transition_buffer_.gather();
+  const auto& gathered = transition_buffer.gather();
   for (const auto& e : gathered) {
-    transitions_.push_back(e);
-    if (e.to_stage == kCommercialization) totals_.reached_commercialization += 1;
-    if (e.to_stage == kIndustrialization) totals_.reached_industrialization += 1;
+    events.transitions.push_back(e);
+    if (e.to_stage == kCommercialization) totals.reached_commercialization += 1;
+    if (e.to_stage == kIndustrialization) totals.reached_industrialization += 1;
     if (e.from_stage == kDevelopment) {
       const bool converted = e.to_stage == kCommercialization;
       if (e.is_verified) {
-        totals_.left_development_verified += 1;
-        totals_.converted_verified += converted ? 1 : 0;
+        totals.left_development_verified += 1;
+        totals.converted_verified += converted ? 1 : 0;
       } else {
-        totals_.left_development_unverified += 1;
-        totals_.converted_unverified += converted ? 1 : 0;
+        totals.left_development_unverified += 1;
+        totals.converted_unverified += converted ? 1 : 0;
       }
     }
   }
   // Ex-post rewards (以奖代补): the instrument pays the firm holding a result when it reaches the
   // rewarded stage; the reward follows the outcome and never changes it.
-  for (std::size_t k = 0; k < p_.policies.size(); ++k) {
-    const auto& policy = p_.policies[k];
-    if (policy.type != PolicyType::ex_post_reward || !is_active(policy, step_)) continue;
+  for (std::size_t k = 0; k < p.policies.size(); ++k) {
+    const auto& policy = p.policies[k];
+    if (policy.type != PolicyType::ex_post_reward || !is_active(policy, context.step)) continue;
     const int rewarded = policy.stage >= 0 ? policy.stage : kIndustrialization;
     for (const auto& e : gathered) {
       if (e.to_stage != rewarded) continue;
-      const std::size_t i = *results_.index_of(e.result);
-      if (!r_owner_is_firm_[i]) continue;
-      const std::uint32_t o = r_owner_index_[i];
-      if (!targets(policy, f_region_[o], f_field_[o], f_kind_[o], f_tier_[o], -1)) continue;
-      flows_.ex_post_rewards_paid += pay_up_to(first_policy_account_ + static_cast<std::int64_t>(k),
-                                               f_account_[o], policy.ex_post_reward.reward_yuan);
+      const std::size_t i = *results.index_of(e.result);
+      if (!results.owner_is_firm[i]) continue;
+      const std::uint32_t o = result_scratch.owner_index[i];
+      if (!targets(policy, firms.region[o], firms.field[o], firms.kind[o], firms.tier[o], -1)) continue;
+      flows.ex_post_rewards_paid +=
+          payments.pay_up_to(accounts.first_policy_account + static_cast<std::int64_t>(k), firms.account[o],
+                             policy.ex_post_reward.reward_yuan);
     }
   }
   for (const auto& e : gathered) {
     if (e.to_stage != kCommercialization) continue;
-    const std::size_t i = *results_.index_of(e.result);
-    if (!r_owner_is_firm_[i]) continue;
-    const std::uint32_t o = r_owner_index_[i];
-    if (f_equity_grant_[o] > 0) {
-      totals_.government_equity_yuan += f_equity_grant_[o];  // 拨投结合: the grant becomes equity on success
-      f_equity_grant_[o] = 0;
+    const std::size_t i = *results.index_of(e.result);
+    if (!results.owner_is_firm[i]) continue;
+    const std::uint32_t o = result_scratch.owner_index[i];
+    if (firms.equity_grant[o] > 0) {
+      totals.government_equity_yuan +=
+          firms.equity_grant[o];  // 拨投结合: the grant becomes equity on success
+      firms.equity_grant[o] = 0;
     }
   }
   // Insurance premiums and claims, in result order; no result is insured where no insurance
   // policy is active, so the scan is skipped then.
-  const bool insurance_offered = std::any_of(rf_insurance_policy_.begin(), rf_insurance_policy_.end(),
+  const bool insurance_offered = std::any_of(cell_policies.insurance.begin(), cell_policies.insurance.end(),
                                              [](std::int32_t policy) { return policy >= 0; });
   for (std::size_t i = 0; insurance_offered && i < n; ++i) {
-    if (r_insured_[i] == 0) continue;
-    flows_.insurance_offered += 1;
-    if (r_insured_[i] < 2) continue;
-    flows_.insurance_taken += 1;
-    const std::uint32_t o = r_owner_index_[i];
-    const int region = f_region_[o];
-    const auto policy_index = rf_insurance_policy_[static_cast<std::size_t>(cell(region, r_field_[i]))];
-    const auto& policy = p_.policies[static_cast<std::size_t>(policy_index)];
-    const double insured = step_cost(r_trl_[i], r_field_[i]) * 10.0;
-    const double premium = p_.insurance_premium_rate * insured;
-    const double subsidy = pay_up_to(first_policy_account_ + policy_index, insurer_,
-                                     premium * policy.first_unit_insurance.premium_subsidy_share);
-    pay_up_to(f_account_[o], insurer_, premium - subsidy);
-    if (r_insured_[i] == 3)
-      pay_up_to(insurer_, f_account_[o],
-                insured * (1.0 - 0.5 * policy.first_unit_insurance.claim_complexity));
+    if (result_scratch.insured[i] == 0) continue;
+    flows.insurance_offered += 1;
+    if (result_scratch.insured[i] < 2) continue;
+    flows.insurance_taken += 1;
+    const std::uint32_t o = result_scratch.owner_index[i];
+    const int region = firms.region[o];
+    const auto policy_index =
+        cell_policies.insurance[static_cast<std::size_t>(cell(region, results.field[i]))];
+    const auto& policy = p.policies[static_cast<std::size_t>(policy_index)];
+    const double insured = step_costs(results.trl[i], results.field[i]) * 10.0;
+    const double premium = p.insurance_premium_rate * insured;
+    const double subsidy = payments.pay_up_to(accounts.first_policy_account + policy_index, accounts.insurer,
+                                              premium * policy.first_unit_insurance.premium_subsidy_share);
+    payments.pay_up_to(firms.account[o], accounts.insurer, premium - subsidy);
+    if (result_scratch.insured[i] == 3)
+      payments.pay_up_to(accounts.insurer, firms.account[o],
+                         insured * (1.0 - 0.5 * policy.first_unit_insurance.claim_complexity));
   }
 }
 
@@ -320,34 +343,38 @@ void EcosystemModel::advance_results(const sim::PhaseContext& context) {
 // recording a death event for the latter); labs' cash is read back from the ledger. Firms exit
 // only in update_firm_ladder and labs never do, so a holder is gone exactly when it is among
 // this step's exits (results of firms that exited earlier were retired then).
-void EcosystemModel::retire_results(const sim::PhaseContext& /*context*/) {
-  std::vector<bool> exited(firms_.next_id(), false);
-  for (const sim::AgentId id : exited_firm_ids_) exited[id] = true;
-  const std::size_t n = results_.size();
-  orphan_buffer_.begin(n);
+void retire_results(const sim::PhaseContext& /*context*/, Results& results,
+                    const ResultScratch& result_scratch, const Firms& firms,
+                    std::vector<sim::AgentId>& exited_firm_ids,
+                    sim::ProposalBuffer<TransitionEvent>& orphan_buffer, Labs& labs, const Payments& payments,
+                    Events& events, Totals& totals) {
+  std::vector<bool> exited(firms.next_id(), false);
+  for (const sim::AgentId id : exited_firm_ids) exited[id] = true;
+  const std::size_t n = results.size();
+  orphan_buffer.begin(n);
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
-    auto& orphans = orphan_buffer_.chunk(chunk);
+    auto& orphans = orphan_buffer.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      if (!r_dies_[i]) {
-        if (!r_owner_is_firm_[i] || !exited[static_cast<std::size_t>(r_owner_[i])]) continue;
-        orphans.push_back({results_.id(i), r_stage_[i], kDeadStage, r_trl_[i], r_origin_[i], r_field_[i],
-                           r_is_verified_[i]});
+      if (!result_scratch.dies[i]) {
+        if (!results.owner_is_firm[i] || !exited[static_cast<std::size_t>(results.owner[i])]) continue;
+        orphans.push_back({results.id(i), results.stage[i], kDeadStage, results.trl[i], results.origin[i],
+                           results.field[i], results.is_verified[i]});
       }
-      results_.mark_for_removal(i);
+      results.mark_for_removal(i);
     }
   });
-  for (const auto& e : orphan_buffer_.gather()) {
-    transitions_.push_back(e);
+  for (const auto& e : orphan_buffer.gather()) {
+    events.transitions.push_back(e);
     if (e.from_stage == kDevelopment) {
       if (e.is_verified)
-        totals_.left_development_verified += 1;
+        totals.left_development_verified += 1;
       else
-        totals_.left_development_unverified += 1;
+        totals.left_development_unverified += 1;
     }
   }
-  exited_firm_ids_.clear();
-  results_.remove_marked();
-  for (std::size_t i = 0; i < labs_.size(); ++i) l_cash_[i] = balance(l_account_[i]);
+  exited_firm_ids.clear();
+  results.remove_marked();
+  for (std::size_t i = 0; i < labs.size(); ++i) labs.cash[i] = payments.balance(labs.account[i]);
 }
 
 }  // namespace models::ecosystem

@@ -4,7 +4,8 @@
 #include <cmath>
 
 #include "models/ecosystem/draws.hpp"
-#include "models/ecosystem/ecosystem.hpp"
+#include "models/ecosystem/phases.hpp"
+#include "models/ecosystem/stream_purposes.hpp"
 
 namespace models::ecosystem {
 
@@ -15,26 +16,31 @@ namespace models::ecosystem {
 // receiving firm gains `tacit_knowledge_bonus` on the logit of its development steps (at most 3
 // bonuses; advance_results), the lab one tie (raising its matching; assign_transfer_offices), and
 // an instrument pays its stipend (stipend_yuan) per researcher to the receiving firm.
-void EcosystemModel::move_researchers(const sim::PhaseContext& context) {
-  const double keep = 1.0 - p_.tacit_knowledge_decay;
-  for (auto& tacit : f_tacit_knowledge_) tacit *= keep;
-  for (auto& ties : l_industry_ties_) ties *= keep;
-  for (std::size_t i = 0; i < labs_.size(); ++i) {
-    const double rate = p_.researcher_mobility_rate * l_mobility_mult_[i];
+void move_researchers(const sim::PhaseContext& context, const Parameters& p, Labs& labs,
+                      const LabIncentives& lab_incentives, Firms& firms, const FirmIndex& firm_index,
+                      Payments& payments, Flows& flows) {
+  const FixedAccounts& accounts = payments.accounts();
+  const CellIndex cell{static_cast<int>(p.fields.size())};
+  const double keep = 1.0 - p.tacit_knowledge_decay;
+  for (auto& tacit : firms.tacit_knowledge) tacit *= keep;
+  for (auto& ties : labs.industry_ties) ties *= keep;
+  for (std::size_t i = 0; i < labs.size(); ++i) {
+    const double rate = p.researcher_mobility_rate * lab_incentives.mobility_mult[i];
     if (rate <= 0) continue;
-    auto rng = context.rng(labs_.id(i), sim::purpose_id("move_researchers"));
+    auto rng = context.rng(labs.id(i), kResearcherMovesDraws);
     const std::int64_t moves = poisson(rng, rate);
-    const auto& candidates = firms_by_cell_[static_cast<std::size_t>(cell(l_region_[i], l_field_[i]))];
+    const auto& candidates =
+        firm_index.by_cell[static_cast<std::size_t>(cell(labs.region[i], labs.field[i]))];
     for (std::int64_t m = 0; m < moves && !candidates.empty(); ++m) {
       const std::uint32_t f = candidates[rng.uniform_below(candidates.size())];
-      f_tacit_knowledge_[f] =
-          std::min(3.0 * p_.tacit_knowledge_bonus, f_tacit_knowledge_[f] + p_.tacit_knowledge_bonus);
-      l_industry_ties_[i] += 1.0;
-      flows_.researchers_moved += 1;
-      const std::int32_t policy = l_professor_policy_[i];
+      firms.tacit_knowledge[f] =
+          std::min(3.0 * p.tacit_knowledge_bonus, firms.tacit_knowledge[f] + p.tacit_knowledge_bonus);
+      labs.industry_ties[i] += 1.0;
+      flows.researchers_moved += 1;
+      const std::int32_t policy = lab_incentives.professor_policy[i];
       if (policy >= 0) {
-        pay_up_to(first_policy_account_ + policy, f_account_[f],
-                  p_.policies[static_cast<std::size_t>(policy)].industry_professor.stipend_yuan);
+        payments.pay_up_to(accounts.first_policy_account + policy, firms.account[f],
+                           p.policies[static_cast<std::size_t>(policy)].industry_professor.stipend_yuan);
       }
     }
   }

@@ -5,10 +5,14 @@
 namespace sim {
 
 void Scheduler::add_phase(std::string name, PhaseBody body) {
+  const std::uint64_t purpose = purpose_id(name);
+  add_phase(std::move(name), purpose, std::move(body));
+}
+
+void Scheduler::add_phase(std::string name, std::uint64_t purpose, PhaseBody body) {
   for (const auto& phase : phases_) {
     if (phase.name == name) throw std::logic_error("scheduler: phase '" + name + "' added twice");
   }
-  const std::uint64_t purpose = purpose_id(name);
   timings_.push_back(PhaseTiming{name, 0.0, 0});
   phases_.push_back(Phase{std::move(name), purpose, std::move(body)});
 }

@@ -41,7 +41,11 @@ class Scheduler {
  public:
   explicit Scheduler(const RandomStreams& streams) : streams_(&streams) {}
 
+  // The phase's draws use purpose_id(name).
   void add_phase(std::string name, PhaseBody body);
+  // The same with an explicit purpose for the phase's draws, so that renaming a phase changes no
+  // draw (a model names its purposes as constants, e.g. purpose_id("apply_policies")).
+  void add_phase(std::string name, std::uint64_t purpose, PhaseBody body);
 
   // Runs every phase in order for `step`. If an invariant check is set, it runs after each phase
   // with the phase's name; it throws to stop the run.

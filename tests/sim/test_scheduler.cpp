@@ -108,6 +108,19 @@ TEST_CASE("phase contexts hand out streams keyed by step, phase name and agent")
   CHECK(drawn == sim::PhiloxStream(5, 2, 3, sim::purpose_id("draw"), 9).next_u64());
 }
 
+TEST_CASE("a phase added with an explicit purpose draws from it whatever its name") {
+  const sim::RandomStreams streams(5, 2);
+  sim::Scheduler scheduler(streams);
+  std::uint64_t renamed = 0, named = 0;
+  scheduler.add_phase("draw_renamed", sim::purpose_id("draw"),
+                      [&](const sim::PhaseContext& context) { renamed = context.rng(9).next_u64(); });
+  scheduler.add_phase("draw", [&](const sim::PhaseContext& context) { named = context.rng(9).next_u64(); });
+  scheduler.run_step(3);
+  CHECK(renamed == sim::PhiloxStream(5, 2, 3, sim::purpose_id("draw"), 9).next_u64());
+  CHECK(renamed == named);
+  CHECK(scheduler.phase_names() == std::vector<std::string>{"draw_renamed", "draw"});
+}
+
 TEST_CASE("proposal buffers gather in proposer order and sort stably") {
   sim::ProposalBuffer<std::pair<int, int>> buffer;  // (key, proposer)
   buffer.begin(2 * sim::kChunkSize);

@@ -1,0 +1,29 @@
+#pragma once
+// Banks: each lends to the SMEs of its region (lend_and_settle_loans). They never exit.
+#include <cstdint>
+#include <vector>
+
+#include "models/ecosystem/agent_rows.hpp"
+
+namespace models::ecosystem {
+
+struct Banks : AgentRows {
+  Banks() : AgentRows(declare_fields()) {}
+
+  // All hot: 20 bytes per bank.
+  std::vector<std::int32_t>& region = population.field<std::int32_t>("region");
+  std::vector<double>& loans_outstanding = population.field<double>("loans_outstanding");
+  std::vector<std::int64_t>& account = population.field<std::int64_t>("account");
+
+ private:
+  // The fields in the order of the output file's /agents/bank/ (the order of add_field).
+  static sim::Population declare_fields() {
+    sim::Population banks("bank");
+    banks.add_field<std::int32_t>("region", {"index", "Region", true});
+    banks.add_field<double>("loans_outstanding", {"yuan", "Loans outstanding", true});
+    banks.add_field<std::int64_t>("account", {"id", "Ledger account", false});
+    return banks;
+  }
+};
+
+}  // namespace models::ecosystem

@@ -1,0 +1,33 @@
+#pragma once
+// What the metrics measure besides the agents' fields: the flows of the quarter (reset by
+// apply_policies at the start of each step) and cumulative totals since step 0.
+#include <array>
+#include <cstdint>
+
+#include "models/ecosystem/parameters.hpp"
+
+namespace models::ecosystem {
+
+// Per-step flows, reset at the start of each step (metrics of the quarter).
+struct Flows {
+  std::array<double, kPerformers> rd_spending{};
+  double basic_spending = 0;
+  double government_spending = 0, procurement_spend = 0, vc_invested = 0, risk_pool_paid = 0;
+  double value_added = 0;
+  std::int64_t sme_births = 0, sme_deaths = 0, spinouts = 0;
+  std::int64_t loans_defaulted = 0, insurance_offered = 0, insurance_taken = 0;
+  std::int64_t pilot_served = 0, pilot_capacity = 0, licences = 0;
+  std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
+  std::int64_t researchers_moved = 0, thematic_bond_defaults = 0;
+  double ex_post_rewards_paid = 0, thematic_bonds_issued = 0;
+};
+
+// Cumulative counters since step 0.
+struct Totals {
+  std::int64_t results_created = 0, reached_commercialization = 0, reached_industrialization = 0;
+  std::int64_t left_development_verified = 0, converted_verified = 0;
+  std::int64_t left_development_unverified = 0, converted_unverified = 0;
+  double government_equity_yuan = 0, guidance_government_yuan = 0, guidance_subfund_yuan = 0;
+};
+
+}  // namespace models::ecosystem

@@ -1,0 +1,44 @@
+#pragma once
+// Results' holders as advance_results sees them: what a result needs of the lab or firm holding
+// it, gathered per holder once a step, and what index_holdings sums per holder over its results.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/per_thread_totals.hpp"
+
+namespace models::ecosystem {
+
+// What advance_results reads of a result's holder, per lab and per firm (24 bytes each).
+struct HolderView {
+  double funded;           // share of the holder's development need its budget covers
+  double tacit_knowledge;  // log-odds bonus from researchers who moved in (talent mobility)
+  std::int32_t region;
+  std::uint8_t is_lead_firm, has_experts, in_consortium;
+};
+
+struct HolderViews {
+  std::vector<HolderView> labs, firms;
+};
+
+// How many rows ahead holder views are prefetched (enough misses in flight to cover memory
+// latency at a few ns per row).
+inline constexpr std::size_t kHolderLookahead = 16;
+
+// What index_holdings sums per holder over its results, per thread (sim/core/per_thread_totals.hpp):
+// exact integer, fixed-point and maximum totals, so the sums do not depend on the thread count.
+struct FirmTotals {
+  std::int64_t need = 0, product_value = 0;  // fixed point (sim::to_fixed)
+  std::int32_t in_use = 0, commercializing = 0;
+  double best_quality = -1e9;
+};
+struct LabTotals {
+  std::int64_t need = 0;
+};
+// Kept from step to step for their memory.
+struct HolderTotals {
+  sim::PerThreadTotals<FirmTotals> firms;
+  sim::PerThreadTotals<LabTotals> labs;
+};
+
+}  // namespace models::ecosystem

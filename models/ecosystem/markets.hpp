@@ -1,0 +1,42 @@
+#pragma once
+// Fields' markets: demand and adoption of new products (produce_and_sell), and the cost of a
+// development step by field and TRL.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "models/ecosystem/parameters.hpp"
+
+namespace models::ecosystem {
+
+struct FieldMarkets {
+  std::vector<double> demand_index;   // 1 at step 0, grows by demand_growth per quarter
+  std::vector<double> adoption;       // Bass diffusion of new products, 0-1
+  std::vector<double> demand_growth;  // per quarter, from the field's parameters
+  std::vector<std::int32_t> industrialized_count;
+};
+
+// The cost of the step from each TRL, grown by stage_cost_growth per level and scaled by the
+// field's capital intensity; a table because every result needs it every step.
+class StepCosts {
+ public:
+  StepCosts() = default;
+  explicit StepCosts(const Parameters& p) : table_(p.fields.size() * 10, 0.0) {
+    for (std::size_t field = 0; field < p.fields.size(); ++field) {
+      for (int trl = 1; trl <= 9; ++trl) {
+        table_[field * 10 + static_cast<std::size_t>(trl)] = p.step_cost_yuan *
+                                                             std::pow(1.0 + p.stage_cost_growth, trl - 1) *
+                                                             p.fields[field].coefficients.capital_intensity;
+      }
+    }
+  }
+  [[nodiscard]] double operator()(int trl, int field) const {
+    return table_[static_cast<std::size_t>(field) * 10 + static_cast<std::size_t>(trl)];
+  }
+
+ private:
+  std::vector<double> table_;
+};
+
+}  // namespace models::ecosystem

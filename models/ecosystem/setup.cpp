@@ -1,0 +1,230 @@
+// Set-up of a replicate and the births of firms and VC funds.
+#include "models/ecosystem/setup.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/stream_purposes.hpp"
+
+namespace models::ecosystem {
+
+void open_fixed_accounts(const Parameters& p, FixedAccounts& accounts, Payments& payments) {
+  sim::Ledger& ledger = payments.ledger();
+  accounts.regions = static_cast<std::int64_t>(p.regions.size());
+  accounts.policies = static_cast<std::int64_t>(p.policies.size());
+  accounts.government_budget =
+      ledger.open_account({"national government budget (source)", sim::AccountKind::source, true});
+  accounts.first_regional_budget = static_cast<std::int64_t>(ledger.account_count());
+  for (const auto& region : p.regions) {
+    ledger.open_account(
+        {"government budget of " + region.name + " (source)", sim::AccountKind::source, true});
+  }
+  accounts.private_capital =
+      ledger.open_account({"private capital (source)", sim::AccountKind::source, true});
+  accounts.market = ledger.open_account({"customers (source)", sim::AccountKind::source, true});
+  accounts.rd_sink = ledger.open_account({"R&D consumption (sink)", sim::AccountKind::sink, false});
+  accounts.costs_sink = ledger.open_account({"operating costs (sink)", sim::AccountKind::sink, false});
+  accounts.payout_sink = ledger.open_account({"payouts to owners (sink)", sim::AccountKind::sink, false});
+  accounts.losses_sink = ledger.open_account({"losses (sink)", sim::AccountKind::sink, false});
+  accounts.inventors_sink = ledger.open_account({"inventors (sink)", sim::AccountKind::sink, false});
+  accounts.government = ledger.open_account({"government treasury", sim::AccountKind::holding, false});
+  accounts.insurer = ledger.open_account({"first-of-a-kind insurer", sim::AccountKind::holding, false});
+  payments.pay(accounts.private_capital, accounts.insurer, p.insurer_capital_yuan);
+  accounts.bondholders = ledger.open_account({"thematic bond holders", sim::AccountKind::holding, false});
+  accounts.first_policy_account = static_cast<std::int64_t>(ledger.account_count());
+  for (const auto& policy : p.policies) {
+    ledger.open_account({"policy " + policy.name, sim::AccountKind::holding, false});
+  }
+  accounts.first_agent_account = static_cast<sim::AccountId>(ledger.account_count());
+}
+
+std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
+  const std::size_t i = firms.spawn();
+  firms.kind[i] = spec.kind;
+  firms.region[i] = spec.region;
+  firms.field[i] = spec.field;
+  firms.tier[i] = spec.kind == kLeadFirm ? kTiers - 1 : 0;
+  firms.base_revenue[i] = spec.revenue_yuan;
+  firms.revenue[i] = spec.revenue_yuan;
+  firms.margin[i] =
+      spec.kind == kLeadFirm ? p.operating_margin : p.operating_margin + p.sme_margin_sigma * rng.normal();
+  firms.employees[i] = spec.revenue_yuan / p.revenue_per_employee_yuan;
+  firms.loan_due[i] = 0;
+  firms.consortium[i] = -1;
+  firms.vc_fund[i] = -1;
+  firms.account[i] =
+      payments.ledger().open_account({fmt::format("firm {}", firms.id(i)), sim::AccountKind::holding, false});
+  const double seed =
+      spec.kind == kLeadFirm ? spec.revenue_yuan : std::max(p.sme_seed_capital_yuan, spec.revenue_yuan);
+  payments.pay(payments.accounts().private_capital, firms.account[i], seed);
+  firms.cash[i] = payments.balance(firms.account[i]);
+  // A firm born inside a step (spin-out) has neutral per-step scratch values until the next step.
+  const std::size_t n = firms.size();
+  for (auto* v : {&incentives.extra_grant, &incentives.deduction, &incentives.interest_subsidy,
+                  &incentives.risk_pool_share, &budgets.basic_spend, &budgets.new_spend, &budgets.dev_budget,
+                  &holdings.product_value, &budgets.need}) {
+    if (v->size() < n) v->resize(n, 0.0);
+  }
+  if (holdings.best_quality.size() < n) holdings.best_quality.resize(n, -1e9);
+  if (incentives.risk_pool_policy.size() < n) incentives.risk_pool_policy.resize(n, -1);
+  if (conditions.is_distressed.size() < n) conditions.is_distressed.resize(n, 0);
+  if (conditions.has_experts.size() < n) conditions.has_experts.resize(n, 0);
+  if (incentives.expert_policy.size() < n) incentives.expert_policy.resize(n, -1);
+  if (holdings.commercializing.size() < n) holdings.commercializing.resize(n, 0);
+  return i;
+}
+
+int pick_field(const Parameters& p, sim::PhiloxStream& rng) {
+  double field_weight = 0;
+  for (const auto& f : p.fields) field_weight += f.weight;
+  double u = rng.uniform() * field_weight;
+  for (std::size_t f = 0; f < p.fields.size(); ++f) {
+    u -= p.fields[f].weight;
+    if (u < 0) return static_cast<int>(f);
+  }
+  return static_cast<int>(p.fields.size()) - 1;
+}
+
+void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& streams, Labs& labs,
+                           FirmBirths& births, Payments& payments) {
+  double region_weight = 0;
+  for (const auto& r : p.regions) region_weight += r.weight;
+  for (std::size_t r = 0; r < p.regions.size(); ++r) {
+    const double share = region_weight > 0 ? p.regions[r].weight / region_weight : 0.0;
+    const auto count = [&](std::int64_t total) {
+      return static_cast<std::int64_t>(std::llround(share * static_cast<double>(total)));
+    };
+    for (int kind : {kUniversity, kInstitute}) {
+      const std::int64_t n = count(kind == kUniversity ? p.universities : p.institutes);
+      for (std::int64_t k = 0; k < n; ++k) {
+        const std::size_t i = labs.spawn();
+        auto rng = streams.stream(0, kSetupLabDraws, labs.id(i));
+        labs.kind[i] = u8(kind);
+        labs.region[i] = static_cast<std::int32_t>(r);
+        labs.field[i] = pick_field(p, rng);
+        labs.budget_yuan[i] = (kind == kUniversity ? p.university_budget_yuan : p.institute_budget_yuan) *
+                              p.regions[r].lab_budget_multiplier * std::exp(0.3 * rng.normal() - 0.045);
+        labs.consortium[i] = -1;
+        labs.account[i] = payments.ledger().open_account(
+            {fmt::format("lab {}", labs.id(i)), sim::AccountKind::holding, false});
+      }
+    }
+    for (int kind : {kLeadFirm, kSme}) {
+      const std::int64_t n = count(kind == kLeadFirm ? p.lead_firms : p.smes);
+      for (std::int64_t k = 0; k < n; ++k) {
+        auto rng = streams.stream(0, kSetupFirmDraws, births.firms.next_id());
+        const int field = pick_field(p, rng);
+        const double mean = kind == kLeadFirm ? p.lead_firm_revenue_yuan : p.sme_revenue_yuan;
+        const double revenue =
+            mean * std::exp(p.revenue_sigma * rng.normal() - 0.5 * p.revenue_sigma * p.revenue_sigma);
+        births.spawn({static_cast<Performer>(kind), static_cast<int>(r), field, revenue}, rng);
+      }
+    }
+  }
+}
+
+std::size_t spawn_vc_fund(VcFunds& funds, sim::Ledger& ledger, const VcFundSpec& spec) {
+  const std::size_t i = funds.spawn();
+  funds.region[i] = spec.region;
+  funds.field[i] = spec.field;
+  funds.vintage[i] = spec.vintage;
+  funds.is_guided[i] = spec.is_guided ? 1 : 0;
+  funds.account[i] =
+      ledger.open_account({fmt::format("vc fund {}", funds.id(i)), sim::AccountKind::holding, false});
+  return i;
+}
+
+void create_platforms_banks_funds(const Parameters& p, const sim::RandomStreams& streams,
+                                  PilotPlatforms& platforms, Banks& banks, VcFunds& funds,
+                                  Payments& payments) {
+  sim::Ledger& ledger = payments.ledger();
+  const sim::AccountId private_capital = payments.accounts().private_capital;
+  for (std::size_t r = 0; r < p.regions.size(); ++r) {
+    const auto& region = p.regions[r];
+    for (std::int64_t k = 0; k < region.pilot_platforms; ++k) {
+      const std::size_t i = platforms.spawn();
+      platforms.region[i] = static_cast<std::int32_t>(r);
+      // Pilot lines are field-specific (seed 002: paths differ by field): the region's platforms
+      // serve its fields in turn, so demand for them differs by field.
+      platforms.field[i] = static_cast<std::int32_t>(k % static_cast<std::int64_t>(p.fields.size()));
+      platforms.slots[i] = region.pilot_slots;
+      auto rng = streams.stream(0, kSetupPlatformDraws, platforms.id(i));
+      platforms.fee[i] = p.pilot_fee_yuan * std::exp(p.pilot_fee_sigma * rng.normal() -
+                                                     0.5 * p.pilot_fee_sigma * p.pilot_fee_sigma);
+      platforms.owner[i] = static_cast<std::uint8_t>(
+          std::find(kPilotOwners.begin(), kPilotOwners.end(), region.pilot_owner) - kPilotOwners.begin());
+      platforms.account[i] = ledger.open_account(
+          {fmt::format("pilot platform {}", platforms.id(i)), sim::AccountKind::holding, false});
+    }
+    for (int f = 0; f < static_cast<int>(p.fields.size()); ++f) {
+      std::vector<std::uint32_t> own, any;
+      for (std::size_t k = 0; k < platforms.size(); ++k) {
+        if (platforms.region[k] != static_cast<std::int32_t>(r)) continue;
+        any.push_back(static_cast<std::uint32_t>(k));
+        if (platforms.field[k] == f) own.push_back(static_cast<std::uint32_t>(k));
+      }
+      auto& usable = own.empty() ? any : own;
+      std::stable_sort(usable.begin(), usable.end(),
+                       [&](std::uint32_t a, std::uint32_t b) { return platforms.fee[a] < platforms.fee[b]; });
+      double fee = p.pilot_fee_yuan;
+      if (!usable.empty()) {
+        fee = 0;
+        for (const std::uint32_t k : usable) fee += platforms.fee[k] / static_cast<double>(usable.size());
+      }
+      platforms.by_cell.push_back(usable);
+      platforms.expected_fee_by_cell.push_back(fee);
+    }
+    for (std::int64_t k = 0; k < region.banks; ++k) {
+      const std::size_t i = banks.spawn();
+      banks.region[i] = static_cast<std::int32_t>(r);
+      banks.account[i] =
+          ledger.open_account({fmt::format("bank {}", banks.id(i)), sim::AccountKind::holding, false});
+      payments.pay(private_capital, banks.account[i], p.bank_capital_yuan);
+    }
+    for (std::int64_t k = 0; k < region.vc_funds; ++k) {
+      // Staggered vintages so that funds invest and close throughout the run.
+      const std::int64_t vintage =
+          -(k * p.vc_fund_life_quarters) / std::max<std::int64_t>(1, region.vc_funds);
+      const std::size_t i = spawn_vc_fund(funds, ledger, {static_cast<int>(r), -1, vintage, false});
+      payments.pay(private_capital, funds.account[i], p.vc_fund_capital_yuan);
+    }
+  }
+}
+
+void create_intermediaries(const Parameters& p, Intermediaries& intermediaries, sim::Ledger& ledger) {
+  intermediaries.offices_by_region.assign(p.regions.size(), {});
+  intermediaries.experts_by_region.assign(p.regions.size(), {});
+  for (std::size_t r = 0; r < p.regions.size(); ++r) {
+    const auto& region = p.regions[r];
+    const std::int64_t counts[3] = {region.transfer_offices, region.expert_services, region.incubators};
+    const char* names[3] = {"transfer office", "expert service", "incubator"};
+    for (int kind : {kTransferOffice, kExpertService, kIncubator}) {
+      for (std::int64_t k = 0; k < counts[kind]; ++k) {
+        const std::size_t i = intermediaries.spawn();
+        intermediaries.kind[i] = u8(kind);
+        intermediaries.region[i] = static_cast<std::int32_t>(r);
+        intermediaries.capacity[i] = kind == kTransferOffice  ? p.transfer_office_capacity
+                                     : kind == kExpertService ? p.expert_service_capacity
+                                                              : p.incubator_capacity;
+        intermediaries.strength[i] = kind == kTransferOffice ? region.intermediary_strength : 1.0;
+        intermediaries.fee_yuan[i] = kind == kExpertService ? p.expert_service_fee_yuan
+                                     : kind == kIncubator   ? p.incubator_fee_yuan
+                                                            : 0.0;
+        intermediaries.commission_share[i] = kind == kTransferOffice ? p.intermediary_fee_share : 0.0;
+        intermediaries.account[i] = ledger.open_account(
+            {fmt::format("{} {}", names[kind], intermediaries.id(i)), sim::AccountKind::holding, false});
+        if (kind == kTransferOffice)
+          intermediaries.offices_by_region[r].push_back(static_cast<std::uint32_t>(i));
+        if (kind == kExpertService)
+          intermediaries.experts_by_region[r].push_back(static_cast<std::uint32_t>(i));
+      }
+    }
+  }
+  intermediaries.effective_capacity.assign(intermediaries.size(), 0);
+}
+
+}  // namespace models::ecosystem
