@@ -12,14 +12,15 @@
 #include "sim/scenario/input_error.hpp"
 #include "sim/sweep/sobol_sequence.hpp"
 #include "sim/sweep/sweep_design.hpp"
+#include "sim/sweep/sweep_spec.hpp"
 
 namespace innosim_app {
 
 namespace {
 
-// The sweep file's limits (sim/sweep/sweep_spec.cpp), so a design printed here can be swept.
-constexpr std::int64_t kMaximumPoints = 1'000'000;
-constexpr std::int64_t kMaximumLevels = 1'000;
+// The sweep file's limits, so a design printed here can be swept.
+constexpr std::int64_t kMaximumPoints = sim::kMaximumSweepPoints;
+constexpr std::int64_t kMaximumLevels = sim::kMaximumSweepLevels;
 constexpr std::int64_t kMaximumParameters = 1'000;
 constexpr std::int64_t kDefaultLevels = 4;
 
