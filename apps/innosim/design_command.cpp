@@ -23,6 +23,8 @@ constexpr std::int64_t kMaximumPoints = sim::kMaximumSweepPoints;
 constexpr std::int64_t kMaximumLevels = sim::kMaximumSweepLevels;
 constexpr std::int64_t kMaximumParameters = 1'000;
 constexpr std::int64_t kDefaultLevels = 4;
+// About 1 GB of CSV: a larger design is a mistake rather than a sweep anyone will run.
+constexpr std::int64_t kMaximumValues = 50'000'000;
 
 const std::vector<std::string> kMethods = {"lhs", "sobol", "morris"};
 
@@ -73,6 +75,14 @@ void check(const DesignCommandOptions& options) {
                          "stays on the grid), got {}",
                          kMaximumLevels, options.levels));
     }
+  }
+  const std::int64_t rows = options.method == "sobol"    ? n * (d + 2)
+                            : options.method == "morris" ? n * (d + 1)
+                                                         : n;
+  if (rows * d > kMaximumValues) {
+    refuse("--points", fmt::format("the design would have {} rows of {} values, {} in all; at most {} (use "
+                                   "fewer points or parameters)",
+                                   rows, d, rows * d, kMaximumValues));
   }
 }
 
