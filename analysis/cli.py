@@ -18,7 +18,7 @@ from .load import open_run
 from .summary import summarise_run
 
 # Defaults shown in --help; kept here so that `summary` does not pay for importing scipy.optimize,
-# scipy.stats.qmc, matplotlib and jinja2 (the heavy commands import their modules when they run).
+# matplotlib and jinja2 (the heavy commands import their modules when they run).
 BOOTSTRAP_RESAMPLES = 1000
 CALIBRATION_BUDGET = 60
 CALIBRATION_METHODS = ("differential-evolution", "nelder-mead")

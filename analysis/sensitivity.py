@@ -16,7 +16,8 @@ EE_i = (f(x + delta e_i) - f(x)) / delta (x in the unit cube); mu* (the mean of
 |EE_i|, Campolongo et al. 2007) ranks influence, sigma (their standard
 deviation) flags non-linearity or interactions.
 
-Design layouts (what `innosim sweep` writes to /design/X, docs/analysis.md):
+Design layouts (what `innosim sweep` writes to /design/X, docs/analysis.md; the
+designs themselves come from the engine: `innosim design`, analysis.design.engine_design):
   Saltelli: N blocks of d+2 rows, block j = [A_j, AB_1j, ..., AB_dj, B_j]
             (the SALib layout without second-order rows).
   Morris:   r trajectories of d+1 consecutive rows; consecutive rows differ in
@@ -28,7 +29,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from .errors import AnalysisInputError
 from .stats import CONFIDENCE
@@ -52,29 +52,6 @@ def _scale(unit_points: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 
 # -- Sobol / Saltelli ------------------------------------------------------------------------
-
-def saltelli_sample(bounds, base_samples: int, seed: int = 0) -> np.ndarray:
-    """The Saltelli design for `base_samples` (N, a power of two) base points, shape [N*(d+2), d].
-
-    A and B are the two halves of one scrambled Sobol sequence in 2d
-    dimensions, so they are independent and each well spread.
-    """
-    bounds = _bounds_array(bounds)
-    if base_samples < 2 or base_samples & (base_samples - 1):
-        raise AnalysisInputError(
-            f"the base sample size must be a power of 2 (a balanced Sobol sequence), got {base_samples}; "
-            f"use {1 << max(1, int(base_samples - 1).bit_length())}")
-    d = bounds.shape[0]
-    base = qmc.Sobol(d=2 * d, scramble=True, seed=seed).random_base2(int(np.log2(base_samples)))
-    a, b = base[:, :d], base[:, d:]
-    blocks = np.empty((base_samples, d + 2, d))
-    blocks[:, 0] = a
-    for i in range(d):
-        blocks[:, 1 + i] = a
-        blocks[:, 1 + i, i] = b[:, i]
-    blocks[:, d + 1] = b
-    return _scale(blocks.reshape(-1, d), bounds)
-
 
 def split_saltelli(outputs, parameters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """f(A) [N], f(AB) [N, d], f(B) [N] from outputs in the Saltelli layout."""
@@ -136,37 +113,6 @@ def sobol_indices(outputs, names: list[str], bootstrap: int = BOOTSTRAP_RESAMPLE
 
 
 # -- Morris --------------------------------------------------------------------------------------
-
-def morris_sample(bounds, trajectories: int, levels: int = 4, seed: int = 0) -> np.ndarray:
-    """r Morris trajectories on a `levels`-point grid, shape [r*(d+1), d].
-
-    The step is delta = levels / (2 (levels - 1)) of the range (Morris'
-    recommendation for even `levels`), so each grid value is visited equally
-    often. Each trajectory starts from a random grid point, then moves each
-    parameter once, in random order, up or down by delta.
-    """
-    bounds = _bounds_array(bounds)
-    if levels < 2 or levels % 2:
-        raise AnalysisInputError(f"Morris levels must be an even number >= 2, got {levels}")
-    if trajectories < 2:
-        raise AnalysisInputError(f"Morris needs at least 2 trajectories for sigma, got {trajectories}")
-    d = bounds.shape[0]
-    delta = levels / (2.0 * (levels - 1))
-    rng = np.random.default_rng(seed)
-    # Lower ends of the moves: grid values from which +delta stays inside [0, 1].
-    lower_ends = np.arange(levels // 2) / (levels - 1)
-    points = np.empty((trajectories, d + 1, d))
-    for t in range(trajectories):
-        lower = rng.choice(lower_ends, size=d)
-        upward = rng.random(d) < 0.5
-        x = np.where(upward, lower, lower + delta)
-        points[t, 0] = x
-        for k, i in enumerate(rng.permutation(d)):
-            x = x.copy()
-            x[i] += delta if upward[i] else -delta
-            points[t, k + 1] = x
-    return _scale(points.reshape(-1, d), bounds)
-
 
 def elementary_effects(design, outputs, bounds=None) -> list[list[float]]:
     """Each parameter's elementary effects from Morris trajectories, in unit-cube scale.

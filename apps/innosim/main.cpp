@@ -1,4 +1,4 @@
-// innosim: the command-line front end. Subcommands: run, check, schema, inspect, sweep, reproduce.
+// innosim: the command-line front end. Subcommands: run, check, schema, inspect, sweep, design, reproduce.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "design_command.hpp"
 #include "models/registry.hpp"
 #include "sim/core/ledger.hpp"
 #include "sim/output/atomic_text_file.hpp"
@@ -215,6 +216,7 @@ int main(int argc, char** argv) {
       "  innosim check scenarios/boltzmann.yaml\n"
       "  innosim inspect results/b.h5\n"
       "  innosim sweep scenarios/sweeps/boltzmann_sobol.yaml -o results/sweep   (see docs/experiments.md)\n"
+      "  innosim design sobol --parameters 3 --points 1024   (the unit-cube rows a sweep runs)\n"
       "  innosim reproduce results/b.h5\n\n"
       "Exit status: 0 success, 2 bad input, 3 output problem, 4 the run stopped on a failed check,\n"
       "5 `reproduce` found differences.",
@@ -296,6 +298,9 @@ int main(int argc, char** argv) {
           ? "Distributed: mpirun -n K innosim sweep SWEEP.yaml -o DIR (rank 0 hands out points)."
           : "This build has no MPI; configure with -DINNOSIM_MPI=ON for mpirun, or use --shard.");
 
+  innosim_app::DesignCommandOptions design;
+  auto* design_cmd = innosim_app::add_design_command(app, design);
+
   sim::ReproduceRequest reproduce;
   std::string reproduce_file;
   std::string reproduce_output;
@@ -314,6 +319,7 @@ int main(int argc, char** argv) {
     if (*check_cmd) return check_command(check_scenario, check_overrides);
     if (*schema_cmd) return schema_command(json);
     if (*sweep_cmd) return sweep_command(sweep, join_command_line(argc, argv));
+    if (*design_cmd) return innosim_app::design_command(design);
     if (*reproduce_cmd) {
       reproduce.original = reproduce_file;
       reproduce.rerun_output = reproduce_output;

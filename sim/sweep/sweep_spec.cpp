@@ -23,8 +23,6 @@ using Kind = SourceNode::Kind;
 
 const std::vector<std::string> kTopKeys = {"scenario", "description", "design", "seed",      "points",
                                            "levels",   "replicates",  "set",    "parameters"};
-constexpr std::int64_t kMaximumPoints = 1'000'000;
-constexpr std::int64_t kMaximumLevels = 1'000;
 constexpr std::int64_t kMaximumReplicates = 100'000;  // as the scenario's `replicates`
 const std::vector<std::string> kParameterKeys = {"min", "max", "values", "levels"};
 
@@ -156,8 +154,8 @@ class SweepReader {
     }
     spec_.seed = static_cast<std::uint64_t>(integer(root, "seed", 0).value_or(0));
     // Upper bounds refuse absurd sweeps before any design is generated (a design point is a run).
-    spec_.points = integer(root, "points", 1, kMaximumPoints).value_or(0);
-    spec_.levels = integer(root, "levels", 2, kMaximumLevels).value_or(0);
+    spec_.points = integer(root, "points", 1, kMaximumSweepPoints).value_or(0);
+    spec_.levels = integer(root, "levels", 2, kMaximumSweepLevels).value_or(0);
     spec_.replicates = integer(root, "replicates", 1, kMaximumReplicates).value_or(0);
     if (const SourceNode* set = value(root, "set")) {
       if (set->kind != Kind::mapping) {

@@ -26,6 +26,10 @@
 
 namespace sim {
 
+// Largest `points` and `levels` a sweep file (and `innosim design`) accepts.
+inline constexpr std::int64_t kMaximumSweepPoints = 1'000'000;
+inline constexpr std::int64_t kMaximumSweepLevels = 1'000;
+
 struct SweepParameter {
   std::string path;  // "boltzmann.width"
   ParamType type = ParamType::real;

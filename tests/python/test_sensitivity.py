@@ -1,11 +1,27 @@
-"""analysis/sensitivity.py and analysis/sweep.py: Sobol and Morris against functions with known answers."""
+"""analysis/sensitivity.py and analysis/sweep.py: Sobol and Morris against functions with known answers.
+
+The designs are the engine's (`innosim design`, through analysis.design.engine_design): these
+tests check the C++ Saltelli and Morris designs through the command line, and the estimators on them.
+"""
+import subprocess
+
 import h5py
 import numpy as np
 import pytest
 
 from analysis import AnalysisInputError, open_sweep
-from analysis.sensitivity import (elementary_effects, morris_indices, morris_sample, saltelli_sample,
-                                  sobol_indices)
+from analysis.design import engine_design
+from analysis.sensitivity import elementary_effects, morris_indices, sobol_indices
+
+from conftest import REPO
+
+
+@pytest.fixture(scope="session")
+def design(innosim):
+    """design(method, bounds, points, seed, levels=4): engine_design with the engine under test."""
+    def make(method, bounds, points, seed=0, levels=4):
+        return engine_design(method, bounds, points, seed, levels=levels, innosim=innosim)
+    return make
 
 
 def ishigami(x, a=7.0, b=0.1):
@@ -29,44 +45,114 @@ def test_analytic_ishigami_indices_are_the_published_ones():
     np.testing.assert_allclose(total, [0.5576, 0.4424, 0.2437], atol=1e-4)
 
 
-def test_sobol_indices_of_ishigami_match_the_analytic_values():
-    design = saltelli_sample([[-np.pi, np.pi]] * 3, 4096, seed=1)
-    table = sobol_indices(ishigami(design), ["x1", "x2", "x3"], bootstrap=500, seed=2)
+def test_sobol_indices_of_ishigami_match_the_analytic_values(design):
+    x = design("sobol", [[-np.pi, np.pi]] * 3, 4096, seed=1)
+    table = sobol_indices(ishigami(x), ["x1", "x2", "x3"], bootstrap=500, seed=2)
     first, total = ishigami_indices()
-    np.testing.assert_allclose(table["S1"], first, atol=0.03)
-    np.testing.assert_allclose(table["ST"], total, atol=0.03)
+    # 3 * 4096 = 20480 evaluations put the estimates within about 0.001 of the truth for seeds 1-3.
+    np.testing.assert_allclose(table["S1"], first, atol=0.01)
+    np.testing.assert_allclose(table["ST"], total, atol=0.01)
     # The bootstrap intervals bracket both the estimate and the truth.
     assert (table["S1_low"] <= table["S1"]).all() and (table["S1"] <= table["S1_high"]).all()
     assert (table["S1_low"] <= first).all() and (first <= table["S1_high"]).all()
     assert (table["ST_low"] <= total).all() and (total <= table["ST_high"]).all()
 
 
-def test_bootstrap_intervals_shrink_with_more_samples():
+def test_bootstrap_intervals_shrink_with_more_samples(design):
     widths = []
     for base in (256, 4096):
-        design = saltelli_sample([[-np.pi, np.pi]] * 3, base, seed=3)
-        table = sobol_indices(ishigami(design), ["x1", "x2", "x3"], bootstrap=200, seed=4)
+        x = design("sobol", [[-np.pi, np.pi]] * 3, base, seed=3)
+        table = sobol_indices(ishigami(x), ["x1", "x2", "x3"], bootstrap=200, seed=4)
         widths.append((table["ST_high"] - table["ST_low"]).to_numpy())
     assert (widths[1] < widths[0] / 2).all()
 
 
-def test_saltelli_rows_are_a_then_each_ab_then_b():
-    design = saltelli_sample([[0, 1], [10, 20]], 8, seed=5)
-    blocks = design.reshape(8, 4, 2)
-    a, b = blocks[:, 0], blocks[:, 3]
-    np.testing.assert_array_equal(blocks[:, 1], np.column_stack([b[:, 0], a[:, 1]]))  # AB_1
-    np.testing.assert_array_equal(blocks[:, 2], np.column_stack([a[:, 0], b[:, 1]]))  # AB_2
-    assert (design[:, 1] >= 10).all() and (design[:, 1] <= 20).all()
+def test_saltelli_rows_are_a_then_each_ab_then_b(design):
+    x = design("sobol", [[0, 1], [10, 20], [-1, 1]], 8, seed=5)
+    assert x.shape == (8 * 5, 3)
+    blocks = x.reshape(8, 5, 3)
+    a, b = blocks[:, 0], blocks[:, 4]
+    for i in range(3):  # AB_i: A with column i from B
+        expected = a.copy()
+        expected[:, i] = b[:, i]
+        np.testing.assert_array_equal(blocks[:, 1 + i], expected)
+    assert (a != b).all()
+    assert (x[:, 1] >= 10).all() and (x[:, 1] < 20).all()
+    # A and B are halves of one 6-dimensional Sobol sequence: 8 points put one in each eighth
+    # of every column (the net property, which the digital shift keeps).
+    unit = np.column_stack([(a - [0, 10, -1]) / [1, 10, 2], (b - [0, 10, -1]) / [1, 10, 2]])
+    for column in unit.T:
+        assert sorted(np.floor(column * 8).astype(int)) == list(range(8))
 
 
-def test_saltelli_sample_needs_a_power_of_two():
-    with pytest.raises(AnalysisInputError, match="must be a power of 2 .* got 1000; use 1024"):
-        saltelli_sample([[0, 1]], 1000)
+def test_saltelli_design_depends_on_the_seed_only(design):
+    bounds = [[0, 1]] * 2
+    np.testing.assert_array_equal(design("sobol", bounds, 16, seed=7), design("sobol", bounds, 16, seed=7))
+    assert not np.array_equal(design("sobol", bounds, 16, seed=7), design("sobol", bounds, 16, seed=8))
 
 
-def test_additive_model_has_equal_first_and_total_indices():
-    design = saltelli_sample([[0, 1]] * 3, 2048, seed=6)
-    table = sobol_indices(3 * design[:, 0] + design[:, 1], ["a", "b", "c"], bootstrap=0)
+def test_engine_refusals_come_back_as_input_errors(design):
+    with pytest.raises(AnalysisInputError, match="power of two >= 2 .* got 1000; use 1024"):
+        design("sobol", [[0, 1]], 1000)
+    with pytest.raises(AnalysisInputError, match="design 'sobol' supports at most 20 parameters, got 21"):
+        design("sobol", [[0, 1]] * 21, 4)
+    with pytest.raises(AnalysisInputError, match="even number of levels .* got 5"):
+        design("morris", [[0, 1]] * 2, 4, levels=5)
+    with pytest.raises(AnalysisInputError, match="--points: expected 1 to 1000000 trajectories, got 0"):
+        design("morris", [[0, 1]] * 2, 0)
+    with pytest.raises(AnalysisInputError, match=r"bounds of parameter 1 must have low < high, got \[2.0, 1.0\]"):
+        design("lhs", [[0, 1], [2, 1]], 4)
+
+
+def test_design_command_errors_exit_2_and_write_nothing(innosim, tmp_path):
+    for args in (["morris", "--parameters", "3", "--points", "4", "--levels", "3"],
+                 ["sobol", "--parameters", "21", "--points", "4"],
+                 ["lhs", "--parameters", "3", "--points", "0"],
+                 ["sobl", "--parameters", "3", "--points", "4"]):
+        result = subprocess.run([innosim, "design", *args, "-o", tmp_path / "d.csv"], capture_output=True, text=True)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stdout == "" and result.stderr.count("\n") == 1
+        assert list(tmp_path.iterdir()) == []
+    result = subprocess.run([innosim, "design", "sobl", "--parameters", "3", "--points", "4"],
+                            capture_output=True, text=True)
+    assert "unknown design method 'sobl'; expected lhs, sobol or morris (did you mean 'sobol'?)" in result.stderr
+
+
+def test_design_command_writes_a_file_once(innosim, tmp_path):
+    target = tmp_path / "d.csv"
+    command = [innosim, "design", "lhs", "--parameters", "2", "--points", "5", "-o", target]
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    first = target.read_text()
+    assert first.splitlines()[0] == "x0,x1" and len(first.splitlines()) == 6
+    again = subprocess.run([*command, "--seed", "1"], capture_output=True, text=True)
+    assert again.returncode == 3 and "already exists; use --force" in again.stderr
+    assert target.read_text() == first
+    assert subprocess.run([*command, "--seed", "1", "--force"], capture_output=True).returncode == 0
+    assert target.read_text() != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]  # no partial file left
+
+
+def test_latin_hypercube_puts_one_point_in_each_stratum(design):
+    x = design("lhs", [[0, 1], [0, 1], [5, 6]], 10, seed=3)
+    for column in (x - [0, 0, 5]).T:
+        assert sorted(np.floor(column * 10).astype(int)) == list(range(10))
+
+
+def test_design_rows_are_the_rows_the_sweep_runs(innosim, design):
+    """The shipped Sobol sweep's plan is the engine design scaled to its ranges, integers rounded."""
+    sweep_file = REPO / "scenarios" / "sweeps" / "boltzmann_sobol.yaml"  # seed 2026, N 16, 3 integer ranges
+    plan = subprocess.run([innosim, "sweep", sweep_file, "--plan"], capture_output=True, text=True, check=True)
+    rows = [line.split() for line in plan.stdout.splitlines()[2:] if line.split()[0].isdigit()]
+    planned = np.array([[float(v) for v in row[1:]] for row in rows])  # the plan lists the first 50
+    x = design("sobol", [[500, 5000], [10, 60], [10, 60]], 16, seed=2026)
+    assert x.shape == (80, 3) and planned.shape == (50, 3)
+    assert [int(row[0]) for row in rows] == list(range(50))
+    np.testing.assert_array_equal(planned, np.floor(x[:50] + 0.5))
+
+
+def test_additive_model_has_equal_first_and_total_indices(design):
+    x = design("sobol", [[0, 1]] * 3, 2048, seed=6)
+    table = sobol_indices(3 * x[:, 0] + x[:, 1], ["a", "b", "c"], bootstrap=0)
     expected = np.array([9, 1, 0]) / 10  # variances 9/12, 1/12, 0 of the total 10/12
     np.testing.assert_allclose(table["S1"], expected, atol=0.02)
     np.testing.assert_allclose(table["ST"], expected, atol=0.02)
@@ -77,10 +163,10 @@ def screening_function(x):
     return 10 * x[:, 0] + 5 * x[:, 1] ** 2 + x[:, 2] + 3 * x[:, 2] * x[:, 3] + 0.1 * x[:, 5]
 
 
-def test_morris_ranks_known_influential_inputs():
+def test_morris_ranks_known_influential_inputs(design):
     bounds = [[0, 1]] * 6
-    design = morris_sample(bounds, trajectories=30, seed=7)
-    table = morris_indices(design, screening_function(design), [f"x{i}" for i in range(6)], bounds)
+    x = design("morris", bounds, 30, seed=7)
+    table = morris_indices(x, screening_function(x), [f"x{i}" for i in range(6)], bounds)
     ranking = table.sort_values("mu_star", ascending=False)["parameter"].tolist()
     assert ranking[:2] == ["x0", "x1"]
     assert ranking[-2:] == ["x5", "x4"]
@@ -90,14 +176,18 @@ def test_morris_ranks_known_influential_inputs():
     assert table.loc[1, "sigma"] > 0.5 and table.loc[3, "sigma"] > 0.5  # non-linear, interacting
 
 
-def test_morris_trajectories_move_one_parameter_by_delta_per_row():
-    design = morris_sample([[0, 1], [0, 1], [-5, 5]], trajectories=5, levels=4, seed=8)
-    steps = np.diff(design.reshape(5, 4, 3), axis=1)
-    assert ((np.abs(steps) > 0).sum(axis=2) == 1).all()
-    unit = (design - [0, 0, -5]) / [1, 1, 10]
-    assert np.isin(np.round(unit * 3, 9), [0, 1, 2, 3]).all()  # on the 4-level grid
-    # delta = p / (2 (p - 1)) = 2/3 of the range for p = 4 levels
-    assert np.allclose(np.abs(np.diff(unit.reshape(5, 4, 3), axis=1)).sum(axis=2), 2 / 3)
+@pytest.mark.parametrize("levels", [4, 6])
+def test_morris_trajectories_move_one_parameter_by_delta_per_row(design, levels):
+    x = design("morris", [[0, 1], [0, 1], [-5, 5]], 5, seed=8, levels=levels)
+    assert x.shape == (5 * 4, 3)
+    unit = (x - [0, 0, -5]) / [1, 1, 10]
+    assert np.isin(np.round(unit * (levels - 1), 9), np.arange(levels)).all()  # on the p-level grid
+    steps = np.diff(unit.reshape(5, 4, 3), axis=1)
+    moved = np.abs(steps) > 1e-12
+    assert (moved.sum(axis=2) == 1).all()            # one parameter per row ...
+    assert (moved.sum(axis=1) == 1).all()            # ... each once per trajectory
+    # delta = p / (2 (p - 1)) of the range
+    np.testing.assert_allclose(np.abs(steps).sum(axis=2), levels / (2 * (levels - 1)))
 
 
 def test_morris_rejects_rows_that_are_not_trajectories():
@@ -145,8 +235,8 @@ def test_sweep_with_missing_points_says_which(tmp_path):
         open_sweep(tmp_path / "sweep")
 
 
-def test_sensitivity_command_on_a_sobol_sweep(tmp_path, analysis_cli, write_run_at):
-    design = saltelli_sample([[0, 1]] * 3, 64, seed=9)
+def test_sensitivity_command_on_a_sobol_sweep(tmp_path, analysis_cli, write_run_at, design):
+    design = design("sobol", [[0, 1]] * 3, 64, seed=9)
     outputs = 4 * design[:, 0] + 2 * design[:, 1]          # S = 0.8, 0.2, 0
     sweep_dir = write_sweep(tmp_path / "sweep", write_run_at, design, ["grant", "voucher", "noise"], "sobol",
                             outputs)
@@ -162,9 +252,9 @@ def test_sensitivity_command_on_a_sobol_sweep(tmp_path, analysis_cli, write_run_
     assert text.returncode == 0 and "sobol design, 320 points, 3 parameters" in text.stdout
 
 
-def test_sensitivity_command_on_a_morris_sweep(tmp_path, analysis_cli, write_run_at):
+def test_sensitivity_command_on_a_morris_sweep(tmp_path, analysis_cli, write_run_at, design):
     bounds = [[0, 10], [0, 1], [100, 200]]
-    design = morris_sample(bounds, trajectories=6, seed=10)
+    design = design("morris", bounds, 6, seed=10)
     outputs = 0.5 * design[:, 0] + 0.01 * design[:, 2]      # mu* per full range: 5, 0, 1
     sweep_dir = write_sweep(tmp_path / "sweep", write_run_at, design, ["a", "b", "c"], "morris", outputs, bounds)
     result = analysis_cli("sensitivity", sweep_dir, "--output", "output")
