@@ -15,6 +15,17 @@ struct Banks : AgentRows {
   std::vector<double>& loans_outstanding = population.field<double>("loans_outstanding");
   std::vector<std::int64_t>& account = population.field<std::int64_t>("account");
 
+  // Cold: bank rows by region, in row order (banks never exit, so set-up builds it once).
+  std::vector<std::vector<std::uint32_t>> by_region;
+
+  // The bank that lends to a firm of `firm_region`: one of the region's banks, fixed by the firm's id
+  // (-1 when the region has none). Lending, repayment and default all deal with this one.
+  [[nodiscard]] std::int64_t lender_of(std::int32_t firm_region, sim::AgentId firm) const {
+    const auto& banks = by_region[static_cast<std::size_t>(firm_region)];
+    if (banks.empty()) return -1;
+    return static_cast<std::int64_t>(banks[static_cast<std::size_t>(firm % banks.size())]);
+  }
+
  private:
   // The fields in the order of the output file's /agents/bank/ (the order of add_field).
   static sim::Population declare_fields() {

@@ -26,7 +26,6 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   markets_.demand_index.assign(fields, 1.0);
   step_costs_ = StepCosts(p_);
   markets_.adoption.assign(fields, 0.05);
-  markets_.industrialized_count.assign(fields, 0);
   for (const auto& f : p_.fields) markets_.demand_growth.push_back(f.demand_growth_per_quarter);
 
   // The step, in the order of docs/MODEL.md (section 1.3): one line per phase, with the purpose of

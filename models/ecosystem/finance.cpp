@@ -71,14 +71,7 @@ void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p
                            sim::ProposalBuffer<std::uint32_t>& loan_buffer, Payments& payments,
                            Events& events) {
   const FixedAccounts& accounts = payments.accounts();
-  std::vector<std::vector<std::uint32_t>> banks_by_region(p.regions.size());
-  for (std::size_t b = 0; b < banks.size(); ++b)
-    banks_by_region[static_cast<std::size_t>(banks.region[b])].push_back(static_cast<std::uint32_t>(b));
-  auto bank_of = [&](std::size_t firm) -> std::int64_t {
-    const auto& list = banks_by_region[static_cast<std::size_t>(firms.region[firm])];
-    if (list.empty()) return -1;
-    return static_cast<std::int64_t>(list[static_cast<std::size_t>(firms.id(firm) % list.size())]);
-  };
+  auto bank_of = [&](std::size_t firm) { return banks.lender_of(firms.region[firm], firms.id(firm)); };
   // Which SMEs deal with their bank this quarter, decided in parallel: those with a loan, and
   // those whose own draws make them ask for one and pass the bank's screening of expected loss.
   // Their dealings then run in firm order, as banks' balances change with each one.
@@ -111,14 +104,10 @@ void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p
     if (firms.loan[i] > 0) {
       const double interest = firms.loan[i] * p.loan_rate_per_quarter;
       double paid = 0;
-      for (std::size_t k = 0; k < p.policies.size() && firm_incentives.interest_subsidy[i] > 0; ++k) {
-        const auto& policy = p.policies[k];
-        if (policy.type == PolicyType::loan_interest_subsidy && is_active(policy, context.step) &&
-            targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1)) {
-          paid += payments.pay_up_to(accounts.first_policy_account + static_cast<std::int64_t>(k),
-                                     banks.account[bank], interest * firm_incentives.interest_subsidy[i]);
-          break;
-        }
+      // The instrument apply_policies chose for the firm pays its share, while it has money.
+      if (const std::int32_t subsidy = firm_incentives.interest_subsidy_policy[i]; subsidy >= 0) {
+        paid += payments.pay_up_to(accounts.first_policy_account + subsidy, banks.account[bank],
+                                   interest * firm_incentives.interest_subsidy[i]);
       }
       paid += payments.pay_up_to(firms.account[i], banks.account[bank], interest - paid);
       if (paid + 0.01 < interest) {
@@ -229,13 +218,9 @@ void exit_firm(Firms& firms, const FirmIncentives& firm_incentives, FirmConditio
   if (firms.thematic_bond[i] > 0) default_on_bond(firms, firm_conditions, payments, flows, i);
   if (firms.loan[i] > 0) {
     flows.loans_defaulted += 1;
-    std::vector<std::size_t> lenders;
-    for (std::size_t b = 0; b < banks.size(); ++b) {
-      if (banks.region[b] == firms.region[i]) lenders.push_back(b);
-    }
-    if (!lenders.empty()) {
+    if (const std::int64_t lender = banks.lender_of(firms.region[i], firms.id(i)); lender >= 0) {
       // The lending bank recovers what the firm still holds; the pool pays its share of the loss.
-      const std::size_t bank = lenders[static_cast<std::size_t>(firms.id(i) % lenders.size())];
+      const auto bank = static_cast<std::size_t>(lender);
       const double recovered = payments.pay_up_to(firms.account[i], banks.account[bank], firms.loan[i]);
       const double loss = firms.loan[i] - recovered;
       banks.loans_outstanding[bank] -= firms.loan[i];

@@ -79,12 +79,13 @@ struct Firms : AgentRows {
 // Per firm, set each step by apply_policies (not in snapshots): what the policy mix offers it
 // this quarter. A firm born inside a step has neutral values until the next.
 struct FirmIncentives {
-  std::vector<double> extra_grant;             // rd_grant and consortium money it may draw, yuan
-  std::vector<double> deduction;               // super-deduction rate
-  std::vector<double> interest_subsidy;        // share of loan interest the instrument pays
-  std::vector<double> risk_pool_share;         // share of a default loss the risk pool pays the bank
-  std::vector<std::int32_t> risk_pool_policy;  // risk_pool instrument, -1 none
-  std::vector<std::int32_t> expert_policy;     // matching_service paying its expert fees, -1 none
+  std::vector<double> extra_grant;                    // rd_grant and consortium money it may draw, yuan
+  std::vector<double> deduction;                      // super-deduction rate
+  std::vector<double> interest_subsidy;               // share of loan interest the instrument pays
+  std::vector<std::int32_t> interest_subsidy_policy;  // loan_interest_subsidy instrument paying it, -1 none
+  std::vector<double> risk_pool_share;                // share of a default loss the risk pool pays the bank
+  std::vector<std::int32_t> risk_pool_policy;         // risk_pool instrument, -1 none
+  std::vector<std::int32_t> expert_policy;            // matching_service paying its expert fees, -1 none
 };
 
 // Per firm, each step, in yuan: its research spending split (fund_research; anticipate_rewards and

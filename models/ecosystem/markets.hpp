@@ -14,7 +14,6 @@ struct FieldMarkets {
   std::vector<double> demand_index;   // 1 at step 0, grows by demand_growth per quarter
   std::vector<double> adoption;       // Bass diffusion of new products, 0-1
   std::vector<double> demand_growth;  // per quarter, from the field's parameters
-  std::vector<std::int32_t> industrialized_count;
 };
 
 // The cost of the step from each TRL, grown by stage_cost_growth per level and scaled by the

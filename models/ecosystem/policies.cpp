@@ -41,6 +41,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
   firm_incentives.interest_subsidy.assign(n_firms, 0.0);
   firm_incentives.risk_pool_share.assign(n_firms, 0.0);
   firm_incentives.risk_pool_policy.assign(n_firms, -1);
+  firm_incentives.interest_subsidy_policy.assign(n_firms, -1);
   firm_incentives.expert_policy.assign(n_firms, -1);
   cell_policies.voucher.assign(cells, -1);
   cell_policies.insurance.assign(cells, -1);
@@ -157,8 +158,10 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         break;
       case PolicyType::loan_interest_subsidy:
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1))
+          if (targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1)) {
             firm_incentives.interest_subsidy[i] = policy.loan_interest_subsidy.interest_subsidy_share;
+            firm_incentives.interest_subsidy_policy[i] = pk;
+          }
         }
         break;
       case PolicyType::risk_pool:

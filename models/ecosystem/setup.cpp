@@ -71,6 +71,7 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   }
   if (holdings.best_quality.size() < n) holdings.best_quality.resize(n, -1e9);
   if (incentives.risk_pool_policy.size() < n) incentives.risk_pool_policy.resize(n, -1);
+  if (incentives.interest_subsidy_policy.size() < n) incentives.interest_subsidy_policy.resize(n, -1);
   if (conditions.is_distressed.size() < n) conditions.is_distressed.resize(n, 0);
   if (conditions.has_experts.size() < n) conditions.has_experts.resize(n, 0);
   if (incentives.expert_policy.size() < n) incentives.expert_policy.resize(n, -1);
@@ -184,6 +185,8 @@ void create_platforms_banks_funds(const Parameters& p, const sim::RandomStreams&
       banks.account[i] =
           ledger.open_account({fmt::format("bank {}", banks.id(i)), sim::AccountKind::holding, false});
       payments.pay(private_capital, banks.account[i], p.bank_capital_yuan);
+      banks.by_region.resize(p.regions.size());
+      banks.by_region[r].push_back(static_cast<std::uint32_t>(i));
     }
     for (std::int64_t k = 0; k < region.vc_funds; ++k) {
       // Staggered vintages so that funds invest and close throughout the run.

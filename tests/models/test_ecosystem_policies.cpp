@@ -16,7 +16,8 @@ RunSums with(const std::string& policy) { return run(tiny_scenario("  policies:\
 
 }  // namespace
 
-TEST_CASE("R&D grants raise lab R&D spending, and milestone evaluation raises transfers over paper evaluation") {
+TEST_CASE(
+    "R&D grants raise lab R&D spending, and milestone evaluation raises transfers over paper evaluation") {
   const RunSums base = baseline();
   const RunSums paper =
       with("{type: rd_grant, budget_yuan: 5e7, grant_yuan: 1e5, evaluation: paper, milestone_multiplier: 2}");
@@ -237,6 +238,25 @@ models::ecosystem::Fen policy_balance(const models::ecosystem::EcosystemModel& m
 
 }  // namespace
 
+TEST_CASE("overlapping interest subsidies: the instrument whose share a firm gets is the one that pays it") {
+  // Both target every SME; the later one sets the share (0.9), so it pays and the earlier one, whose
+  // share no firm gets, keeps its budget. (Before: the share came from the later, the money from
+  // the earlier.)
+  const sim::Config config = load(
+      tiny_scenario("  loan_request_rate: 0.5\n  policies:\n"
+                    "    - {type: loan_interest_subsidy, name: earlier, agent_kind: sme, budget_yuan: 1e7, "
+                    "interest_subsidy_share: 0.2}\n"
+                    "    - {type: loan_interest_subsidy, name: later, agent_kind: sme, budget_yuan: 1e7, "
+                    "interest_subsidy_share: 0.9}\n"));
+  auto model = create(config);
+  for (std::int64_t step = 1; step <= 24; ++step) {
+    model->step(step);
+    model->check_invariants(step, "end of step");
+  }
+  CHECK(policy_balance(*model, "earlier") == models::ecosystem::to_fen(1e7));
+  CHECK(policy_balance(*model, "later") < models::ecosystem::to_fen(1e7));
+}
+
 TEST_CASE("expert services paid by a matching service move more of SMEs' results into production") {
   const RunSums base = run(with_expert_services(""));
   const RunSums experts =
@@ -390,7 +410,8 @@ TEST_CASE("pilot platforms serve their own field, so the platform of a field wit
 }
 
 TEST_CASE(
-    "every instrument type has its own block whose keys shadow no common key and whose renames name its keys") {
+    "every instrument type has its own block whose keys shadow no common key and whose renames name its "
+    "keys") {
   using models::ecosystem::instrument_blocks;
   const auto& types = models::ecosystem::policy_type_names();
   REQUIRE(instrument_blocks().size() == types.size());
