@@ -59,6 +59,8 @@ class EcosystemModel final : public sim::Model {
   [[nodiscard]] const sim::Population& intermediaries() const { return intermediaries_.population; }
   [[nodiscard]] const sim::Ledger& ledger() const { return ledger_; }
   [[nodiscard]] const Totals& totals() const { return totals_; }
+  // The last step's development budgets and needs, by the firms' rows before that step's exits.
+  [[nodiscard]] const FirmBudgets& firm_budgets() const { return firm_budgets_; }
   [[nodiscard]] double metric(const std::string& name) const;
   // FNV-1a over every population's hot fields and every ledger balance.
   [[nodiscard]] std::uint64_t state_hash() const;
