@@ -209,6 +209,11 @@ TEST_CASE("thematic bond proceeds raise the development budget of the firm that 
       CHECK_MESSAGE(budgets.dev_budget[i] + 0.01 >= spent,
                     "step " << step << ": firm " << id[i] << " spent " << spent
                             << " of its bond, development budget " << budgets.dev_budget[i]);
+      // ... and no more than closes the gap.
+      CHECK_MESSAGE(budgets.dev_budget[i] <= budgets.need[i] + 0.01,
+                    "step " << step << ": firm " << id[i] << " spent " << spent
+                            << " of its bond, development budget " << budgets.dev_budget[i]
+                            << " over its needs " << budgets.need[i]);
       if (budgets.dev_budget[i] + 0.01 >= budgets.need[i]) ++gap_filled;
     }
   }
@@ -219,4 +224,26 @@ TEST_CASE("thematic bond proceeds raise the development budget of the firm that 
   // that gap unless the proceeds (or the firm's cash) run out first.
   CHECK(gap_filled > 0);
   CHECK(2 * gap_filled >= spenders);
+}
+
+TEST_CASE("a thematic bond's policy pays its share of the coupons and no more") {
+  // With coupon_share 0 the firms pay the whole coupon: the policy's account keeps its budget. With
+  // coupon_share 1 the policy pays the coupons.
+  auto left = [](const std::string& share) {
+    const sim::Config config =
+        load(tiny_scenario("  policies:\n    - {type: thematic_bond, name: bonds, budget_yuan: 1e7, "
+                           "principal_yuan: 2e6, coupon_share: " +
+                           share + "}\n"));
+    auto model = create(config);
+    double issued = 0;
+    for (std::int64_t step = 1; step <= 24; ++step) {
+      model->step(step);
+      model->check_invariants(step, "end of step");
+      issued += model->metric("thematic_bonds_issued");
+    }
+    CHECK(issued > 0);
+    return policy_balances(*model).at("policy bonds");
+  };
+  CHECK(left("0") == to_fen(1e7));
+  CHECK(left("1") < to_fen(1e7));
 }
