@@ -247,3 +247,17 @@ TEST_CASE("a thematic bond's policy pays its share of the coupons and no more") 
   CHECK(left("0") == to_fen(1e7));
   CHECK(left("1") < to_fen(1e7));
 }
+
+TEST_CASE("a risk-compensation pool pays banks its share of SMEs' loan losses out of its budget") {
+  const sim::Config config =
+      load(busy_scenario("{type: risk_pool, name: pool, budget_yuan: 2e7, loss_share: 0.6}"));
+  auto model = create(config);
+  double paid = 0;
+  for (std::int64_t step = 1; step <= 24; ++step) {
+    model->step(step);
+    model->check_invariants(step, "end of step");
+    paid += model->metric("risk_pool_paid");
+  }
+  CHECK(paid > 0);
+  CHECK(policy_balances(*model).at("policy pool") == to_fen(2e7) - to_fen(paid));
+}
