@@ -305,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with 95% bands, a comparison of each variant with the first run, a calibration table when --targets "
         "is given, the firm-size distribution, and every run's manifest. Prints the report's path.",
         "examples:\n  python3 -m analysis report results/boltzmann.h5 -o report.html\n"
-        "  python3 -m analysis report base.h5 reform.h5 --targets ../shared/targets/national.yaml "
+        "  python3 -m analysis report base.h5 reform.h5 --targets scenarios/targets/national.yaml "
         "-o report.html --force")
     report.add_argument("run", metavar="RUN.h5", help="the base run")
     report.add_argument("variants", metavar="VARIANT.h5", nargs="*", help="runs to compare with the base")

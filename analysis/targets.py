@@ -1,6 +1,6 @@
 """Calibration targets: what the model should reproduce, and how well a run does.
 
-A targets file (e.g. ../shared/targets/national.yaml):
+A targets file (e.g. scenarios/targets/national.yaml):
 
     window: 20                   # steps averaged at the end of the run
     targets:

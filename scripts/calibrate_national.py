@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Checks the ecosystem model's national baseline against ../shared/targets/national.yaml.
+"""Checks the ecosystem model's national baseline against scenarios/targets/national.yaml.
 
 Runs build/innosim on scenarios/national.yaml (with optional --set overrides), averages every
 target metric over the last `window` steps and the replicates, and prints model value vs band.
@@ -23,7 +23,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--innosim", default=str(ROOT / "build" / "innosim"))
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "national.yaml"))
-    parser.add_argument("--targets", default=str(ROOT.parent / "shared" / "targets" / "national.yaml"))
+    parser.add_argument("--targets", default=str(ROOT / "scenarios" / "targets" / "national.yaml"))
     parser.add_argument("--replicates", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--set", action="append", default=[], dest="overrides")

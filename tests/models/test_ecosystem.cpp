@@ -134,7 +134,7 @@ TEST_CASE("a policy naming an undefined field is an input error") {
 }
 
 TEST_CASE("the national baseline hits every calibration target (mean of 20 replicates, last 20 steps)") {
-  // ../shared/targets/national.yaml, restated here so the test runs without the shared folder.
+  // scenarios/targets/national.yaml, restated here.
   const std::map<std::string, std::pair<double, double>> bands = {
       {"rd_share_enterprises", {0.74, 0.81}},
       {"rd_share_institutes", {0.09, 0.14}},
