@@ -226,4 +226,13 @@ TEST_SUITE("scenario compose") {
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].message.starts_with("expected key.path=value"));
   }
+
+  TEST_CASE("an empty list adds nothing to the base's and replace with an empty list clears it") {
+    TempDir dir;
+    dir.write("base.yaml", kBase);
+    const auto empty = dir.write("empty.yaml", "base: base.yaml\ntoy:\n  policies: []\n");
+    CHECK(policies_of(sim::load_scenario(empty, keyed_schema())).size() == 3);
+    const auto cleared = dir.write("cleared.yaml", "base: base.yaml\ntoy:\n  policies: {replace: []}\n");
+    CHECK(policies_of(sim::load_scenario(cleared, keyed_schema())).empty());
+  }
 }
