@@ -177,7 +177,7 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   return 0;
 }
 
-int check_command(const std::string& scenario, const std::vector<std::string>& overrides) {
+int check_command(const std::string& scenario, const std::vector<std::string>& overrides, bool resolved) {
   const sim::Config config = load(scenario, overrides, nullptr);
   // A size that cannot fit in memory fails `check` as it would fail `run`.
   sim::replicates_that_fit(*sim::find_model(models::all_models(), config.text("model")), config, 1,
@@ -185,6 +185,7 @@ int check_command(const std::string& scenario, const std::vector<std::string>& o
   std::cout << fmt::format("{}: OK: model '{}', {} steps, {} replicate(s), seed {}\n", scenario,
                            config.text("model"), config.integer("steps"), config.integer("replicates"),
                            config.integer("seed"));
+  if (resolved) std::cout << config.to_resolved_yaml();
   return 0;
 }
 
@@ -240,7 +241,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads,
                       "Worker threads (default: all cores); results do not depend on it");
   run_cmd->add_option("--set", run.overrides,
-                      "Override a parameter: --set boltzmann.agents=1000 (repeatable)");
+                      "Override a parameter: --set boltzmann.agents=1000 (repeatable). One element of a list "
+                      "of named elements by its name in brackets (spaces and dots allowed, quote the "
+                      "option): --set 'ecosystem.policies[risk pool].budget_yuan=1e8'");
   run_cmd->add_flag("--force", run.force, "Replace an existing output file");
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
   run_cmd->add_flag("--no-output", run.no_output, "Run without writing a file (timing, checks)");
@@ -256,12 +259,16 @@ int main(int argc, char** argv) {
 
   std::string check_scenario;
   std::vector<std::string> check_overrides;
+  bool check_resolved = false;
   auto* check_cmd =
       app.add_subcommand("check", "Validate a scenario without running it; report every problem");
   check_cmd->add_option("scenario", check_scenario, "Scenario YAML file")
       ->required()
       ->check(CLI::ExistingFile);
   check_cmd->add_option("--set", check_overrides, "Override a parameter, as for run");
+  check_cmd->add_flag("--resolved", check_resolved,
+                      "Also print the resolved scenario (base files merged, --set applied, defaults filled), "
+                      "each list element preceded by '# from FILE:LINE' where it was first given");
 
   bool json = false;
   auto* schema_cmd =
@@ -316,7 +323,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*run_cmd) return run_command(run, join_command_line(argc, argv));
-    if (*check_cmd) return check_command(check_scenario, check_overrides);
+    if (*check_cmd) return check_command(check_scenario, check_overrides, check_resolved);
     if (*schema_cmd) return schema_command(json);
     if (*sweep_cmd) return sweep_command(sweep, join_command_line(argc, argv));
     if (*design_cmd) return innosim_app::design_command(design);

@@ -667,6 +667,8 @@ void declare_parameters(sim::ObjectSpec& section) {
   auto& policy = section.list_of_objects(
       "policies",
       "The policy timeline: instruments with start, end, budget, targeting and the keys of their type");
+  // A `base:` variant's policies merge with the base's by name (docs/experiments.md).
+  policy.keyed_by("name");
   policy
       .choice("type", policy_type_names(),
               "Instrument; its own keys are listed below by type (docs/MODEL.md describes each)")

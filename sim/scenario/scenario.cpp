@@ -114,22 +114,37 @@ bool needs_quotes(const std::string& text) {
   return false;
 }
 
-void emit(YAML::Emitter& out, const YAML::Node& node) {
+// `origins` (for the resolved view): where each list element was first given, by dotted path;
+// each element of a list of objects is preceded by a comment "from FILE:LINE".
+void emit(YAML::Emitter& out, const YAML::Node& node,
+          const std::map<std::string, SourceLocation>* origins = nullptr, const std::string& path = "",
+          const std::string& comment = "") {
   switch (node.Type()) {
     case YAML::NodeType::Map:
       // An empty block mapping has no text of its own; `{}` keeps the key and reads back empty.
       if (node.size() == 0) out << YAML::Flow;
       out << YAML::BeginMap;
+      if (!comment.empty()) out << YAML::Comment(comment);
       for (const auto& entry : node) {
         out << YAML::Key << entry.first.Scalar() << YAML::Value;
-        emit(out, entry.second);
+        emit(out, entry.second, origins,
+             path.empty() ? entry.first.Scalar() : path + "." + entry.first.Scalar());
       }
       out << YAML::EndMap;
       return;
     case YAML::NodeType::Sequence:
       if (node.size() == 0) out << YAML::Flow;
       out << YAML::BeginSeq;
-      for (const auto& item : node) emit(out, item);
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        const std::string item_path = path + "." + std::to_string(i);
+        std::string origin;
+        if (origins != nullptr && node[i].IsMap()) {
+          const auto it = origins->find(item_path);
+          if (it != origins->end() && it->second.line > 0)
+            origin = "from " + it->second.origin + ":" + std::to_string(it->second.line);
+        }
+        emit(out, node[i], origins, item_path, origin);
+      }
       out << YAML::EndSeq;
       return;
     case YAML::NodeType::Scalar: {
@@ -160,6 +175,8 @@ void collect_locations(const scenario_source::SourceNode& node, const std::strin
         collect_locations(node.items[i], path + "." + std::to_string(i), out);
       return;
     case Kind::mapping:
+      // A list element's mapping: where it was first given (the resolved view names it).
+      if (!path.empty()) out[path] = node.where;
       for (const auto& entry : node.entries)
         collect_locations(entry.value, path.empty() ? entry.key : path + "." + entry.key, out);
       return;
@@ -260,6 +277,14 @@ void Config::set(const std::string& path, const ScalarValue& value) {
   node.SetTag(tag);
 }
 
+std::string Config::to_resolved_yaml() const {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  emit(out, root_, &locations_, "");
+  if (!out.good()) throw std::logic_error("Config::to_resolved_yaml: " + out.GetLastError());
+  return std::string(out.c_str()) + "\n";
+}
+
 std::string Config::to_yaml() const {
   YAML::Emitter out;
   out.SetIndent(2);
@@ -270,12 +295,12 @@ std::string Config::to_yaml() const {
 
 Config load_scenario(const std::filesystem::path& file, const Schema& schema,
                      const std::vector<std::string>& overrides) {
-  return resolve(scenario_source::read_file(file), schema, overrides, file.string());
+  return resolve(scenario_source::read_file(file, &schema), schema, overrides, file.string());
 }
 
 Config load_scenario_text(const std::string& yaml_text, const std::string& origin, const Schema& schema,
                           const std::vector<std::string>& overrides) {
-  return resolve(scenario_source::read_text(yaml_text, origin), schema, overrides, origin);
+  return resolve(scenario_source::read_text(yaml_text, origin, &schema), schema, overrides, origin);
 }
 
 }  // namespace sim

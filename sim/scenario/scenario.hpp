@@ -45,6 +45,9 @@ class Config {
   // Fully resolved scenario as YAML text (defaults filled, base: merged, overrides applied, keys
   // in schema order): stored in the output manifest and enough to re-run.
   [[nodiscard]] std::string to_yaml() const;
+  // The same with, before each element of a list of objects (each policy), a comment naming the
+  // file and line that first gave it: `innosim check --resolved`.
+  [[nodiscard]] std::string to_resolved_yaml() const;
   [[nodiscard]] const std::string& source_description() const { return source_; }
   // Where the value at `path` was written: file:line:column in the scenario or a base file, or
   // the --set option that gave it. For a default (or a Config built in code), the scenario file
@@ -60,7 +63,8 @@ class Config {
 };
 
 // Reads `file`, follows `base:` (a path relative to the file that names it; cycles are errors),
-// deep-merges maps (the child wins; lists are replaced whole), applies `overrides` ("a.b=value",
+// deep-merges maps (the child wins; lists are replaced whole, except lists keyed by name, see
+// ObjectSpec::keyed_by, merged element by element), applies `overrides` ("a.b=value",
 // the value parsed as YAML), validates against `schema`, fills defaults. Throws InputError
 // with every problem found: file:line:column, what was expected, what was found, did-you-mean.
 Config load_scenario(const std::filesystem::path& file, const Schema& schema,

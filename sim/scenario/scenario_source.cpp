@@ -201,26 +201,241 @@ InputProblem parse_problem(const YAML::Exception& error, const std::string& text
   return {where, readable_parse_message(error.msg)};
 }
 
-// The inheriting file wins key by key; a value or a list is replaced whole. An empty section
-// (`output:` with nothing under it) adds nothing.
-void merge_into(SourceNode& base, SourceNode&& child) {
-  if (child.kind == Kind::null && base.kind == Kind::mapping) return;
-  if (base.kind != Kind::mapping || child.kind != Kind::mapping) {
-    base = std::move(child);
-    return;
+// Where a node stands in the schema, so a merge knows which lists merge by name. Without a
+// schema (a sweep file) every list is replaced whole.
+struct Scope {
+  const Schema* schema = nullptr;
+  const ObjectSpec* object = nullptr;  // the object whose keys the node's entries are
+  bool is_root = false;                // entries are the engine's keys and model sections
+  bool is_map = false;                 // entries are user-chosen names, each an `object`
+};
+
+// The scope of the value of `key` in a node of scope `scope`; `field` is set to the key's spec.
+Scope entry_scope(const Scope& scope, const std::string& key, const FieldSpec** field) {
+  *field = nullptr;
+  if (scope.schema == nullptr) return {};
+  if (scope.is_map) return {scope.schema, scope.object, false, false};
+  const FieldSpec* spec = nullptr;
+  if (scope.is_root) {
+    spec = scope.schema->engine().find(key);
+    if (spec == nullptr) {
+      const ObjectSpec* section = scope.schema->model_section(key);
+      return section == nullptr ? Scope{} : Scope{scope.schema, section, false, false};
+    }
+  } else if (scope.object != nullptr) {
+    spec = scope.object->find(key);
   }
-  base.where = child.where;
-  for (SourceEntry& entry : child.entries) {
-    const auto existing = std::find_if(base.entries.begin(), base.entries.end(),
-                                       [&](const SourceEntry& e) { return e.key == entry.key; });
-    if (existing == base.entries.end()) {
-      base.entries.push_back(std::move(entry));
-    } else {
-      existing->key_where = entry.key_where;
-      merge_into(existing->value, std::move(entry.value));
+  if (spec == nullptr) return {};
+  *field = spec;
+  switch (spec->kind) {
+    case FieldSpec::Kind::object:
+    case FieldSpec::Kind::list_of_objects:  // the scope of each element
+      return {scope.schema, spec->element.get(), false, false};
+    case FieldSpec::Kind::map_of_objects:
+      return {scope.schema, spec->element.get(), false, true};
+    case FieldSpec::Kind::scalar:
+    case FieldSpec::Kind::list_of_scalars:
+      break;
+  }
+  return {};
+}
+
+bool is_keyed_list(const FieldSpec* field) {
+  return field != nullptr && field->kind == FieldSpec::Kind::list_of_objects &&
+         !field->element->identity_key().empty();
+}
+
+// The identity of a list element (its `name`), or nothing when it has none.
+std::optional<std::string> identity_of(const SourceNode& item, const std::string& key) {
+  if (item.kind != Kind::mapping) return std::nullopt;
+  const SourceEntry* entry = item.find(key);
+  if (entry == nullptr || entry->value.kind != Kind::scalar || entry->value.scalar.empty())
+    return std::nullopt;
+  return entry->value.scalar;
+}
+
+std::vector<std::string> identities(const SourceNode& list, const std::string& key) {
+  std::vector<std::string> names;
+  for (const auto& item : list.items) {
+    if (auto name = identity_of(item, key)) names.push_back(*name);
+  }
+  return names;
+}
+
+std::string listing(const std::vector<std::string>& names) {
+  if (names.empty()) return "it has none";
+  std::vector<std::string> quoted;
+  for (const auto& n : names) quoted.push_back("'" + n + "'");
+  return "it has " + schema_format::join(quoted, ", ");
+}
+
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& names) {
+  const std::string near = nearest_name(name, names);
+  return near.empty() ? "" : "; did you mean '" + near + "'?";
+}
+
+class Merger {
+ public:
+  explicit Merger(std::vector<InputProblem>& problems) : problems_(problems) {}
+
+  // The inheriting file wins key by key; a value or a list is replaced whole, except a list
+  // whose elements have an identity key (see ObjectSpec::keyed_by), merged element by element.
+  // An empty section (`output:` with nothing under it) adds nothing.
+  void merge(SourceNode& base, SourceNode&& child, const Scope& scope) {
+    if (child.kind == Kind::null && base.kind == Kind::mapping) return;
+    if (base.kind != Kind::mapping || child.kind != Kind::mapping) {
+      base = std::move(child);
+      settle(base, scope);
+      return;
+    }
+    base.where = child.where;
+    for (SourceEntry& entry : child.entries) {
+      const FieldSpec* field = nullptr;
+      const Scope inner = entry_scope(scope, entry.key, &field);
+      const auto existing = std::find_if(base.entries.begin(), base.entries.end(),
+                                         [&](const SourceEntry& e) { return e.key == entry.key; });
+      if (existing == base.entries.end()) {
+        settle_entry(entry.value, field, inner);
+        base.entries.push_back(std::move(entry));
+      } else if (is_keyed_list(field)) {
+        existing->key_where = entry.key_where;
+        merge_list(existing->value, std::move(entry.value), *field, inner);
+      } else {
+        existing->key_where = entry.key_where;
+        merge(existing->value, std::move(entry.value), inner);
+      }
     }
   }
-}
+
+  // A tree that merges with nothing (a file without `base:`, or a key its base does not have):
+  // `{replace: [...]}` is unwrapped, and a keyed list is checked for duplicate names and for
+  // removals, which have nothing to remove.
+  void settle(SourceNode& node, const Scope& scope) {
+    if (node.kind != Kind::mapping || scope.schema == nullptr) return;
+    for (SourceEntry& entry : node.entries) {
+      const FieldSpec* field = nullptr;
+      const Scope inner = entry_scope(scope, entry.key, &field);
+      settle_entry(entry.value, field, inner);
+    }
+  }
+
+ private:
+  void settle_entry(SourceNode& value, const FieldSpec* field, const Scope& scope) {
+    if (!is_keyed_list(field)) {
+      settle(value, scope);
+      return;
+    }
+    unwrap_replace(value, *field);
+    if (value.kind != Kind::sequence) return;
+    const std::string& key = field->element->identity_key();
+    check_duplicates(value, *field);
+    for (auto item = value.items.begin(); item != value.items.end();) {
+      if (const SourceEntry* remove = item->kind == Kind::mapping ? item->find("remove") : nullptr) {
+        add(remove->key_where, "'remove' takes out an element of the list '" + field->name +
+                                   "' of a base file, but there is no base list here to remove '" +
+                                   identity_of(*item, key).value_or("") + "' from");
+        item = value.items.erase(item);  // reported once, here
+        continue;
+      }
+      settle(*item, scope);
+      ++item;
+    }
+  }
+
+  // `list: {replace: [...]}` becomes `list: [...]`.
+  bool unwrap_replace(SourceNode& value, const FieldSpec& field) {
+    if (value.kind != Kind::mapping) return false;
+    const SourceEntry* replace = value.find("replace");
+    if (replace == nullptr || value.entries.size() != 1) {
+      add(value.where, "'" + field.name +
+                           "' must be a list, or {replace: [...]} to replace the base's list " +
+                           "whole; got " + scenario_messages::found(value));
+      value = SourceNode{Kind::null, {}, value.where, {}, {}};  // reported once, here
+      return false;
+    }
+    SourceNode list = replace->value;
+    value = std::move(list);
+    return true;
+  }
+
+  void check_duplicates(const SourceNode& list, const FieldSpec& field) {
+    const std::string& key = field.element->identity_key();
+    std::vector<std::pair<std::string, SourceLocation>> seen;
+    for (const auto& item : list.items) {
+      const auto name = identity_of(item, key);
+      if (!name) continue;
+      const auto first =
+          std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == *name; });
+      const SourceLocation where = item.find(key)->value.where;
+      if (first != seen.end()) {
+        std::string message = "duplicate " + key + " '" + *name + "' in the list '" + field.name + "'";
+        if (first->second.line > 0)
+          message += " (first given at line " + std::to_string(first->second.line) + ")";
+        add(where, std::move(message));
+      } else {
+        seen.emplace_back(*name, where);
+      }
+    }
+  }
+
+  void merge_list(SourceNode& base, SourceNode&& child, const FieldSpec& field, const Scope& scope) {
+    if (child.kind == Kind::null) return;
+    if (child.kind == Kind::mapping) {
+      if (unwrap_replace(child, field)) settle_entry(child, &field, scope);
+      base = std::move(child);
+      return;
+    }
+    if (base.kind != Kind::sequence || child.kind != Kind::sequence) {
+      base = std::move(child);
+      settle_entry(base, &field, scope);
+      return;
+    }
+    const std::string& key = field.element->identity_key();
+    check_duplicates(child, field);
+    const std::vector<std::string> base_names = identities(base, key);
+    for (SourceNode& item : child.items) {
+      const auto name = identity_of(item, key);
+      if (!name) {
+        add(item.where, "an element of '" + field.name + "' without a '" + key +
+                            "' cannot be merged with the base file's list (" + listing(base_names) +
+                            "); give it a '" + key + "', or replace the whole list with '" + field.name +
+                            ": {replace: [...]}'");
+        continue;
+      }
+      const auto match = std::find_if(base.items.begin(), base.items.end(),
+                                      [&](const SourceNode& b) { return identity_of(b, key) == name; });
+      if (const SourceEntry* remove = item.find("remove")) {
+        if (remove->value.kind != Kind::scalar || remove->value.scalar != "true") {
+          add(remove->value.where, "'remove' must be true, got " + scenario_messages::found(remove->value));
+        } else if (item.entries.size() != 2) {
+          add(remove->key_where, "an element with 'remove: true' takes only '" + key + "'; to change '" +
+                                     *name + "' leave 'remove' out");
+        } else if (match == base.items.end()) {
+          add(item.find(key)->value.where, "cannot remove '" + *name + "': the base file's list '" +
+                                               field.name + "' has no element of that " + key + " (" +
+                                               listing(base_names) + ")" + did_you_mean(*name, base_names));
+        } else {
+          base.items.erase(match);
+        }
+        continue;
+      }
+      if (match == base.items.end()) {
+        settle(item, scope);
+        base.items.push_back(std::move(item));
+      } else {
+        const SourceLocation defined = match->where;  // the element keeps where it was first given
+        merge(*match, std::move(item), scope);
+        match->where = defined;
+      }
+    }
+  }
+
+  void add(SourceLocation where, std::string message) {
+    problems_.push_back({std::move(where), std::move(message)});
+  }
+
+  std::vector<InputProblem>& problems_;
+};
 
 // Where documents start. yaml-cpp 0.7 (YAML::LoadAll) never returns on a ',' outside [ ] or { }
 // at the start of a document: the parser yields an empty document without consuming the ',' and
@@ -280,7 +495,8 @@ DocumentScan scan_documents(const std::string& text) {
 // Reads a scenario and the chain of files it inherits from.
 class Reader {
  public:
-  explicit Reader(ScenarioSource& source) : source_(source) {}
+  Reader(ScenarioSource& source, const Schema* schema)
+      : source_(source), scope_{schema, nullptr, true, false} {}
 
   // `named_at` is the `base:` value naming the file; null for the file the user gave.
   std::optional<SourceNode> read_file(const fs::path& file, const SourceLocation* named_at) {
@@ -379,7 +595,10 @@ class Reader {
   std::optional<SourceNode> follow_base(SourceNode root, const std::string& origin) {
     const auto entry = std::find_if(root.entries.begin(), root.entries.end(),
                                     [](const SourceEntry& e) { return e.key == "base"; });
-    if (entry == root.entries.end()) return root;
+    if (entry == root.entries.end()) {
+      Merger(source_.problems).settle(root, scope_);
+      return root;
+    }
     const SourceNode base_value = std::move(entry->value);
     root.entries.erase(entry);
     if (base_value.kind != Kind::scalar || base_value.scalar.empty()) {
@@ -390,7 +609,7 @@ class Reader {
     const fs::path base_file = (fs::path(origin).parent_path() / base_value.scalar).lexically_normal();
     std::optional<SourceNode> merged = read_file(base_file, &base_value.where);
     if (!merged) return std::nullopt;
-    merge_into(*merged, std::move(root));
+    Merger(source_.problems).merge(*merged, std::move(root), scope_);
     return merged;
   }
 
@@ -399,6 +618,7 @@ class Reader {
   }
 
   ScenarioSource& source_;
+  Scope scope_;
   std::vector<std::pair<fs::path, std::string>> chain_;  // files being read: identity, name as shown
 };
 
@@ -406,58 +626,165 @@ std::string join_path(const std::string& prefix, const std::string& name) {
   return prefix.empty() ? name : prefix + "." + name;
 }
 
+// One step of an override path: a key, or `[NAME]`, an element of a keyed list by its name.
+struct PathPart {
+  std::string text;
+  bool is_element = false;
+};
+
+// "a.b[x.y z].c" -> a, b, [x.y z], c; `end` is set to where the path ends (its '=', or the end).
+// Nothing when a part is empty or a '[' is not closed.
+std::optional<std::vector<PathPart>> parse_path(const std::string& text, std::size_t& end) {
+  std::vector<PathPart> parts;
+  std::string key;
+  std::size_t i = 0;
+  bool after_element = false;  // a key part may follow only after a '.'
+  for (; i < text.size() && text[i] != '='; ++i) {
+    const char c = text[i];
+    if (c == '[') {
+      if (key.empty() && !after_element) return std::nullopt;
+      if (!key.empty()) parts.push_back({key, false});
+      key.clear();
+      const std::size_t close = text.find(']', i + 1);
+      if (close == std::string::npos || close == i + 1) return std::nullopt;
+      parts.push_back({text.substr(i + 1, close - i - 1), true});
+      i = close;
+      after_element = true;
+      if (i + 1 < text.size() && text[i + 1] != '.' && text[i + 1] != '=' && text[i + 1] != '[')
+        return std::nullopt;
+    } else if (c == '.') {
+      if (key.empty() && !after_element) return std::nullopt;
+      if (!key.empty()) parts.push_back({key, false});
+      key.clear();
+      after_element = false;
+    } else {
+      if (after_element) return std::nullopt;
+      key += c;
+    }
+  }
+  end = i;
+  if (key.empty() && !after_element) return std::nullopt;
+  if (!key.empty()) parts.push_back({key, false});
+  return parts;
+}
+
+const SourceNode* child_of(const SourceNode* node, const std::string& key) {
+  if (node == nullptr || node->kind != Kind::mapping) return nullptr;
+  const SourceEntry* entry = node->find(key);
+  return entry == nullptr ? nullptr : &entry->value;
+}
+
+// A key of an object, or of one of its variants (a policy's type-specific keys).
+const FieldSpec* find_key(const ObjectSpec& object, const std::string& key) {
+  if (const FieldSpec* field = object.find(key)) return field;
+  for (const auto& variant : object.variants()) {
+    if (const FieldSpec* field = variant.spec->find(key)) return field;
+  }
+  return nullptr;
+}
+
+// Stands for a list's identity key in an override's tree until name_elements knows the list.
+const std::string kUnnamedKey = "\x01";
+
+// Gives the placeholder kUnnamedKey of each element in an override's tree its list's identity key.
+void name_elements(SourceNode& node, const Scope& scope) {
+  if (node.kind != Kind::mapping) return;
+  for (SourceEntry& entry : node.entries) {
+    const FieldSpec* field = nullptr;
+    const Scope inner = entry_scope(scope, entry.key, &field);
+    if (is_keyed_list(field) && entry.value.kind == Kind::sequence) {
+      for (SourceNode& item : entry.value.items) {
+        if (item.kind == Kind::mapping && !item.entries.empty() && item.entries.front().key == kUnnamedKey) {
+          item.entries.front().key = field->element->identity_key();
+        }
+        name_elements(item, inner);
+      }
+    } else {
+      name_elements(entry.value, inner);
+    }
+  }
+}
+
 // Why an override path cannot be set, or nothing when it can. Walks the schema as validation
-// will: root keys, then fields; a map of objects takes any entry name.
-std::optional<std::string> override_path_problem(const std::vector<std::string>& parts,
-                                                 const Schema& schema) {
-  if (parts.front() == "base") return "'base' can only be given in a scenario file";
-  const FieldSpec* field = schema.engine().find(parts.front());
-  const ObjectSpec* object = schema.model_section(parts.front());
+// will: root keys, then fields; a map of objects takes any entry name, a keyed list the name of
+// one of the elements the scenario gives (`root`).
+std::optional<std::string> override_path_problem(const std::vector<PathPart>& parts, const Schema& schema,
+                                                 const SourceNode& root) {
+  if (parts.front().is_element) return "a path starts with a key, not [" + parts.front().text + "]";
+  if (parts.front().text == "base") return "'base' can only be given in a scenario file";
+  const FieldSpec* field = schema.engine().find(parts.front().text);
+  const ObjectSpec* object = schema.model_section(parts.front().text);
   if (field == nullptr && object == nullptr) {
     std::vector<std::string> candidates = schema.engine().field_names();
     for (const auto& model : schema.model_names()) candidates.push_back(model);
-    return scenario_messages::unknown_key(parts.front(), "", candidates);
+    return scenario_messages::unknown_key(parts.front().text, "", candidates);
   }
-  std::string path = parts.front();
+  std::string path = parts.front().text;
+  const SourceNode* here = child_of(&root, path);
   for (std::size_t i = 1; i < parts.size(); ++i) {
+    const PathPart& part = parts[i];
     if (object == nullptr) {
+      if (part.is_element && !is_keyed_list(field)) {
+        return "'" + path + "' is not a list of named elements; [" + part.text + "] selects none";
+      }
       switch (field->kind) {
         case FieldSpec::Kind::object:
           object = field->element.get();
           break;
         case FieldSpec::Kind::map_of_objects:
-          path += "." + parts[i];  // the entry's name, chosen by the user
+          path += "." + part.text;  // the entry's name, chosen by the user
+          here = child_of(here, part.text);
           object = field->element.get();
           continue;
-        case FieldSpec::Kind::list_of_objects:
-          return "cannot set one element of the list '" + path + "'; set the whole list, e.g. --set " + path +
-                 "=[{...}]";
+        case FieldSpec::Kind::list_of_objects: {
+          const std::string& key = field->element->identity_key();
+          if (key.empty()) {
+            return "cannot set one element of the list '" + path + "'; set the whole list, e.g. --set " +
+                   path + "=[{...}]";
+          }
+          const std::vector<std::string> names = here != nullptr && here->kind == Kind::sequence
+                                                     ? identities(*here, key)
+                                                     : std::vector<std::string>{};
+          if (!part.is_element) {
+            return "select one element of the list '" + path + "' by its " + key + ", e.g. --set '" + path +
+                   "[" + (names.empty() ? key : names.front()) + "].KEY=VALUE' (" + listing(names) + ")";
+          }
+          if (std::find(names.begin(), names.end(), part.text) == names.end()) {
+            return "the list '" + path + "' has no element of " + key + " '" + part.text + "' (" +
+                   listing(names) + ")" + did_you_mean(part.text, names);
+          }
+          path += "[" + part.text + "]";
+          here = nullptr;
+          object = field->element.get();
+          continue;
+        }
         case FieldSpec::Kind::scalar:
         case FieldSpec::Kind::list_of_scalars:
-          return "'" + path + "' is a single value; it has no key '" + parts[i] + "'";
+          return "'" + path + "' is a single value; it has no key '" + part.text + "'";
       }
     }
-    field = object->find(parts[i]);
-    if (field == nullptr) return scenario_messages::unknown_key(parts[i], path, object->field_names());
-    path = join_path(path, parts[i]);
+    if (part.is_element)
+      return "'" + path + "' is not a list of named elements; [" + part.text + "] selects none";
+    field = find_key(*object, part.text);
+    if (field == nullptr) return scenario_messages::unknown_key(part.text, path, object->field_names());
+    path = join_path(path, part.text);
+    here = child_of(here, part.text);
     object = nullptr;
   }
   return std::nullopt;
 }
 
-// The override as a tree to merge: "a.b=5" becomes {a: {b: 5}}.
+// The override as a tree to merge: "a.b=5" becomes {a: {b: 5}}, "a.l[x].b=5" {a: {l: [{name: x, b: 5}]}}.
 std::optional<SourceNode> parse_override(const std::string& text, const Schema& schema,
-                                         std::vector<InputProblem>& problems) {
+                                         const SourceNode& root, std::vector<InputProblem>& problems) {
   const SourceLocation where{"--set " + text, 0, 0};
-  const std::size_t equals = text.find('=');
-  const std::vector<std::string> parts = split_path(text.substr(0, std::min(equals, text.size())));
-  const bool is_malformed = equals == std::string::npos ||
-                            std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); });
-  if (is_malformed) {
+  std::size_t equals = std::string::npos;
+  const auto parts = parse_path(text, equals);
+  if (!parts || equals >= text.size()) {
     problems.push_back({where, "expected key.path=value, e.g. --set steps=200 or --set output.events=false"});
     return std::nullopt;
   }
-  if (auto problem = override_path_problem(parts, schema)) {
+  if (auto problem = override_path_problem(*parts, schema, root)) {
     problems.push_back({where, std::move(*problem)});
     return std::nullopt;
   }
@@ -475,27 +802,42 @@ std::optional<SourceNode> parse_override(const std::string& text, const Schema& 
       return std::nullopt;
     }
   }
-  for (auto part = parts.rbegin(); part != parts.rend(); ++part) {
+  for (auto part = parts->rbegin(); part != parts->rend(); ++part) {
+    if (part->is_element) {
+      if (value.kind != Kind::mapping) {
+        problems.push_back({where, "[" + part->text +
+                                       "] is an element of a list: give one of its keys, e.g. [" +
+                                       part->text + "].budget=..."});
+        return std::nullopt;
+      }
+      SourceNode list{Kind::sequence, {}, where, {}, {}};
+      value.entries.insert(value.entries.begin(),
+                           {kUnnamedKey, where, SourceNode{Kind::scalar, part->text, where, {}, {}}});
+      list.items.push_back(std::move(value));
+      value = std::move(list);
+      continue;
+    }
     SourceNode parent{Kind::mapping, {}, where, {}, {}};
-    parent.entries.push_back({*part, where, std::move(value)});
+    parent.entries.push_back({part->text, where, std::move(value)});
     value = std::move(parent);
   }
+  name_elements(value, Scope{&schema, nullptr, true, false});
   return value;
 }
 
 }  // namespace
 
-ScenarioSource read_file(const std::filesystem::path& file) {
+ScenarioSource read_file(const std::filesystem::path& file, const Schema* schema) {
   ScenarioSource source;
-  std::optional<SourceNode> root = Reader(source).read_file(file, nullptr);
+  std::optional<SourceNode> root = Reader(source, schema).read_file(file, nullptr);
   source.is_complete = root.has_value();
   if (root) source.root = std::move(*root);
   return source;
 }
 
-ScenarioSource read_text(const std::string& yaml_text, const std::string& origin) {
+ScenarioSource read_text(const std::string& yaml_text, const std::string& origin, const Schema* schema) {
   ScenarioSource source;
-  std::optional<SourceNode> root = Reader(source).read_text(yaml_text, origin);
+  std::optional<SourceNode> root = Reader(source, schema).read_text(yaml_text, origin);
   source.is_complete = root.has_value();
   if (root) source.root = std::move(*root);
   return source;
@@ -505,7 +847,9 @@ void apply_overrides(ScenarioSource& source, const std::vector<std::string>& ove
                      const Schema& schema) {
   for (const auto& text : overrides) {
     source.origins.push_back("--set " + text);
-    if (auto tree = parse_override(text, schema, source.problems)) merge_into(source.root, std::move(*tree));
+    if (auto tree = parse_override(text, schema, source.root, source.problems)) {
+      Merger(source.problems).merge(source.root, std::move(*tree), Scope{&schema, nullptr, true, false});
+    }
   }
 }
 

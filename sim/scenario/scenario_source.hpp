@@ -43,10 +43,14 @@ struct ScenarioSource {
   bool is_complete = true;
 };
 
-ScenarioSource read_file(const std::filesystem::path& file);
-ScenarioSource read_text(const std::string& yaml_text, const std::string& origin);
+// With a schema, lists whose elements have an identity key (ObjectSpec::keyed_by) merge with the
+// base file's list element by element; without one (a sweep file) every list is replaced whole.
+ScenarioSource read_file(const std::filesystem::path& file, const Schema* schema = nullptr);
+ScenarioSource read_text(const std::string& yaml_text, const std::string& origin,
+                         const Schema* schema = nullptr);
 
-// Merges each "a.b=value" into source.root; a path the schema does not declare is a problem.
+// Merges each "a.b=value" into source.root; a path the schema does not declare is a problem. An
+// element of a keyed list is addressed by its name in brackets: "eco.policies[risk pool].budget=1".
 void apply_overrides(ScenarioSource& source, const std::vector<std::string>& overrides, const Schema& schema);
 
 // The problems sorted by origin (see ScenarioSource::origins), then line, then column.

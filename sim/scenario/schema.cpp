@@ -183,6 +183,11 @@ std::vector<std::string> ObjectSpec::field_names() const {
   return names;
 }
 
+ObjectSpec& ObjectSpec::keyed_by(std::string key) {
+  identity_key_ = std::move(key);
+  return *this;
+}
+
 ObjectSpec& ObjectSpec::variant(const std::string& key, const std::string& value, std::string description) {
   const FieldSpec* choice = find(key);
   if (choice == nullptr || choice->kind != FieldSpec::Kind::scalar ||

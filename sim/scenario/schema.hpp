@@ -71,6 +71,13 @@ class ObjectSpec {
   // A key this object (or variant) once took and the key that replaced it, so a scenario in the
   // old form is told what to write: "'rate' was renamed; for a risk_pool use 'loss_share'".
   ObjectSpec& renamed(std::string old_key, std::string new_key);
+  // For the element of a list_of_objects: the key that names an element (`name` for policies).
+  // When a file with `base:` gives the same list, elements are merged by this key: a matching
+  // name overrides the base's element key by key, a new name is appended, `{name: X, remove:
+  // true}` removes the base's element, and `{replace: [...]}` replaces the whole list. --set
+  // addresses one element as `list[NAME].key=value`.
+  ObjectSpec& keyed_by(std::string key);
+  [[nodiscard]] const std::string& identity_key() const { return identity_key_; }  // "" if none
 
   struct Variant {
     std::string value;  // of the choice field variant_key()
@@ -92,6 +99,7 @@ class ObjectSpec {
   std::string description_;
   std::vector<FieldSpec> fields_;
   std::string variant_key_;
+  std::string identity_key_;
   std::vector<Variant> variants_;
   std::vector<std::pair<std::string, std::string>> renamed_;  // old key, new key
 };

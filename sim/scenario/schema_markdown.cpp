@@ -111,7 +111,11 @@ class MarkdownWriter {
           break;
         case FieldSpec::Kind::list_of_objects:
           out_ += row(path, "list of objects", "", code("[]"), "",
-                      field.description + " (see " + code(path + "[]") + ")");
+                      field.description + " (see " + code(path + "[]") + ")" +
+                          (field.element->identity_key().empty()
+                               ? std::string()
+                               : "; keyed by " + code(field.element->identity_key()) +
+                                     ": merges with a base's list by " + field.element->identity_key()));
           pending_.push_back({path + "[]", field.element.get()});
           break;
         case FieldSpec::Kind::map_of_objects:
@@ -148,7 +152,10 @@ std::string Schema::to_markdown() const {
          "engine keys below and the section of the model it names with `model:` (no other model's section). "
          "`base: other.yaml` inherits from another scenario: mappings merge key by key, the inheriting file "
          "wins, "
-         "lists are replaced whole.\n" +
+         "lists are replaced whole, except lists keyed by name (marked below): their elements merge by name "
+         "(a matching name overrides the base's element key by key, a new name is appended, "
+         "`{name: X, remove: true}` removes the base's element, `list: {replace: [...]}` replaces the list "
+         "whole), and `--set 'list[NAME].key=value'` sets one key of one element.\n" +
          std::move(writer).text();
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "sim/scenario/scenario_messages.hpp"
@@ -27,13 +28,40 @@ constexpr std::int64_t kMaximumReplicates = 100'000;  // as the scenario's `repl
 const std::vector<std::string> kParameterKeys = {"min", "max", "values", "levels"};
 
 // Every scalar parameter a scenario of `model` can set, by dotted path, with its spec.
+// `identity_keys`: the identity key of each list keyed by name, by the list's path.
 void collect_scalars(const ObjectSpec& object, const std::string& prefix,
-                     std::vector<std::pair<std::string, const ScalarSpec*>>& out) {
+                     std::vector<std::pair<std::string, const ScalarSpec*>>& out,
+                     std::map<std::string, std::string>& identity_keys) {
   for (const FieldSpec& field : object.fields()) {
     const std::string path = prefix.empty() ? field.name : prefix + "." + field.name;
     if (field.kind == FieldSpec::Kind::scalar) out.emplace_back(path, &field.scalar);
-    if (field.kind == FieldSpec::Kind::object) collect_scalars(*field.element, path, out);
+    if (field.kind == FieldSpec::Kind::object) collect_scalars(*field.element, path, out, identity_keys);
+    // One element of a list keyed by name: "policies[NAME].budget_yuan" matches "policies[].budget_yuan".
+    if (field.kind == FieldSpec::Kind::list_of_objects && !field.element->identity_key().empty()) {
+      identity_keys[path] = field.element->identity_key();
+      collect_scalars(*field.element, path + "[]", out, identity_keys);
+      for (const auto& variant : field.element->variants()) {
+        std::vector<std::pair<std::string, const ScalarSpec*>> own;
+        collect_scalars(*variant.spec, path + "[]", own, identity_keys);
+        for (auto& scalar : own) {
+          const bool known =
+              std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.first == scalar.first; });
+          if (!known) out.push_back(std::move(scalar));
+        }
+      }
+    }
   }
+}
+
+// "a.list[some name].key" -> "a.list[].key", the form collect_scalars lists; the name in `name`
+// and the list's path in `list`. The path unchanged when it names no element.
+std::string element_pattern(const std::string& path, std::string& list, std::string& name) {
+  const std::size_t open = path.find('[');
+  const std::size_t close = open == std::string::npos ? open : path.find(']', open);
+  if (close == std::string::npos) return path;
+  list = path.substr(0, open);
+  name = path.substr(open + 1, close - open - 1);
+  return path.substr(0, open + 1) + path.substr(close);
 }
 
 class SweepReader {
@@ -213,18 +241,23 @@ class SweepReader {
     }
     const std::string model = spec_.base.text("model");
     std::vector<std::pair<std::string, const ScalarSpec*>> scalars;
-    collect_scalars(schema_.engine(), "", scalars);
-    if (const ObjectSpec* section = schema_.model_section(model)) collect_scalars(*section, model, scalars);
+    collect_scalars(schema_.engine(), "", scalars, identity_keys_);
+    if (const ObjectSpec* section = schema_.model_section(model))
+      collect_scalars(*section, model, scalars, identity_keys_);
     std::vector<std::string> paths;
     for (const auto& [path, spec] : scalars) paths.push_back(path);
 
     for (const SourceEntry& entry : parameters->entries) {
+      std::string list;
+      std::string name;
+      const std::string pattern = element_pattern(entry.key, list, name);
       const auto found = std::find_if(scalars.begin(), scalars.end(),
-                                      [&](const auto& scalar) { return scalar.first == entry.key; });
+                                      [&](const auto& scalar) { return scalar.first == pattern; });
       if (found == scalars.end()) {
         report(entry.key_where, unknown("parameter", entry.key, "model '" + model + "'", paths));
         continue;
       }
+      if (!list.empty() && !names_element(entry, list, name)) continue;
       const ScalarSpec& scalar = *found->second;
       if (scalar.type != ParamType::integer && scalar.type != ParamType::real) {
         report(entry.key_where, fmt::format("'{}' is a {} parameter; sweeps vary integer and real parameters",
@@ -239,6 +272,20 @@ class SweepReader {
       }
       read_parameter(entry, scalar);
     }
+  }
+
+  // Whether the base scenario's list `list` has an element named `name`; reports it when not.
+  bool names_element(const SourceEntry& entry, const std::string& list, const std::string& name) {
+    std::vector<std::string> names;
+    if (spec_.base.has(list)) {
+      for (const auto& item : spec_.base.node(list)) {
+        const std::string& key = identity_keys_[list];
+        if (item.IsMap() && item[key]) names.push_back(item[key].Scalar());
+      }
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end()) return true;
+    report(entry.key_where, unknown("name", name, "'" + list + "' of the base scenario", names));
+    return false;
   }
 
   std::optional<double> number(const SourceNode& node, const std::string& what, const SweepParameter& p,
@@ -386,6 +433,7 @@ class SweepReader {
   std::vector<InputProblem> problems_;
   // Each `set:` value as the loader names it ("--set steps=-1") and where it stands in the sweep file.
   std::vector<std::pair<std::string, SourceLocation>> override_locations_;
+  std::map<std::string, std::string> identity_keys_;  // of the lists keyed by name, by path
 };
 
 }  // namespace

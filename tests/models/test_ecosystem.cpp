@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -260,4 +261,30 @@ TEST_CASE("the memory estimate reads the parameters, so checking a scenario repo
   CHECK_THROWS_AS((void)definition.estimate_memory_bytes(
                       load(tiny_scenario("  policies:\n    - {type: risk_pool, region: east}\n"))),
                   sim::InputError);
+}
+
+// Issue 17: a variant of nansha.yaml that adds one voucher keeps nansha's five instruments, and
+// --set changes one of them by its name.
+TEST_CASE(
+    "ecosystem: a base variant adding one policy keeps the base's policies and set by name changes one") {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("innosim-test-compose-nansha-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  const fs::path variant = dir / "voucher.yaml";
+  std::ofstream(variant)
+      << "base: " << INNOSIM_SOURCE_DIR << "/scenarios/nansha.yaml\n"
+      << "ecosystem:\n  policies:\n"
+      << "    - {type: pilot_voucher, name: vouchers, subsidy_share: 0.5, budget_yuan: 1.0e7}\n";
+  const sim::Config config = sim::load_scenario(
+      variant, schema(), {"ecosystem.policies[credit risk-compensation pool].budget_yuan=1e8"});
+  const YAML::Node policies = config.node("ecosystem.policies");
+  REQUIRE(policies.size() == 6);
+  CHECK(policies[5]["name"].Scalar() == "vouchers");
+  CHECK(policies[1]["name"].Scalar() == "credit risk-compensation pool");
+  CHECK(policies[1]["budget_yuan"].as<double>() == 1e8);
+  CHECK(policies[1]["loss_share"].as<double>() == 0.5);
+  CHECK(policies[0]["budget_yuan"].as<double>() == 2e8);
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
 }
