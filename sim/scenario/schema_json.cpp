@@ -110,11 +110,13 @@ Json object_json(const ObjectSpec& spec, const std::string& description) {
   for (const auto& variant : spec.variants()) {
     Json then = Json::object();
     if (!variant.spec->description().empty()) then["description"] = variant.spec->description();
-    Json& properties = then["properties"] = Json::object();
-    for (const auto& field : variant.spec->fields()) properties[field.name] = field_json(field);
-    if (const auto required = required_keys(*variant.spec); !required.empty()) then["required"] = required;
-    rules.push_back({{"if", {{"properties", {{spec.variant_key(), {{"const", variant.value}}}}},
-                             {"required", {spec.variant_key()}}}},
+    Json& variant_properties = then["properties"] = Json::object();
+    for (const auto& field : variant.spec->fields()) variant_properties[field.name] = field_json(field);
+    if (const auto variant_required = required_keys(*variant.spec); !variant_required.empty())
+      then["required"] = variant_required;
+    rules.push_back({{"if",
+                      {{"properties", {{spec.variant_key(), {{"const", variant.value}}}}},
+                       {"required", {spec.variant_key()}}}},
                      {"then", then}});
   }
   json["unevaluatedProperties"] = false;
