@@ -2,13 +2,12 @@
 // inheritance, --set overrides, and the Config that comes out.
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <stdexcept>
 
 #include "sim/scenario/scenario.hpp"
+#include "tests/support/scratch_directory.hpp"
 
 namespace {
 
@@ -104,32 +103,9 @@ void check_only_problem(const std::string& text, int line, int column, const std
   check_problem(problems.front(), "toy.yaml", line, column, message);
 }
 
-// A fresh directory under the system's temporary directory, removed with its files at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> count{0};
-    path_ = fs::temp_directory_path() / ("innosim-test-scenario-" + std::to_string(std::random_device{}()) +
-                                         "-" + std::to_string(count++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path file = path_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file) << text;
-    return file;
-  }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+// A fresh directory, removed with its files at scope exit.
+struct TempDir : test_support::ScratchDirectory {
+  TempDir() : ScratchDirectory("innosim-test-scenario") {}
 };
 
 }  // namespace
@@ -342,14 +318,14 @@ toy:
     const auto problems = file_problems(child);
     REQUIRE(problems.size() == 1);
     check_problem(problems[0], child.string(), 2, 7,
-                  "base file '" + (dir.path() / "nowhere.yaml").string() + "' does not exist");
+                  "base file '" + (dir.path / "nowhere.yaml").string() + "' does not exist");
   }
 
   TEST_CASE("a missing scenario file is an error naming it") {
     const TempDir dir;
-    const auto problems = file_problems(dir.path() / "absent.yaml");
+    const auto problems = file_problems(dir.path / "absent.yaml");
     REQUIRE(problems.size() == 1);
-    check_problem(problems[0], (dir.path() / "absent.yaml").string(), 0, 0, "scenario file does not exist");
+    check_problem(problems[0], (dir.path / "absent.yaml").string(), 0, 0, "scenario file does not exist");
   }
 
   TEST_CASE("circular base: files are an error listing the chain") {

@@ -3,14 +3,13 @@
 // element by its name in brackets; the resolved view names where each element came from.
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <random>
 
 #include <yaml-cpp/yaml.h>
 
 #include "sim/scenario/scenario.hpp"
+#include "tests/support/scratch_directory.hpp"
 
 namespace {
 
@@ -30,29 +29,9 @@ sim::Schema keyed_schema() {
   return schema;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> count{0};
-    path_ = fs::temp_directory_path() / ("innosim-test-compose-" + std::to_string(std::random_device{}()) +
-                                         "-" + std::to_string(count++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file) << text;
-    return file;
-  }
-
- private:
-  fs::path path_;
+// A fresh directory, removed with its files at scope exit.
+struct TempDir : test_support::ScratchDirectory {
+  TempDir() : ScratchDirectory("innosim-test-compose") {}
 };
 
 const char* const kBase =

@@ -2,6 +2,7 @@
 // A fresh directory under the system's temporary directory, removed with everything in it when the
 // test ends. Tests that write files use one each, so they never see each other's files.
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <system_error>
@@ -23,6 +24,14 @@ struct ScratchDirectory {
   }
   ScratchDirectory(const ScratchDirectory&) = delete;
   ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+
+  // Writes `text` to `name` (relative to the directory; its folders are created); returns the path.
+  std::filesystem::path write(const std::string& name, const std::string& text) const {
+    const std::filesystem::path file = path / name;
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+    return file;
+  }
 };
 
 }  // namespace test_support
