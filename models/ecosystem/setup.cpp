@@ -144,6 +144,7 @@ void create_platforms_banks_funds(const Parameters& p, const sim::RandomStreams&
                                   Payments& payments) {
   sim::Ledger& ledger = payments.ledger();
   const sim::AccountId private_capital = payments.accounts().private_capital;
+  banks.by_region.assign(p.regions.size(), {});
   for (std::size_t r = 0; r < p.regions.size(); ++r) {
     const auto& region = p.regions[r];
     for (std::int64_t k = 0; k < region.pilot_platforms; ++k) {
@@ -185,7 +186,6 @@ void create_platforms_banks_funds(const Parameters& p, const sim::RandomStreams&
       banks.account[i] =
           ledger.open_account({fmt::format("bank {}", banks.id(i)), sim::AccountKind::holding, false});
       payments.pay(private_capital, banks.account[i], p.bank_capital_yuan);
-      banks.by_region.resize(p.regions.size());
       banks.by_region[r].push_back(static_cast<std::uint32_t>(i));
     }
     for (std::int64_t k = 0; k < region.vc_funds; ++k) {

@@ -57,16 +57,6 @@ std::string busy_scenario(const std::string& policy) {
 }
 
 // The balance of every "policy ..." account.
-std::map<std::string, Fen> policy_balances(const models::ecosystem::EcosystemModel& model) {
-  std::map<std::string, Fen> balances;
-  const sim::Ledger& ledger = model.ledger();
-  for (sim::AccountId a = 0; a < ledger.account_count(); ++a) {
-    const std::string& owner = ledger.account(a).owner;
-    if (owner.rfind("policy ", 0) == 0) balances[owner] = ledger.balance(a);
-  }
-  return balances;
-}
-
 }  // namespace
 
 TEST_CASE("the budget tests cover every instrument type") {

@@ -254,11 +254,7 @@ TEST_CASE("a consortium's shared R&D money goes only to its lead firm, not to fi
     model->step(step);
     model->check_invariants(step, "end of step");
   }
-  const sim::Ledger& ledger = model->ledger();
-  for (sim::AccountId a = 0; a < ledger.account_count(); ++a) {
-    if (ledger.account(a).owner == "policy consortium")
-      CHECK(ledger.balance(a) == models::ecosystem::to_fen(1e7 - 4 * 1e5));
-  }
+  CHECK(policy_balance(*model, "consortium") == models::ecosystem::to_fen(1e7 - 4 * 1e5));
 }
 
 namespace {
@@ -270,16 +266,6 @@ std::string with_expert_services(const std::string& extra) {
          "  regions:\n    north: {weight: 1, pilot_platforms: 1, pilot_slots: 20, expert_services: 2}\n"
          "    south: {weight: 1, pilot_platforms: 1, pilot_slots: 20, expert_services: 2}\n" +
          extra;
-}
-
-models::ecosystem::Fen policy_balance(const models::ecosystem::EcosystemModel& model,
-                                      const std::string& name) {
-  const sim::Ledger& ledger = model.ledger();
-  for (sim::AccountId a = 0; a < ledger.account_count(); ++a) {
-    if (ledger.account(a).owner == "policy " + name) return ledger.balance(a);
-  }
-  FAIL("no account for policy " << name);
-  return 0;
 }
 
 }  // namespace

@@ -53,6 +53,27 @@ inline std::unique_ptr<models::ecosystem::EcosystemModel> create(const sim::Conf
                                                              sim::ReplicateContext{seed, replicate, false});
 }
 
+// Every policy instrument's account balance, by the account's owner ("policy <name>").
+inline std::map<std::string, models::ecosystem::Fen> policy_balances(
+    const models::ecosystem::EcosystemModel& model) {
+  std::map<std::string, models::ecosystem::Fen> balances;
+  const sim::Ledger& ledger = model.ledger();
+  for (sim::AccountId a = 0; a < ledger.account_count(); ++a) {
+    const std::string& owner = ledger.account(a).owner;
+    if (owner.rfind("policy ", 0) == 0) balances[owner] = ledger.balance(a);
+  }
+  return balances;
+}
+
+// The balance of the instrument named `name`; fails the test when it has no account.
+inline models::ecosystem::Fen policy_balance(const models::ecosystem::EcosystemModel& model,
+                                             const std::string& name) {
+  const auto balances = policy_balances(model);
+  const auto found = balances.find("policy " + name);
+  if (found == balances.end()) FAIL("no account for policy " << name);
+  return found == balances.end() ? 0 : found->second;
+}
+
 // Runs every step, checking the ledger (to the fen) and the model's invariants after each; returns
 // the sum over steps of every metric.
 struct RunSums {
