@@ -713,8 +713,7 @@ int find_name(const std::vector<std::string>& names, const std::string& name, co
   }
   std::string message = fmt::format("'{}' names {} '{}', which the scenario does not define (defined: {})",
                                     path, what, name, fmt::join(names, ", "));
-  const std::string near = sim::nearest_name(name, names);
-  if (!near.empty()) message += fmt::format("; did you mean '{}'?", near);
+  message += sim::did_you_mean(name, names);
   problems.push_back({where, message});
   return -1;
 }

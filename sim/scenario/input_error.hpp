@@ -42,5 +42,7 @@ class InputError : public std::runtime_error {
 // The closest candidate to `word` by edit distance, or "" if none is close enough to be a
 // plausible typo (distance at most max(2, |word|/3)).
 std::string nearest_name(const std::string& word, const std::vector<std::string>& candidates);
+// "; did you mean 'nearest'?" to end a message with, or "" when no candidate is near.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace sim

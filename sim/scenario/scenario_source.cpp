@@ -269,11 +269,6 @@ std::string listing(const std::vector<std::string>& names) {
   return "it has " + schema_format::join(quoted, ", ");
 }
 
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& names) {
-  const std::string near = nearest_name(name, names);
-  return near.empty() ? "" : "; did you mean '" + near + "'?";
-}
-
 class Merger {
  public:
   explicit Merger(std::vector<InputProblem>& problems) : problems_(problems) {}

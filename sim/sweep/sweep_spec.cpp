@@ -172,10 +172,10 @@ class SweepReader {
       const auto it =
           design->kind == Kind::scalar ? std::find(names.begin(), names.end(), design->scalar) : names.end();
       if (it == names.end()) {
-        const std::string near = design->kind == Kind::scalar ? nearest_name(design->scalar, names) : "";
-        report(design->where, fmt::format("'design' must be one of grid, lhs, sobol, morris, got {}{}",
-                                          scenario_messages::found(*design),
-                                          near.empty() ? "" : "; did you mean '" + near + "'?"));
+        report(design->where,
+               fmt::format("'design' must be one of grid, lhs, sobol, morris, got {}{}",
+                           scenario_messages::found(*design),
+                           design->kind == Kind::scalar ? did_you_mean(design->scalar, names) : ""));
       } else {
         spec_.method = static_cast<DesignMethod>(it - names.begin());
       }
