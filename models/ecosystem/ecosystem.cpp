@@ -27,6 +27,10 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   step_costs_ = StepCosts(p_);
   markets_.adoption.assign(fields, 0.05);
   for (const auto& f : p_.fields) markets_.demand_growth.push_back(f.demand_growth_per_quarter);
+  // Each field's market: what its customers spend at demand index 1, with room for new products.
+  markets_.size.assign(fields, 0.0);
+  for (std::size_t i = 0; i < firms_.size(); ++i)
+    markets_.size[static_cast<std::size_t>(firms_.field[i])] += p_.market_headroom * firms_.base_revenue[i];
 
   // The step, in the order of docs/MODEL.md (section 1.3): one line per phase, with the purpose of
   // its random streams (stream_purposes.hpp); phases.hpp says what each reads and writes.
@@ -41,7 +45,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
                   firm_budgets_, payments_, flows_);
   });
   s.add_phase("generate_results", kGenerateResultsDraws, [this](Context c) {
-    generate_results(c, p_, labs_, lab_budgets_, firms_, firm_budgets_, results_, totals_);
+    generate_results(c, p_, markets_, labs_, lab_budgets_, firms_, firm_budgets_, results_, totals_);
   });
   s.add_phase("index_holdings", kIndexHoldingsDraws, [this](Context c) {
     index_holdings(c, p_, results_, step_costs_, markets_, labs_, firms_, result_scratch_, lab_budgets_,
@@ -60,6 +64,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   s.add_phase("finance_thematic_bonds", kFinanceThematicBondsDraws, [this](Context c) {
     finance_thematic_bonds(c, p_, firms_, firm_holdings_, firm_budgets_, firm_conditions_, payments_, flows_);
   });
+  s.add_phase("spend_earmarked_funds", kSpendEarmarkedFundsDraws,
+              [this](Context) { spend_earmarked_funds(p_, firms_, firm_budgets_, payments_, flows_); });
   s.add_phase("advance_results", kAdvanceResultsDraws, [this](Context c) {
     advance_results(c, p_, results_, result_scratch_, labs_, lab_budgets_, firms_, firm_budgets_,
                     firm_conditions_, platforms_, cell_policies_, region_policies_, step_costs_,
@@ -80,16 +86,19 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
     invest_venture_capital(c, p_, funds_, firms_, firm_holdings_, firm_index_, payments_, events_, flows_);
   });
   s.add_phase("lend_and_settle_loans", kLendAndSettleLoansDraws, [this](Context c) {
-    lend_and_settle_loans(c, p_, firms_, firm_incentives_, firm_budgets_, firm_conditions_, banks_,
+    lend_and_settle_loans(c, p_, markets_, firms_, firm_incentives_, firm_budgets_, firm_conditions_, banks_,
                           loan_buffer_, payments_, events_);
   });
+  s.add_phase("invest_in_capacity", kInvestInCapacityDraws,
+              [this](Context c) { invest_in_capacity(c, p_, markets_, firms_, payments_, flows_); });
   s.add_phase("produce_and_sell", kProduceAndSellDraws, [this](Context c) {
     produce_and_sell(c, p_, markets_, firms_, firm_incentives_, firm_holdings_, firm_conditions_, payments_,
                      flows_);
+    step_costs_.set_level(markets_.wage_level);
   });
   s.add_phase("update_firm_ladder", kUpdateFirmLadderDraws, [this](Context c) {
-    update_firm_ladder(c, p_, firm_births_, firm_index_, funds_, banks_, intermediaries_, exited_firm_ids_,
-                       payments_, flows_);
+    update_firm_ladder(c, p_, markets_, firm_births_, firm_index_, funds_, banks_, intermediaries_,
+                       exited_firm_ids_, payments_, flows_);
   });
   s.add_phase("retire_results", kRetireResultsDraws, [this](Context c) {
     retire_results(c, results_, result_scratch_, firms_, exited_firm_ids_, orphan_buffer_, labs_, payments_,
@@ -154,6 +163,10 @@ std::uint64_t EcosystemModel::state_hash() const {
   mix(firms_.loan);
   mix(firms_.tacit_knowledge);
   mix(firms_.thematic_bond);
+  mix(firms_.capital);
+  mix(firms_.status);
+  mix(firms_.valuation);
+  mix(firms_.government_stake);
   mix(intermediaries_.served);
   std::vector<Fen> balances(ledger_.account_count());
   for (std::size_t a = 0; a < balances.size(); ++a)
@@ -192,14 +205,16 @@ std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,
       "pilot-verified "
       "results converted at {:.0f}% vs {:.0f}% unverified, with pilot platforms {:.0f}% utilised. SMEs: "
       "{:.0f} "
-      "({:.0f} little giants); R&D intensity {:.2f}%.",
+      "({:.0f} high-tech, {:.0f} 专精特新 of which {:.0f} little giants, {:.0f} unicorns, {:.0f} listed); "
+      "R&D intensity {:.2f}%.",
       100 * last("rd_share_enterprises"), 100 * last("rd_share_institutes"),
       100 * last("rd_share_universities"), 100 * last("basic_research_share"),
       100 * last("patent_industrialization_rate"), 100 * last("patent_industrialization_rate_universities"),
       100 * last("patent_industrialization_rate_institutes"), 100 * last("results_applied_share"),
       100 * last("applied_industrialized_share"), 100 * last("pilot_verified_conversion_rate"),
       100 * last("unverified_conversion_rate"), 100 * last("pilot_utilization"), last("sme_count"),
-      last("sme_count_little_giant"), 100 * last("rd_intensity"));
+      last("sme_count_high_tech"), last("sme_count_specialised"), last("sme_count_little_giant"),
+      last("sme_count_unicorn"), last("sme_count_listed"), 100 * last("rd_intensity"));
 }
 
 }  // namespace

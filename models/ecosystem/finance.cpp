@@ -6,27 +6,55 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "models/ecosystem/capacity.hpp"
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/phases.hpp"
+#include "models/ecosystem/stream_purposes.hpp"
 #include "sim/core/parallel.hpp"
 
 namespace models::ecosystem {
 
-// Phase "invest_venture_capital" — funds in their investment period screen SMEs of their region
-// (and field) and invest a ticket when the best result an SME develops signals enough quality;
-// funds at the end of their life pay their cash back to the LPs and close.
+// Phase "invest_venture_capital" — funds in their investment period (the first half of their life)
+// screen SMEs of their region (and field) and buy equity with a ticket at the firm's valuation when
+// the best result it develops signals enough quality; they follow on in growing firms they hold
+// (staged rounds); a round buys the government's grant-to-equity stake out. Past the investment
+// period they sell holdings to acquirers (trade sales, vc_trade_sale_rate); at the end of their life
+// they sell what is left and pay their limited partners: the government's share of a guidance
+// sub-fund goes back to its instrument.
 void invest_venture_capital(const sim::PhaseContext& context, const Parameters& p, VcFunds& funds,
                             Firms& firms, const FirmHoldings& firm_holdings, const FirmIndex& firm_index,
                             Payments& payments, Events& events, Flows& flows) {
   const FixedAccounts& accounts = payments.accounts();
+  std::vector<std::uint8_t> is_closing(funds.size(), 0), is_selling(funds.size(), 0);
   for (std::size_t k = 0; k < funds.size(); ++k) {
     const std::int64_t age = context.step - funds.vintage[k];
-    if (age >= p.vc_fund_life_quarters) {
+    is_closing[k] = age >= p.vc_fund_life_quarters ? 1 : 0;
+    is_selling[k] = age >= p.vc_fund_life_quarters / 2 ? 1 : 0;
+  }
+  // Exits of holdings, in firm order: everything a closing fund holds, and trade sales.
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.vc_fund[i] < 0) continue;
+    const auto fund = funds.index_of(static_cast<sim::AgentId>(firms.vc_fund[i]));
+    if (!fund || !is_selling[*fund]) continue;
+    auto rng = context.rng(firms.id(i), kTradeSaleDraws);
+    if (is_closing[*fund] || rng.bernoulli(p.vc_trade_sale_rate)) {
+      sell_vc_holding(funds, firms, payments, flows, i);
+      flows.trade_sales += 1;
+    }
+  }
+  for (std::size_t k = 0; k < funds.size(); ++k) {
+    if (is_closing[k]) {
+      const double cash = payments.balance(funds.account[k]);
+      if (funds.policy[k] >= 0) {
+        flows.government_equity_returned +=
+            payments.pay_up_to(funds.account[k], accounts.first_policy_account + funds.policy[k],
+                               cash * funds.government_share[k]);
+      }
       payments.pay(funds.account[k], accounts.payout_sink, payments.balance(funds.account[k]));
       funds.mark_for_removal(k);
       continue;
     }
-    if (age >= p.vc_fund_life_quarters / 2) continue;
+    if (is_selling[k]) continue;
     auto rng = context.rng(funds.id(k));
     for (std::int64_t d = 0; d < p.vc_deals_per_quarter; ++d) {
       if (payments.balance(funds.account[k]) < p.vc_ticket_yuan) break;
@@ -38,11 +66,13 @@ void invest_venture_capital(const sim::PhaseContext& context, const Parameters& 
       const std::uint32_t f = candidates[rng.uniform_below(candidates.size())];
       if (funds.field[k] >= 0 && firms.field[f] != funds.field[k]) continue;
       const double signal = firm_holdings.best_quality[f] + 0.3 * rng.normal();
-      if (signal < p.vc_quality_threshold || firms.vc_fund[f] >= 0) continue;
-      payments.pay(funds.account[k], firms.account[f], p.vc_ticket_yuan);
-      firms.vc_fund[f] = static_cast<std::int64_t>(funds.id(k));
-      firms.vc_invested[f] += p.vc_ticket_yuan;
-      flows.vc_invested += p.vc_ticket_yuan;
+      const bool is_own = firms.vc_fund[f] == static_cast<std::int64_t>(funds.id(k));
+      const bool grows = firms.revenue_trend[f] > firms.revenue_trend_slow[f];
+      // A new holding needs the quality signal and no other fund in the firm; a follow-on round
+      // needs growth.
+      if (firms.tier[f] >= kListed || (firms.vc_fund[f] >= 0 && !is_own)) continue;
+      if (is_own ? !grows : signal < p.vc_quality_threshold) continue;
+      buy_equity(funds, k, firms, f, p.vc_ticket_yuan, payments, flows);
       events.record_deal({kVcInvestment, static_cast<std::int64_t>(funds.id(k)),
                           static_cast<std::int64_t>(firms.id(f)), -1, p.vc_ticket_yuan});
     }
@@ -61,13 +91,58 @@ void invest_venture_capital(const sim::PhaseContext& context, const Parameters& 
   }
 }
 
-// Phase "lend_and_settle_loans" — SMEs pay interest (the subsidy pays its share) and principal
-// when due, or default; SMEs without a loan may ask for one, more often when development money
+// A funding round: fund k pays `ticket` into firm f at the firm's valuation (pre-money); earlier
+// stakes are diluted; the round's investor also buys the government's stake out.
+void buy_equity(VcFunds& funds, std::size_t k, Firms& firms, std::size_t f, double ticket, Payments& payments,
+                Flows& flows) {
+  // The government's stake is bought out when the fund can pay for it besides the ticket.
+  if (firms.government_stake[f] > 0 &&
+      payments.balance(funds.account[k]) >= ticket + firms.government_stake[f] * firms.valuation[f])
+    sell_government_stake(firms, payments, flows, f, funds.account[k]);
+  const double pre_money = std::max(firms.valuation[f], ticket);
+  const double post_money = pre_money + ticket;
+  payments.pay(funds.account[k], firms.account[f], ticket);
+  firms.earmarked[f] += ticket;
+  firms.vc_stake[f] = firms.vc_stake[f] * pre_money / post_money + ticket / post_money;
+  firms.valuation[f] = post_money;
+  firms.vc_fund[f] = static_cast<std::int64_t>(funds.id(k));
+  firms.vc_invested[f] += ticket;
+  funds.invested[k] += ticket;
+  flows.vc_invested += ticket;
+}
+
+void sell_vc_holding(VcFunds& funds, Firms& firms, Payments& payments, Flows& flows, std::size_t firm) {
+  const FixedAccounts& accounts = payments.accounts();
+  if (const auto fund = funds.index_of(static_cast<sim::AgentId>(firms.vc_fund[firm]))) {
+    const double proceeds = firms.vc_stake[firm] * firms.valuation[firm];
+    payments.pay(accounts.private_capital, funds.account[*fund], proceeds);
+    funds.invested[*fund] = std::max(0.0, funds.invested[*fund] - firms.vc_invested[firm]);
+    flows.vc_exit_proceeds += proceeds;
+  }
+  firms.vc_fund[firm] = -1;
+  firms.vc_stake[firm] = 0;
+  firms.vc_invested[firm] = 0;
+}
+
+void sell_government_stake(Firms& firms, Payments& payments, Flows& flows, std::size_t firm,
+                           std::int64_t buyer) {
+  const FixedAccounts& accounts = payments.accounts();
+  const double price = firms.government_stake[firm] * firms.valuation[firm];
+  if (firms.equity_policy[firm] >= 0) {
+    flows.government_equity_returned +=
+        payments.pay_up_to(buyer, accounts.first_policy_account + firms.equity_policy[firm], price);
+  }
+  firms.government_stake[firm] = 0;
+  firms.equity_policy[firm] = -1;
+}
+
+// Phase "lend_and_settle_loans" — SMEs pay interest (the subsidy pays its share) and an installment
+// of the principal, or default; SMEs without a loan may ask for one, more often when development money
 // falls short or interest is subsidised; a bank of the region lends when the expected loss, net of
 // the risk-compensation pool's share, is acceptable.
-void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p, Firms& firms,
-                           const FirmIncentives& firm_incentives, const FirmBudgets& firm_budgets,
-                           FirmConditions& firm_conditions, Banks& banks,
+void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p, const FieldMarkets& markets,
+                           Firms& firms, const FirmIncentives& firm_incentives,
+                           const FirmBudgets& firm_budgets, FirmConditions& firm_conditions, Banks& banks,
                            sim::ProposalBuffer<std::uint32_t>& loan_buffer, Payments& payments,
                            Events& events) {
   const FixedAccounts& accounts = payments.accounts();
@@ -85,16 +160,23 @@ void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p
         continue;
       }
       auto rng = context.rng(firms.id(i));
-      const bool short_of_money = firm_budgets.need[i] > firm_budgets.dev_budget[i];
+      // Short of money for development, or for the capacity its demand needs (pecking order: its
+      // own cash first, then a loan).
+      const double cash_now = payments.balance(firms.account[i]);
+      const bool short_of_money = firm_budgets.need[i] > firm_budgets.dev_budget[i] ||
+                                  planned_investment_yuan(p, markets, firms, i) >
+                                      std::max(0.0, cash_now - operating_buffer_yuan(p, firms, i));
       const double ask = p.loan_request_rate * (short_of_money ? 1.0 : 0.3) *
                          (1.0 + 2.0 * firm_incentives.interest_subsidy[i]);
       if (!rng.bernoulli(std::min(1.0, ask))) continue;
       const double size = p.loan_size_yuan * (1.0 + firms.tier[i]);
-      const double cash = payments.balance(firms.account[i]);
       double default_probability = p.loan_default_base * std::exp(-0.5 * firms.tier[i] + 0.3 * rng.normal());
-      if (cash < 0.5 * size) default_probability *= 1.5;
+      if (cash_now < 0.5 * size) default_probability *= 1.5;
+      // Collateral lowers the loss given default; the risk pool pays a share of what is left.
+      const double collateral = p.collateral_recovery * firms.capital[i] * markets.wage_level;
+      const double loss_given_default = p.loan_loss_given_default * std::max(0.0, 1.0 - collateral / size);
       const double expected_loss =
-          default_probability * p.loan_loss_given_default * (1.0 - firm_incentives.risk_pool_share[i]);
+          default_probability * loss_given_default * (1.0 - firm_incentives.risk_pool_share[i]);
       if (expected_loss > p.loan_acceptable_loss) continue;
       requests.push_back(static_cast<std::uint32_t>(i));
     }
@@ -114,14 +196,20 @@ void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p
         firm_conditions.is_distressed[i] = 1;
         continue;
       }
-      if (context.step >= firms.loan_due[i]) {
-        if (payments.balance(firms.account[i]) >= firms.loan[i]) {
-          payments.pay(firms.account[i], banks.account[bank], firms.loan[i]);
+      // Loans amortise in equal parts of what is left until the due step, so a loan spent on
+      // capacity is repaid from the earnings that capacity makes.
+      const double installment = firms.loan[i] / static_cast<double>(std::max<std::int64_t>(
+                                                     1, firms.loan_due[i] - context.step + 1));
+      if (payments.balance(firms.account[i]) + 0.005 >= installment) {
+        payments.pay(firms.account[i], banks.account[bank], installment);
+        banks.loans_outstanding[bank] -= installment;
+        firms.loan[i] -= installment;
+        if (firms.loan[i] < 0.01) {
           banks.loans_outstanding[bank] -= firms.loan[i];
           firms.loan[i] = 0;
-        } else {
-          firm_conditions.is_distressed[i] = 1;
         }
+      } else {
+        firm_conditions.is_distressed[i] = 1;
       }
       continue;
     }
@@ -211,17 +299,27 @@ void default_on_bond(Firms& firms, FirmConditions& firm_conditions, Payments& pa
   if (firms.kind[firm] == kSme) firm_conditions.is_distressed[firm] = 1;
 }
 
-void exit_firm(Firms& firms, const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
-               Banks& banks, std::vector<sim::AgentId>& exited_firm_ids, Payments& payments, Flows& flows,
-               std::size_t i) {
+void exit_firm(const Parameters& p, double wage_level, Firms& firms, const FirmIncentives& firm_incentives,
+               FirmConditions& firm_conditions, Banks& banks, VcFunds& funds,
+               std::vector<sim::AgentId>& exited_firm_ids, Payments& payments, Flows& flows, std::size_t i) {
   const FixedAccounts& accounts = payments.accounts();
+  // Equity holders lose their stakes: the fund writes its holding off.
+  if (firms.vc_fund[i] >= 0) {
+    if (const auto fund = funds.index_of(static_cast<sim::AgentId>(firms.vc_fund[i])))
+      funds.invested[*fund] = std::max(0.0, funds.invested[*fund] - firms.vc_invested[i]);
+    flows.write_offs += 1;
+  }
   if (firms.thematic_bond[i] > 0) default_on_bond(firms, firm_conditions, payments, flows, i);
   if (firms.loan[i] > 0) {
     flows.loans_defaulted += 1;
     if (const std::int64_t lender = banks.lender_of(firms.region[i], firms.id(i)); lender >= 0) {
       // The lending bank recovers what the firm still holds; the pool pays its share of the loss.
       const auto bank = static_cast<std::size_t>(lender);
-      const double recovered = payments.pay_up_to(firms.account[i], banks.account[bank], firms.loan[i]);
+      double recovered = payments.pay_up_to(firms.account[i], banks.account[bank], firms.loan[i]);
+      // The bank sells the collateral (part of the firm's capital) to buyers outside the model.
+      const double collateral = p.collateral_recovery * firms.capital[i] * wage_level;
+      recovered += payments.pay_up_to(accounts.private_capital, banks.account[bank],
+                                      std::min(collateral, firms.loan[i] - recovered));
       const double loss = firms.loan[i] - recovered;
       banks.loans_outstanding[bank] -= firms.loan[i];
       const std::int32_t pool = firm_incentives.risk_pool_policy[i];

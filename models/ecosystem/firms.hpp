@@ -1,6 +1,6 @@
 #pragma once
-// Lead firms and SMEs: they perform R&D, develop and use results, borrow, raise VC and bonds,
-// sell, climb the tier ladder (SMEs) and exit. Rows change at births (spin-outs, SME births,
+// Lead firms and SMEs: they perform R&D, develop and use results, invest in capacity, borrow, raise
+// VC and bonds, sell, climb the tier ladder (SMEs) and exit. Rows change at births (spin-outs, SME births,
 // incubators) and exits (update_firm_ladder).
 #include <cstdint>
 #include <vector>
@@ -8,6 +8,9 @@
 #include "models/ecosystem/agent_rows.hpp"
 
 namespace models::ecosystem {
+
+// Statuses beside the ladder (seed 004): granted on their own criteria (update_firm_ladder).
+enum FirmStatus : std::uint8_t { kSpecialised = 1, kLittleGiant = 2 };
 
 struct Firms : AgentRows {
   Firms() : AgentRows(declare_fields()) {}
@@ -27,6 +30,10 @@ struct Firms : AgentRows {
   // Logit bonus from moved researchers, decaying (talent mobility).
   std::vector<double>& tacit_knowledge = population.field<double>("tacit_knowledge");
   std::vector<double>& thematic_bond = population.field<double>("thematic_bond");  // principal outstanding
+  std::vector<double>& capital = population.field<double>("capital");              // productive capital, yuan
+  std::vector<std::uint8_t>& status =
+      population.field<std::uint8_t>("status");                            // kSpecialised | kLittleGiant
+  std::vector<double>& valuation = population.field<double>("valuation");  // yuan, at the last round
   // Cold: read by one phase, or only written for the output.
   std::vector<double>& base_revenue = population.field<double>("base_revenue");  // at demand index 1
   std::vector<double>& employees = population.field<double>("employees");
@@ -39,6 +46,18 @@ struct Firms : AgentRows {
   std::vector<double>& bond_unspent = population.field<double>("bond_unspent");      // proceeds not yet spent
   std::vector<std::int32_t>& bond_due = population.field<std::int32_t>("bond_due");  // step
   std::vector<std::int32_t>& bond_policy = population.field<std::int32_t>("bond_policy");
+  std::vector<double>& investment = population.field<double>("investment");  // yuan/quarter
+  std::vector<double>& demand = population.field<double>("demand");          // yuan/quarter before capacity
+  std::vector<double>& revenue_trend = population.field<double>("revenue_trend");
+  std::vector<double>& revenue_trend_slow = population.field<double>("revenue_trend_slow");
+  std::vector<double>& rd_trend = population.field<double>("rd_trend");
+  std::vector<double>& vc_stake = population.field<double>("vc_stake");
+  std::vector<double>& government_stake = population.field<double>("government_stake");
+  std::vector<std::int32_t>& equity_policy = population.field<std::int32_t>("equity_policy");
+  std::vector<double>& rd_propensity = population.field<double>("rd_propensity");  // mean 1 over SMEs
+  // Cash raised for growth (VC rounds, grant-to-equity and repayable grants), restricted to
+  // development and capacity: never paid out, spent by spend_earmarked_funds and invest_in_capacity.
+  std::vector<double>& earmarked = population.field<double>("earmarked");
 
  private:
   // The fields in the order of the output file's /agents/firm/ (the order of add_field).
@@ -48,8 +67,9 @@ struct Firms : AgentRows {
     firms.add_field<std::int32_t>("region", {"index", "Region", true});
     firms.add_field<std::int32_t>("field", {"index", "Field", true});
     firms.add_field<std::int32_t>(
-        "tier",
-        {"tier", "0 tech SME, 1 little giant, 2 high-tech, 3 unicorn, 4 listed (lead firms 4)", true});
+        "tier", {"tier", "0 tech SME, 1 high-tech enterprise, 2 unicorn, 3 listed (lead firms 3)", true});
+    firms.add_field<std::uint8_t>("status",
+                                  {"flags", "1 specialised (专精特新), 2 little giant (小巨人)", true});
     firms.add_field<double>("base_revenue",
                             {"yuan/quarter", "Revenue of the existing business at demand index 1", false});
     firms.add_field<double>("revenue", {"yuan/quarter", "Revenue of the quarter", true});
@@ -72,6 +92,28 @@ struct Firms : AgentRows {
     firms.add_field<double>("bond_unspent", {"yuan", "Bond proceeds not yet spent on development", false});
     firms.add_field<std::int32_t>("bond_due", {"step", "Step the bond matures", false});
     firms.add_field<std::int32_t>("bond_policy", {"index", "thematic_bond instrument of the bond", false});
+    firms.add_field<double>("capital",
+                            {"yuan", "Productive capital (capacity / output_capital_ratio)", true});
+    firms.add_field<double>("investment", {"yuan/quarter", "Capital spending of the quarter", true});
+    firms.add_field<double>("demand",
+                            {"yuan/quarter", "Sales its customers asked for, before capacity", false});
+    firms.add_field<double>("revenue_trend",
+                            {"yuan/quarter", "Revenue, moving average (about a year)", false});
+    firms.add_field<double>("revenue_trend_slow",
+                            {"yuan/quarter", "Revenue, slow moving average (about three years)", false});
+    firms.add_field<double>("rd_trend",
+                            {"yuan/quarter", "R&D spending, moving average (about a year)", false});
+    firms.add_field<double>("valuation", {"yuan", "Equity value at the last funding round or listing", true});
+    firms.add_field<double>("vc_stake", {"1", "Share of the equity held by VC funds", false});
+    firms.add_field<double>(
+        "government_stake",
+        {"1", "Share of the equity held by the government (grant-to-equity, 拨投结合)", false});
+    firms.add_field<std::int32_t>("equity_policy",
+                                  {"index", "grant_to_equity instrument holding the stake (-1 none)", false});
+    firms.add_field<double>("rd_propensity", {"1", "R&D intensity relative to the kind's (mean 1)", false});
+    firms.add_field<double>(
+        "earmarked",
+        {"yuan", "Cash raised for growth (equity, grants), for development and capacity only", true});
     return firms;
   }
 };
@@ -99,6 +141,7 @@ struct FirmBudgets {
 // Per firm, each step (index_holdings): what it sums over the results it holds.
 struct FirmHoldings {
   std::vector<double> product_value;          // yuan/quarter of new products at demand index 1
+  std::vector<std::int32_t> patents;          // live invention patents it holds
   std::vector<double> best_quality;           // of results at TRL >= 4 not yet in use (-1e9 none)
   std::vector<std::int32_t> commercializing;  // results at TRL 7-8
 };

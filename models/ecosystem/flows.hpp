@@ -20,6 +20,10 @@ struct Flows {
   std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
   std::int64_t researchers_moved = 0, thematic_bond_defaults = 0;
   double ex_post_rewards_paid = 0, thematic_bonds_issued = 0;
+  // Capacity, equity and the ladder.
+  double investment = 0, sales = 0, capacity = 0, demand = 0;
+  double vc_exit_proceeds = 0, government_equity_returned = 0;
+  std::int64_t ipos = 0, trade_sales = 0, write_offs = 0, promotions = 0, demotions = 0;
 };
 
 // Cumulative counters since step 0.

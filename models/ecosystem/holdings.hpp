@@ -29,7 +29,7 @@ inline constexpr std::size_t kHolderLookahead = 16;
 // exact integer, fixed-point and maximum totals, so the sums do not depend on the thread count.
 struct FirmTotals {
   std::int64_t need = 0, product_value = 0;  // fixed point (sim::to_fixed)
-  std::int32_t in_use = 0, commercializing = 0;
+  std::int32_t in_use = 0, commercializing = 0, patents = 0;
   double best_quality = -1e9;
 };
 struct LabTotals {

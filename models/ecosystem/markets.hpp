@@ -1,6 +1,6 @@
 #pragma once
-// Fields' markets: demand and adoption of new products (produce_and_sell), and the cost of a
-// development step by field and TRL.
+// Fields' markets: demand in money, adoption of new products and the wage and price level
+// (produce_and_sell), and the cost of a development step by field and TRL.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +14,10 @@ struct FieldMarkets {
   std::vector<double> demand_index;   // 1 at step 0, grows by demand_growth per quarter
   std::vector<double> adoption;       // Bass diffusion of new products, 0-1
   std::vector<double> demand_growth;  // per quarter, from the field's parameters
+  // What the field's customers spend at demand index 1, yuan/quarter: market_headroom times its
+  // firms' initial sales (set-up). All firms' sales in the field are bounded by size x demand_index.
+  std::vector<double> size;
+  double wage_level = 1.0;  // 1 at step 0, grows by wage_growth_per_quarter (produce_and_sell)
 };
 
 // The cost of the step from each TRL, grown by stage_cost_growth per level and scaled by the
@@ -30,12 +34,15 @@ class StepCosts {
       }
     }
   }
+  // Costs are wages and equipment: they follow the wage and price level.
+  void set_level(double level) { level_ = level; }
   [[nodiscard]] double operator()(int trl, int field) const {
-    return table_[static_cast<std::size_t>(field) * 10 + static_cast<std::size_t>(trl)];
+    return level_ * table_[static_cast<std::size_t>(field) * 10 + static_cast<std::size_t>(trl)];
   }
 
  private:
   std::vector<double> table_;
+  double level_ = 1.0;
 };
 
 }  // namespace models::ecosystem

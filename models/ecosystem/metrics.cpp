@@ -80,6 +80,32 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"thematic_bond_defaults", "bonds/quarter", "Thematic bonds defaulted in the quarter"},
       {"pilot_platforms_underused", "1",
        "Share of pilot platforms using less than half of their slots in the quarter (built but unused)"},
+      {"investment", "yuan/quarter", "Firms' capital spending on productive capacity"},
+      {"capital_stock", "yuan", "Firms' productive capital, at step-0 prices"},
+      {"sme_investment", "yuan/quarter", "SMEs' capital spending on productive capacity"},
+      {"sme_capital_stock", "yuan", "SMEs' productive capital, at step-0 prices"},
+      {"sme_revenue_total", "yuan/quarter", "Revenue of all SMEs"},
+      {"capacity_utilization", "1", "Firms' sales / the sales their capital could make"},
+      {"revenue_to_market", "1", "Firms' sales / what the fields' markets can pay (size x demand index)"},
+      {"demand_to_market", "1",
+       "What customers asked of firms / what the fields' markets can pay (above 1: firms share the market)"},
+      {"employees_total", "persons", "Employees of all firms"},
+      {"labour_productivity", "yuan/person/quarter", "Firms' revenue per employee"},
+      {"wage_level", "1", "Wage and price level (1 at step 0)"},
+      {"sme_count_specialised", "firms", "SMEs with the 专精特新 status (little giants included)"},
+      {"sme_count_little_giant", "firms", "SMEs with the 小巨人 (little giant) status"},
+      {"tier_promotions", "firms/quarter", "SMEs moving up the ladder in the quarter"},
+      {"tier_demotions", "firms/quarter", "SMEs losing a rung (a recognition that failed its review)"},
+      {"exits_ipo", "firms/quarter", "Listings (IPOs) in the quarter"},
+      {"exits_trade_sale", "holdings/quarter", "VC holdings sold to acquirers in the quarter"},
+      {"exits_write_off", "holdings/quarter", "VC holdings written off as their firm exits"},
+      {"vc_exit_proceeds", "yuan/quarter", "Money VC funds received from listings and trade sales"},
+      {"vc_holdings_at_cost", "yuan", "VC funds' holdings in firms at cost, not yet exited"},
+      {"government_equity_outstanding", "yuan",
+       "The government's equity: grant-to-equity stakes at firms' valuations and its share of guidance "
+       "sub-funds (cash and holdings at cost)"},
+      {"government_equity_returned", "yuan/quarter",
+       "Money returned to instruments from the government's equity (stakes sold, sub-funds closed)"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   return m;
@@ -110,11 +136,16 @@ void EcosystemModel::measure(std::span<double> values) const {
   const auto used = counts.used[0] + counts.used[1] + counts.used[2] + counts.used[3];
   struct FirmCounts {
     std::array<std::int64_t, kTiers> tiers{};
-    std::int64_t smes = 0, loans = 0;
-    double revenue = 0, bonds = 0;  // summed in chunk order (sim/core/parallel.hpp): same on any threads
+    std::int64_t smes = 0, loans = 0, specialised = 0, little_giants = 0;
+    // Summed in chunk order (sim/core/parallel.hpp): the same on any thread count.
+    double revenue = 0, bonds = 0, capital = 0, employees = 0, government_stakes = 0;
+    double sme_revenue = 0, sme_capital = 0, sme_investment = 0;
     FirmCounts& operator+=(const FirmCounts& o) {
       for (std::size_t t = 0; t < tiers.size(); ++t) tiers[t] += o.tiers[t];
       smes += o.smes, loans += o.loans, revenue += o.revenue, bonds += o.bonds;
+      specialised += o.specialised, little_giants += o.little_giants;
+      capital += o.capital, employees += o.employees, government_stakes += o.government_stakes;
+      sme_revenue += o.sme_revenue, sme_capital += o.sme_capital, sme_investment += o.sme_investment;
       return *this;
     }
   };
@@ -122,12 +153,21 @@ void EcosystemModel::measure(std::span<double> values) const {
       sim::deterministic_accumulate<FirmCounts>(firms_.size(), [&](FirmCounts& c, std::size_t i) {
         c.revenue += firms_.revenue[i];
         c.bonds += firms_.thematic_bond[i];
+        c.capital += firms_.capital[i];
+        c.employees += firms_.employees[i];
+        c.government_stakes += firms_.government_stake[i] * firms_.valuation[i];
         if (firms_.kind[i] != kSme) return;
         ++c.smes;
+        c.sme_revenue += firms_.revenue[i];
+        c.sme_capital += firms_.capital[i];
+        c.sme_investment += firms_.investment[i];
         c.tiers[static_cast<std::size_t>(firms_.tier[i])] += 1;
+        c.specialised += (firms_.status[i] & kSpecialised) ? 1 : 0;
+        c.little_giants += (firms_.status[i] & kLittleGiant) ? 1 : 0;
         if (firms_.loan[i] > 0) ++c.loans;
       });
-  const auto& [tiers, smes, loans, revenue, bonds] = firms;
+  const auto& [tiers, smes, loans, specialised, little_giants, revenue, bonds, capital, employees,
+               government_stakes, sme_revenue, sme_capital, sme_investment] = firms;
   double outstanding = 0;
   for (std::size_t b = 0; b < banks_.size(); ++b) outstanding += banks_.loans_outstanding[b];
   std::size_t k = 0;
@@ -199,6 +239,38 @@ void EcosystemModel::measure(std::span<double> values) const {
     if (2 * platforms_.served[p] < platforms_.effective_slots[p]) ++underused;
   }
   values[k++] = share(static_cast<double>(underused), static_cast<double>(platforms_.size()));
+  double market = 0;
+  for (std::size_t f = 0; f < markets_.size.size(); ++f)
+    market += markets_.size[f] * markets_.demand_index[f];
+  double at_cost = 0, government_in_funds = 0;
+  for (std::size_t f = 0; f < funds_.size(); ++f) {
+    at_cost += funds_.invested[f];
+    government_in_funds +=
+        funds_.government_share[f] *
+        (to_yuan(ledger_.balance(static_cast<sim::AccountId>(funds_.account[f]))) + funds_.invested[f]);
+  }
+  values[k++] = flows_.investment;
+  values[k++] = capital;
+  values[k++] = sme_investment;
+  values[k++] = sme_capital;
+  values[k++] = sme_revenue;
+  values[k++] = share(flows_.sales, flows_.capacity);
+  values[k++] = share(flows_.sales, market);
+  values[k++] = share(flows_.demand, market);
+  values[k++] = employees;
+  values[k++] = share(revenue, employees);
+  values[k++] = markets_.wage_level;
+  values[k++] = static_cast<double>(specialised);
+  values[k++] = static_cast<double>(little_giants);
+  values[k++] = static_cast<double>(flows_.promotions);
+  values[k++] = static_cast<double>(flows_.demotions);
+  values[k++] = static_cast<double>(flows_.ipos);
+  values[k++] = static_cast<double>(flows_.trade_sales);
+  values[k++] = static_cast<double>(flows_.write_offs);
+  values[k++] = flows_.vc_exit_proceeds;
+  values[k++] = at_cost;
+  values[k++] = government_stakes + government_in_funds;
+  values[k++] = flows_.government_equity_returned;
 }
 
 double EcosystemModel::metric(const std::string& name) const {

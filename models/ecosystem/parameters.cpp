@@ -407,9 +407,9 @@ const std::vector<IntegerParameter>& integer_parameters() {
 const std::vector<RealParameter>& real_parameters() {
   static const std::vector<RealParameter> table = {
       // R&D funding.
-      {"university_budget_yuan", "yuan/quarter", 1.2e5, 0, kBig, &P::university_budget_yuan,
+      {"university_budget_yuan", "yuan/quarter", 1.12e5, 0, kBig, &P::university_budget_yuan,
        "Government R&D appropriation per university. Calibrated to rd_share_universities (seed 002: 8.3%)"},
-      {"institute_budget_yuan", "yuan/quarter", 232000.0, 0, kBig, &P::institute_budget_yuan,
+      {"institute_budget_yuan", "yuan/quarter", 225000.0, 0, kBig, &P::institute_budget_yuan,
        "Government R&D appropriation per institute. Calibrated to rd_share_institutes (seed 002: 11.6%)"},
       {"lead_firm_rd_intensity", "1", 0.007, 0, 1, &P::lead_firm_rd_intensity,
        "Lead firms' R&D spending / revenue. Calibrated to rd_share_enterprises (seed 002: 77.7%)"},
@@ -463,9 +463,10 @@ const std::vector<RealParameter>& real_parameters() {
       {"success_intercept_commercialization", "logit", -1.5, -10, 10, &P::success_intercept_commercialization,
        "Logit of success of a step into or within commercialization (to TRL 7-8); the step to TRL 7 is the "
        "death valley: buyers distrust first units. Assumption"},
-      {"success_intercept_industrialization", "logit", -1.5, -10, 10, &P::success_intercept_industrialization,
+      {"success_intercept_industrialization", "logit", -3.5, -10, 10, &P::success_intercept_industrialization,
        "Logit of success of the step to TRL 9 (industrialization), the Darwinian sea: scale-up and "
-       "competition. Assumption"},
+       "competition. Calibrated to applied_industrialized_share (seed 002: about 20% of applied results "
+       "form industries)"},
       {"quality_effect", "logit per sd", 0.8, 0, 10, &P::quality_effect,
        "Effect of one standard deviation of latent quality on the logit of success. Assumption"},
       {"lead_firm_capacity_bonus", "logit", 1.0, -10, 10, &P::lead_firm_capacity_bonus,
@@ -549,6 +550,8 @@ const std::vector<RealParameter>& real_parameters() {
       {"revenue_per_employee_yuan", "yuan/quarter", 2.5e5, 1, kBig, &P::revenue_per_employee_yuan,
        "Revenue per employee. Assumption"},
       {"tax_rate", "1", 0.25, 0, 1, &P::tax_rate, "Corporate income tax rate (China: 25%)"},
+      {"high_tech_tax_rate", "1", 0.15, 0, 1, &P::high_tech_tax_rate,
+       "Income tax rate of a recognised high-tech enterprise (China: 15%, 高新技术企业)"},
       {"cash_target_quarters", "quarters", 2, 0, 100, &P::cash_target_quarters,
        "Cash a firm keeps, in quarters of revenue times margin; above it pays out. Assumption"},
       {"payout_share", "1/quarter", 0.3, 0, 1, &P::payout_share, "Share of excess cash paid out. Assumption"},
@@ -561,7 +564,63 @@ const std::vector<RealParameter>& real_parameters() {
       {"sme_exit_rate", "1/quarter", 0.01, 0, 1, &P::sme_exit_rate,
        "Background exit hazard of SMEs. Assumption"},
       {"tier_promotion_rate", "1/quarter", 0.1, 0, 1, &P::tier_promotion_rate,
-       "Hazard that a qualifying SME is recognised in the next tier. Assumption"},
+       "Hazard that an SME meeting a rung's or a status's criteria applies and is recognised. Assumption"},
+      {"recognition_review_rate", "1/quarter", 0.083, 0, 1, &P::recognition_review_rate,
+       "Hazard that a recognition (high-tech, 专精特新, 小巨人) is reviewed; it is lost if the criteria "
+       "fail then. Recognitions are valid for three years (高新技术企业认定管理办法), so 1/12"},
+      {"high_tech_rd_intensity", "1", 0.004, 0, 1, &P::high_tech_rd_intensity,
+       "R&D / revenue (moving averages) a high-tech enterprise needs, with at least one invention patent. "
+       "The rule asks 3-5% by size (高新技术企业认定管理办法); the model's SMEs' R&D is scaled to the "
+       "national R&D shares, so this threshold is set where the count ratios of docs/MODEL.md hold "
+       "(calibrated)"},
+      {"specialised_growth", "1", 0.05, -1, 10, &P::specialised_growth,
+       "Revenue growth (year over the three-year average) a 专精特新 SME needs, besides being high-tech "
+       "and a niche leader. Assumption after the 专精特新 criteria (growth, R&D, IP, specialisation)"},
+      {"niche_leader_multiple", "1", 1.5, 0, 100, &P::niche_leader_multiple,
+       "Revenue relative to the field's mean SME revenue that makes an SME a niche leader (专精特新 "
+       "criterion of market share). Assumption"},
+      {"little_giant_multiple", "1", 4.0, 0, 100, &P::little_giant_multiple,
+       "The same for a 小巨人 (little giant), which also needs two patents and 1.5 times the high-tech "
+       "R&D intensity. Assumption after the 小巨人 criteria"},
+      {"unicorn_valuation_yuan", "yuan", 7e9, 0, kBig, &P::unicorn_valuation_yuan,
+       "Valuation at a funding round that makes an unlisted firm a unicorn (USD 1 bn, Hurun's definition)"},
+      {"ipo_valuation_yuan", "yuan", 1e9, 0, kBig, &P::ipo_valuation_yuan,
+       "Valuation a firm needs to list (STAR market standard 1: market value >= 1 bn yuan)"},
+      {"ipo_revenue_yuan", "yuan/quarter", 2.5e7, 0, kBig, &P::ipo_revenue_yuan,
+       "Quarterly revenue a firm needs to list (STAR market standard 1: revenue >= 100 M yuan a year)"},
+      {"ipo_rate", "1/quarter", 0.1, 0, 1, &P::ipo_rate,
+       "Hazard that a firm meeting the listing criteria lists (queue and review). Assumption"},
+      {"valuation_revenue_multiple", "1", 6.0, 0, 1000, &P::valuation_revenue_multiple,
+       "Equity value / annual revenue of a firm that does not grow; growth raises it (valuation = multiple x "
+       "annual revenue x (1 + valuation_growth_premium x growth)). Assumption"},
+      {"valuation_growth_premium", "1", 10.0, 0, 1000, &P::valuation_growth_premium,
+       "Rise of the valuation multiple per unit of revenue growth (year over the three-year average). "
+       "Assumption"},
+      {"vc_trade_sale_rate", "1/quarter", 0.05, 0, 1, &P::vc_trade_sale_rate,
+       "Hazard that a fund sells a holding to an acquirer at its valuation (trade sale) once the fund is "
+       "past its investment period. Assumption"},
+      // Capacity, investment, markets and prices.
+      {"output_capital_ratio", "1/quarter", 0.8, 1e-6, 100, &P::output_capital_ratio,
+       "Quarterly sales one yuan of productive capital can make (capital is about a third of a year of "
+       "sales). "
+       "Assumption"},
+      {"depreciation_rate", "1/quarter", 0.025, 0, 1, &P::depreciation_rate,
+       "Share of productive capital worn out each quarter (about 10% a year). Assumption"},
+      {"capacity_headroom", "1", 1.15, 1, 10, &P::capacity_headroom,
+       "Capacity a firm plans relative to the demand it expects; firms start with it. Assumption"},
+      {"investment_speed", "1/quarter", 0.5, 0, 1, &P::investment_speed,
+       "Share of the gap between planned and installed capital a firm closes in a quarter when it can "
+       "finance it. Assumption"},
+      {"market_headroom", "1", 1.3, 1, 100, &P::market_headroom,
+       "A field's market in money relative to its firms' initial sales, at demand index 1: what all firms' "
+       "sales can reach; beyond it they share the market in proportion to what customers ask of each. "
+       "Assumption"},
+      {"wage_growth_per_quarter", "1/quarter", 0.01, -0.1, 0.5, &P::wage_growth_per_quarter,
+       "Growth of the wage and price level, which scales the cost of research results and development "
+       "steps, the price of capital and sales per unit of capital, and revenue per employee (about 4% a "
+       "year, nominal wages). Fields' demand growth is nominal: real growth is the difference. Assumption"},
+      {"rd_propensity_sigma", "1", 0.6, 0, 5, &P::rd_propensity_sigma,
+       "Log-sd across SMEs of their R&D intensity relative to sme_rd_intensity (mean 1). Assumption"},
       // Finance.
       {"vc_fund_capital_yuan", "yuan", 5e7, 0, kBig, &P::vc_fund_capital_yuan,
        "Capital of a VC fund. Assumption"},
@@ -580,6 +639,9 @@ const std::vector<RealParameter>& real_parameters() {
        "Expected loss per quarter a bank accepts on a loan. Assumption"},
       {"loan_loss_given_default", "1", 0.7, 0, 1, &P::loan_loss_given_default,
        "Loss given default. Assumption"},
+      {"collateral_recovery", "1", 0.3, 0, 1, &P::collateral_recovery,
+       "Share of a defaulting firm's productive capital (at today's prices) the bank recovers by selling it; "
+       "banks count it when they screen (lower loss given default). Assumption"},
       {"loan_default_base", "1/quarter", 0.03, 0, 1, &P::loan_default_base,
        "Default probability a bank expects for a tech SME of tier 0. Assumption"},
       {"insurer_capital_yuan", "yuan", 1e8, 0, kBig, &P::insurer_capital_yuan,
@@ -652,9 +714,6 @@ void declare_parameters(sim::ObjectSpec& section) {
   for (const auto& p : real_parameters()) {
     section.real(p.name, p.unit, p.description).default_value(p.default_value).between(p.minimum, p.maximum);
   }
-  section.list_of_scalars("tier_revenue_yuan", sim::ParamType::real, "yuan/quarter",
-                          "Quarterly revenue an SME needs for tiers little_giant, high_tech, unicorn, listed "
-                          "(four values; empty: 3, 8, 25, 60 million). Assumption, scaled");
 
   declare_keys(section.map_of_objects("fields",
                                       "Industries by name (empty: clean_energy supply-led, ai "
@@ -733,9 +792,6 @@ Parameters read_parameters(const sim::Config& config) {
     p.*(q.member) = config.integer(std::string("ecosystem.") + q.name);
   for (const auto& q : real_parameters()) p.*(q.member) = config.real(std::string("ecosystem.") + q.name);
   p.steps_horizon = config.integer("steps");
-  for (const auto& value : config.node("ecosystem.tier_revenue_yuan"))
-    p.tier_revenue_yuan.push_back(value.as<double>());
-  if (p.tier_revenue_yuan.size() != 4) p.tier_revenue_yuan = {3e6, 8e6, 2.5e7, 6e7};
 
   for (const auto& entry : config.node("ecosystem.fields")) {
     FieldSpec f;

@@ -30,9 +30,11 @@ inline constexpr std::size_t kMaxFields = 32767;  // results store their field a
 inline constexpr std::size_t kMaxRegions = 32767;
 inline constexpr std::uint8_t kDeadStage = 255;  // in /events/transition/to_stage: the result died
 enum IpStatus : std::uint8_t { kUnprotected = 0, kPatented = 1, kLicensed = 2, kAssigned = 3 };
-// SME tier ladder (seed 004): tech SME -> little giant -> high-tech -> unicorn -> listed.
-inline constexpr int kTiers = 5;
-inline const char* const kTierNames[kTiers] = {"tech_sme", "little_giant", "high_tech", "unicorn", "listed"};
+// SME tier ladder (seed 004): 科技型中小企业 -> 高新技术企业 -> 独角兽企业 -> 上市企业; 专精特新 and
+// 小巨人 are statuses beside it (FirmStatus in firms.hpp).
+inline constexpr int kTiers = 4;
+enum Tier : std::int32_t { kTechSme = 0, kHighTech = 1, kUnicorn = 2, kListed = 3 };
+inline const char* const kTierNames[kTiers] = {"tech_sme", "high_tech", "unicorn", "listed"};
 
 Stage stage_of_trl(int trl);
 
@@ -284,16 +286,23 @@ struct Parameters {
          adoption_imitation = 0;
   double productivity_gain_per_result = 0;
   double operating_margin = 0, sme_margin_sigma = 0, value_added_share = 0, revenue_per_employee_yuan = 0;
-  double tax_rate = 0, cash_target_quarters = 0, payout_share = 0;
+  double tax_rate = 0, high_tech_tax_rate = 0, cash_target_quarters = 0, payout_share = 0;
   // Firm dynamics.
   double sme_birth_rate = 0, sme_seed_capital_yuan = 0, sme_growth_sigma = 0, sme_exit_rate = 0;
-  double tier_promotion_rate = 0;
-  std::vector<double> tier_revenue_yuan;  // quarterly revenue to qualify for tiers 1..4
+  double tier_promotion_rate = 0, recognition_review_rate = 0;
+  double high_tech_rd_intensity = 0, specialised_growth = 0, niche_leader_multiple = 0,
+         little_giant_multiple = 0;
+  double unicorn_valuation_yuan = 0, ipo_valuation_yuan = 0, ipo_revenue_yuan = 0, ipo_rate = 0;
+  double valuation_revenue_multiple = 0, valuation_growth_premium = 0, vc_trade_sale_rate = 0;
+  // Capacity, investment, markets and prices.
+  double output_capital_ratio = 0, depreciation_rate = 0, capacity_headroom = 0, investment_speed = 0;
+  double market_headroom = 0, wage_growth_per_quarter = 0, rd_propensity_sigma = 0;
   // Finance.
   double vc_fund_capital_yuan = 0, vc_ticket_yuan = 0, vc_quality_threshold = 0;
   std::int64_t vc_fund_life_quarters = 40, vc_deals_per_quarter = 2;
   double bank_capital_yuan = 0, loan_size_yuan = 0, loan_rate_per_quarter = 0, loan_request_rate = 0;
-  double loan_acceptable_loss = 0, loan_loss_given_default = 0, loan_default_base = 0;
+  double loan_acceptable_loss = 0, loan_loss_given_default = 0, loan_default_base = 0,
+         collateral_recovery = 0;
   std::int64_t loan_term_quarters = 8;
   // Intermediaries, talent mobility, thematic bonds.
   std::int64_t transfer_office_capacity = 40, expert_service_capacity = 20, incubator_capacity = 2;

@@ -49,7 +49,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
                     FirmIncentives& firm_incentives, CellPolicies& cell_policies,
                     RegionPolicies& region_policies, std::int64_t& consortia_count, Payments& payments,
                     Flows& flows, Totals& totals);
-// 11. Challenge prizes: the best candidate result (per region) wins the prize and is sponsored.
+// 12. Challenge prizes: the best candidate result (per region) wins the prize and is sponsored.
 void run_challenges_and_consortia(const sim::PhaseContext& context, const Parameters& p, Results& results,
                                   const ResultScratch& result_scratch, const Labs& labs, const Firms& firms,
                                   Payments& payments);
@@ -61,9 +61,9 @@ void fund_research(const sim::PhaseContext& context, const Parameters& p, const 
                    Firms& firms, const FirmIncentives& firm_incentives, FirmBudgets& firm_budgets,
                    Payments& payments, Flows& flows);
 // 3. New results per performer, from its research spending.
-void generate_results(const sim::PhaseContext& context, const Parameters& p, const Labs& labs,
-                      const LabBudgets& lab_budgets, const Firms& firms, const FirmBudgets& firm_budgets,
-                      Results& results, Totals& totals);
+void generate_results(const sim::PhaseContext& context, const Parameters& p, const FieldMarkets& markets,
+                      const Labs& labs, const LabBudgets& lab_budgets, const Firms& firms,
+                      const FirmBudgets& firm_budgets, Results& results, Totals& totals);
 // 7. Firms targeted by ex-post rewards fund more development of results that could earn them.
 void anticipate_rewards(const sim::PhaseContext& context, const Parameters& p, const Results& results,
                         const ResultScratch& result_scratch, Firms& firms, FirmBudgets& firm_budgets,
@@ -77,7 +77,7 @@ void index_holdings(const sim::PhaseContext& context, const Parameters& p, const
                     ResultScratch& result_scratch, LabBudgets& lab_budgets, FirmBudgets& firm_budgets,
                     FirmHoldings& firm_holdings, FirmConditions& firm_conditions, FirmIndex& firm_index,
                     HolderTotals& holder_totals);
-// 9. The three valleys: every result's attempt, success, death, shelving and pilot request; then
+// 10. The three valleys: every result's attempt, success, death, shelving and pilot request; then
 // insurance, ex-post rewards and grant-to-equity conversion.
 void advance_results(const sim::PhaseContext& context, const Parameters& p, Results& results,
                      ResultScratch& result_scratch, const Labs& labs, const LabBudgets& lab_budgets,
@@ -86,7 +86,7 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
                      const RegionPolicies& region_policies, const StepCosts& step_costs,
                      HolderViews& holder_views, sim::ProposalBuffer<TransitionEvent>& transition_buffer,
                      Payments& payments, Events& events, Flows& flows, Totals& totals);
-// 17. Removes dead and orphaned results; labs' cash is read back from the ledger.
+// 19. Removes dead and orphaned results; labs' cash is read back from the ledger.
 void retire_results(const sim::PhaseContext& context, Results& results, const ResultScratch& result_scratch,
                     const Firms& firms, std::vector<sim::AgentId>& exited_firm_ids,
                     sim::ProposalBuffer<TransitionEvent>& orphan_buffer, Labs& labs, const Payments& payments,
@@ -116,37 +116,58 @@ void incubate_firms(const sim::PhaseContext& context, const Parameters& p, FirmB
 void finance_thematic_bonds(const sim::PhaseContext& context, const Parameters& p, Firms& firms,
                             const FirmHoldings& firm_holdings, FirmBudgets& firm_budgets,
                             FirmConditions& firm_conditions, Payments& payments, Flows& flows);
-// 13. Funds screen SMEs and invest; closing funds pay out; new funds are raised.
+// 14. Funds sell holdings, screen SMEs and buy equity; closing funds pay their partners; new funds are
+// raised.
 void invest_venture_capital(const sim::PhaseContext& context, const Parameters& p, VcFunds& funds,
                             Firms& firms, const FirmHoldings& firm_holdings, const FirmIndex& firm_index,
                             Payments& payments, Events& events, Flows& flows);
-// 14. Interest, repayment and defaults of SMEs' loans; new loans.
-void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p, Firms& firms,
-                           const FirmIncentives& firm_incentives, const FirmBudgets& firm_budgets,
-                           FirmConditions& firm_conditions, Banks& banks,
+// 15. Interest, repayment and defaults of SMEs' loans; new loans.
+void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p, const FieldMarkets& markets,
+                           Firms& firms, const FirmIncentives& firm_incentives,
+                           const FirmBudgets& firm_budgets, FirmConditions& firm_conditions, Banks& banks,
                            sim::ProposalBuffer<std::uint32_t>& loan_buffer, Payments& payments,
                            Events& events);
 // A bond default: the holders recover what the firm holds, at most the principal.
 void default_on_bond(Firms& firms, FirmConditions& firm_conditions, Payments& payments, Flows& flows,
                      std::size_t firm);
-// A firm's exit: bond and loan default (the risk pool pays its share), payout, removal mark.
-void exit_firm(Firms& firms, const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
-               Banks& banks, std::vector<sim::AgentId>& exited_firm_ids, Payments& payments, Flows& flows,
-               std::size_t i);
+// A firm's exit: equity written off, bond and loan default (collateral sold, the risk pool pays its
+// share), payout, removal mark.
+void exit_firm(const Parameters& p, double wage_level, Firms& firms, const FirmIncentives& firm_incentives,
+               FirmConditions& firm_conditions, Banks& banks, VcFunds& funds,
+               std::vector<sim::AgentId>& exited_firm_ids, Payments& payments, Flows& flows, std::size_t i);
+// A funding round of fund k in firm f at the firm's valuation (invest_venture_capital).
+void buy_equity(VcFunds& funds, std::size_t k, Firms& firms, std::size_t f, double ticket, Payments& payments,
+                Flows& flows);
+// Sells a fund's holding in a firm at the firm's valuation to buyers outside the model (listing or
+// trade sale): the proceeds go to the fund, the firm leaves its portfolio.
+void sell_vc_holding(VcFunds& funds, Firms& firms, Payments& payments, Flows& flows, std::size_t firm);
+// Sells the government's stake (grant-to-equity) at the firm's valuation to `buyer`; the proceeds go
+// back to the instrument's account.
+void sell_government_stake(Firms& firms, Payments& payments, Flows& flows, std::size_t firm,
+                           std::int64_t buyer);
+
+// investment.cpp
+// 9. Money raised for growth pays for development budgets do not cover.
+void spend_earmarked_funds(const Parameters& p, Firms& firms, FirmBudgets& firm_budgets, Payments& payments,
+                           Flows& flows);
+// 16. Firms buy the capacity their expected demand needs, with the cash they hold above their buffer.
+void invest_in_capacity(const sim::PhaseContext& context, const Parameters& p, const FieldMarkets& markets,
+                        Firms& firms, Payments& payments, Flows& flows);
 
 // market.cpp
-// 15. Demand and adoption; every firm's sales, procurement, costs, taxes, repayments, payouts.
+// 17. Demand and adoption; every firm's sales, procurement, costs, taxes, repayments, payouts.
 void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, FieldMarkets& markets,
                       Firms& firms, const FirmIncentives& firm_incentives, const FirmHoldings& firm_holdings,
                       FirmConditions& firm_conditions, Payments& payments, Flows& flows);
-// 16. Tier promotion, VC exits, firm exits, SME births and incubators' intake.
-void update_firm_ladder(const sim::PhaseContext& context, const Parameters& p, FirmBirths& firm_births,
-                        const FirmIndex& firm_index, VcFunds& funds, Banks& banks,
+// 18. Valuations, the ladder and statuses by their criteria, listings and trade sales, firm exits,
+// SME births and incubators' intake.
+void update_firm_ladder(const sim::PhaseContext& context, const Parameters& p, const FieldMarkets& markets,
+                        FirmBirths& firm_births, const FirmIndex& firm_index, VcFunds& funds, Banks& banks,
                         Intermediaries& intermediaries, std::vector<sim::AgentId>& exited_firm_ids,
                         Payments& payments, Flows& flows);
 
 // technology_transfer.cpp
-// 12. Lab patents meet firms (parallel proposals), deals resolved in result order.
+// 13. Lab patents meet firms (parallel proposals), deals resolved in result order.
 void match_results(const sim::PhaseContext& context, const Parameters& p, Results& results,
                    const ResultScratch& result_scratch, const Labs& labs, const LabIncentives& lab_incentives,
                    FirmBirths& firm_births, const FirmIndex& firm_index, Intermediaries& intermediaries,
@@ -154,7 +175,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
                    Payments& payments, Events& events, Flows& flows);
 
 // pilot_platform.cpp
-// 10. Pilot requests served by region at the cheapest platform with a free slot.
+// 11. Pilot requests served by region at the cheapest platform with a free slot.
 void run_pilot_platforms(const sim::PhaseContext& context, const Parameters& p, Results& results,
                          const ResultScratch& result_scratch, const Labs& labs, const Firms& firms,
                          PilotPlatforms& platforms, const CellPolicies& cell_policies,

@@ -73,11 +73,12 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
                                  ? policy.region
                                  : static_cast<int>(s % static_cast<std::int64_t>(p.regions.size()));
           const std::size_t f =
-              spawn_vc_fund(funds, payments.ledger(), {region, policy.field, context.step, true});
+              spawn_vc_fund(funds, payments.ledger(), {region, policy.field, context.step, true, pk});
           const double from_government = payments.pay_up_to(
               account, funds.account[f], policy.budget_yuan / static_cast<double>(subfunds));
           payments.pay(accounts.private_capital, funds.account[f],
                        from_government * (policy.guidance_fund.leverage - 1.0));
+          funds.government_share[f] = 1.0 / policy.guidance_fund.leverage;
           totals.guidance_government_yuan += from_government;
           totals.guidance_subfund_yuan += from_government * policy.guidance_fund.leverage;
         }
@@ -185,10 +186,13 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
                                                      ? policy.repayable_grant.grant_yuan
                                                      : policy.grant_to_equity.grant_yuan);
           if (paid <= 0) break;
+          firms.earmarked[i] += paid;
           if (policy.type == PolicyType::repayable_grant)
             firms.repayable_grant[i] += paid;
-          else
+          else {
             firms.equity_grant[i] += paid;
+            firms.equity_policy[i] = pk;
+          }
         }
         break;
       case PolicyType::pilot_capacity:

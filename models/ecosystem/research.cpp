@@ -86,7 +86,8 @@ void fund_research(const sim::PhaseContext& context, const Parameters& p, const 
     auto chunk_payments = payments.chunk();
     auto& sum = spending[chunk.index];
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      const double intensity = firms.kind[i] == kLeadFirm ? p.lead_firm_rd_intensity : p.sme_rd_intensity;
+      const double intensity = (firms.kind[i] == kLeadFirm ? p.lead_firm_rd_intensity : p.sme_rd_intensity) *
+                               firms.rd_propensity[i];
       // Super-deduction lowers the after-tax cost of R&D by rate * tax_rate.
       const double incentive = 1.0 + p.rd_tax_elasticity * firm_incentives.deduction[i] * p.tax_rate;
       const double cash = payments.balance(chunk_payments, firms.account[i]);
@@ -156,9 +157,9 @@ void anticipate_rewards(const sim::PhaseContext& context, const Parameters& p, c
 // counts, quality, TRL, patenting). Performers (labs, then firms) draw their counts in parallel;
 // the results are then spawned at once, in performer order, so ids do not depend on threads,
 // and each performer fills its own rows from its own stream.
-void generate_results(const sim::PhaseContext& context, const Parameters& p, const Labs& labs,
-                      const LabBudgets& lab_budgets, const Firms& firms, const FirmBudgets& firm_budgets,
-                      Results& results, Totals& totals) {
+void generate_results(const sim::PhaseContext& context, const Parameters& p, const FieldMarkets& markets,
+                      const Labs& labs, const LabBudgets& lab_budgets, const Firms& firms,
+                      const FirmBudgets& firm_budgets, Results& results, Totals& totals) {
   const std::size_t n_labs = labs.size();
   const std::size_t performers = n_labs + firms.size();
   struct Origin {
@@ -197,8 +198,10 @@ void generate_results(const sim::PhaseContext& context, const Parameters& p, con
   };
   // The first two draws of a performer's stream: how many basic and applied results.
   const auto draw_counts = [&](sim::PhiloxStream& rng, const Origin& o) {
-    const std::int64_t n_basic = poisson(rng, o.basic_spend / p.result_cost_basic_yuan);
-    const std::int64_t n_applied = poisson(rng, o.new_spend / p.result_cost_applied_yuan);
+    const std::int64_t n_basic =
+        poisson(rng, o.basic_spend / (p.result_cost_basic_yuan * markets.wage_level));
+    const std::int64_t n_applied =
+        poisson(rng, o.new_spend / (p.result_cost_applied_yuan * markets.wage_level));
     return std::pair{n_basic, n_applied};
   };
   std::vector<std::uint32_t> first_row(performers + 1, 0);
@@ -232,7 +235,8 @@ void generate_results(const sim::PhaseContext& context, const Parameters& p, con
       results.owner[i] = static_cast<std::int64_t>(o.owner);
       results.owner_is_firm[i] = o.is_firm ? 1 : 0;
       results.is_applied[i] = applied ? 1 : 0;
-      results.investment_yuan[i] = applied ? p.result_cost_applied_yuan : p.result_cost_basic_yuan;
+      results.investment_yuan[i] =
+          (applied ? p.result_cost_applied_yuan : p.result_cost_basic_yuan) * markets.wage_level;
     }
   });
   totals.results_created += static_cast<std::int64_t>(created);

@@ -72,6 +72,7 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
           t.best_quality = std::max(t.best_quality, results.quality[i]);
         if (need > 0) t.need += sim::to_fixed(need);
         if (results.trl[i] == 7 || results.trl[i] == 8) t.commercializing += 1;
+        if (results.ip_status[i] != kUnprotected) t.patents += 1;
         if (results.is_in_use[i]) {
           t.in_use += 1;
           const double stage_share = results.trl[i] >= 9 ? 1.0 : p.first_unit_revenue_share;
@@ -92,12 +93,14 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
   firm_holdings.product_value.resize(firms.size());
   firm_holdings.best_quality.resize(firms.size());
   firm_holdings.commercializing.resize(firms.size());
+  firm_holdings.patents.resize(firms.size());
   holder_totals.firms.combine(
       [](FirmTotals& into, const FirmTotals& part) {
         into.need += part.need;
         into.product_value += part.product_value;
         into.in_use += part.in_use;
         into.commercializing += part.commercializing;
+        into.patents += part.patents;
         into.best_quality = std::max(into.best_quality, part.best_quality);
       },
       [&](std::size_t f, const FirmTotals& total) {
@@ -105,6 +108,7 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
         firm_holdings.product_value[f] = sim::from_fixed(total.product_value);
         firms.results_in_use[f] = total.in_use;
         firm_holdings.commercializing[f] = total.commercializing;
+        firm_holdings.patents[f] = total.patents;
         firm_holdings.best_quality[f] = total.best_quality;
       });
   // Cleared, not reassigned: the lists keep their memory from step to step (millions of firms).
@@ -309,8 +313,13 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
     if (!results.owner_is_firm[i]) continue;
     const std::uint32_t o = result_scratch.owner_index[i];
     if (firms.equity_grant[o] > 0) {
-      totals.government_equity_yuan +=
-          firms.equity_grant[o];  // 拨投结合: the grant becomes equity on success
+      // 拨投结合: on success the grant becomes the government's equity, bought at the firm's
+      // valuation; it is sold back at the next funding round or the listing (equity_exits.cpp).
+      const double grant = firms.equity_grant[o];
+      const double post_money = firms.valuation[o] + grant;
+      firms.government_stake[o] = std::min(1.0, firms.government_stake[o] + grant / post_money);
+      firms.valuation[o] = post_money;
+      totals.government_equity_yuan += grant;
       firms.equity_grant[o] = 0;
     }
   }

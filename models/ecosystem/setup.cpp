@@ -47,15 +47,26 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   firms.kind[i] = spec.kind;
   firms.region[i] = spec.region;
   firms.field[i] = spec.field;
-  firms.tier[i] = spec.kind == kLeadFirm ? kTiers - 1 : 0;
+  firms.tier[i] = spec.kind == kLeadFirm ? kListed : kTechSme;
   firms.base_revenue[i] = spec.revenue_yuan;
   firms.revenue[i] = spec.revenue_yuan;
   firms.margin[i] =
       spec.kind == kLeadFirm ? p.operating_margin : p.operating_margin + p.sme_margin_sigma * rng.normal();
+  firms.rd_propensity[i] = spec.kind == kLeadFirm
+                               ? 1.0
+                               : std::exp(p.rd_propensity_sigma * rng.normal() -
+                                          0.5 * p.rd_propensity_sigma * p.rd_propensity_sigma);
   firms.employees[i] = spec.revenue_yuan / p.revenue_per_employee_yuan;
+  // A firm starts with the capacity it plans for its revenue at demand index 1 (founders bring it;
+  // a firm born when demand has grown has to invest to serve it).
+  firms.capital[i] = p.capacity_headroom * spec.revenue_yuan / p.output_capital_ratio;
+  firms.revenue_trend[i] = spec.revenue_yuan;
+  firms.revenue_trend_slow[i] = spec.revenue_yuan;
+  firms.valuation[i] = p.valuation_revenue_multiple * 4.0 * spec.revenue_yuan;
   firms.loan_due[i] = 0;
   firms.consortium[i] = -1;
   firms.vc_fund[i] = -1;
+  firms.equity_policy[i] = -1;
   firms.account[i] =
       payments.ledger().open_account({fmt::format("firm {}", firms.id(i)), sim::AccountKind::holding, false});
   const double seed =
@@ -76,6 +87,7 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   if (conditions.has_experts.size() < n) conditions.has_experts.resize(n, 0);
   if (incentives.expert_policy.size() < n) incentives.expert_policy.resize(n, -1);
   if (holdings.commercializing.size() < n) holdings.commercializing.resize(n, 0);
+  if (holdings.patents.size() < n) holdings.patents.resize(n, 0);
   return i;
 }
 
@@ -134,6 +146,7 @@ std::size_t spawn_vc_fund(VcFunds& funds, sim::Ledger& ledger, const VcFundSpec&
   funds.field[i] = spec.field;
   funds.vintage[i] = spec.vintage;
   funds.is_guided[i] = spec.is_guided ? 1 : 0;
+  funds.policy[i] = spec.policy;
   funds.account[i] =
       ledger.open_account({fmt::format("vc fund {}", funds.id(i)), sim::AccountKind::holding, false});
   return i;

@@ -32,6 +32,7 @@ struct VcFundSpec {
   int field = -1;            // targeted field, -1 any
   std::int64_t vintage = 0;  // step it is raised
   bool is_guided = false;    // sub-fund of a guidance fund
+  std::int32_t policy = -1;  // its guidance_fund instrument
 };
 
 // What a firm's birth touches: its row and account, its seed capital, and its per-step scratch,

@@ -18,6 +18,7 @@ inline constexpr std::uint64_t kMoveResearchersDraws = sim::purpose_id("move_res
 inline constexpr std::uint64_t kRunExpertServicesDraws = sim::purpose_id("run_expert_services");
 inline constexpr std::uint64_t kAnticipateRewardsDraws = sim::purpose_id("anticipate_rewards");
 inline constexpr std::uint64_t kFinanceThematicBondsDraws = sim::purpose_id("finance_thematic_bonds");
+inline constexpr std::uint64_t kSpendEarmarkedFundsDraws = sim::purpose_id("spend_earmarked_funds");
 inline constexpr std::uint64_t kAdvanceResultsDraws = sim::purpose_id("advance_results");
 inline constexpr std::uint64_t kRunPilotPlatformsDraws = sim::purpose_id("run_pilot_platforms");
 inline constexpr std::uint64_t kRunChallengesAndConsortiaDraws =
@@ -25,6 +26,7 @@ inline constexpr std::uint64_t kRunChallengesAndConsortiaDraws =
 inline constexpr std::uint64_t kMatchResultsDraws = sim::purpose_id("match_results");
 inline constexpr std::uint64_t kInvestVentureCapitalDraws = sim::purpose_id("invest_venture_capital");
 inline constexpr std::uint64_t kLendAndSettleLoansDraws = sim::purpose_id("lend_and_settle_loans");
+inline constexpr std::uint64_t kInvestInCapacityDraws = sim::purpose_id("invest_in_capacity");
 inline constexpr std::uint64_t kProduceAndSellDraws = sim::purpose_id("produce_and_sell");
 inline constexpr std::uint64_t kUpdateFirmLadderDraws = sim::purpose_id("update_firm_ladder");
 inline constexpr std::uint64_t kRetireResultsDraws = sim::purpose_id("retire_results");
@@ -53,6 +55,7 @@ inline constexpr std::uint64_t kChallengeDraws = sim::purpose_id("challenge");
 // match_results: a deal's terms (assignment or licence; a spin-out's margin).
 inline constexpr std::uint64_t kDealTermsDraws = sim::purpose_id("deal_terms");
 // update_firm_ladder: SME births of a region (stream per region index) and incubators' intake.
+inline constexpr std::uint64_t kTradeSaleDraws = sim::purpose_id("trade_sale");
 inline constexpr std::uint64_t kSmeBirthsDraws = sim::purpose_id("sme_births");
 inline constexpr std::uint64_t kIncubatorBirthsDraws = sim::purpose_id("incubator_births");
 

@@ -165,7 +165,7 @@ TEST_CASE("paired: IP ownership reform raises licensing of lab results") {
 TEST_CASE("paired: pilot capacity subsidies verify more results where platforms are crowded") {
   // Many users want pilots, more than two platforms of 20 slots can serve.
   const std::string crowded = "  pilot_request_rate: 1.0\n  pilot_fee_yuan: 1000\n";
-  CHECK(replicate_mean(economy(1, crowded), last_of("pilot_utilization")) > 0.8);
+  CHECK(replicate_mean(economy(1, crowded), last_of("pilot_utilization")) > 0.75);
   check_paired_effect(
       "pilot_capacity raises pilot_verifications", economy(1, crowded),
       with_policy("{type: pilot_capacity, budget_yuan: 1e8, added_slots: 40, slot_cost_yuan: 1000}", 1,

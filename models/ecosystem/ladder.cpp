@@ -1,0 +1,147 @@
+// The firm ladder of seed 004 (科技型中小企业 -> 高新技术企业 -> 独角兽企业 -> 上市企业) with the
+// statuses 专精特新 and 小巨人 beside it, each granted on its own criteria; listings and the equity
+// they return; firm exits and births.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/phases.hpp"
+#include "models/ecosystem/stream_purposes.hpp"
+#include "sim/core/parallel.hpp"
+
+namespace models::ecosystem {
+
+namespace {
+
+// What the recognitions look at, from a firm's moving averages and holdings.
+struct LadderCriteria {
+  bool is_high_tech, is_specialised, is_little_giant, is_unicorn, can_list;
+};
+
+LadderCriteria criteria_of(const Parameters& p, const FieldMarkets& markets, const Firms& firms,
+                           const FirmHoldings& holdings, std::size_t i, double field_mean_revenue) {
+  const double revenue = firms.revenue_trend[i];
+  const double rd_intensity = revenue > 0 ? firms.rd_trend[i] / revenue : 0.0;
+  const double growth = firms.revenue_trend_slow[i] > 0 ? revenue / firms.revenue_trend_slow[i] - 1.0 : 0.0;
+  const std::int32_t patents = holdings.patents[i];
+  LadderCriteria c{};
+  c.is_high_tech = rd_intensity >= p.high_tech_rd_intensity && patents >= 1;
+  c.is_specialised = c.is_high_tech && growth >= p.specialised_growth &&
+                     revenue >= p.niche_leader_multiple * field_mean_revenue;
+  c.is_little_giant = c.is_specialised && patents >= 2 && rd_intensity >= 1.5 * p.high_tech_rd_intensity &&
+                      revenue >= p.little_giant_multiple * field_mean_revenue;
+  c.is_unicorn = firms.vc_fund[i] >= 0 && firms.valuation[i] >= p.unicorn_valuation_yuan;
+  c.can_list = firms.valuation[i] >= p.ipo_valuation_yuan &&
+               firms.revenue[i] >= p.ipo_revenue_yuan * markets.wage_level;
+  return c;
+}
+
+// Equity value from revenue and its growth (year over the three-year average).
+double valuation_of(const Parameters& p, const Firms& firms, std::size_t i) {
+  const double growth =
+      firms.revenue_trend_slow[i] > 0 ? firms.revenue_trend[i] / firms.revenue_trend_slow[i] - 1.0 : 0.0;
+  return p.valuation_revenue_multiple * 4.0 * firms.revenue_trend[i] *
+         (1.0 + p.valuation_growth_premium * std::max(0.0, growth));
+}
+
+// A recognition the firm holds is reviewed at recognition_review_rate and lost if the criteria fail;
+// one it meets is applied for and granted at tier_promotion_rate.
+bool recognised(const Parameters& p, sim::PhiloxStream& rng, bool holds, bool meets) {
+  if (holds) return meets || !rng.bernoulli(p.recognition_review_rate);
+  return meets && rng.bernoulli(p.tier_promotion_rate);
+}
+
+}  // namespace
+
+// Phase "update_firm_ladder" — SMEs' valuations follow their revenue and growth; they are
+// recognised as high-tech enterprises, 专精特新 and 小巨人 on those criteria (and lose recognitions
+// that fail a review); VC-backed firms valued at unicorn_valuation_yuan are unicorns; firms meeting
+// the listing criteria list (their VC funds and the government sell their stakes at the listing);
+// SMEs exit when distressed or by background hazard (loans default, the risk pool pays its share);
+// new SMEs enter, on their own and through incubators (incubate_firms).
+void update_firm_ladder(const sim::PhaseContext& context, const Parameters& p, const FieldMarkets& markets,
+                        FirmBirths& firm_births, const FirmIndex& firm_index, VcFunds& funds, Banks& banks,
+                        Intermediaries& intermediaries, std::vector<sim::AgentId>& exited_firm_ids,
+                        Payments& payments, Flows& flows) {
+  Firms& firms = firm_births.firms;
+  const FirmHoldings& holdings = firm_births.holdings;
+  const FirmIncentives& firm_incentives = firm_births.incentives;
+  FirmConditions& firm_conditions = firm_births.conditions;
+  const std::size_t n = firms.size();
+  // The field's mean SME revenue: niche leaders are measured against it.
+  std::vector<double> field_revenue(p.fields.size(), 0.0), field_smes(p.fields.size(), 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (firms.kind[i] != kSme) continue;
+    field_revenue[static_cast<std::size_t>(firms.field[i])] += firms.revenue_trend[i];
+    field_smes[static_cast<std::size_t>(firms.field[i])] += 1;
+  }
+  for (std::size_t f = 0; f < field_revenue.size(); ++f)
+    field_revenue[f] = field_smes[f] > 0 ? field_revenue[f] / field_smes[f] : 0.0;
+  // Each SME decides in parallel (its own random stream); the payments of listings and exits then
+  // follow in firm order, as they move money between firms, funds, banks, the pool and instruments.
+  enum : std::uint8_t { kLists = 1, kExits = 2, kPromoted = 4, kDemoted = 8 };
+  std::vector<std::uint8_t> actions(n, 0);
+  sim::parallel_for_each_index(n, [&](std::size_t i) {
+    if (firms.kind[i] != kSme) return;
+    auto rng = context.rng(firms.id(i));
+    if (firms.tier[i] < kListed)
+      firms.valuation[i] = std::max(firms.valuation[i] * 0.9, valuation_of(p, firms, i));
+    const LadderCriteria c =
+        criteria_of(p, markets, firms, holdings, i, field_revenue[static_cast<std::size_t>(firms.field[i])]);
+    const int tier = firms.tier[i];
+    int next = tier;
+    if (tier < kListed) {
+      const bool high_tech = recognised(p, rng, tier >= kHighTech, c.is_high_tech);
+      const bool unicorn = recognised(p, rng, tier == kUnicorn, c.is_unicorn);
+      next = unicorn ? kUnicorn : high_tech ? kHighTech : kTechSme;
+      if (c.can_list && rng.bernoulli(p.ipo_rate)) {
+        next = kListed;
+        actions[i] |= kLists;
+      }
+    }
+    if (next > tier) actions[i] |= kPromoted;
+    if (next < tier) actions[i] |= kDemoted;
+    firms.tier[i] = next;
+    // Statuses, for SMEs not listed.
+    const bool specialised =
+        next < kListed && recognised(p, rng, (firms.status[i] & kSpecialised) != 0, c.is_specialised);
+    const bool little_giant =
+        specialised && recognised(p, rng, (firms.status[i] & kLittleGiant) != 0, c.is_little_giant);
+    firms.status[i] =
+        static_cast<std::uint8_t>((specialised ? kSpecialised : 0) | (little_giant ? kLittleGiant : 0));
+    const double hazard = p.sme_exit_rate * (tier == kTechSme ? 1.0 : 0.5);
+    if (firm_conditions.is_distressed[i] || rng.bernoulli(hazard)) actions[i] |= kExits;
+  });
+  const FixedAccounts& accounts = payments.accounts();
+  for (std::size_t i = 0; i < n; ++i) {
+    flows.promotions += (actions[i] & kPromoted) ? 1 : 0;
+    flows.demotions += (actions[i] & kDemoted) ? 1 : 0;
+    if (actions[i] & kLists) {
+      // At the listing, public investors buy the VC funds' and the government's stakes.
+      flows.ipos += 1;
+      if (firms.vc_fund[i] >= 0) sell_vc_holding(funds, firms, payments, flows, i);
+      if (firms.government_stake[i] > 0)
+        sell_government_stake(firms, payments, flows, i, accounts.private_capital);
+    }
+    if (actions[i] & kExits)
+      exit_firm(p, markets.wage_level, firms, firm_incentives, firm_conditions, banks, funds, exited_firm_ids,
+                payments, flows, i);
+  }
+  firms.remove_marked();
+  for (std::size_t r = 0; r < p.regions.size(); ++r) {
+    auto rng = context.rng(r, kSmeBirthsDraws);
+    const std::int64_t births =
+        poisson(rng, p.sme_birth_rate * static_cast<double>(firm_index.smes_by_region[r].size()));
+    for (std::int64_t b = 0; b < births; ++b) {
+      const int field = pick_field(p, rng);
+      firm_births.spawn(
+          {kSme, static_cast<int>(r), field, p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal())}, rng);
+      flows.sme_births += 1;
+    }
+  }
+  incubate_firms(context, p, firm_births, intermediaries, payments, flows);
+  for (std::size_t i = 0; i < firms.size(); ++i) firms.cash[i] = payments.balance(firms.account[i]);
+}
+
+}  // namespace models::ecosystem
