@@ -96,7 +96,7 @@ def comparison_section(runs: list[Run], window: int) -> dict | None:
                  interval(row.diff_end_low, row.diff_end_high), percent(row.relative_change),
                  number(row.diff_window), interval(row.diff_window_low, row.diff_window_high),
                  interval(row.welch_low, row.welch_high),
-                 *([estimate_with_interval(row.per_yuan, row.per_yuan_low, row.per_yuan_high)]
+                 *([estimate_with_interval(row.per_100m_yuan, row.per_100m_yuan_low, row.per_100m_yuan_high)]
                    if comparison.has_spending else []),
                  "yes" if row.is_significant else "no"]
                 for row in comparison.table.itertuples()]
