@@ -239,7 +239,7 @@ def run_report(args) -> int:
     from .report import write_report
 
     path = write_report([args.run, *args.variants], args.output, args.targets, args.force, args.window,
-                        args.title)
+                        args.title, args.objective, not args.minimize, args.correction)
     print(path)
     return 0
 
@@ -337,21 +337,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = _add_command(
         subparsers, "report", "write a self-contained HTML report",
-        "Write one HTML file (charts inline, no network needed) with the result-pipeline funnel, time series "
-        "with 95% bands, a comparison of each variant with the first run, a calibration table when --targets "
-        "is given, the firm-size distribution, and every run's manifest. Prints the report's path.",
+        "Write one HTML file (charts inline, no network needed). With variants, its first screen states the "
+        "question (objective, region, budget) and ranks the variants on --objective with intervals and a chart "
+        "of effect against spending; below, folded: every metric compared, the result-pipeline funnel, time "
+        "series with 95% bands, a calibration table when --targets is given, the firm-size distribution and "
+        "every run's manifest. Prints the report's path.",
         "examples:\n  python3 -m analysis report results/boltzmann.h5 -o report.html\n"
         "  python3 -m analysis report base.h5 reform.h5 --targets scenarios/targets/national.yaml "
-        "-o report.html --force")
+        "-o report.html --force\n"
+        "  python3 -m analysis report base.h5 vouchers.h5 pool.h5 --objective results_applied_share -o mix.html")
     report.add_argument("run", metavar="RUN.h5", help="the base run")
     report.add_argument("variants", metavar="VARIANT.h5", nargs="*", help="runs to compare with the base")
     report.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="file to write")
     report.add_argument("--targets", metavar="TARGETS.yaml", help="add a calibration table for the base run")
     report.add_argument("--window", type=_positive_int, default=DEFAULT_WINDOW, metavar="N",
                         help=f"comparison window: the last N steps (default {DEFAULT_WINDOW})")
+    report.add_argument("--objective", metavar="METRIC",
+                        help="with variants: rank them on this metric (default results_applied_share when present)")
+    report_direction = report.add_mutually_exclusive_group()
+    report_direction.add_argument("--maximize", action="store_false", dest="minimize",
+                                  help="higher objective is better (the default)")
+    report_direction.add_argument("--minimize", action="store_true", help="lower objective is better")
+    report.add_argument("--correction", choices=("holm", "bonferroni"), default="holm",
+                        help="multiple-comparison correction of the ranking's tests (default holm)")
     report.add_argument("--title", help="the report's title (default: from the base run's name)")
     report.add_argument("--force", action="store_true", help="replace an existing report")
-    report.set_defaults(handler=run_report)
+    report.set_defaults(handler=run_report, minimize=False)
     return parser
 
 
