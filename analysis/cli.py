@@ -153,7 +153,8 @@ def run_compare(args) -> int:
         if ranking is not None:
             print("\n".join(ranking_lines(ranking, base.steps, width)))
             print()
-        say(f"Change at the end (step {base.steps}) vs the base, 95% interval; * = interval excludes 0")
+        say(f"Each variant's change at the end (step {base.steps}) vs the base {base.label}, paired 95% interval "
+            "(Welch's unpaired one where the column says so); * = interval excludes 0")
         print()
         print("\n".join(side_by_side_lines(base.label, comparisons, width)))
         per_budget = ", per 100 M yuan for every metric" if comparisons[0].has_spending else ""

@@ -95,12 +95,11 @@ def side_by_side_lines(base: str, comparisons: list[Comparison], width: int) -> 
     groups = []
     for comparison in comparisons:
         table = comparison.table.set_index("metric")
-        kind = "paired" if comparison.is_paired else "Welch"
         cells = []
         for metric in first["metric"]:
             row = table.loc[metric] if metric in table.index else None
             cells.append([""] if row is None else [
                 signed_with_interval(row["diff_end"], row["diff_end_low"], row["diff_end_high"])
                 + (" *" if row["is_significant"] else "")])
-        groups.append(([f"{comparison.variant} - {base} ({kind} 95%)"], cells))
+        groups.append(([comparison.variant + ("" if comparison.is_paired else " (Welch)")], cells))
     return _blocks(["metric", "unit", f"{base} (end)"], fixed, groups, width)

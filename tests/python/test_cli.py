@@ -114,7 +114,9 @@ def test_compare_text_explains_the_columns(paired_runs, analysis_cli):
     result = analysis_cli("compare", base, variant)
     assert result.returncode == 0, result.stderr
     assert "base base (8 replicates, seed 42); 1 variant: variant" in result.stdout
-    assert "variant - base (paired 95%)" in result.stdout and result.stderr == ""
+    assert "vs the base base, paired 95% interval" in result.stdout and result.stderr == ""
+    header = next(line for line in result.stdout.splitlines() if line.startswith("metric "))
+    assert header.split() == ["metric", "unit", "base", "(end)", "variant"]
     output_row = next(line for line in result.stdout.splitlines() if line.startswith("output "))
     assert output_row.endswith(" *")  # the effect is signed
 
@@ -145,7 +147,8 @@ def test_compare_falls_back_to_welch_when_replicate_counts_differ(write_run, ana
     assert (row["diff_end_low"], row["diff_end_high"]) == (pytest.approx(row["welch_low"]),
                                                           pytest.approx(row["welch_high"]))
     text = analysis_cli("compare", base, variant)
-    assert "variant - base (Welch 95%)" in text.stdout
+    header = next(line for line in text.stdout.splitlines() if line.startswith("metric "))
+    assert header.split()[-2:] == ["variant", "(Welch)"]
 
 
 def test_compare_refuses_runs_of_different_lengths_naming_the_files(write_run, analysis_cli):
