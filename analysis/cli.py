@@ -247,6 +247,19 @@ def run_report(args) -> int:
 
 # -- parser -------------------------------------------------------------------------------------
 
+def _add_ranking_options(parser, objective_help: str) -> None:
+    """--objective, --maximize/--minimize and --correction, the same for compare and report."""
+    parser.add_argument("--objective", metavar="METRIC", help=objective_help)
+    direction = parser.add_mutually_exclusive_group()
+    direction.add_argument("--maximize", action="store_false", dest="minimize",
+                           help="higher objective is better (the default)")
+    direction.add_argument("--minimize", action="store_true", help="lower objective is better")
+    parser.add_argument("--correction", choices=("holm", "bonferroni"), default="holm",
+                        help="multiple-comparison correction of the ranking's tests (default holm)")
+    # store_false would make minimize default to True.
+    parser.set_defaults(minimize=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="python3 -m analysis", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=_formatter)
@@ -278,19 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("variants", metavar="VARIANT.h5", nargs="+", help="runs to compare with the base")
     compare.add_argument("--metrics", "--metric", type=_metric_list, metavar="A,B,...",
                          help="only these metrics (comma-separated; default: every metric the runs share)")
-    compare.add_argument("--objective", metavar="METRIC", help="rank the variants on this metric's change")
-    direction = compare.add_mutually_exclusive_group()
-    direction.add_argument("--maximize", action="store_false", dest="minimize",
-                           help="higher objective is better (the default)")
-    direction.add_argument("--minimize", action="store_true", help="lower objective is better")
-    compare.add_argument("--correction", choices=("holm", "bonferroni"), default="holm",
-                         help="multiple-comparison correction of the ranking's tests (default holm)")
+    _add_ranking_options(compare, "rank the variants on this metric's change")
     compare.add_argument("--window", type=_positive_int, default=DEFAULT_WINDOW, metavar="N",
                          help=f"also compare the average over the last N steps, in --csv (default {DEFAULT_WINDOW})")
     compare.add_argument("--spending-metric", default=SPENDING_METRIC, metavar="NAME",
                          help=f"metric of spending per step for cost-effectiveness (default {SPENDING_METRIC})")
     compare.add_argument("--csv", action="store_true", help="print tidy CSV (one row per variant and metric)")
-    compare.set_defaults(handler=run_compare, minimize=False)
+    compare.set_defaults(handler=run_compare)
 
     sensitivity = _add_command(
         subparsers, "sensitivity", "Sobol or Morris indices of a sweep's output",
@@ -353,17 +360,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--targets", metavar="TARGETS.yaml", help="add a calibration table for the base run")
     report.add_argument("--window", type=_positive_int, default=DEFAULT_WINDOW, metavar="N",
                         help=f"comparison window: the last N steps (default {DEFAULT_WINDOW})")
-    report.add_argument("--objective", metavar="METRIC",
-                        help="with variants: rank them on this metric (default results_applied_share when present)")
-    report_direction = report.add_mutually_exclusive_group()
-    report_direction.add_argument("--maximize", action="store_false", dest="minimize",
-                                  help="higher objective is better (the default)")
-    report_direction.add_argument("--minimize", action="store_true", help="lower objective is better")
-    report.add_argument("--correction", choices=("holm", "bonferroni"), default="holm",
-                        help="multiple-comparison correction of the ranking's tests (default holm)")
+    _add_ranking_options(report, "with variants: rank them on this metric (default results_applied_share "
+                                 "when present)")
     report.add_argument("--title", help="the report's title (default: from the base run's name)")
     report.add_argument("--force", action="store_true", help="replace an existing report")
-    report.set_defaults(handler=run_report, minimize=False)
+    report.set_defaults(handler=run_report)
     return parser
 
 

@@ -23,12 +23,13 @@ def interval(low, high, digits: int = 4) -> str:
     return f"[{number(low, digits)}, {number(high, digits)}]"
 
 
-def estimate_with_interval(estimate, low, high, digits: int = 4) -> str:
-    """'x [low, high]', just 'x' without an interval, 'n/a' without an estimate."""
+def estimate_with_interval(estimate, low, high, digits: int = 4, *, is_signed: bool = False) -> str:
+    """'x [low, high]', just 'x' without an interval, 'n/a' without an estimate; '+x' when is_signed."""
     if estimate is None or math.isnan(float(estimate)):
         return "n/a"
     bounds = interval(low, high, digits)
-    return number(estimate, digits) if bounds == "n/a" else f"{number(estimate, digits)} {bounds}"
+    shown = signed(estimate, digits) if is_signed else number(estimate, digits)
+    return shown if bounds == "n/a" else f"{shown} {bounds}"
 
 
 def percent(fraction, digits: int = 3) -> str:
@@ -57,11 +58,8 @@ def signed(value, digits: int = 3) -> str:
 
 
 def signed_with_interval(estimate, low, high, digits: int = 3) -> str:
-    """'+x [low, high]', just '+x' without an interval, 'n/a' without an estimate."""
-    if estimate is None or math.isnan(float(estimate)):
-        return "n/a"
-    bounds = interval(low, high, digits)
-    return signed(estimate, digits) if bounds == "n/a" else f"{signed(estimate, digits)} {bounds}"
+    """A change and its interval: '+x [low, high]' (see estimate_with_interval)."""
+    return estimate_with_interval(estimate, low, high, digits, is_signed=True)
 
 
 # Dimensionless metrics ("1") whose name says they are a part of a whole read as a share.
