@@ -192,3 +192,12 @@ def test_ranked_csv_is_tidy_with_the_rank_of_each_variant(write_run):
     table = pd.read_csv(io.StringIO(result.stdout))
     assert len(table) == 4 and set(table["metric"]) == {"share", "firms"}
     assert table.groupby("variant")["rank"].first().to_dict() == {"a": 2, "b": 1}
+
+
+def test_ranking_without_variants_or_with_an_unknown_correction_is_refused(write_run):
+    from analysis import AnalysisInputError
+    base, variants = write_variants(write_run, {"a": 0.01})
+    with pytest.raises(AnalysisInputError, match=r"^ranking needs at least one variant besides the base$"):
+        rank(base, [])
+    with pytest.raises(AnalysisInputError, match=r"^unknown correction 'sidak' \(corrections: holm, bonferroni\)$"):
+        rank(base, variants, correction="sidak")
