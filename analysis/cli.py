@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .comparison import DEFAULT_WINDOW, SPENDING_METRIC, compare_runs
 from .errors import AnalysisInputError
-from .formatting import interval, number, percent, text_table
+from .formatting import interval, number, text_table
 from .load import open_run
 from .summary import summarise_run
 
@@ -94,46 +94,73 @@ def run_summary(args) -> int:
 
 # -- compare ----------------------------------------------------------------------------------
 
-def _comparison_rows(comparison) -> tuple[list[str], list[list[str]]]:
-    headers = ["metric", "unit", "base", "variant", "diff (end)", "paired 95%", "relative",
-               f"diff (last {comparison.window})", "paired 95%", "Welch 95% (end)"]
-    if comparison.has_spending:
-        headers += ["per yuan", "95%"]
-    rows = []
-    for row in comparison.table.itertuples():
-        cells = [row.metric, row.unit, number(row.base_end), number(row.variant_end),
-                 number(row.diff_end) + (" *" if row.is_significant else ""),
-                 interval(row.diff_end_low, row.diff_end_high), percent(row.relative_change),
-                 number(row.diff_window), interval(row.diff_window_low, row.diff_window_high),
-                 interval(row.welch_low, row.welch_high)]
-        if comparison.has_spending:
-            cells += [number(row.per_yuan), interval(row.per_yuan_low, row.per_yuan_high)]
-        rows.append(cells)
-    return headers, rows
+def _metric_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected metric names separated by commas, got '{text}'")
+    return names
+
+
+def _warn(lines) -> None:
+    for line in lines:
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def run_compare(args) -> int:
-    with open_run(args.base) as base:
-        frames = []
-        for variant_path in args.variants:
-            with open_run(variant_path) as variant:
-                comparison = compare_runs(base, variant, args.window, args.spending_metric)
-            if args.csv:
-                frames.append(comparison.table.assign(base=comparison.base, variant=comparison.variant))
-                continue
-            print(f"{comparison.variant} - {comparison.base}: paired by replicate "
-                  f"({int(comparison.table['pairs'].max())} pairs), 95% intervals; * = paired interval excludes 0")
-            for note in comparison.notes:
-                print(f"note: {note}")
-            print()
-            print(text_table(*_comparison_rows(comparison)))
-            if comparison.has_spending:
-                print(f"\nper yuan: difference at the end / difference in {args.spending_metric} summed over "
-                      "the run (n/a when the spending change is not distinguishable from 0)")
-            print()
+    import shutil
+    import textwrap
+    from contextlib import ExitStack
+
+    import pandas as pd
+
+    from .compare_text import ranking_lines, side_by_side_lines
+    from .comparison import check_metric_names
+    from .ranking import FEW_REPLICATES, rank_variants
+
+    with ExitStack() as stack:
+        base = stack.enter_context(open_run(args.base))
+        variants = [stack.enter_context(open_run(path)) for path in args.variants]
+        metrics = args.metrics
+        if metrics is not None:
+            metrics = list(dict.fromkeys(([args.objective] if args.objective else []) + metrics))
+            check_metric_names(metrics, [base, *variants])
+        comparisons = [compare_runs(base, variant, args.window, args.spending_metric, metrics) for variant in variants]
+        ranking = None
+        if args.objective:
+            ranking = rank_variants(base, variants, args.objective, maximize=not args.minimize,
+                                    correction=args.correction, spending_metric=args.spending_metric)
+        _warn(dict.fromkeys(note for comparison in comparisons for note in comparison.notes))
+        if ranking is not None:
+            _warn(w for w in ranking.warnings if not any(w in c.notes for c in comparisons))
+        elif (fewest := min(run.replicates for run in [base, *variants])) <= FEW_REPLICATES:
+            _warn([f"only {fewest} replicates: intervals are very wide; run more with --replicates before "
+                   "trusting them"])
         if args.csv:
-            import pandas as pd
-            _print_csv(pd.concat(frames, ignore_index=True))
+            frames = [c.table.assign(base=c.base, variant=c.variant) for c in comparisons]
+            table = pd.concat(frames, ignore_index=True)
+            if ranking is not None:
+                table["rank"] = table["variant"].map(dict(zip(ranking.table["variant"], ranking.table["rank"])))
+            _print_csv(table)
+            return 0
+        width = shutil.get_terminal_size(fallback=(120, 24)).columns
+
+        def say(text: str) -> None:
+            print("\n".join(textwrap.wrap(text, width)))
+
+        say(f"base {base.label} ({base.replicates} replicates, seed {base.manifest.get('seed', '?')}); "
+            f"{len(variants)} variant{'s' if len(variants) > 1 else ''}: {', '.join(v.label for v in variants)}")
+        print()
+        if ranking is not None:
+            print("\n".join(ranking_lines(ranking, base.steps, width)))
+            print()
+        say(f"Each variant's change at the end (step {base.steps}) vs the base {base.label}, paired 95% interval "
+            "(Welch's unpaired one where the column says so); * = interval excludes 0")
+        print()
+        print("\n".join(side_by_side_lines(base.label, comparisons, width)))
+        per_budget = ", per 100 M yuan for every metric" if comparisons[0].has_spending else ""
+        print()
+        say(f"--csv prints every number (last-{comparisons[0].window}-step averages, Welch intervals"
+            f"{per_budget}) in tidy form")
     return 0
 
 
@@ -213,12 +240,25 @@ def run_report(args) -> int:
     from .report import write_report
 
     path = write_report([args.run, *args.variants], args.output, args.targets, args.force, args.window,
-                        args.title)
+                        args.title, args.objective, not args.minimize, args.correction)
     print(path)
     return 0
 
 
 # -- parser -------------------------------------------------------------------------------------
+
+def _add_ranking_options(parser, objective_help: str) -> None:
+    """--objective, --maximize/--minimize and --correction, the same for compare and report."""
+    parser.add_argument("--objective", metavar="METRIC", help=objective_help)
+    direction = parser.add_mutually_exclusive_group()
+    direction.add_argument("--maximize", action="store_false", dest="minimize",
+                           help="higher objective is better (the default)")
+    direction.add_argument("--minimize", action="store_true", help="lower objective is better")
+    parser.add_argument("--correction", choices=("holm", "bonferroni"), default="holm",
+                        help="multiple-comparison correction of the ranking's tests (default holm)")
+    # store_false would make minimize default to True.
+    parser.set_defaults(minimize=False)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="python3 -m analysis", description=DESCRIPTION, epilog=EPILOG,
@@ -238,21 +278,25 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(handler=run_summary)
 
     compare = _add_command(
-        subparsers, "compare", "paired differences of variants against a base run",
-        "For each variant and metric: the paired difference variant - base (replicate r against replicate r, "
-        "common random numbers when both ran with the same seed) at the end and averaged over the last N "
-        "steps, with 95% intervals; the unpaired Welch interval for comparison; and, when the runs have a "
-        f"'{SPENDING_METRIC}' metric, the change per yuan of extra government spending.",
-        "examples:\n  innosim run scenarios/boltzmann.yaml -o base.h5 --seed 7\n"
-        "  innosim run scenarios/boltzmann.yaml -o dense.h5 --seed 7 --set boltzmann.width=20\n"
-        "  python3 -m analysis compare base.h5 dense.h5 --window 10")
+        subparsers, "compare", "compare and rank variants against a base run",
+        "Each variant against the base, every metric side by side: the difference variant - base at the end "
+        "with its 95% interval, paired replicate by replicate (common random numbers when all ran with the "
+        "same seed; Welch's unpaired interval, with a warning, when replicate counts differ). With --objective, "
+        "the variants are ranked on that metric with intervals corrected for the K comparisons with the base, "
+        f"and its change per 100 M yuan of extra spending ('{SPENDING_METRIC}' summed over the run).",
+        "examples:\n  python3 -m analysis compare base.h5 vouchers.h5 pool.h5 insurance.h5 \\\n"
+        "      --objective results_applied_share --metrics sme_count,government_spending\n"
+        "  python3 -m analysis compare base.h5 dense.h5 --window 10 --csv > comparison.csv")
     compare.add_argument("base", metavar="BASE.h5", help="the reference run")
     compare.add_argument("variants", metavar="VARIANT.h5", nargs="+", help="runs to compare with the base")
+    compare.add_argument("--metrics", "--metric", type=_metric_list, metavar="A,B,...",
+                         help="only these metrics (comma-separated; default: every metric the runs share)")
+    _add_ranking_options(compare, "rank the variants on this metric's change")
     compare.add_argument("--window", type=_positive_int, default=DEFAULT_WINDOW, metavar="N",
-                         help=f"also compare the average over the last N steps (default {DEFAULT_WINDOW})")
+                         help=f"also compare the average over the last N steps, in --csv (default {DEFAULT_WINDOW})")
     compare.add_argument("--spending-metric", default=SPENDING_METRIC, metavar="NAME",
                          help=f"metric of spending per step for cost-effectiveness (default {SPENDING_METRIC})")
-    compare.add_argument("--csv", action="store_true", help="print CSV instead of tables")
+    compare.add_argument("--csv", action="store_true", help="print tidy CSV (one row per variant and metric)")
     compare.set_defaults(handler=run_compare)
 
     sensitivity = _add_command(
@@ -301,18 +345,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = _add_command(
         subparsers, "report", "write a self-contained HTML report",
-        "Write one HTML file (charts inline, no network needed) with the result-pipeline funnel, time series "
-        "with 95% bands, a comparison of each variant with the first run, a calibration table when --targets "
-        "is given, the firm-size distribution, and every run's manifest. Prints the report's path.",
+        "Write one HTML file (charts inline, no network needed). With variants, its first screen states the "
+        "question (objective, region, budget) and ranks the variants on --objective with intervals and a chart "
+        "of effect against spending; below, folded: every metric compared, the result-pipeline funnel, time "
+        "series with 95% bands, a calibration table when --targets is given, the firm-size distribution and "
+        "every run's manifest. Prints the report's path.",
         "examples:\n  python3 -m analysis report results/boltzmann.h5 -o report.html\n"
         "  python3 -m analysis report base.h5 reform.h5 --targets scenarios/targets/national.yaml "
-        "-o report.html --force")
+        "-o report.html --force\n"
+        "  python3 -m analysis report base.h5 vouchers.h5 pool.h5 --objective results_applied_share -o mix.html")
     report.add_argument("run", metavar="RUN.h5", help="the base run")
     report.add_argument("variants", metavar="VARIANT.h5", nargs="*", help="runs to compare with the base")
     report.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="file to write")
     report.add_argument("--targets", metavar="TARGETS.yaml", help="add a calibration table for the base run")
     report.add_argument("--window", type=_positive_int, default=DEFAULT_WINDOW, metavar="N",
                         help=f"comparison window: the last N steps (default {DEFAULT_WINDOW})")
+    _add_ranking_options(report, "with variants: rank them on this metric (default results_applied_share "
+                                 "when present)")
     report.add_argument("--title", help="the report's title (default: from the base run's name)")
     report.add_argument("--force", action="store_true", help="replace an existing report")
     report.set_defaults(handler=run_report)

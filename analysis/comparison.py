@@ -5,12 +5,16 @@ variant and replicate r of the base share their random draws, so their
 difference isolates the policy's effect; the paired interval is the one to
 read. The Welch interval, which ignores the pairing, is given alongside: when
 the seeds differ it is the honest one, and when they agree the gap between the
-two shows what the pairing bought.
+two shows what the pairing bought. Runs with different replicate counts cannot
+be paired at all: every interval is then Welch's, and a note names the files
+and their counts (analysis/pairing.py).
 
-Cost-effectiveness divides each metric's paired difference at the end by the
-paired difference in total government spending over the run. The spending
-metric is read as a flow (yuan per step), so its total is the sum over steps
-1..T (step 0 is the initial state, before any policy acts).
+Cost-effectiveness divides each metric's difference at the end by the
+difference in total government spending over the run, per 100 M yuan. The
+spending metric is read as a flow (yuan per step), so its total is the sum over
+steps 1..T (step 0 is the initial state, before any policy acts). The result
+carries the sign of the effect: a variant that spends less gets its effect per
+100 M yuan *saved* (`spending_change_yuan` < 0 says so), never a flipped sign.
 """
 from __future__ import annotations
 
@@ -19,12 +23,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import AnalysisInputError, quoted
+from .errors import AnalysisInputError, quoted, unknown_name_message
 from .load import Run
-from .stats import mean_interval, paired_difference, ratio_interval, require_pairs, welch_difference, window_mean
+from .pairing import Pairing, difference, pairing
+from .stats import CONFIDENCE, Interval, mean_interval, ratio_interval, welch_difference, welch_ratio_interval, window_mean
 
 SPENDING_METRIC = "government_spending"
 DEFAULT_WINDOW = 10
+# Cost-effectiveness is quoted per this much extra spending: a budget line a planner reads.
+BUDGET_UNIT_YUAN = 1e8
+BUDGET_UNIT_LABEL = "100 M yuan"
 
 
 @dataclass(frozen=True)
@@ -38,57 +46,105 @@ class Comparison:
     has_spending: bool
     table: pd.DataFrame
     notes: list[str]
+    is_paired: bool = True
 
 
-def _seed(run: Run):
-    return run.manifest.get("seed")
+@dataclass(frozen=True)
+class SpendingChange:
+    """Per replicate, each run's total spending over the run, and whether they pair replicate by replicate."""
+
+    base_totals: np.ndarray
+    variant_totals: np.ndarray
+    is_paired: bool
+
+    def interval(self, confidence: float = CONFIDENCE) -> Interval:
+        """The change in total spending, variant - base, in yuan."""
+        return difference(self.base_totals, self.variant_totals, self.is_paired, confidence)
 
 
 def compare_runs(base: Run, variant: Run, window: int = DEFAULT_WINDOW,
-                 spending_metric: str = SPENDING_METRIC) -> Comparison:
-    """Paired and Welch differences (variant - base) per metric, at the end and over the last `window` steps."""
+                 spending_metric: str = SPENDING_METRIC, metrics: list[str] | None = None) -> Comparison:
+    """Differences (variant - base) per metric, at the end and over the last `window` steps.
+
+    Paired by replicate when the replicate counts agree, Welch otherwise (with a note).
+    `metrics` restricts the table to those names (each must be in both runs).
+    """
     window = min(window, base.steps + 1)
+    how = pairing(base, variant)
     common = [name for name in base.metric_names if variant.has_metric(name)]
     if not common:
         raise AnalysisInputError(f"{quoted(base.path)} and {quoted(variant.path)} have no metric in common")
-    notes = []
-    is_paired = _seed(base) is not None and _seed(base) == _seed(variant)
-    if not is_paired:
-        notes.append(f"the seeds differ ({_seed(base)} vs {_seed(variant)}): replicates are not common random "
-                     "numbers, so read the Welch interval")
-    only = sorted(set(base.metric_names) ^ set(variant.metric_names))
-    if only:
-        notes.append(f"metrics in only one of the runs, not compared: {', '.join(only)}")
-    spending_change = _spending_change(base, variant, spending_metric)
-    rows = [_compare_metric(base, variant, name, window, spending_change if name != spending_metric else None)
+    notes = [how.warning] if how.warning else []
+    if metrics is None:
+        only = sorted(set(base.metric_names) ^ set(variant.metric_names))
+        if only:
+            notes.append(f"metrics in only one of the runs, not compared: {', '.join(only)}")
+    else:
+        check_metric_names(metrics, [base, variant])
+        common = list(metrics)
+    spending = spending_change(base, variant, spending_metric, how)
+    rows = [_compare_metric(base, variant, name, window, how, spending if name != spending_metric else None)
             for name in common]
-    return Comparison(base.label, variant.label, window, is_paired, spending_change is not None,
-                      pd.DataFrame(rows), notes)
+    return Comparison(base.label, variant.label, window, how.is_common_random_numbers, spending is not None,
+                      pd.DataFrame(rows), notes, how.is_paired)
+
+
+def check_metric_names(names: list[str], runs: list[Run]) -> None:
+    """AnalysisInputError naming the file and the nearest metric for each name a run lacks."""
+    problems = []
+    for name in names:
+        for run in runs:
+            if not run.has_metric(name):
+                problems.append(unknown_name_message(quoted(run.path), "metric", name, run.metric_names))
+                break
+    if problems:
+        raise AnalysisInputError("\n".join(problems))
 
 
 def difference_series(base: Run, variant: Run, name: str) -> pd.DataFrame:
-    """Paired difference variant - base of one metric at every step: columns step, mean, low, high, n."""
-    base_values, variant_values = base.metric(name), variant.metric(name)
-    require_pairs(base_values, variant_values, name)
-    difference = paired_difference(base_values, variant_values)
-    return pd.DataFrame({"step": np.arange(difference.estimate.size), "mean": difference.estimate,
-                         "low": difference.low, "high": difference.high, "n": difference.n})
+    """Difference variant - base of one metric at every step (paired, or Welch): columns step, mean, low, high, n."""
+    how = pairing(base, variant)
+    change = difference(base.metric(name), variant.metric(name), how.is_paired)
+    return pd.DataFrame({"step": np.arange(change.estimate.size), "mean": change.estimate,
+                         "low": change.low, "high": change.high, "n": change.n})
 
 
-def _spending_change(base: Run, variant: Run, metric: str) -> np.ndarray | None:
-    """Per replicate, the variant's total spending over the run minus the base's; None without the metric."""
+def spending_change(base: Run, variant: Run, metric: str, how: Pairing | None = None) -> SpendingChange | None:
+    """Each run's total spending over steps 1..T per replicate; None when either run lacks the metric."""
     if not (base.has_metric(metric) and variant.has_metric(metric)):
         return None
-    base_values, variant_values = base.metric(metric), variant.metric(metric)
-    require_pairs(base_values, variant_values, metric)
-    return np.nansum(variant_values[:, 1:], axis=1) - np.nansum(base_values[:, 1:], axis=1)
+    how = how or pairing(base, variant)
+    return SpendingChange(np.nansum(base.metric(metric)[:, 1:], axis=1),
+                          np.nansum(variant.metric(metric)[:, 1:], axis=1), how.is_paired)
 
 
-def _compare_metric(base: Run, variant: Run, name: str, window: int, spending_change) -> dict:
+def effect_per_budget(base_end, variant_end, spending: SpendingChange,
+                      confidence: float = CONFIDENCE) -> Interval:
+    """Change in a metric per BUDGET_UNIT_YUAN of spending change, signed like the change itself.
+
+    Dividing by |spending change| keeps the sign of the effect: more output for less money is a
+    positive number per 100 M yuan saved, not a negative one per 100 M yuan spent. NaN interval
+    (and the table leaves it blank) where the spending change is not distinguishable from 0.
+    """
+    if not spending.interval(confidence).excludes_zero():
+        nan = np.float64(np.nan)
+        return Interval(nan, nan, nan, np.int64(len(spending.base_totals)), confidence)
+    if spending.is_paired:
+        ratio = ratio_interval(np.asarray(variant_end) - np.asarray(base_end),
+                               spending.variant_totals - spending.base_totals, confidence)
+    else:
+        ratio = welch_ratio_interval(base_end, variant_end, spending.base_totals, spending.variant_totals, confidence)
+    direction = np.sign(spending.variant_totals.mean() - spending.base_totals.mean()) or 1.0
+    low, high = (ratio.low, ratio.high) if direction > 0 else (-ratio.high, -ratio.low)
+    return Interval(ratio.estimate * direction * BUDGET_UNIT_YUAN, low * BUDGET_UNIT_YUAN,
+                    high * BUDGET_UNIT_YUAN, ratio.n, confidence)
+
+
+def _compare_metric(base: Run, variant: Run, name: str, window: int, how: Pairing,
+                    spending: SpendingChange | None) -> dict:
     base_values, variant_values = base.metric(name), variant.metric(name)
-    require_pairs(base_values, variant_values, name)
-    end = paired_difference(base_values[:, -1], variant_values[:, -1])
-    over_window = paired_difference(window_mean(base_values, window), window_mean(variant_values, window))
+    end = difference(base_values[:, -1], variant_values[:, -1], how.is_paired)
+    over_window = difference(window_mean(base_values, window), window_mean(variant_values, window), how.is_paired)
     welch = welch_difference(base_values[:, -1], variant_values[:, -1])
     base_end = float(mean_interval(base_values[:, -1]).estimate)
     variant_end = float(mean_interval(variant_values[:, -1]).estimate)
@@ -100,10 +156,13 @@ def _compare_metric(base: Run, variant: Run, name: str, window: int, spending_ch
         "diff_window_high": float(over_window.high),
         "welch_low": float(welch.low), "welch_high": float(welch.high),
         "relative_change": float(end.estimate) / abs(base_end) if base_end and np.isfinite(base_end) else np.nan,
-        "is_significant": bool(end.excludes_zero()), "pairs": int(end.n),
-        "per_yuan": np.nan, "per_yuan_low": np.nan, "per_yuan_high": np.nan,
+        "is_significant": bool(end.excludes_zero()), "pairs": int(end.n), "is_paired": how.is_paired,
+        "spending_change_yuan": np.nan,
+        "per_100m_yuan": np.nan, "per_100m_yuan_low": np.nan, "per_100m_yuan_high": np.nan,
     }
-    if spending_change is not None:
-        ratio = ratio_interval(variant_values[:, -1] - base_values[:, -1], spending_change)
-        row.update(per_yuan=float(ratio.estimate), per_yuan_low=float(ratio.low), per_yuan_high=float(ratio.high))
+    if spending is not None:
+        per_budget = effect_per_budget(base_values[:, -1], variant_values[:, -1], spending)
+        row.update(spending_change_yuan=float(spending.interval().estimate),
+                   per_100m_yuan=float(per_budget.estimate), per_100m_yuan_low=float(per_budget.low),
+                   per_100m_yuan_high=float(per_budget.high))
     return row

@@ -24,6 +24,9 @@ COLUMNS = 3
 DPI = 96
 STAGES = ("research", "development", "commercialization", "industrialization")
 STAGE_METRIC_PREFIX = "results_by_stage_"
+# The funnel's cumulative counters, as shares: reached commercialization / created, industrialization / commercialization.
+FLOW_METRICS = ("results_applied_share", "applied_industrialized_share")
+FUNNEL_STAGES = ("created", "commercialization", "industrialization")
 
 
 def color(index: int) -> str:
@@ -139,28 +142,57 @@ def comparison_figure(comparisons) -> str:
     return data_uri(figure)
 
 
-def funnel_values(run: Run) -> list[float] | None:
-    """Replicate means at the last step of the four stage metrics, or None when any is missing."""
+def stage_stocks(run: Run) -> list[float] | None:
+    """Live results in each stage at the last step (replicate means), or None when a stage metric is missing.
+
+    A stock, not a funnel: a result stays at TRL 9 once industrialized, so the last stage can hold
+    more results than the one before it.
+    """
     names = [STAGE_METRIC_PREFIX + stage for stage in STAGES]
     if not all(run.has_metric(name) for name in names):
         return None
     return [float(np.nanmean(run.metric(name)[:, -1])) for name in names]
 
 
-def funnel_figure(runs: list[Run], values: list[list[float]]) -> str:
-    """Results by pipeline stage at the end, one bar group per stage, from research down to industrialization."""
-    figure = Figure(figsize=(8, 3.2), layout="constrained")
-    ax = figure.subplots()
-    height = 0.8 / len(runs)
-    for index, (run, stage_values) in enumerate(zip(runs, values)):
-        positions = np.arange(len(STAGES)) + (index - (len(runs) - 1) / 2) * height
-        ax.barh(positions, stage_values, height=height, color=color(index), label=run.label)
-    ax.set_yticks(range(len(STAGES)), STAGES)
-    ax.invert_yaxis()
-    ax.set_xlabel("results at the last step (replicate mean)")
-    ax.grid(axis="x", alpha=0.3)
+def funnel_flows(run: Run) -> list[float] | None:
+    """Of all results created over the run, the share that reached each funnel stage (replicate means).
+
+    Cumulative flows from the model's own counters: created (1), reached commercialization
+    (results_applied_share), reached industrialization (that times applied_industrialized_share).
+    Each stage is a subset of the one before, so the funnel never widens. None without the metrics.
+    """
+    if not all(run.has_metric(name) for name in FLOW_METRICS):
+        return None
+    applied = run.metric(FLOW_METRICS[0])[:, -1]
+    industrialized = applied * run.metric(FLOW_METRICS[1])[:, -1]
+    return [1.0, float(np.nanmean(applied)), float(np.nanmean(industrialized))]
+
+
+def funnel_figure(runs: list[Run], flows: list[list[float] | None], stocks: list[list[float] | None]) -> str:
+    """Left: the funnel of cumulative flows (share of results created reaching each stage); right: the stock
+    of live results by stage now. Either panel is left out when no run has its metrics."""
+    panels = [kind for kind, values in (("flows", flows), ("stocks", stocks)) if any(v is not None for v in values)]
+    figure = Figure(figsize=(5.5 * len(panels), 3.0), layout="constrained")
+    axes = figure.subplots(1, len(panels), squeeze=False).ravel()
+    for ax, kind in zip(axes, panels):
+        values, stages = (flows, FUNNEL_STAGES) if kind == "flows" else (stocks, STAGES)
+        drawn = [(index, run, v) for index, (run, v) in enumerate(zip(runs, values)) if v is not None]
+        height = 0.8 / len(drawn)
+        for slot, (index, run, stage_values) in enumerate(drawn):
+            positions = np.arange(len(stages)) + (slot - (len(drawn) - 1) / 2) * height
+            scale = 100.0 if kind == "flows" else 1.0
+            ax.barh(positions, np.asarray(stage_values) * scale, height=height, color=color(index), label=run.label)
+        ax.set_yticks(range(len(stages)), stages)
+        ax.invert_yaxis()
+        if kind == "flows":
+            ax.set_title("funnel: share of results created that reached the stage", fontsize=9)
+            ax.set_xlabel("% of results created (cumulative, replicate mean)", fontsize=8)
+        else:
+            ax.set_title("stock: live results in each stage now", fontsize=9)
+            ax.set_xlabel("results at the last step (replicate mean)", fontsize=8)
+        ax.grid(axis="x", alpha=0.3)
     if len(runs) > 1:
-        ax.legend(fontsize=8)
+        axes[0].legend(fontsize=8)
     return data_uri(figure)
 
 

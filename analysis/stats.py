@@ -173,3 +173,87 @@ def ratio_interval(numerator, denominator, confidence: float = CONFIDENCE) -> In
         n * mean_den ** 2)
     half = _t_quantile(np.int64(n), confidence) * np.sqrt(max(variance, 0.0))
     return Interval(np.float64(ratio), np.float64(ratio - half), np.float64(ratio + half), np.int64(n), confidence)
+
+
+def paired_p_value(differences) -> float:
+    """Two-sided p of the paired t-test that the mean of `differences` (one per replicate pair) is 0.
+
+    Constant differences have no spread: p is 0 when they are all non-zero, 1 when all zero.
+    """
+    differences = np.asarray(differences, dtype=np.float64)
+    differences = differences[np.isfinite(differences)]
+    if differences.size < 2:
+        return float("nan")
+    if np.ptp(differences) == 0:
+        return 0.0 if differences[0] != 0 else 1.0
+    return float(stats.ttest_1samp(differences, 0.0).pvalue)
+
+
+def welch_p_value(base, variant) -> float:
+    """Two-sided p of Welch's unpaired t-test (no equal-variance assumption), same conventions."""
+    base = np.asarray(base, dtype=np.float64)
+    variant = np.asarray(variant, dtype=np.float64)
+    base, variant = base[np.isfinite(base)], variant[np.isfinite(variant)]
+    if base.size < 2 or variant.size < 2:
+        return float("nan")
+    if np.ptp(base) == 0 and np.ptp(variant) == 0:
+        return 0.0 if base[0] != variant[0] else 1.0
+    return float(stats.ttest_ind(variant, base, equal_var=False).pvalue)
+
+
+def holm_adjust(p_values) -> np.ndarray:
+    """Holm's step-down adjusted p-values: family-wise error controlled over the K tests, never below the
+    raw p, never above Bonferroni's. NaN stays NaN and does not count as a test."""
+    p = np.asarray(p_values, dtype=np.float64)
+    adjusted = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(np.isfinite(p))
+    order = tested[np.argsort(p[tested], kind="stable")]
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (len(order) - rank) * p[index]))
+        adjusted[index] = running
+    return adjusted
+
+
+def bonferroni_adjust(p_values) -> np.ndarray:
+    """Bonferroni's adjusted p-values: each p times the number of tests K, at most 1."""
+    p = np.asarray(p_values, dtype=np.float64)
+    return np.minimum(1.0, p * np.isfinite(p).sum())
+
+
+def welch_ratio_interval(base_numerator, variant_numerator, base_denominator, variant_denominator,
+                         confidence: float = CONFIDENCE) -> Interval:
+    """(mean variant_num - mean base_num) / (mean variant_den - mean base_den), unpaired, delta method.
+
+    The unpaired counterpart of ratio_interval, for runs whose replicates cannot be paired: each run's
+    numerator and denominator are paired within the run (same replicate), the two runs independent.
+    NaN interval when the denominator's own Welch interval contains zero (the ratio is unbounded).
+    """
+    groups = []
+    for numerator, denominator in ((base_numerator, base_denominator), (variant_numerator, variant_denominator)):
+        numerator = np.asarray(numerator, dtype=np.float64)
+        denominator = np.asarray(denominator, dtype=np.float64)
+        keep = np.isfinite(numerator) & np.isfinite(denominator)
+        groups.append((numerator[keep], denominator[keep]))
+    (bn, bd), (vn, vd) = groups
+    n = min(bn.size, vn.size)
+    nan = Interval(np.float64(np.nan), np.float64(np.nan), np.float64(np.nan), np.int64(n), confidence)
+    if n < 1:
+        return nan
+    mean_num, mean_den = vn.mean() - bn.mean(), vd.mean() - bd.mean()
+    if mean_den == 0:
+        return nan
+    ratio = mean_num / mean_den
+    if n < 2:
+        return Interval(np.float64(ratio), np.float64(np.nan), np.float64(np.nan), np.int64(n), confidence)
+    den_interval = welch_difference(bd, vd, confidence)
+    if not den_interval.excludes_zero() and den_interval.half_width > 0:
+        return Interval(np.float64(ratio), np.float64(np.nan), np.float64(np.nan), np.int64(n), confidence)
+    variance = 0.0
+    for numerator, denominator in ((bn, bd), (vn, vd)):
+        covariance = np.cov(numerator, denominator, ddof=1)
+        variance += (covariance[0, 0] - 2 * ratio * covariance[0, 1] + ratio ** 2 * covariance[1, 1]) / numerator.size
+    variance /= mean_den ** 2
+    # Degrees of freedom of the smaller run: conservative where Welch–Satterthwaite has no simple form.
+    half = _t_quantile(np.int64(n), confidence) * np.sqrt(max(variance, 0.0))
+    return Interval(np.float64(ratio), np.float64(ratio - half), np.float64(ratio + half), np.int64(n), confidence)

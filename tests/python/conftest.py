@@ -129,10 +129,10 @@ def innosim() -> Path:
     return binary
 
 
-def run_analysis(*args, cwd=None) -> subprocess.CompletedProcess:
-    """Runs `python3 -m analysis ARGS` from the repository root, as a user would."""
+def run_analysis(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
+    """Runs `python3 -m analysis ARGS` from the repository root, as a user would (env: e.g. COLUMNS)."""
     return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], cwd=cwd or REPO,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=env)
 
 
 @pytest.fixture

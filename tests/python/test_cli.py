@@ -102,20 +102,23 @@ def test_compare_recovers_a_known_policy_effect_with_paired_intervals(paired_run
     assert row["is_significant"]
     window = (details["variant_output"][:, -5:] - details["base_output"][:, -5:]).mean()
     assert row["diff_window"] == pytest.approx(window)
-    # 100 yuan more in each of the 20 steps buys `effect` more output: effect / 2000 per yuan.
-    assert row["per_yuan"] == pytest.approx(expected.mean() / (100.0 * details["steps"]))
+    # 100 yuan more in each of the 20 steps buys `effect` more output: effect / 2000 per yuan, times 1e8.
+    assert row["per_100m_yuan"] == pytest.approx(expected.mean() / (100.0 * details["steps"]) * 1e8)
+    assert row["spending_change_yuan"] == pytest.approx(100.0 * details["steps"])
     assert table.loc["unchanged", "diff_end"] == 0 and not table.loc["unchanged", "is_significant"]
-    assert np.isnan(table.loc["government_spending", "per_yuan"])
+    assert np.isnan(table.loc["government_spending", "per_100m_yuan"])
 
 
 def test_compare_text_explains_the_columns(paired_runs, analysis_cli):
     base, variant, _ = paired_runs
     result = analysis_cli("compare", base, variant)
     assert result.returncode == 0, result.stderr
-    assert "variant - base: paired by replicate (8 pairs)" in result.stdout
-    assert "per yuan" in result.stdout and "note:" not in result.stdout
+    assert "base base (8 replicates, seed 42); 1 variant: variant" in result.stdout
+    assert "vs the base base, paired 95% interval" in result.stdout and result.stderr == ""
+    header = next(line for line in result.stdout.splitlines() if line.startswith("metric "))
+    assert header.split() == ["metric", "unit", "base", "(end)", "variant"]
     output_row = next(line for line in result.stdout.splitlines() if line.startswith("output "))
-    assert " *" in output_row  # the effect is signed
+    assert output_row.endswith(" *")  # the effect is signed
 
 
 def test_compare_warns_when_seeds_differ(write_run, analysis_cli):
@@ -124,15 +127,34 @@ def test_compare_warns_when_seeds_differ(write_run, analysis_cli):
     variant = write_run("variant.h5", {"m": values + 1}, manifest={"seed": 2})
     result = analysis_cli("compare", base, variant)
     assert result.returncode == 0, result.stderr
-    assert ("note: the seeds differ (1 vs 2): replicates are not common random numbers, "
-            "so read the Welch interval") in result.stdout
-    assert "per yuan" not in result.stdout  # no government_spending metric
+    assert result.stderr.splitlines() == [
+        "warning: the seeds differ (1 vs 2): replicates are not common random numbers, so read the Welch interval",
+        "warning: only 2 replicates: intervals are very wide; run more with --replicates before trusting them"]
+    assert "per 100 M yuan" not in result.stdout  # no government_spending metric
 
 
-def test_compare_refuses_runs_with_different_replicates(write_run, analysis_cli):
+def test_compare_falls_back_to_welch_when_replicate_counts_differ(write_run, analysis_cli):
+    rng = np.random.default_rng(3)
+    base = write_run("base.h5", {"m": rng.normal(0, 1, (4, 3)), "z": np.zeros((4, 3))})
+    variant = write_run("variant.h5", {"m": rng.normal(5, 1, (3, 3)), "z": np.zeros((3, 3))})
+    result = analysis_cli("compare", base, variant, "--csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (f"warning: '{base}' has 4 replicates and '{variant}' has 3: replicates cannot be "
+                             "paired, so these intervals are Welch (unpaired) and wider; run both with the same "
+                             "--replicates and seed for paired ones\n")
+    row = read_csv(result.stdout).set_index("metric").loc["m"]
+    assert not row["is_paired"]
+    assert (row["diff_end_low"], row["diff_end_high"]) == (pytest.approx(row["welch_low"]),
+                                                          pytest.approx(row["welch_high"]))
+    text = analysis_cli("compare", base, variant)
+    header = next(line for line in text.stdout.splitlines() if line.startswith("metric "))
+    assert header.split()[-2:] == ["variant", "(Welch)"]
+
+
+def test_compare_refuses_runs_of_different_lengths_naming_the_files(write_run, analysis_cli):
     base = write_run("base.h5", {"m": np.zeros((4, 3))})
-    variant = write_run("variant.h5", {"m": np.zeros((3, 3))})
+    variant = write_run("variant.h5", {"m": np.zeros((4, 5))})
     result = analysis_cli("compare", base, variant)
     assert result.returncode == 2
-    assert result.stderr == ("error: m: paired comparison needs the same replicates and steps; base has shape "
-                             "[4, 3], variant [3, 3] (run both with the same --replicates and steps)\n")
+    assert result.stderr == (f"error: '{base}' has 2 steps and '{variant}' has 4: runs compared at the end must "
+                             "have the same number of steps (run both with the same scenario length)\n")

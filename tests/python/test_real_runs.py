@@ -4,6 +4,7 @@ Needs the innosim executable: $INNOSIM_BIN, or build/innosim (scripts/build.sh
 builds it). Without it these tests fail and say so, rather than skip: the
 loaders must be checked against what the engine really writes.
 """
+import re
 import subprocess
 from pathlib import Path
 
@@ -83,7 +84,9 @@ def test_summary_compare_and_report_on_real_runs(innosim, tmp_path, analysis_cli
     result = analysis_cli("report", base, dense, "-o", report)
     assert result.returncode == 0, result.stderr
     html = report.read_text()
-    assert html.count('<img src="data:image/png;base64,') == 3 and "<h3>dense vs base</h3>" in html
+    # forest plot, differences over time, time series; the effect-vs-spending chart on the first screen
+    assert html.count('<img src="data:image/png;base64,') == 3 and 'id="effect-vs-spending"' in html
+    assert "<th>dense − base (paired 95%)</th>" in html
 
 
 def test_calibrate_finds_a_width_that_reproduces_a_target_made_by_the_model(innosim, tmp_path, analysis_cli):
@@ -114,3 +117,47 @@ def test_calibrate_names_a_target_metric_the_model_lacks(innosim, tmp_path, anal
     assert result.returncode == 2
     assert result.stderr == (f"error: scenario '{SCENARIO}' (model boltzmann) has no metric 'gnii'; "
                              f"did you mean 'gini'? (targeted in '{targets}')\n")
+
+
+def test_ranking_nansha_variants_on_real_runs(innosim, tmp_path, analysis_cli):
+    """A planner's question on the ecosystem model: nansha plus first-unit insurance, plus vouchers, and
+    a variant identical to the base; 40 quarters, 3 replicates on common random numbers."""
+    nansha = REPO / "scenarios" / "nansha.yaml"
+    policies = {"insurance": '{type: first_unit_insurance, name: "first-unit insurance", start_step: 5, '
+                             "premium_subsidy_share: 0.8, claim_complexity: 0.1, budget_yuan: 1.0e8}",
+                "vouchers": '{type: pilot_voucher, name: "pilot vouchers", start_step: 5, subsidy_share: 0.7, '
+                            "budget_yuan: 1.0e8}"}
+    runs = []
+    for name, policy in {"base": None, **policies, "same": None}.items():
+        scenario = nansha
+        if policy:
+            scenario = tmp_path / f"{name}.yaml"
+            scenario.write_text(f"base: {nansha}\necosystem:\n  policies:\n    - {policy}\n")
+        output = tmp_path / f"{name}.h5"
+        args = [str(innosim), "run", str(scenario), "-o", str(output), "--quiet", "--set", "steps=40",
+                "--replicates", "3"]
+        result = subprocess.run(args, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stderr}"
+        runs.append(output)
+    compare = analysis_cli("compare", *runs, "--objective", "first_unit_insurance_takeup", "--csv")
+    assert compare.returncode == 0, compare.stderr
+    import io
+
+    import pandas as pd
+    table = pd.read_csv(io.StringIO(compare.stdout))
+    ranks = table.groupby("variant")["rank"].first()
+    assert ranks["insurance"] == 1  # the only variant that offers insurance
+    takeup = table[(table["metric"] == "first_unit_insurance_takeup")].set_index("variant")
+    assert takeup.at["insurance", "base_end"] == 0 and takeup.at["insurance", "diff_end_low"] > 0
+    # Same scenario, same seed: identical runs, no spending change, so no ratio.
+    assert (table[table["variant"] == "same"]["diff_end"] == 0).all()
+    assert takeup.loc["same", "per_100m_yuan"] != takeup.loc["same", "per_100m_yuan"]  # NaN
+    assert takeup.at["insurance", "spending_change_yuan"] > 0 and takeup.at["insurance", "per_100m_yuan"] > 0
+    report = tmp_path / "report.html"
+    result = analysis_cli("report", *runs, "--objective", "first_unit_insurance_takeup", "-o", report)
+    assert result.returncode == 0, result.stderr
+    html = report.read_text()
+    assert "(region: nansha)" in html and "<td>insurance</td>" in html
+    flows = html[html.index('id="funnel-flows"'):]
+    shares = [float(v) for v in re.findall(r"<td>([\d.]+)%</td>", flows[:flows.index("</table>")])]
+    assert len(shares) == 3 * 4 and all(shares[i] >= shares[i + 4] for i in range(8))  # never widens

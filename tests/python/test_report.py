@@ -8,7 +8,7 @@ import pytest
 from analysis.report import write_report
 
 STAGES = ("research", "development", "commercialization", "industrialization")
-IMAGE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+IMAGE = re.compile(r'<img [^>]*?src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
 def images(html: str) -> list[bytes]:
@@ -54,10 +54,13 @@ def test_report_with_variant_and_targets_is_complete_and_self_contained(paired_r
     html = output.read_text()
     assert_self_contained(html)
     pngs = images(html)
-    assert len(pngs) == 3  # time series, comparison chart, differences over time; no funnel or firm data
+    # effect vs spending, forest plot, differences over time, time series; no funnel or firm data
+    assert len(pngs) == 4
     assert all(png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000 for png in pngs)
-    assert html.count("<table") >= 5  # runs, 2 summaries, comparison, calibration, 2 manifests
-    assert "<h3>variant vs base</h3>" in html
+    assert html.count("<table") >= 7  # ranking, runs, comparison, 2 summaries, calibration, 2 manifests
+    assert "<th>variant − base (paired 95%)</th>" in html
+    ranking = html[html.index('id="ranking"'):html.index("</table>", html.index('id="ranking"'))]
+    assert "<td>variant</td>" in ranking and "<td>1</td>" in ranking
     calibration = html[html.index('id="calibration"'):html.index('id="firm-size"')]
     assert re.search(r"<td>output</td>.*?<td class=\"yes\">yes</td>", calibration)
     assert re.search(r"<td>unchanged</td>.*?<td class=\"no\">no</td>", calibration)
@@ -74,7 +77,8 @@ def test_report_draws_the_funnel_and_firm_sizes_when_the_data_exist(write_run, t
     html = output.read_text()
     assert_self_contained(html)
     assert "No result-pipeline funnel" not in html and "No firm-size distribution" not in html
-    assert len(images(html)) == 5  # funnel, time series, comparison, differences over time, firm sizes
+    # effect vs spending, comparison, differences over time, funnel, time series, firm sizes
+    assert len(images(html)) == 6
     assert "firm records over all replicates" in html and "employees" in html
     funnel = html[html.index('id="funnel"'):html.index('id="time-series"')]
     from analysis import open_run
@@ -127,3 +131,94 @@ def test_report_never_overwrites_its_own_input(paired_runs, analysis_cli):
     assert result.returncode == 2
     assert result.stderr == f"error: refusing to write the report over its input '{base}'; choose another -o\n"
     assert base.read_bytes() == before
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+NANSHA_LIKE_SCENARIO = """model: ecosystem
+seed: 4
+ecosystem:
+  regions:
+    nansha: {weight: 1.0}
+  policies:
+    - {type: risk_pool, name: pool, budget_yuan: 5e7}
+    - {type: guidance_fund, name: fund, budget_yuan: 2.0e8}
+"""
+
+
+def planner_runs(write_run, rng, metrics_count=3, replicates=6, steps=8):
+    """A base and two variants with a shared-noise objective, an instrument whose take-up starts at 0 in the
+    base, spending that rises with the instruments, and `metrics_count` noisy metrics that do not change."""
+    shared = rng.normal(0, 0.01, (replicates, steps + 1))
+    runs = []
+    for name, effect, takeup, extra in (("base", 0.0, 0.0, 0.0), ("vouchers", 0.01, 0.0, 1e6),
+                                        ("insurance", 0.03, 0.72, 2e6)):
+        metrics = {"results_applied_share": 0.16 + effect + shared,
+                   "first_unit_insurance_takeup": np.full((replicates, steps + 1), takeup),
+                   "government_spending": np.full((replicates, steps + 1), 6e6 + extra)}
+        for k in range(metrics_count):
+            metrics[f"noisy_{k:02d}"] = 100 + rng.normal(0, 1 + 30 * k, (replicates, steps + 1))
+        runs.append(write_run(f"{name}.h5", metrics, manifest={"scenario_yaml": NANSHA_LIKE_SCENARIO, "seed": 4},
+                              units={"results_applied_share": "1", "first_unit_insurance_takeup": "1",
+                                     "government_spending": "yuan/quarter"}))
+    return runs
+
+
+def test_report_with_variants_opens_on_the_question_and_the_ranking(write_run, tmp_path):
+    runs = planner_runs(write_run, np.random.default_rng(5))
+    html = write_report(runs, tmp_path / "report.html", objective="results_applied_share").read_text()
+    assert_self_contained(html)
+    answer = html[html.index('<section class="answer"'):html.index("</section>")]
+    question = answer[answer.index('id="question"'):answer.index("</p>")]
+    assert "<strong>results_applied_share</strong>" in question and "(region: nansha)" in question
+    assert "250 M yuan of declared budgets" in question and "higher is better" in question
+    ranking = answer[answer.index('id="ranking"'):answer.index("</table>")]
+    assert ranking.index("<td>insurance</td>") < ranking.index("<td>vouchers</td>")
+    assert "p (Holm)" in ranking and 'id="effect-vs-spending"' in answer
+    # Everything else comes after the answer, folded.
+    rest = html[html.index("</section>"):]
+    assert rest.count('<details class="section"') == 6 and '<details class="section" id="runs">' in rest
+
+
+def test_report_shows_metrics_whose_base_is_zero_as_absolute_changes(write_run, tmp_path):
+    runs = planner_runs(write_run, np.random.default_rng(6))
+    html = write_report(runs, tmp_path / "report.html").read_text()
+    table = html[html.index('id="comparison-table"'):]
+    row = table[table.index("<td>first_unit_insurance_takeup</td>"):table.index("</tr>", table.index(
+        "<td>first_unit_insurance_takeup</td>"))]
+    assert '<td class="sig">+0.72 [0.72, 0.72]<span class="rel">base 0</span></td>' in row
+    assert "(Default objective; choose another with --objective.)" in html  # results_applied_share by default
+
+
+def test_report_forest_plot_stays_bounded_with_many_noisy_metrics(write_run, tmp_path):
+    runs = planner_runs(write_run, np.random.default_rng(7), metrics_count=60)
+    html = write_report(runs, tmp_path / "report.html").read_text()
+    comparison = html[html.index('id="comparison"'):html.index('id="funnel"')]
+    forest = images(comparison)[0]
+    width, height = png_size(forest)
+    assert height < 1100, f"forest plot {width}x{height} px"
+    caption = comparison[comparison.index("metric"):]
+    assert re.search(r"The \d+ metrics? shown are the objective", caption)
+    assert "first_unit_insurance_takeup" in comparison
+
+
+def test_report_funnel_counts_flows_that_never_widen_beside_the_stock(write_run, tmp_path):
+    steps = 4
+    metrics = {f"results_by_stage_{stage}": np.full((3, steps + 1), count)
+               for stage, count in zip(STAGES, (1200.0, 1100.0, 1024.0, 1591.0))}
+    metrics["results_applied_share"] = np.full((3, steps + 1), 0.17)
+    metrics["applied_industrialized_share"] = np.full((3, steps + 1), 0.4)
+    run = write_run("run.h5", metrics)
+    html = write_report([run], tmp_path / "report.html").read_text()
+    funnel = html[html.index('id="funnel"'):html.index('id="time-series"')]
+    flows = funnel[funnel.index('id="funnel-flows"'):funnel.index("</table>", funnel.index('id="funnel-flows"'))]
+    shares = [float(value) for value in re.findall(r"<td>([\d.]+)%</td>", flows)]
+    assert shares == [100.0, 17.0, 6.8]  # created, reached commercialization, reached industrialization
+    assert shares == sorted(shares, reverse=True)
+    stocks = funnel[funnel.index('id="funnel-stocks"'):]
+    assert "stock: live results in stage" in stocks and "<td>1591</td>" in stocks
+    # A single run's report keeps every section open and has no ranking.
+    assert 'id="answer"' not in html and '<details class="section" id="funnel" open>' in html

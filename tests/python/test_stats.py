@@ -91,3 +91,19 @@ def test_ratio_interval_recovers_a_constant_cost_effectiveness():
 def test_ratio_is_undefined_when_spending_does_not_change():
     ratio = ratio_interval(np.array([1.0, 2.0, 3.0]), np.array([-1.0, 1.0, 0.5]))
     assert np.isnan(ratio.low) and np.isnan(ratio.high)
+
+
+def test_welch_ratio_with_fixed_spending_is_the_welch_interval_scaled():
+    """When each run's spending is the same in every replicate, the unpaired ratio's delta-method interval is
+    exactly the Welch interval of the outcome divided by the spending change (up to the t quantile's df)."""
+    from analysis.stats import welch_difference, welch_ratio_interval
+    rng = np.random.default_rng(4)
+    base, variant = rng.normal(1.0, 0.2, 8), rng.normal(1.5, 0.2, 6)
+    ratio = welch_ratio_interval(base, variant, np.full(8, 100.0), np.full(6, 300.0))
+    assert float(ratio.estimate) == pytest.approx((variant.mean() - base.mean()) / 200.0)
+    welch = welch_difference(base, variant)
+    half = np.sqrt(base.var(ddof=1) / 8 + variant.var(ddof=1) / 6) / 200.0
+    assert float(ratio.high - ratio.estimate) == pytest.approx(stats.t.ppf(0.975, 5) * half)
+    assert float(ratio.low) < float(welch.low) / 200.0 + 1e-12  # the smaller run's df: at least as wide
+    unbounded = welch_ratio_interval(base, variant, rng.normal(100, 10, 8), rng.normal(100, 10, 6))
+    assert np.isnan(unbounded.low) and np.isnan(unbounded.high)
