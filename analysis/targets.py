@@ -199,13 +199,21 @@ def read_targets(path) -> Targets:
     return Targets(path, window, tuple(targets))
 
 
+def replicate_moments(run: Run, targets: Targets) -> dict[str, np.ndarray]:
+    """Each target metric's mean over the last `window` steps, per replicate: {metric: [replicates]}.
+
+    The one implementation of a moment: `run_moments` averages these over
+    replicates, and calibration estimates their covariance from them. A metric
+    the run lacks is absent from the result.
+    """
+    return {metric: window_mean(run.metric(metric), targets.window)
+            for metric in targets.metrics if run.has_metric(metric)}
+
+
 def run_moments(run: Run, targets: Targets) -> dict[str, float]:
-    """Each target metric's moment in a run; a metric the run lacks is absent from the result."""
-    moments = {}
-    for metric in targets.metrics:
-        if run.has_metric(metric):
-            moments[metric] = float(mean_interval(window_mean(run.metric(metric), targets.window)).estimate)
-    return moments
+    """Each target metric's moment in a run (replicate mean of `replicate_moments`); missing ones are absent."""
+    return {metric: float(mean_interval(values).estimate)
+            for metric, values in replicate_moments(run, targets).items()}
 
 
 def require_metrics(run: Run, targets: Targets, source: str | None = None) -> None:
