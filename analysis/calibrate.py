@@ -71,8 +71,8 @@ class FitParameter:
         return int(round(x)) if self.is_integer else x
 
     def override(self, value) -> str:
-        """The `--set` argument for this value; floats keep full precision."""
-        return f"{self.path}={value}" if self.is_integer else f"{self.path}={value:.17g}"
+        """The `--set` argument for this value; floats in their shortest form that reads back exactly."""
+        return f"{self.path}={value}" if self.is_integer else f"{self.path}={float(value)!r}"
 
 
 def parse_parameter(text: str) -> FitParameter:

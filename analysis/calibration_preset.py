@@ -81,7 +81,7 @@ def _path(problems: _Problems, base: Path, node, key: str) -> Path | None:
     if not isinstance(node, yaml.ScalarNode) or not node.value:
         problems.add(node, f"'{key}' must be a file path (relative to the preset)")
         return None
-    path = (base / node.value) if not Path(node.value).is_absolute() else Path(node.value)
+    path = (base / node.value).resolve()
     if not path.is_file():
         problems.add(node, f"'{key}' names {quoted(node.value)}, which does not exist (looked for {quoted(path)})")
         return None
