@@ -25,7 +25,7 @@ import yaml
 
 from .calibrate import METHODS, WEIGHTINGS, FitParameter
 from .errors import AnalysisInputError, did_you_mean, quoted
-from .targets import _check_unknown_keys, _mapping_items, _number, _Problems
+from .targets import _check_unknown_keys, _checked_mapping, _mapping_items, _number, _Problems
 
 PRESET_FOLDER = Path(__file__).resolve().parent.parent / "scenarios" / "targets"
 PRESET_SUFFIX = "-calibration.yaml"
@@ -89,12 +89,9 @@ def _path(problems: _Problems, base: Path, node, key: str) -> Path | None:
 
 
 def _parameter(problems: _Problems, name: str, key_node, node) -> FitParameter | None:
-    if not isinstance(node, yaml.MappingNode):
-        problems.add(node, f"parameter '{name}' must be a mapping with 'low', 'high' and 'start'")
+    found = _checked_mapping(problems, node, PARAMETER_KEYS, f"parameter '{name}'", "'low', 'high' and 'start'")
+    if found is None:
         return None
-    items = _mapping_items(node)
-    _check_unknown_keys(problems, items, PARAMETER_KEYS, f"parameter '{name}'")
-    found = {key: value for key, _, value in items}
     numbers = {}
     for key in ("low", "high", "start"):
         if key not in found:

@@ -117,13 +117,20 @@ def _read_window(problems: _Problems, root, items) -> int:
     return int(value)
 
 
-def _read_target(problems: _Problems, name: str, key_node, node) -> Target | None:
+def _checked_mapping(problems: _Problems, node, allowed, where: str, expected: str) -> dict | None:
+    """{key: value node} of a mapping, its unknown keys reported; None (reported) when it is no mapping."""
     if not isinstance(node, yaml.MappingNode):
-        problems.add(node, f"target '{name}' must be a mapping with 'value' and 'band'")
+        problems.add(node, f"{where} must be a mapping with {expected}")
         return None
     items = _mapping_items(node)
-    _check_unknown_keys(problems, items, TARGET_KEYS, f"target '{name}'")
-    found = {key: value for key, _, value in items}
+    _check_unknown_keys(problems, items, allowed, where)
+    return {key: value for key, _, value in items}
+
+
+def _read_target(problems: _Problems, name: str, key_node, node) -> Target | None:
+    found = _checked_mapping(problems, node, TARGET_KEYS, f"target '{name}'", "'value' and 'band'")
+    if found is None:
+        return None
     ok = True
     value = _number(found["value"]) if "value" in found else None
     if "value" not in found:
