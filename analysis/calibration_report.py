@@ -35,8 +35,10 @@ def weighting_note(result: CalibrationResult) -> str:
     moments = full.covariance.shape[0]
     kind = ("W = S⁺ (efficient)" if result.weighting_kind == "optimal"
             else "W = diag(1/half-width²) (diagonal, for comparison; SEs by the sandwich formula)")
-    return (f"weighting: {kind}; S = Σ_data + Σ_sim/R with R = {result.replicates} replicates, Σ_sim at "
-            f"{_values(result.pilot)}; {full.effective_moments} effective moments of {moments} "
+    simulation = (f"Σ_sim at {_values(result.pilot)}" if result.replicates >= 2
+                  else "no Σ_sim (one replicate per run: S = Σ_data; use --replicates 2 or more)")
+    return (f"weighting: {kind}; S = Σ_data + Σ_sim/R with R = {result.replicates} replicates, {simulation}; "
+            f"{full.effective_moments} effective moments of {moments} "
             f"(eigenvalues of S below {msm.EIGENVALUE_FLOOR:g} × the largest dropped; "
             f"condition number of the kept part {full.condition:.3g})")
 

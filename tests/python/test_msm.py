@@ -151,6 +151,13 @@ def test_a_parameter_the_moments_ignore_is_flagged_as_not_identified():
     assert any(set(direction["combination"]) == {"ignored"} for direction in found.weak_directions)
     assert np.isnan(result.inference.standard_errors[2])
     assert np.all(np.isfinite(result.inference.standard_errors[:2]))
+    from analysis import calibration_report
+    import json
+    printed = calibration_report.text(result)
+    assert "ignored: not identified" in printed and "not identified: the direction +1·ignored" in printed
+    document = json.loads(calibration_report.to_json(result))
+    assert document["parameters"][2]["standard_error"] is None   # NaN is null in JSON
+    assert "| `ignored` |" in calibration_report.markdown(result)
 
 
 def test_two_parameters_with_proportional_effects_are_flagged_as_collinear():
@@ -178,3 +185,11 @@ def test_the_pilot_point_can_be_moved_and_an_unknown_one_is_named():
     from analysis import AnalysisInputError
     with pytest.raises(AnalysisInputError, match="--weights-at names c, which is not fitted"):
         fit(targets, linear_simulator(A, B, SIGMA_SIM, seed=16), weights_at={"c": 1.0})
+
+
+def test_one_replicate_per_run_falls_back_to_the_data_covariance_and_says_so():
+    from analysis.calibration_report import weighting_note
+    targets = synthetic_targets(np.random.default_rng(17))
+    result = fit(targets, linear_simulator(A, B, SIGMA_SIM, seed=18, replicates=1))
+    np.testing.assert_allclose(result.moment_covariance.covariance, np.diag((HALF_WIDTHS / 2) ** 2))
+    assert "no Σ_sim (one replicate per run" in weighting_note(result)
