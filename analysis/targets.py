@@ -251,7 +251,7 @@ def fit_table(targets: Targets, moments: dict[str, float]) -> pd.DataFrame:
 
 
 def loss(targets: Targets, moments: dict[str, float]) -> float:
-    """Sum over targets of the squared error in band half-widths: the method-of-moments objective.
+    """Sum over targets of the squared error in band half-widths (calibrate's `--weighting diagonal`).
 
     Scaling by the band makes a miss of one band width weigh the same for a
     share of 0.04 and of 0.8. A missing or undefined moment costs infinity.
