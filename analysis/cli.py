@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .comparison import DEFAULT_WINDOW, SPENDING_METRIC, compare_runs
@@ -22,6 +23,8 @@ from .summary import summarise_run
 BOOTSTRAP_RESAMPLES = 1000
 CALIBRATION_BUDGET = 60
 CALIBRATION_METHODS = ("differential-evolution", "nelder-mead")
+CALIBRATION_WEIGHTINGS = ("optimal", "diagonal")
+JACOBIAN_STEP = 0.05
 SENSITIVITY_METHODS = ("sobol", "morris")
 
 EXIT_INPUT_ERROR = 2
@@ -38,6 +41,7 @@ examples:
   python3 -m analysis sensitivity results/sweep --output gini
   python3 -m analysis calibrate targets.yaml scenarios/boltzmann.yaml \\
       --param boltzmann.width=2:40:int --seed 1 --replicates 4 --budget 40
+  python3 -m analysis calibrate --preset national --markdown calibration.md
   python3 -m analysis report results/base.h5 results/reform.h5 -o report.html
 
 Run `python3 -m analysis COMMAND --help` for a command's options; docs/analysis.md has more."""
@@ -203,34 +207,95 @@ def run_sensitivity(args) -> int:
 
 # -- calibrate ----------------------------------------------------------------------------------
 
+def _assignments(texts: list[str], option: str) -> dict[str, float]:
+    """`PATH=VALUE` arguments as {path: value}."""
+    values = {}
+    for text in texts:
+        path, sep, value = text.partition("=")
+        try:
+            values[path.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not path.strip():
+            raise AnalysisInputError(f"{option} '{text}' must look like PATH=NUMBER, e.g. boltzmann.width=10")
+    return values
+
+
+def _calibration_setup(args):
+    """(targets path, scenario path, parameters, settings) from --preset and/or the arguments."""
+    from . import calibrate as calibration
+    from .calibration_preset import preset_path, read_preset
+
+    preset = read_preset(preset_path(args.preset)) if args.preset else None
+    targets = args.targets or (preset.targets if preset else None)
+    scenario = args.scenario or (preset.scenario if preset else None)
+    if targets is None or scenario is None:
+        raise AnalysisInputError("give TARGETS.yaml and SCENARIO.yaml, or --preset NAME "
+                                 "(e.g. --preset national)")
+    if args.param:
+        parameters = [calibration.parse_parameter(text) for text in args.param]
+    elif preset:
+        parameters = preset.parameters
+    else:
+        raise AnalysisInputError("nothing to calibrate: give at least one --param path=low:high")
+    starts = _assignments(args.start, "--start")
+    unknown = sorted(set(starts) - {p.path for p in parameters})
+    if unknown:
+        raise AnalysisInputError(f"--start names {', '.join(unknown)}, which is not fitted")
+    parameters = [replace(p, start=starts.get(p.path, p.start)) for p in parameters]
+    if not Path(scenario).is_file():
+        raise AnalysisInputError(f"cannot open '{scenario}': no such file")
+
+    def setting(name, default):
+        value = getattr(args, name)
+        if value is None and preset is not None:
+            value = getattr(preset, name)
+        return default if value is None else value
+
+    settings = {name: setting(name, default) for name, default in (
+        ("seed", None), ("replicates", None), ("budget", CALIBRATION_BUDGET),
+        ("method", "differential-evolution"), ("weighting", "optimal"))}
+    return Path(targets), Path(scenario), parameters, settings
+
+
 def run_calibrate(args) -> int:
     from . import calibrate as calibration
+    from . import calibration_report
+    from .output_file import check_output, write_atomically
     from .targets import read_targets
 
-    targets = read_targets(args.targets)
-    parameters = [calibration.parse_parameter(text) for text in args.param]
-    if not Path(args.scenario).is_file():
-        raise AnalysisInputError(f"cannot open '{args.scenario}': no such file")
+    targets_path, scenario, parameters, settings = _calibration_setup(args)
+    targets = read_targets(targets_path)
+    outputs = [(Path(path), kind) for path, kind in ((args.json, "json"), (args.markdown, "markdown")) if path]
+    for path, _ in outputs:
+        check_output(path, args.force)   # before hours of runs, not after
     command = calibration.InnosimCommand(
-        binary=calibration.find_binary(args.innosim), scenario=Path(args.scenario), overrides=tuple(args.set),
-        seed=args.seed, replicates=args.replicates, threads=args.threads)
+        binary=calibration.find_binary(args.innosim), scenario=scenario, overrides=tuple(args.set),
+        seed=settings["seed"], replicates=settings["replicates"], threads=args.threads)
+    budget = settings["budget"]
 
     def progress(evaluation, count):
         if not args.quiet:
             values = " ".join(f"{path}={number(value, 6)}" for path, value in evaluation.values.items())
-            print(f"run {count}/{args.budget}: {values}  loss {number(evaluation.loss)}", file=sys.stderr)
+            print(f"run {count}/{budget}: {values}  objective {number(evaluation.loss)}", file=sys.stderr)
 
-    result = calibration.calibrate_with_innosim(targets, command, parameters, args.budget, args.method, progress)
-    seed = "the scenario's seed" if args.seed is None else f"seed {args.seed}"
-    print(f"calibrated {', '.join(p.path for p in parameters)} to {targets.path} "
-          f"({result.method}, {len(result.evaluations)} runs, {seed} for every run)")
-    print(f"best: {' '.join('--set ' + o for o in result.overrides)}  (loss {number(result.best.loss)})\n")
-    rows = [[r.metric, number(r.target), interval(r.band_low, r.band_high), number(r.model),
-             number(r.scaled_error, 3), "yes" if r.inside else "no"] for r in result.table.itertuples()]
-    print(text_table(["metric", "target", "band", "model", "error/half-band", "inside"], rows))
-    inside = int(sum(bool(r.inside) for r in result.table.itertuples()))
-    print(f"\n{inside} of {len(rows)} targets inside their band "
-          f"(model: replicate mean over the last {targets.window} steps)")
+    result = calibration.calibrate_with_innosim(
+        targets, command, parameters, budget, settings["method"], progress, weighting=settings["weighting"],
+        weights_at=_assignments(args.weights_at, "--weights-at") or None, jacobian_step=args.jacobian_step)
+    seed = "the scenario's seed" if settings["seed"] is None else f"seed {settings['seed']}"
+    print(f"calibrated {len(parameters)} parameters of {scenario} to {targets.path} "
+          f"({result.method}, {settings['weighting']} weighting, {len(result.evaluations)} search runs "
+          f"+ up to {2 * len(parameters)} for the Jacobian, {seed} for every run)")
+    print(f"best: {' '.join('--set ' + o for o in result.overrides)}\n")
+    print(calibration_report.text(result))
+    print(f"(model: replicate mean over the last {targets.window} steps)")
+    context = {"targets": targets.path, "scenario": scenario, "seed": settings["seed"],
+               "preset": args.preset, "budget": budget}
+    for path, kind in outputs:
+        text = (calibration_report.to_json(result, **context) if kind == "json"
+                else calibration_report.markdown(result))
+        write_atomically(text, path, args.force)
+        print(f"wrote {path}")
     return 0
 
 
@@ -318,26 +383,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     calibrate = _add_command(
         subparsers, "calibrate", "fit parameters to targets (method of simulated moments)",
-        "Fit scenario parameters so that each target metric's model value (replicate mean over the last "
-        "`window` steps) comes close to its target; minimises the sum of squared errors in band half-widths. "
-        "Every innosim run uses the same seed (common random numbers), so the objective is smooth in the "
-        "parameters rather than noisy.",
-        "examples:\n  python3 -m analysis calibrate targets.yaml scenarios/boltzmann.yaml \\\n"
+        "Estimate scenario parameters by the method of simulated moments: each target metric's moment is "
+        "its replicate mean over the last `window` steps; the objective (m - t)' W (m - t) weighs the "
+        "moments by W = S+, S = the targets' uncertainty (band = +-2 sd) + the replicate covariance of the "
+        "moments at the starting values / R. Prints estimates with sandwich standard errors, moments vs "
+        "targets, Hansen's J-test and which parameters the targets do not identify. Every innosim run uses "
+        "the same seed (common random numbers). A preset (scenarios/targets/NAME-calibration.yaml) holds "
+        "the scenario, targets, parameters, seed, replicates and budget of a documented calibration.",
+        "examples:\n  # the national baseline, as documented (hours: 20 replicates of the full model per run)\n"
+        "  python3 -m analysis calibrate --preset national --markdown calibration.md --json calibration.json\n\n"
+        "  # a quick look with fewer runs and replicates than the preset's\n"
+        "  python3 -m analysis calibrate --preset national --budget 10 --replicates 4\n\n"
+        "  python3 -m analysis calibrate targets.yaml scenarios/boltzmann.yaml \\\n"
         "      --param boltzmann.width=2:40:int --set boltzmann.agents=300 --seed 3 --replicates 4\n\n"
         "targets.yaml:\n  window: 5\n  targets:\n    share_without_wealth: {value: 0.3, band: [0.28, 0.32]}")
-    calibrate.add_argument("targets", metavar="TARGETS.yaml", help="targets: window and {metric: {value, band}}")
-    calibrate.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario to run")
-    calibrate.add_argument("--param", action="append", required=True, metavar="PATH=LO:HI[:int]",
-                           help="parameter to fit and its bounds; ':int' rounds it (repeatable)")
+    calibrate.add_argument("targets", nargs="?", metavar="TARGETS.yaml",
+                           help="targets: window and {metric: {value, band}} (default: the preset's)")
+    calibrate.add_argument("scenario", nargs="?", metavar="SCENARIO.yaml", help="scenario to run (default: the preset's)")
+    calibrate.add_argument("--preset", metavar="NAME", help="scenarios/targets/NAME-calibration.yaml (or a path): "
+                                                           "scenario, targets, parameters and settings")
+    calibrate.add_argument("--param", action="append", default=[], metavar="PATH=LO:HI[:int]",
+                           help="parameter to fit and its bounds; ':int' rounds it (repeatable; replaces the preset's)")
+    calibrate.add_argument("--start", action="append", default=[], metavar="PATH=VALUE",
+                           help="starting value of a fitted parameter (default: the preset's, else mid-bounds)")
     calibrate.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                            help="fixed override passed to every run (repeatable)")
-    calibrate.add_argument("--seed", type=int, help="seed of every run (default: the scenario's)")
-    calibrate.add_argument("--replicates", type=_positive_int, help="replicates per run (default: the scenario's)")
+    calibrate.add_argument("--seed", type=int, help="seed of every run (default: the preset's, else the scenario's)")
+    calibrate.add_argument("--replicates", type=_positive_int, help="replicates per run, R (default: the preset's, "
+                                                                    "else the scenario's); 2 or more to estimate Σ_sim")
     calibrate.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
-    calibrate.add_argument("--budget", type=_positive_int, default=CALIBRATION_BUDGET, metavar="RUNS",
-                           help=f"most innosim runs to spend (default {CALIBRATION_BUDGET})")
-    calibrate.add_argument("--method", choices=CALIBRATION_METHODS, default="differential-evolution",
-                           help="optimiser: global (default) or local from the middle of the bounds")
+    calibrate.add_argument("--budget", type=_positive_int, metavar="RUNS",
+                           help=f"most innosim runs for the search, the pilot included (default: the preset's, "
+                                f"else {CALIBRATION_BUDGET}); the Jacobian adds up to 2 per parameter")
+    calibrate.add_argument("--method", choices=CALIBRATION_METHODS,
+                           help="optimiser: global differential-evolution (default) or nelder-mead from the "
+                                "starting values")
+    calibrate.add_argument("--weighting", choices=CALIBRATION_WEIGHTINGS,
+                           help="optimal: W = S+ (default); diagonal: 1/half-width², the old objective")
+    calibrate.add_argument("--weights-at", action="append", default=[], metavar="PATH=VALUE",
+                           help="pilot point where Σ_sim is estimated (default: the starting values)")
+    calibrate.add_argument("--jacobian-step", type=float, default=JACOBIAN_STEP, metavar="H",
+                           help=f"central-difference step relative to each estimate (to its range at 0; "
+                                f"default {JACOBIAN_STEP})")
+    calibrate.add_argument("--json", metavar="FILE", help="write every number of the result as JSON")
+    calibrate.add_argument("--markdown", metavar="FILE", help="write the tables as Markdown (for docs/MODEL.md)")
+    calibrate.add_argument("--force", action="store_true", help="replace existing --json/--markdown files")
     calibrate.add_argument("--innosim", metavar="PATH", help="innosim executable (default: $INNOSIM_BIN, "
                                                              "build/innosim, or innosim on PATH)")
     calibrate.add_argument("--quiet", action="store_true", help="no line per run on stderr")

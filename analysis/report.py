@@ -18,8 +18,6 @@ unless --force.
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from .errors import AnalysisInputError, quoted
 from .forest_figure import forest_figure, forest_rows
 from .formatting import human_unit, interval, number, percent, signed_with_interval, yuan
 from .load import Run, open_run
+from .output_file import check_output, write_atomically
 from .ranking import rank_variants
 from .ranking_figure import effect_vs_spending_figure
 from .scenario_facts import declared_budget_yuan, regions
@@ -47,32 +46,6 @@ FIRM_SIZE_FIELDS = ("employees", "revenue")
 # The manifest's scenario text is shown on its own, folded; the rest as a table in this order.
 MANIFEST_ORDER = ("model", "seed", "replicates", "steps", "threads", "innosim_version", "git_commit",
                   "build_type", "created_utc", "hostname", "command_line", "scenario_sha256")
-
-
-def check_output(output: Path, force: bool) -> None:
-    """Fails early, before any work, when the report could not or should not be written."""
-    if output.exists() and not force:
-        raise AnalysisInputError(f"{quoted(output)} exists; use --force to replace it")
-    if output.is_dir():
-        raise AnalysisInputError(f"{quoted(output)} is a folder; give a file name such as report.html")
-    if not output.parent.exists():
-        raise AnalysisInputError(f"cannot write {quoted(output)}: folder {quoted(output.parent)} does not exist")
-
-
-def write_atomically(text: str, output: Path, force: bool) -> None:
-    """Writes to a temporary file in the same folder, then renames it onto `output` (atomic on POSIX)."""
-    check_output(output, force)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".partial", dir=output.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def manifest_section(runs: list[Run]) -> list[dict]:

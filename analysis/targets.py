@@ -117,13 +117,20 @@ def _read_window(problems: _Problems, root, items) -> int:
     return int(value)
 
 
-def _read_target(problems: _Problems, name: str, key_node, node) -> Target | None:
+def _checked_mapping(problems: _Problems, node, allowed, where: str, expected: str) -> dict | None:
+    """{key: value node} of a mapping, its unknown keys reported; None (reported) when it is no mapping."""
     if not isinstance(node, yaml.MappingNode):
-        problems.add(node, f"target '{name}' must be a mapping with 'value' and 'band'")
+        problems.add(node, f"{where} must be a mapping with {expected}")
         return None
     items = _mapping_items(node)
-    _check_unknown_keys(problems, items, TARGET_KEYS, f"target '{name}'")
-    found = {key: value for key, _, value in items}
+    _check_unknown_keys(problems, items, allowed, where)
+    return {key: value for key, _, value in items}
+
+
+def _read_target(problems: _Problems, name: str, key_node, node) -> Target | None:
+    found = _checked_mapping(problems, node, TARGET_KEYS, f"target '{name}'", "'value' and 'band'")
+    if found is None:
+        return None
     ok = True
     value = _number(found["value"]) if "value" in found else None
     if "value" not in found:
@@ -199,13 +206,21 @@ def read_targets(path) -> Targets:
     return Targets(path, window, tuple(targets))
 
 
+def replicate_moments(run: Run, targets: Targets) -> dict[str, np.ndarray]:
+    """Each target metric's mean over the last `window` steps, per replicate: {metric: [replicates]}.
+
+    The one implementation of a moment: `run_moments` averages these over
+    replicates, and calibration estimates their covariance from them. A metric
+    the run lacks is absent from the result.
+    """
+    return {metric: window_mean(run.metric(metric), targets.window)
+            for metric in targets.metrics if run.has_metric(metric)}
+
+
 def run_moments(run: Run, targets: Targets) -> dict[str, float]:
-    """Each target metric's moment in a run; a metric the run lacks is absent from the result."""
-    moments = {}
-    for metric in targets.metrics:
-        if run.has_metric(metric):
-            moments[metric] = float(mean_interval(window_mean(run.metric(metric), targets.window)).estimate)
-    return moments
+    """Each target metric's moment in a run (replicate mean of `replicate_moments`); missing ones are absent."""
+    return {metric: float(mean_interval(values).estimate)
+            for metric, values in replicate_moments(run, targets).items()}
 
 
 def require_metrics(run: Run, targets: Targets, source: str | None = None) -> None:
@@ -236,7 +251,7 @@ def fit_table(targets: Targets, moments: dict[str, float]) -> pd.DataFrame:
 
 
 def loss(targets: Targets, moments: dict[str, float]) -> float:
-    """Sum over targets of the squared error in band half-widths: the method-of-moments objective.
+    """Sum over targets of the squared error in band half-widths (calibrate's `--weighting diagonal`).
 
     Scaling by the band makes a miss of one band width weigh the same for a
     share of 0.04 and of 0.8. A missing or undefined moment costs infinity.

@@ -133,3 +133,50 @@ def test_integer_parameters_are_rounded_and_each_value_run_once(tmp_path):
     assert result.best.values["n"] == 7 and isinstance(result.best.values["n"], int)
     assert len(calls) == len(set(calls)) <= 40
     assert result.overrides == ["n=7"]
+
+
+def test_the_national_preset_fits_fewer_parameters_than_it_has_targets():
+    from analysis.calibration_preset import preset_path, read_preset
+    preset = read_preset(preset_path("national"))
+    targets = read_targets(preset.targets)
+    assert preset.scenario.name == "national.yaml" and preset.scenario.is_file()
+    assert "applied_industrialized_share" in targets.metrics and len(targets.metrics) == 8
+    assert 0 < len(preset.parameters) < len(targets.metrics)   # over-identified: a J-test exists
+    assert all(p.low < p.start < p.high for p in preset.parameters)
+    assert (preset.seed, preset.method, preset.weighting) == (2023, "nelder-mead", "optimal")
+
+
+def test_every_problem_of_a_preset_is_reported_with_line_and_column(tmp_path):
+    from analysis.calibration_preset import read_preset
+    (tmp_path / "targets.yaml").write_text("window: 1\ntargets:\n  x: {value: 0, band: [-1, 1]}\n")
+    path = tmp_path / "p-calibration.yaml"
+    path.write_text("""\
+scenario: missing.yaml
+targets: targets.yaml
+replicates: 0
+methd: nelder-mead
+weighting: diagonl
+parameters:
+  a: {low: 1, high: 0, start: 0.5}
+  b: {low: 0, high: 1, start: 2}
+  c: {low: 0, high: 1}
+""")
+    with pytest.raises(AnalysisInputError) as error:
+        read_preset(path)
+    assert str(error.value).splitlines() == [
+        f"{path}:4:1: unknown key 'methd' in the calibration preset; did you mean 'method'? (allowed: "
+        "description, scenario, targets, seed, replicates, budget, method, weighting, parameters)",
+        f"{path}:1:11: 'scenario' names 'missing.yaml', which does not exist (looked for "
+        f"'{tmp_path / 'missing.yaml'}')",
+        f"{path}:3:13: 'replicates' must be an integer ≥ 1, got '0'",
+        f"{path}:5:12: 'weighting' must be one of optimal, diagonal, got 'diagonl'; did you mean 'diagonal'?",
+        f"{path}:7:12: parameter 'a' needs low < high, got [1, 0]",
+        f"{path}:8:31: 'start' 2 of parameter 'b' lies outside [0, 1]",
+        f"{path}:9:3: parameter 'c' has no 'start'",
+    ]
+
+
+def test_an_unknown_preset_name_gets_a_suggestion():
+    from analysis.calibration_preset import preset_path
+    with pytest.raises(AnalysisInputError, match=r"^no calibration preset 'nationl'; did you mean 'national'\?"):
+        preset_path("nationl")

@@ -27,6 +27,8 @@ def test_help_defaults_match_the_library():
     assert cli.BOOTSTRAP_RESAMPLES == sensitivity.BOOTSTRAP_RESAMPLES
     assert cli.CALIBRATION_BUDGET == calibrate.DEFAULT_BUDGET
     assert cli.CALIBRATION_METHODS == calibrate.METHODS
+    assert cli.CALIBRATION_WEIGHTINGS == calibrate.WEIGHTINGS
+    assert cli.JACOBIAN_STEP == calibrate.JACOBIAN_STEP
 
 
 def test_summary_reports_replicate_means_and_t_intervals(write_run, analysis_cli):

@@ -161,3 +161,44 @@ def test_ranking_nansha_variants_on_real_runs(innosim, tmp_path, analysis_cli):
     flows = html[html.index('id="funnel-flows"'):]
     shares = [float(v) for v in re.findall(r"<td>([\d.]+)%</td>", flows[:flows.index("</table>")])]
     assert len(shares) == 3 * 4 and all(shares[i] >= shares[i + 4] for i in range(8))  # never widens
+
+
+def test_msm_calibration_end_to_end_writes_estimates_standard_errors_and_a_j_test(innosim, tmp_path, analysis_cli):
+    import json
+    fixed = ["boltzmann.height=10"]
+    reference = run_innosim(innosim, tmp_path / "reference.h5", *fixed, "boltzmann.width=6", seed=8, replicates=3)
+    with open_run(reference) as run:
+        means = {name: run.metric(name)[:, -5:].mean() for name in ("share_without_wealth", "gini")}
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("window: 5\ntargets:\n" + "".join(
+        f"  {name}: {{value: {value:.6f}, band: [{value - 0.05:.6f}, {value + 0.05:.6f}]}}\n"
+        for name, value in means.items()))
+    output = tmp_path / "calibration.json"
+    result = analysis_cli(
+        "calibrate", targets, SCENARIO, "--param", "boltzmann.width=2:30:int", "--start", "boltzmann.width=8",
+        "--set", f"boltzmann.agents={AGENTS}", "--set", f"steps={STEPS}", "--set", fixed[0],
+        "--seed", "8", "--replicates", "3", "--budget", "4", "--innosim", innosim, "--json", output,
+        "--markdown", tmp_path / "calibration.md")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("run ") <= 4   # the search budget holds (the Jacobian's runs are not logged)
+    document = json.loads(output.read_text())
+    assert document["effective_moments"] == 2 and document["j_test"]["dof"] == 1
+    assert 0 <= document["j_test"]["p_value"] <= 1
+    assert document["pilot"] == {"boltzmann.width": 8} and document["replicates"] == 3
+    (row,) = document["parameters"]
+    assert 2 <= row["estimate"] <= 30 and row["standard_error"] > 0
+    assert len(document["jacobian"]) == 2 and any(abs(g[0]) > 0 for g in document["jacobian"])
+    assert "| `boltzmann.width` |" in (tmp_path / "calibration.md").read_text()
+    assert "J = " in result.stdout and "2 effective moments of 2" in result.stdout
+
+
+def test_calibrate_refuses_to_overwrite_a_result_before_running_anything(innosim, tmp_path, analysis_cli):
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("window: 2\ntargets:\n  gini: {value: 0.5, band: [0.4, 0.6]}\n")
+    existing = tmp_path / "calibration.json"
+    existing.write_text("keep me")
+    result = analysis_cli("calibrate", targets, SCENARIO, "--param", "boltzmann.width=2:4:int",
+                          "--budget", "4", "--quiet", "--innosim", innosim, "--json", existing)
+    assert result.returncode == 2
+    assert result.stderr == f"error: '{existing}' exists; use --force to replace it\n"
+    assert existing.read_text() == "keep me"
