@@ -108,6 +108,22 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
     scheduler_.set_invariant_check(
         [this](std::int64_t step, const std::string& phase) { check_invariants(step, phase); });
   }
+  spin_up();
+}
+
+// The initial state's spin-up: quarters 1 - spin_up_quarters .. 0 run under baseline rules (no
+// instrument starts before step 1; demand and prices are held), their events are dropped, and
+// step 0 is what they leave. Cumulative counters (results created, conversions) keep counting from
+// the first spin-up quarter, so the cumulative shares describe the settled economy.
+void EcosystemModel::spin_up() {
+  for (std::int64_t step = 1 - p_.spin_up_quarters; step <= 0; ++step) {
+    this->step(step);
+    check_invariants(step, "end of spin-up step");
+  }
+  events_.transitions.clear();
+  events_.deals.clear();
+  events_.deal_ids.clear();
+  step_ = 0;
 }
 
 // ---------------------------------------------------------------------------------------------

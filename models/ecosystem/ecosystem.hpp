@@ -66,6 +66,8 @@ class EcosystemModel final : public sim::Model {
   [[nodiscard]] std::uint64_t state_hash() const;
 
  private:
+  void spin_up();
+
   Parameters p_;
   sim::RandomStreams streams_;
   sim::Scheduler scheduler_;

@@ -37,9 +37,11 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
                       Firms& firms, const FirmIncentives& firm_incentives, const FirmHoldings& firm_holdings,
                       FirmConditions& firm_conditions, Payments& payments, Flows& flows) {
   const FixedAccounts& accounts = payments.accounts();
-  markets.wage_level *= 1.0 + p.wage_growth_per_quarter;
+  // During the spin-up (steps <= 0) demand and prices hold their step-0 values.
+  const bool grows = context.step >= 1;
+  if (grows) markets.wage_level *= 1.0 + p.wage_growth_per_quarter;
   for (std::size_t f = 0; f < p.fields.size(); ++f) {
-    markets.demand_index[f] *= 1.0 + markets.demand_growth[f];
+    if (grows) markets.demand_index[f] *= 1.0 + markets.demand_growth[f];
     const double a = markets.adoption[f];
     markets.adoption[f] = std::min(1.0, a + (p.adoption_innovation + p.adoption_imitation * a) * (1.0 - a));
   }

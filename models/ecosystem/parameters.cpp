@@ -715,6 +715,17 @@ void declare_parameters(sim::ObjectSpec& section) {
     section.real(p.name, p.unit, p.description).default_value(p.default_value).between(p.minimum, p.maximum);
   }
 
+  section
+      .object("initial_state",
+              "How the economy at step 0 is made: the set-up's agents (no results, loans or holdings yet), "
+              "then a spin-up under baseline rules, so that step 0 is a settled economy")
+      .integer("spin_up_quarters", "quarters",
+               "Quarters the model runs before step 0, not written to the output: no instrument is "
+               "active, demand and the wage level are held at their step-0 values, and results, patents, "
+               "licences, loans, capacity, ladder tiers and funds' holdings build up (docs/MODEL.md, "
+               "section 3.1; 80 is enough for the national baseline's targets to settle)")
+      .default_value(std::int64_t{0})
+      .between(0, 1000);
   declare_keys(section.map_of_objects("fields",
                                       "Industries by name (empty: clean_energy supply-led, ai "
                                       "demand-iteration, new_materials demand-pull)"),
@@ -792,6 +803,7 @@ Parameters read_parameters(const sim::Config& config) {
     p.*(q.member) = config.integer(std::string("ecosystem.") + q.name);
   for (const auto& q : real_parameters()) p.*(q.member) = config.real(std::string("ecosystem.") + q.name);
   p.steps_horizon = config.integer("steps");
+  p.spin_up_quarters = config.integer("ecosystem.initial_state.spin_up_quarters");
 
   for (const auto& entry : config.node("ecosystem.fields")) {
     FieldSpec f;

@@ -255,6 +255,8 @@ struct Parameters {
   // Populations (national totals, split over regions by weight and fields by weight).
   std::int64_t universities = 60, institutes = 40, lead_firms = 40, smes = 2500;
   std::int64_t steps_horizon = 80;  // copied from the engine's `steps` for policy validation
+  // Initial state: quarters the model runs before step 0 (ecosystem.initial_state).
+  std::int64_t spin_up_quarters = 0;
   // R&D funding.
   double university_budget_yuan = 0, institute_budget_yuan = 0;
   double lead_firm_rd_intensity = 0, sme_rd_intensity = 0, cash_rd_share = 0;

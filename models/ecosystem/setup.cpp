@@ -203,8 +203,9 @@ void create_platforms_banks_funds(const Parameters& p, const sim::RandomStreams&
     }
     for (std::int64_t k = 0; k < region.vc_funds; ++k) {
       // Staggered vintages so that funds invest and close throughout the run.
+      // (Relative to the first quarter the model runs, the first of the spin-up if there is one.)
       const std::int64_t vintage =
-          -(k * p.vc_fund_life_quarters) / std::max<std::int64_t>(1, region.vc_funds);
+          -(k * p.vc_fund_life_quarters) / std::max<std::int64_t>(1, region.vc_funds) - p.spin_up_quarters;
       const std::size_t i = spawn_vc_fund(funds, ledger, {static_cast<int>(r), -1, vintage, false});
       payments.pay(private_capital, funds.account[i], p.vc_fund_capital_yuan);
     }
