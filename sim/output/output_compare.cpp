@@ -153,9 +153,18 @@ OutputComparison compare_outputs(const std::filesystem::path& first, const std::
 }
 
 std::string format_comparison(const OutputComparison& comparison, const std::string& first_name,
-                              const std::string& second_name) {
+                              const std::string& second_name, bool differences_only, std::size_t max_lines) {
   std::string text;
+  std::size_t listed = 0;
   for (const auto& dataset : comparison.datasets) {
+    if (differences_only && dataset.status == DatasetComparison::Status::identical) continue;
+    if (listed++ == max_lines) {
+      const std::size_t rest =
+          (differences_only ? comparison.differing() : comparison.datasets.size()) - max_lines;
+      text +=
+          fmt::format("  ... and {} more {}\n", rest, differences_only ? "differing datasets" : "datasets");
+      break;
+    }
     switch (dataset.status) {
       case DatasetComparison::Status::identical:
         text += fmt::format("  identical  {} [{}]\n", dataset.path, dataset.shape);
