@@ -151,6 +151,8 @@ def run_sensitivity(args) -> int:
     outputs = sweep.outputs(args.output, args.window)
     result = analyse(sweep.method, sweep.design, outputs, sweep.names, args.output, sweep.bounds,
                      bootstrap=args.bootstrap, seed=args.seed)
+    if result.warning:
+        print(result.warning, file=sys.stderr)   # stderr, so --csv output stays a clean table
     if args.csv:
         _print_csv(result.table)
         return 0
