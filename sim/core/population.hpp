@@ -26,8 +26,8 @@ namespace sim {
 struct FieldInfo {
   std::string unit;
   std::string description;
-  bool in_snapshots = true;         // written to /agents/<kind>/<field> at each snapshot
-  bool compressible = true;         // false for random draws, stored undeflated (TableColumn::compressible)
+  bool in_snapshots = true;           // written to /agents/<kind>/<field> at each snapshot
+  bool compressible = true;           // false for random draws, stored undeflated (TableColumn::compressible)
   std::vector<std::string> labels{};  // labels[c] names code c (TableColumn::labels); empty: not codes
 };
 
