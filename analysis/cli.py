@@ -182,6 +182,8 @@ def run_sensitivity(args) -> int:
     outputs = sweep.outputs(args.output, args.window)
     result = analyse(sweep.method, sweep.design, outputs, sweep.names, args.output, sweep.bounds,
                      bootstrap=args.bootstrap, seed=args.seed)
+    if result.warning:
+        print(result.warning, file=sys.stderr)   # stderr, so --csv output stays a clean table
     if args.csv:
         _print_csv(result.table)
         return 0
@@ -301,11 +303,32 @@ def run_calibrate(args) -> int:
 
 # -- report -------------------------------------------------------------------------------------
 
+def _make_parent_folders(output: str) -> list[Path]:
+    """Creates the missing folders above `output` (innosim's rule for -o); returns them, deepest first."""
+    created = []
+    folder = Path(output).absolute().parent
+    while not folder.exists():
+        created.append(folder)
+        folder = folder.parent
+    for missing in reversed(created):
+        missing.mkdir()
+    return created
+
+
 def run_report(args) -> int:
     from .report import write_report
 
-    path = write_report([args.run, *args.variants], args.output, args.targets, args.force, args.window,
-                        args.title, args.objective, not args.minimize, args.correction)
+    # Missing folders are created as `innosim run -o` creates them, and removed again when the
+    # report fails, so bad input still leaves nothing behind.
+    created = _make_parent_folders(args.output)
+    try:
+        path = write_report([args.run, *args.variants], args.output, args.targets, args.force, args.window,
+                            args.title, args.objective, not args.minimize, args.correction)
+    except BaseException:
+        for folder in created:
+            if folder.exists() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
     print(path)
     return 0
 
@@ -446,7 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  python3 -m analysis report base.h5 vouchers.h5 pool.h5 --objective results_applied_share -o mix.html")
     report.add_argument("run", metavar="RUN.h5", help="the base run")
     report.add_argument("variants", metavar="VARIANT.h5", nargs="*", help="runs to compare with the base")
-    report.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="file to write")
+    report.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="file to write (missing folders are created)")
     report.add_argument("--targets", metavar="TARGETS.yaml", help="add a calibration table for the base run")
     report.add_argument("--window", type=_positive_int, default=DEFAULT_WINDOW, metavar="N",
                         help=f"comparison window: the last N steps (default {DEFAULT_WINDOW})")

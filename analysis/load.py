@@ -162,13 +162,25 @@ class Run:
     def event_kinds(self) -> list[str]:
         return self._table_kinds("events")
 
-    def panel(self, kind: str, fields: list[str] | None = None) -> pd.DataFrame:
-        """Agent snapshots of one kind: columns replicate, step, id, then the fields."""
-        return self._table("agents", "agent panel", kind, fields)
+    def panel(self, kind: str, fields: list[str] | None = None, labelled: bool = False) -> pd.DataFrame:
+        """Agent snapshots of one kind: columns replicate, step, id, then the fields.
 
-    def events(self, kind: str, fields: list[str] | None = None) -> pd.DataFrame:
-        """Events of one kind: columns replicate, step, id, then the fields."""
-        return self._table("events", "event table", kind, fields)
+        With labelled=True, code fields that carry labels (region, field, kind, tier, ...) become
+        pandas categoricals of their labels; codes without a label (e.g. -1 'any') become NaN."""
+        return self._table("agents", "agent panel", kind, fields, labelled)
+
+    def events(self, kind: str, fields: list[str] | None = None, labelled: bool = False) -> pd.DataFrame:
+        """Events of one kind: columns replicate, step, id, then the fields (labelled: as for panel)."""
+        return self._table("events", "event table", kind, fields, labelled)
+
+    def labels(self, path: str) -> list[str]:
+        """What the codes of a dataset mean: labels[c] names code c ('' for an unused code), [] if none.
+
+        `path` as in the file, e.g. "agents/firm/region" or "events/transition/to_stage"."""
+        dataset = self._file.get(path)
+        if dataset is None or "labels" not in dataset.attrs:
+            return []
+        return [attribute_text(label) for label in dataset.attrs["labels"]]
 
     def panel_fields(self, kind: str) -> list[str]:
         """The model's fields of a panel (without replicate, step, id), or [] if there is no panel."""
@@ -186,7 +198,8 @@ class Run:
         group = self._file.get(root)
         return sorted(group.keys()) if group is not None else []
 
-    def _table(self, root: str, what: str, kind: str, fields: list[str] | None) -> pd.DataFrame:
+    def _table(self, root: str, what: str, kind: str, fields: list[str] | None,
+               labelled: bool = False) -> pd.DataFrame:
         kinds = self._table_kinds(root)
         if kind not in kinds:
             raise AnalysisInputError(unknown_name_message(quoted(self.path), what, kind, kinds))
@@ -207,8 +220,22 @@ class Run:
                 raise AnalysisInputError(
                     f"{quoted(self.path)}: /{root}/{kind}/{name} has {len(values)} rows, "
                     f"expected {expected_rows} like the other columns (damaged file?)")
-            columns[name] = values
+            labels = self.labels(f"{root}/{kind}/{name}") if labelled else []
+            columns[name] = _categorical(values, labels) if labels else values
         return pd.DataFrame(columns)
+
+
+def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
+    """Codes as a categorical of their labels; a code outside the labels (or unlabelled) is NaN."""
+    codes = np.asarray(codes, dtype=np.int64)
+    known = (codes >= 0) & (codes < len(labels))
+    named = np.array([label != "" for label in labels] or [False])
+    categories = [label for label in labels if label]
+    position = {label: i for i, label in enumerate(categories)}
+    remap = np.array([position.get(label, -1) for label in labels] or [-1])
+    mapped = np.where(known, remap[np.where(known, codes, 0)], -1)
+    mapped = np.where(known & named[np.where(known, codes, 0)], mapped, -1)
+    return pd.Categorical.from_codes(mapped, categories=categories)
 
 
 def open_run(path) -> Run:

@@ -34,6 +34,11 @@ from .errors import AnalysisInputError
 from .stats import CONFIDENCE
 
 BOOTSTRAP_RESAMPLES = 1000
+# Base samples N below which Sobol estimates are mostly noise: with a few dozen rows the
+# estimators' variance swamps indices of a few tenths (their error shrinks as 1/sqrt(N)).
+SOBOL_MIN_BASE_SAMPLES = 64
+# What to ask for instead: Saltelli et al. (2010) report estimates settling at N of about 500-1000.
+SOBOL_RECOMMENDED_BASE_SAMPLES = 512
 
 
 def _bounds_array(bounds) -> np.ndarray:
@@ -172,6 +177,19 @@ class SensitivityResult:
     method: str
     output: str
     table: pd.DataFrame
+    warning: str = ""   # e.g. a base sample too small for the indices to mean anything
+
+
+def sobol_sample_warning(base_samples: int, parameters: int, table: pd.DataFrame) -> str:
+    """A warning when N is too small for Sobol indices to mean anything, saying what N is needed."""
+    if base_samples >= SOBOL_MIN_BASE_SAMPLES:
+        return ""
+    widths = pd.concat([table.S1_high - table.S1_low, table.ST_high - table.ST_low])
+    spread = (f"; the widest 95% interval spans {widths.max():.2f}" if widths.notna().any() else "")
+    needed = SOBOL_RECOMMENDED_BASE_SAMPLES
+    return (f"warning: N = {base_samples} base samples is too few for Sobol indices to mean anything"
+            f"{spread}. Use N >= {SOBOL_MIN_BASE_SAMPLES}, better {needed} (`points: {needed}` in the sweep "
+            f"file: {needed} x (d+2) = {needed * (parameters + 2)} runs); the error shrinks as 1/sqrt(N).")
 
 
 def analyse(method: str, design, outputs, names: list[str], output: str = "output", bounds=None,
@@ -185,7 +203,9 @@ def analyse(method: str, design, outputs, names: list[str], output: str = "outpu
         design = np.asarray(design)
         if design.ndim == 2 and design.shape[1] != len(names):
             raise AnalysisInputError(f"{len(names)} parameter names for a design with {design.shape[1]} columns")
-        return SensitivityResult("sobol", output, sobol_indices(outputs, names, bootstrap=bootstrap, seed=seed))
+        table = sobol_indices(outputs, names, bootstrap=bootstrap, seed=seed)
+        base_samples = np.asarray(outputs).size // (len(names) + 2)
+        return SensitivityResult("sobol", output, table, sobol_sample_warning(base_samples, len(names), table))
     if method == "morris":
         return SensitivityResult("morris", output, morris_indices(design, outputs, names, bounds))
     raise AnalysisInputError(f"unknown sensitivity method '{method}'; expected 'sobol' or 'morris'")

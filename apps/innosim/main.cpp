@@ -1,4 +1,5 @@
-// innosim: the command-line front end. Subcommands: run, check, schema, inspect, sweep, design, reproduce.
+// innosim: the command-line front end. Subcommands: run, check, schema, inspect, sweep, design, reproduce,
+// analysis.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -10,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "analysis_command.hpp"
 #include "design_command.hpp"
 #include "models/registry.hpp"
 #include "sim/core/ledger.hpp"
@@ -27,6 +29,7 @@
 #include "sim/sweep/mpi_sweep.hpp"
 #include "sim/sweep/sweep_plan.hpp"
 #include "sim/sweep/sweep_runner.hpp"
+#include "usage_errors.hpp"
 
 namespace {
 
@@ -218,9 +221,11 @@ int main(int argc, char** argv) {
       "  innosim inspect results/b.h5\n"
       "  innosim sweep scenarios/sweeps/boltzmann_sobol.yaml -o results/sweep   (see docs/experiments.md)\n"
       "  innosim design sobol --parameters 3 --points 1024   (the unit-cube rows a sweep runs)\n"
-      "  innosim reproduce results/b.h5\n\n"
-      "Exit status: 0 success, 2 bad input, 3 output problem, 4 the run stopped on a failed check,\n"
-      "5 `reproduce` found differences.",
+      "  innosim reproduce results/b.h5\n"
+      "  innosim analysis summary results/b.h5   (the Python analysis package, from any folder)\n\n"
+      "Outputs (-o): missing folders are created; an existing file is never replaced without --force.\n"
+      "Exit status: 0 success, 2 bad input (scenario, --set, a missing file, an unknown command or\n"
+      "option), 3 output problem, 4 the run stopped on a failed check, 5 `reproduce` found differences.",
       sim::innosim_version(), model_list())};
   app.name("innosim");
   app.require_subcommand(1);
@@ -230,10 +235,13 @@ int main(int argc, char** argv) {
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its results to an HDF5 file");
-  run_cmd->add_option("scenario", run.scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("scenario", run.scenario, "Scenario YAML file")
+      ->required()
+      ->check(innosim_app::existing_file_with_suggestion());
   run_cmd->add_option(
       "-o,--output", run.output,
-      "Output HDF5 file (default: results/<scenario>-<UTC time>.h5); never replaced without --force");
+      "Output HDF5 file (default: results/<scenario>-<UTC time>.h5; missing folders are created); "
+      "never replaced without --force");
   run_cmd->add_option("--seed", run.seed, "Master seed (overrides the scenario's `seed`)")
       ->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--replicates", run.replicates, "Number of replicates (overrides `replicates`)")
@@ -264,7 +272,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("check", "Validate a scenario without running it; report every problem");
   check_cmd->add_option("scenario", check_scenario, "Scenario YAML file")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(innosim_app::existing_file_with_suggestion());
   check_cmd->add_option("--set", check_overrides, "Override a parameter, as for run");
   check_cmd->add_flag("--resolved", check_resolved,
                       "Also print the resolved scenario (base files merged, --set applied, defaults filled), "
@@ -287,9 +295,9 @@ int main(int argc, char** argv) {
       "re-running the same command finishes only missing points");
   sweep_cmd->add_option("sweep_file", sweep.sweep_file, "Sweep YAML file")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(innosim_app::existing_file_with_suggestion());
   sweep_cmd->add_option("-o,--output", sweep.output,
-                        "Output folder (created if missing); required unless --plan");
+                        "Output folder (created if missing, with its parents); required unless --plan");
   sweep_cmd->add_option("--threads", sweep.threads, "Worker threads per process (default: all cores)");
   sweep_cmd->add_option("--shard", sweep.shard,
                         "Run only points p with p % N == i (i/N, for batch job arrays); the last shard to "
@@ -316,10 +324,29 @@ int main(int argc, char** argv) {
   reproduce_cmd->add_option("file", reproduce_file, "Run file written by `innosim run` or `innosim sweep`")
       ->required();
   reproduce_cmd->add_option("-o,--output", reproduce_output,
-                            "Keep the re-run here (default: a temporary file)");
+                            "Keep the re-run here (default: a temporary file; missing folders are created)");
+  bool reproduce_quiet = false;
+  bool reproduce_all = false;
+  reproduce_cmd->add_flag("-q,--quiet", reproduce_quiet,
+                          "Print only the verdict (the exit status says it too)");
+  reproduce_cmd->add_flag("--all", reproduce_all, "List every dataset compared, identical ones too");
   reproduce_cmd->add_option("--threads", reproduce.threads, "Worker threads (results do not depend on it)");
 
-  CLI11_PARSE(app, argc, argv);
+  auto* analysis_cmd = innosim_app::add_analysis_command(app);
+
+  // Usage errors are bad input like any other (exit 2, not CLI11's own codes 105, 106, ...).
+  if (const auto unknown = innosim_app::unknown_subcommand(app, argc, argv)) {
+    std::cerr << "innosim: " << *unknown << "\n";
+    return kExitInputError;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& done) {
+    return app.exit(done);  // --help, --version
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);  // the message and "Run with --help for more information."
+    return kExitInputError;
+  }
 
   try {
     if (*run_cmd) return run_command(run, join_command_line(argc, argv));
@@ -332,8 +359,12 @@ int main(int argc, char** argv) {
       reproduce.rerun_output = reproduce_output;
       reproduce.show_progress = sim::Progress::stderr_is_terminal();
       reproduce.command_line = join_command_line(argc, argv);
+      reproduce.detail = reproduce_quiet ? sim::ReproduceRequest::Detail::quiet
+                         : reproduce_all ? sim::ReproduceRequest::Detail::all
+                                         : sim::ReproduceRequest::Detail::concise;
       return reproduce_command(reproduce);
     }
+    if (*analysis_cmd) return innosim_app::analysis_command(analysis_cmd->remaining());
     if (*inspect_cmd) {
       std::cout << sim::describe_output(inspect_path);
       return 0;

@@ -22,6 +22,10 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   create_labs_and_firms(p_, streams_, labs_, firm_births_, payments_);
   create_platforms_banks_funds(p_, streams_, platforms_, banks_, funds_, payments_);
   create_intermediaries(p_, intermediaries_, ledger_);
+  labels_ = code_labels(p_);
+  label_population_codes(labels_,
+                         {&results_.population, &labs_.population, &firms_.population, &platforms_.population,
+                          &intermediaries_.population, &funds_.population, &banks_.population});
   const std::size_t fields = p_.fields.size();
   markets_.demand_index.assign(fields, 1.0);
   step_costs_ = StepCosts(p_);

@@ -17,6 +17,7 @@
 
 #include "models/ecosystem/accounts.hpp"
 #include "models/ecosystem/banks.hpp"
+#include "models/ecosystem/code_labels.hpp"
 #include "models/ecosystem/events.hpp"
 #include "models/ecosystem/firms.hpp"
 #include "models/ecosystem/flows.hpp"
@@ -80,6 +81,8 @@ class EcosystemModel final : public sim::Model {
   Flows flows_;
   Totals totals_;
   Payments payments_{ledger_, accounts_, step_, flows_.government_spending};
+
+  CodeLabels labels_;  // what the codes in the output mean (code_labels.hpp)
 
   // Agents, each kind with its per-step scratch.
   Results results_;

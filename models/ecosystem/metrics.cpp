@@ -334,6 +334,12 @@ std::vector<std::pair<std::string, sim::TableRows>> EcosystemModel::take_events(
       {"seller", "id", "Lab (licence, assignment, spin-out) or firm receiving money", seller},
       {"result", "id", "Result (-1 for investments and loans)", result},
       {"amount_yuan", "yuan", "Fee, investment or principal", amount}};
+  for (auto& column : transitions.columns) {
+    if (column.name == "from_stage" || column.name == "to_stage") column.labels = labels_.stages;
+    if (column.name == "origin") column.labels = labels_.performers;
+    if (column.name == "field") column.labels = labels_.fields;
+  }
+  deals.columns.front().labels = labels_.deal_kinds;  // "kind"
   events_.transitions.clear();
   events_.deals.clear();
   events_.deal_ids.clear();

@@ -138,9 +138,16 @@ TableRows Population::snapshot(std::int64_t replicate, std::int64_t step) const 
       throw std::logic_error("population '" + kind_ + "': field '" + column.name +
                              "' has a type that cannot be written to snapshots; set in_snapshots = false");
     rows.columns.push_back(TableColumn{column.name, column.info.unit, column.info.description,
-                                       std::move(*values[c]), column.info.compressible});
+                                       std::move(*values[c]), column.info.compressible, column.info.labels});
   }
   return rows;
+}
+
+void Population::set_labels(const std::string& name, std::vector<std::string> labels) {
+  ColumnBase* column = find_column(name);
+  if (column == nullptr)
+    throw std::logic_error("population '" + kind_ + "': no field '" + name + "' to label");
+  column->info.labels = std::move(labels);
 }
 
 Population::ColumnBase* Population::find_column(const std::string& name) const {

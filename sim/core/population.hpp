@@ -26,8 +26,9 @@ namespace sim {
 struct FieldInfo {
   std::string unit;
   std::string description;
-  bool in_snapshots = true;  // written to /agents/<kind>/<field> at each snapshot
-  bool compressible = true;  // false for random draws, stored undeflated (TableColumn::compressible)
+  bool in_snapshots = true;           // written to /agents/<kind>/<field> at each snapshot
+  bool compressible = true;           // false for random draws, stored undeflated (TableColumn::compressible)
+  std::vector<std::string> labels{};  // labels[c] names code c (TableColumn::labels); empty: not codes
 };
 
 class Population {
@@ -51,6 +52,11 @@ class Population {
     columns_.push_back(std::move(column));
     return values;
   }
+
+  // Names the codes a field holds (labels[c] for code c) once the model knows them, e.g. the
+  // scenario's region names; they go to the `labels` attribute of the field's dataset.
+  void set_labels(const std::string& name, std::vector<std::string> labels);
+  [[nodiscard]] bool has_field(const std::string& name) const { return find_column(name) != nullptr; }
 
   template <class T>
   std::vector<T>& field(const std::string& name) {

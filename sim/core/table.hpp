@@ -13,6 +13,8 @@ struct MetricInfo {
   std::string name;
   std::string unit;
   std::string description;
+  // As TableColumn::labels, for a metric whose values are codes; written as the `labels` attribute.
+  std::vector<std::string> labels{};
 };
 
 // One column of a panel or event table. Values line up with the rows' ids.
@@ -27,6 +29,10 @@ struct TableColumn {
   // as they are, which saves the writer's time (deflating them costs as much as a compressible
   // column of the same size, for about a tenth off).
   bool compressible = true;
+  // What each code means when the values are codes (regions, fields, kinds, tiers): labels[c] names
+  // code c ("" for a code that is not used). Written as the dataset's `labels` attribute, so a file
+  // explains its own codes; empty for values that are not codes.
+  std::vector<std::string> labels{};
 };
 
 // Whether T is an element type of TableColumn::Values (what a population field may be written as).

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "sim/output/hdf5/attribute.hpp"
 #include "sim/output/hdf5/dataset.hpp"
@@ -48,12 +49,32 @@ Handle open_for_compare(const std::filesystem::path& path) {
   }
 }
 
-std::string attributes_text(hid_t dataset) {
-  std::string text;
-  for (const auto& name : hdf5::attribute_names(dataset)) {
-    text += name + "=" + hdf5::read_attribute_as_text(dataset, name) + ";";
+std::map<std::string, std::string> attribute_texts(hid_t dataset) {
+  std::map<std::string, std::string> texts;
+  for (const auto& name : hdf5::attribute_names(dataset))
+    texts[name] = hdf5::read_attribute_as_text(dataset, name);
+  return texts;
+}
+
+// Names of the attributes that differ ("unit, labels"), or "" when they agree. Code labels present
+// in one file only are no difference: files written before innosim wrote labels have none, and
+// the labels explain values without changing them.
+std::string differing_attributes(hid_t first, hid_t second) {
+  auto a = attribute_texts(first);
+  auto b = attribute_texts(second);
+  if (a.contains("labels") != b.contains("labels")) {
+    a.erase("labels");
+    b.erase("labels");
   }
-  return text;
+  std::set<std::string> names;
+  for (const auto& [name, text] : a) names.insert(name);
+  for (const auto& [name, text] : b) names.insert(name);
+  std::string differing;
+  for (const auto& name : names) {
+    if (a.contains(name) && b.contains(name) && a[name] == b[name]) continue;
+    differing += (differing.empty() ? "" : ", ") + name;
+  }
+  return differing;
 }
 
 std::string index_text(std::size_t flat, const std::vector<hsize_t>& shape) {
@@ -89,8 +110,8 @@ DatasetComparison compare_dataset(hid_t first_file, hid_t second_file, const std
     return different(fmt::format("type {} in {}, {} in {}", hdf5::type_name(type_a.get()), first_name,
                                  hdf5::type_name(type_b.get()), second_name));
   }
-  if (attributes_text(a.get()) != attributes_text(b.get())) {
-    return different("attributes (unit, description) differ");
+  if (const std::string names = differing_attributes(a.get(), b.get()); !names.empty()) {
+    return different("attributes differ: " + names);
   }
   const std::vector<double> values_a = hdf5::read_all_as_double(a.get());
   const std::vector<double> values_b = hdf5::read_all_as_double(b.get());
@@ -153,9 +174,18 @@ OutputComparison compare_outputs(const std::filesystem::path& first, const std::
 }
 
 std::string format_comparison(const OutputComparison& comparison, const std::string& first_name,
-                              const std::string& second_name) {
+                              const std::string& second_name, bool differences_only, std::size_t max_lines) {
   std::string text;
+  std::size_t listed = 0;
   for (const auto& dataset : comparison.datasets) {
+    if (differences_only && dataset.status == DatasetComparison::Status::identical) continue;
+    if (listed++ == max_lines) {
+      const std::size_t rest =
+          (differences_only ? comparison.differing() : comparison.datasets.size()) - max_lines;
+      text +=
+          fmt::format("  ... and {} more {}\n", rest, differences_only ? "differing datasets" : "datasets");
+      break;
+    }
     switch (dataset.status) {
       case DatasetComparison::Status::identical:
         text += fmt::format("  identical  {} [{}]\n", dataset.path, dataset.shape);

@@ -2,6 +2,7 @@
 // Compares two innosim output files dataset by dataset: shape, element type, units and every value
 // bit for bit (float64 compared as bits, so NaN equals NaN and -0 differs from 0). What
 // `innosim reproduce` reports, and what tests use to show two runs are the same.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -31,7 +32,10 @@ OutputComparison compare_outputs(const std::filesystem::path& first, const std::
                                  const std::string& second_name = "the second file");
 
 // One line per dataset: "identical  /metrics/gini [2 x 101]" or "DIFFERENT  /metrics/gini [2 x 101]: ...".
+// With `differences_only`, the identical ones are left out and at most `max_lines` differing ones
+// are listed, then "  ... and 12 more differing datasets": a screenful, whatever the file holds.
 std::string format_comparison(const OutputComparison& comparison, const std::string& first_name,
-                              const std::string& second_name);
+                              const std::string& second_name, bool differences_only = false,
+                              std::size_t max_lines = SIZE_MAX);
 
 }  // namespace sim

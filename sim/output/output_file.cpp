@@ -154,6 +154,7 @@ Table create_table(hid_t file, const std::string& group_path, const TableRows& r
     hdf5::Handle dataset = create_table_dataset(group, column.name, file_type, column.compressible);
     hdf5::write_string_attribute(dataset.get(), "unit", column.unit);
     hdf5::write_string_attribute(dataset.get(), "description", column.description);
+    if (!column.labels.empty()) hdf5::write_string_list_attribute(dataset.get(), "labels", column.labels);
     table.columns[column.name] = TableColumnDataset{column.values.index(), std::move(dataset)};
   }
   return table;
@@ -376,6 +377,7 @@ void OutputFile::define_metrics(const std::vector<MetricInfo>& metrics, std::int
           hdf5::create_chunked_dataset(group.get(), metric.name, hdf5::TypeOf<double>::file(), layout);
       hdf5::write_string_attribute(dataset.get(), "unit", metric.unit);
       hdf5::write_string_attribute(dataset.get(), "description", metric.description);
+      if (!metric.labels.empty()) hdf5::write_string_list_attribute(dataset.get(), "labels", metric.labels);
       impl_->metric_names.push_back(metric.name);
       impl_->metric_datasets.push_back(std::move(dataset));
     }

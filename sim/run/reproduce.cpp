@@ -126,19 +126,26 @@ ReproduceReport reproduce_run(const ReproduceRequest& request, const std::vector
 }
 
 std::string format_reproduce_report(const ReproduceRequest& request, const ReproduceReport& report) {
-  std::string text = "Reproducing " + report.heading + "\n";
-  for (const auto& note : report.notes) text += "note: " + note + "\n";
-  text += format_comparison(report.comparison, "the file", "the re-run");
-  for (const auto& problem : report.problems) text += "  PROBLEM    " + problem + "\n";
+  using Detail = ReproduceRequest::Detail;
   const std::size_t total = report.comparison.datasets.size();
+  std::string verdict;
   if (report.reproduced()) {
-    text += fmt::format("Reproduced: all {} datasets of {} are identical to a fresh run.\n", total,
-                        request.original.string());
+    verdict = fmt::format("Reproduced: all {} datasets of {} are identical to a fresh run.\n", total,
+                          request.original.string());
   } else {
-    text += fmt::format(
+    verdict = fmt::format(
         "NOT reproduced: {} of {} datasets differ{}.\n", report.comparison.differing(), total,
         report.problems.empty() ? "" : fmt::format(" and {} manifest problem(s)", report.problems.size()));
   }
+  if (request.detail == Detail::quiet) return verdict;
+  std::string text = "Reproducing " + report.heading + "\n";
+  for (const auto& note : report.notes) text += "note: " + note + "\n";
+  // 20 differing datasets fit on a screen with the heading, notes and verdict; --all lists them all.
+  constexpr std::size_t kMaxListed = 20;
+  const bool all = request.detail == Detail::all;
+  text += format_comparison(report.comparison, "the file", "the re-run", !all, all ? SIZE_MAX : kMaxListed);
+  for (const auto& problem : report.problems) text += "  PROBLEM    " + problem + "\n";
+  text += verdict;
   if (!request.rerun_output.empty()) text += "The re-run is in " + request.rerun_output.string() + ".\n";
   return text;
 }

@@ -18,6 +18,9 @@ struct ReproduceRequest {
   std::size_t threads = 0;
   bool show_progress = false;
   std::string command_line;
+  // quiet: the verdict line only; concise: heading, notes, the differing datasets (a screenful at
+  // most) and the verdict; all: every dataset, identical ones too.
+  enum class Detail { quiet, concise, all } detail = Detail::concise;
 };
 
 struct ReproduceReport {

@@ -678,6 +678,35 @@ const FieldSpec* find_key(const ObjectSpec& object, const std::string& key) {
   return nullptr;
 }
 
+// "unknown key 'smes' in the scenario root; did you mean 'ecosystem.smes'?". A key without a dot
+// is more often a model's parameter given without its section than a typo of a root key, so a
+// model field of exactly that name wins (the scenario's own model first); else the nearest of the
+// root keys and the model fields' last components, the latter suggested with their full path.
+std::string unknown_root_key(const std::string& key, const Schema& schema, const SourceNode& root) {
+  std::vector<std::string> models = schema.model_names();
+  if (const SourceNode* model = child_of(&root, "model"); model != nullptr && model->kind == Kind::scalar) {
+    std::stable_partition(models.begin(), models.end(),
+                          [&](const std::string& name) { return name == model->scalar; });
+  }
+  std::vector<std::string> root_keys = schema.engine().field_names();
+  root_keys.insert(root_keys.end(), models.begin(), models.end());
+  std::vector<std::string> names = root_keys;  // what `key` is compared with
+  std::vector<std::string> paths = root_keys;  // what is suggested for each of them
+  for (const auto& model : models) {
+    for (const auto& field : schema.model_section(model)->field_names()) {
+      names.push_back(field);
+      paths.push_back(join_path(model, field));
+    }
+  }
+  const auto exact =
+      std::find(names.begin() + static_cast<std::ptrdiff_t>(root_keys.size()), names.end(), key);
+  const std::string nearest = exact != names.end() ? key : nearest_name(key, names);
+  if (nearest.empty()) return scenario_messages::unknown_key(key, "", root_keys);
+  const auto at = exact != names.end() ? exact : std::find(names.begin(), names.end(), nearest);
+  return "unknown key '" + key + "' in the scenario root; did you mean '" +
+         paths[static_cast<std::size_t>(at - names.begin())] + "'?";
+}
+
 // Stands for a list's identity key in an override's tree until name_elements knows the list.
 const std::string kUnnamedKey = "\x01";
 
@@ -709,11 +738,7 @@ std::optional<std::string> override_path_problem(const std::vector<PathPart>& pa
   if (parts.front().text == "base") return "'base' can only be given in a scenario file";
   const FieldSpec* field = schema.engine().find(parts.front().text);
   const ObjectSpec* object = schema.model_section(parts.front().text);
-  if (field == nullptr && object == nullptr) {
-    std::vector<std::string> candidates = schema.engine().field_names();
-    for (const auto& model : schema.model_names()) candidates.push_back(model);
-    return scenario_messages::unknown_key(parts.front().text, "", candidates);
-  }
+  if (field == nullptr && object == nullptr) return unknown_root_key(parts.front().text, schema, root);
   std::string path = parts.front().text;
   const SourceNode* here = child_of(&root, path);
   for (std::size_t i = 1; i < parts.size(); ++i) {

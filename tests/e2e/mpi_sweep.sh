@@ -37,3 +37,19 @@ done
 [[ $(ls "$work"/two/points/*.h5 | wc -l) -eq 6 ]]
 ls "$work/three/logs/rank-0.log" "$work/three/logs/rank-1.log" "$work/three/logs/rank-2.log" >/dev/null
 echo "1, 2 and 3 MPI ranks give identical sweeps (6 points and the index)"
+
+# The README's tour shows mpirun as a user and as root (OpenMPI refuses root without
+# --allow-run-as-root): run the line that fits this user with its own options, on this small sweep.
+if [[ $(id -u) -eq 0 ]]; then
+  line=$(grep -m1 '^mpirun --allow-run-as-root' "$source_dir/README.md") ||
+    { echo "README: no mpirun line for root (--allow-run-as-root)" >&2; exit 1; }
+else
+  line=$(grep -m1 '^mpirun -n' "$source_dir/README.md")
+fi
+read -ra words <<<"${line%%build/innosim*}"
+[[ ${words[0]} == mpirun ]]
+if [[ $(id -u) -ne 0 || $(nproc) -ge 4 || " ${words[*]} " == *" --oversubscribe "* ]]; then
+  "${words[@]}" "$innosim" sweep "$work/sweep.yaml" -o "$work/readme" --quiet --threads 1
+  h5diff --exclude-path /manifest "$work/one/sweep.h5" "$work/readme/sweep.h5"
+  echo "the README's mpirun line for this user runs: ${words[*]}"
+fi

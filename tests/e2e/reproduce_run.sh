@@ -10,10 +10,14 @@ trap 'rm -rf "$work"' EXIT
   --replicates 3 --threads 2 -o "$work/run.h5"
 
 "$innosim" reproduce "$work/run.h5" --threads 1 >"$work/ok.txt"
-grep -q "identical  /metrics/gini \[3 x 31\]" "$work/ok.txt"
-grep -q "identical  /agents/agent/wealth" "$work/ok.txt"
-grep -q "^Reproduced: all" "$work/ok.txt"
-echo "a fresh run reproduces"
+# Concise by default: the heading and the verdict, no line per identical dataset.
+[[ $(wc -l <"$work/ok.txt") -eq 2 ]] || { cat "$work/ok.txt"; echo "expected 2 lines" >&2; exit 1; }
+grep -q "^Reproduced: all 10 datasets" "$work/ok.txt"
+"$innosim" reproduce "$work/run.h5" --all >"$work/all.txt"
+grep -q "identical  /metrics/gini \[3 x 31\]" "$work/all.txt"
+grep -q "identical  /agents/agent/wealth" "$work/all.txt"
+[[ $("$innosim" reproduce "$work/run.h5" --quiet) == "Reproduced: all 10 datasets of $work/run.h5 are identical to a fresh run." ]]
+echo "a fresh run reproduces (concise, --all and --quiet)"
 
 # Tamper with one value of one metric.
 cp "$work/run.h5" "$work/tampered.h5"
@@ -27,8 +31,12 @@ status=0
 cat "$work/bad.txt"
 [[ $status -eq 5 ]] || { echo "expected exit status 5, got $status" >&2; exit 1; }
 grep -q "DIFFERENT  /metrics/gini \[3 x 31\]: 1 of 93 values differ; first at \[1, 17\]" "$work/bad.txt"
-grep -q "identical  /metrics/wealth_max" "$work/bad.txt"
+! grep -q "identical" "$work/bad.txt"
 grep -q "^NOT reproduced: 1 of" "$work/bad.txt"
+[[ $(wc -l <"$work/bad.txt") -eq 3 ]]
+status=0
+"$innosim" reproduce "$work/tampered.h5" -q >"$work/quiet.txt" || status=$?
+[[ $status -eq 5 && $(cat "$work/quiet.txt") == "NOT reproduced: 1 of 10 datasets differ." ]]
 echo "a tampered metric is found and located"
 
 # Tamper with the manifest: the seed no longer matches the scenario text.

@@ -101,12 +101,21 @@ def test_report_refuses_to_overwrite_without_force(paired_runs, tmp_path, analys
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no partial files left
 
 
-def test_report_into_a_missing_folder_is_refused(paired_runs, tmp_path, analysis_cli):
+def test_report_into_a_missing_folder_creates_it_like_innosim_run(paired_runs, tmp_path, analysis_cli):
+    # One rule for -o (issue 17): `innosim run -o` creates missing folders, and so does the report.
     base, _, _ = paired_runs
-    output = tmp_path / "no" / "report.html"
+    output = tmp_path / "new" / "deeper" / "report.html"
     result = analysis_cli("report", base, "-o", output)
+    assert result.returncode == 0, result.stderr
+    assert output.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_report_with_bad_input_leaves_no_folder_behind(tmp_path, analysis_cli):
+    output = tmp_path / "new" / "deeper" / "report.html"
+    result = analysis_cli("report", tmp_path / "missing.h5", "-o", output)
     assert result.returncode == 2
-    assert result.stderr == f"error: cannot write '{output}': folder '{output.parent}' does not exist\n"
+    assert "missing.h5" in result.stderr
+    assert not (tmp_path / "new").exists()
 
 
 def test_report_names_bad_targets_with_line_and_column(paired_runs, tmp_path):

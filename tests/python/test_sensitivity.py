@@ -252,6 +252,27 @@ def test_sensitivity_command_on_a_sobol_sweep(tmp_path, analysis_cli, write_run_
     assert text.returncode == 0 and "sobol design, 320 points, 3 parameters" in text.stdout
 
 
+def test_sobol_indices_of_a_tiny_base_sample_come_with_a_warning(tmp_path, analysis_cli, write_run_at, design):
+    # N = 4 once printed indices with no hint that they mean nothing (issue 17).
+    points = design("sobol", [[0, 1]] * 2, 4, seed=3)
+    outputs = 4 * points[:, 0] + 2 * points[:, 1]
+    sweep_dir = write_sweep(tmp_path / "sweep", write_run_at, points, ["grant", "voucher"], "sobol", outputs)
+    result = analysis_cli("sensitivity", sweep_dir, "--output", "output", "--bootstrap", "50", "--csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("warning: N = 4 base samples is too few for Sobol indices to mean anything")
+    assert "Use N >= 64, better 512 (`points: 512` in the sweep file: 512 x (d+2) = 2048 runs)" in result.stderr
+    assert result.stdout.startswith("parameter,S1")      # the CSV itself stays clean
+
+
+def test_sobol_indices_of_a_large_base_sample_have_no_warning(design):
+    from analysis.sensitivity import analyse
+    points = design("sobol", [[0, 1]] * 2, 64, seed=3)
+    result = analyse("sobol", points, points[:, 0] + points[:, 1] ** 2, ["a", "b"], bootstrap=20)
+    assert result.warning == ""
+    small = design("sobol", [[0, 1]] * 2, 32, seed=3)
+    assert analyse("sobol", small, small[:, 0] + small[:, 1] ** 2, ["a", "b"], bootstrap=20).warning != ""
+
+
 def test_sensitivity_command_on_a_morris_sweep(tmp_path, analysis_cli, write_run_at, design):
     bounds = [[0, 10], [0, 1], [100, 200]]
     design = design("morris", bounds, 6, seed=10)

@@ -1,4 +1,5 @@
 // sim/output/output_file.*: the layout of a run's HDF5 file, its atomic write, and its readers.
+#include "sim/output/output_compare.hpp"
 #include "sim/output/output_file.hpp"
 #include "sim/output/output_inspect.hpp"
 
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/output/hdf5/attribute.hpp"
 #include "sim/output/hdf5/error.hpp"
 #include "sim/output/hdf5/handle.hpp"
 
@@ -277,6 +279,37 @@ TEST_CASE("output file keeps narrow signed columns' signs and stores incompressi
   };
   CHECK(filters("/events/transition/quality") == 0);
   if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) CHECK(filters("/events/transition/field") == 2);
+}
+
+// Writes one event table whose `field` column carries `labels` (none when empty).
+void write_labelled_events(const fs::path& path, std::vector<std::string> labels) {
+  sim::OutputFile output(path, false);
+  sim::TableRows rows{0, 1, {1, 2}, {}};
+  rows.columns = {{"field", "index", "Field", std::vector<std::int16_t>{1, 0}}};
+  rows.columns.front().labels = std::move(labels);
+  output.append_rows("events/transition", rows);
+  output.commit();
+}
+
+TEST_CASE("output file writes code labels as an attribute and leaves the values as they are") {
+  const ScratchDirectory scratch;
+  write_labelled_events(scratch.path / "labelled.h5", {"biomedicine", "marine"});
+  write_labelled_events(scratch.path / "plain.h5", {});
+  write_labelled_events(scratch.path / "renamed.h5", {"biomedicine", "ocean"});
+  const sim::hdf5::QuietErrorStack quiet;
+  const Handle file =
+      Handle::take(H5Fopen((scratch.path / "labelled.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open");
+  const Handle dataset = Handle::take(H5Dopen2(file.get(), "/events/transition/field", H5P_DEFAULT), "field");
+  CHECK(sim::hdf5::read_string_list_attribute(dataset.get(), "labels") ==
+        std::vector<std::string>{"biomedicine", "marine"});
+  CHECK(sim::hdf5::read_attribute_as_text(dataset.get(), "labels") == "[biomedicine, marine]");
+  // Labels missing from a file written before innosim wrote them are no difference; other labels are.
+  CHECK(sim::compare_outputs(scratch.path / "labelled.h5", scratch.path / "plain.h5").identical());
+  const auto renamed = sim::compare_outputs(scratch.path / "labelled.h5", scratch.path / "renamed.h5");
+  REQUIRE(renamed.differing() == 1);
+  for (const auto& compared : renamed.datasets) {
+    if (compared.path == "/events/transition/field") CHECK(compared.detail == "attributes differ: labels");
+  }
 }
 
 TEST_CASE("output file metrics of a replicate never written read back as NaN") {

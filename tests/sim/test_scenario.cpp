@@ -373,6 +373,24 @@ toy:
                   "unknown key 'snapshot_evry' in 'output'; did you mean 'snapshot_every'?");
   }
 
+  TEST_CASE("a --set key without a section suggests the model's parameter of that name") {
+    // `--set smes=2000` once suggested 'seed' (closer in letters) instead of 'ecosystem.smes'.
+    auto problems = problems_of("model: toy\n", {"agents=5"});
+    REQUIRE(problems.size() == 1);
+    check_problem(problems[0], "--set agents=5", 0, 0,
+                  "unknown key 'agents' in the scenario root; did you mean 'toy.agents'?");
+    problems = problems_of("model: boltzmann\n", {"agents=5"});
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message ==
+          "unknown key 'agents' in the scenario root; did you mean 'boltzmann.agents'?");
+    problems = problems_of("model: toy\n", {"shar=0.5"});
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message == "unknown key 'shar' in the scenario root; did you mean 'toy.share'?");
+    problems = problems_of("model: toy\n", {"zzzzzz=1"});
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message.starts_with("unknown key 'zzzzzz' in the scenario root; expected one of: "));
+  }
+
   TEST_CASE("a --set without '=' or with an empty path part is malformed") {
     for (const std::string override_text : {"steps", "output..events=true", "=5"}) {
       const auto problems = problems_of("model: toy\n", {override_text});

@@ -11,6 +11,12 @@ namespace sim::hdf5 {
 namespace {
 std::string describe(const std::string& name) { return "attribute '" + name + "' of"; }
 
+std::string join_texts(const std::vector<std::string>& texts) {
+  std::string joined;
+  for (const auto& text : texts) joined += (joined.empty() ? "" : ", ") + text;
+  return joined;
+}
+
 Handle create_scalar_attribute(hid_t object, const std::string& name, hid_t file_type) {
   if (has_attribute(object, name) && H5Adelete(object, name.c_str()) < 0) {
     throw_last_error("replacing " + describe(name), object);
@@ -39,6 +45,24 @@ void write_string_attribute(hid_t object, const std::string& name, const std::st
   const Handle attribute = create_scalar_attribute(object, name, type.get());
   const char* text = value.c_str();
   if (H5Awrite(attribute.get(), type.get(), &text) < 0) throw_last_error("writing " + describe(name), object);
+}
+
+void write_string_list_attribute(hid_t object, const std::string& name,
+                                 const std::vector<std::string>& values) {
+  if (has_attribute(object, name) && H5Adelete(object, name.c_str()) < 0) {
+    throw_last_error("replacing " + describe(name), object);
+  }
+  const Handle type = utf8_string_type();
+  const hsize_t count = values.size();
+  const Handle space = Handle::take(H5Screate_simple(1, &count, nullptr), "creating a dataspace");
+  const hid_t created = H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT);
+  if (created < 0) throw_last_error("creating " + describe(name), object);
+  const Handle attribute = Handle::take(created, "");
+  std::vector<const char*> texts;
+  texts.reserve(values.size());
+  for (const auto& value : values) texts.push_back(value.c_str());
+  if (H5Awrite(attribute.get(), type.get(), texts.data()) < 0)
+    throw_last_error("writing " + describe(name), object);
 }
 
 void write_int64_attribute(hid_t object, const std::string& name, std::int64_t value) {
@@ -85,11 +109,32 @@ std::int64_t read_int64_attribute(hid_t object, const std::string& name) {
   return value;
 }
 
+std::vector<std::string> read_string_list_attribute(hid_t object, const std::string& name) {
+  const Handle attribute = open_attribute(object, name);
+  const Handle space = Handle::take(H5Aget_space(attribute.get()), "getting the shape of " + describe(name));
+  const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+  if (count < 0) throw_last_error("getting the size of " + describe(name), object);
+  // Read as variable-length UTF-8 whatever was written (HDF5 converts fixed-length strings).
+  const Handle type = utf8_string_type();
+  std::vector<char*> texts(static_cast<std::size_t>(count), nullptr);
+  if (H5Aread(attribute.get(), type.get(), texts.data()) < 0)
+    throw_last_error("reading " + describe(name), object);
+  std::vector<std::string> values;
+  for (char* text : texts) {
+    values.emplace_back(text != nullptr ? text : "");
+    H5free_memory(text);
+  }
+  return values;
+}
+
 std::string read_attribute_as_text(hid_t object, const std::string& name) {
   const Handle attribute = open_attribute(object, name);
   const Handle type = Handle::take(H5Aget_type(attribute.get()), "getting the type of " + describe(name));
+  const Handle space = Handle::take(H5Aget_space(attribute.get()), "getting the shape of " + describe(name));
+  const bool is_list = H5Sget_simple_extent_ndims(space.get()) == 1;
   switch (H5Tget_class(type.get())) {
     case H5T_STRING:
+      if (is_list) return "[" + join_texts(read_string_list_attribute(object, name)) + "]";
       return read_string_attribute(object, name);
     case H5T_INTEGER:
       return std::to_string(read_int64_attribute(object, name));
