@@ -50,6 +50,10 @@ struct ReplicateContext {
 struct ModelDefinition {
   std::string name;     // the scenario's `model:` value and its schema section
   std::string summary;  // one line for --help and the schema reference
+  // The model's own version ("ecosystem 2.0"), written in every output's manifest. Raise it with
+  // any change that moves the model's results for the same scenario and seed, so `reproduce` can
+  // tell a changed model from a changed file. Each model declares it as a constant, kVersion.
+  std::string version;
   std::function<void(ObjectSpec& section)> declare_parameters;
   std::function<std::unique_ptr<Model>(const Config& config, const ReplicateContext& context)> create;
   // A one-paragraph reading of the results for the end-of-run summary: given metric names and

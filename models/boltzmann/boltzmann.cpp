@@ -326,6 +326,7 @@ std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,
 sim::ModelDefinition definition() {
   sim::ModelDefinition model;
   model.name = "boltzmann";
+  model.version = kVersion;
   model.summary = "Boltzmann wealth model (Mesa benchmark): random exchange of one unit on a toroidal grid";
   model.declare_parameters = declare_parameters;
   model.create = [](const sim::Config& config,

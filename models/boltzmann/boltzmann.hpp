@@ -17,6 +17,10 @@
 
 namespace models::boltzmann {
 
+// Written in every output's manifest; raise it with any change that moves the results of a scenario
+// and seed (sim::ModelDefinition::version).
+inline constexpr const char* kVersion = "boltzmann 1.0";
+
 struct Parameters {
   std::int64_t agents = 100;  // agents
   std::int64_t width = 10;    // cells

@@ -9,6 +9,7 @@
 
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/stream_purposes.hpp"
+#include "models/ecosystem/version.hpp"
 #include "sim/core/parallel.hpp"
 
 namespace models::ecosystem {
@@ -242,6 +243,7 @@ std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,
 sim::ModelDefinition definition() {
   sim::ModelDefinition model;
   model.name = "ecosystem";
+  model.version = kVersion;
   model.summary =
       "Innovation ecosystem: research results through the three valleys, actors, finance and policy "
       "instruments";

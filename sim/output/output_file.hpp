@@ -32,6 +32,11 @@ struct Manifest {
   std::string created_utc;  // ISO 8601, e.g. 2026-11-23T11:12:40Z
   std::string hostname;
   std::string model;  // model name, e.g. "boltzmann"
+  // What `reproduce` compares besides the commit: the model's declared version (ModelDefinition::version,
+  // "ecosystem 2.0") and the scenario language's (kScenarioSchemaVersion). Files written before these
+  // existed lack both attributes.
+  std::string model_version;
+  std::int64_t schema_version = 0;
 };
 
 // Raised when the output cannot be created or written (exists without --force, no permission,

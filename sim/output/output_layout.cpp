@@ -16,6 +16,8 @@ std::string quoted(const std::filesystem::path& path) { return "'" + path.string
 std::vector<std::pair<std::string, ManifestValue>> manifest_fields(const Manifest& manifest) {
   return {
       {"model", manifest.model},
+      {"model_version", manifest.model_version},
+      {"schema_version", manifest.schema_version},
       {"seed", manifest.seed},
       {"replicates", manifest.replicates},
       {"steps", manifest.steps},

@@ -53,6 +53,8 @@ Manifest make_manifest(const RunRequest& request, std::size_t threads) {
   manifest.created_utc = utc_timestamp();
   manifest.hostname = host_name();
   manifest.model = request.model->name;
+  manifest.model_version = request.model->version;
+  manifest.schema_version = kScenarioSchemaVersion;
   return manifest;
 }
 

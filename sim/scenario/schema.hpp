@@ -16,6 +16,11 @@
 
 namespace sim {
 
+// The version of the scenario language (engine keys, inheritance, --set, value syntax), written in
+// every output's manifest. Raise it when a scenario that loaded before would now load differently
+// or be refused, so `innosim reproduce` can say that the file's scenario is read another way here.
+inline constexpr std::int64_t kScenarioSchemaVersion = 1;
+
 enum class ParamType { integer, real, boolean, text, choice };
 
 // A scalar value as written in a scenario after validation.
