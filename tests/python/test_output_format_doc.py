@@ -52,7 +52,7 @@ def test_each_python_example_runs(results_folder, index):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"example {index} failed:\n{block}\n{result.stderr}"
     if "labels(" in block:
-        assert "['tech_sme', 'little_giant', 'high_tech', 'unicorn', 'listed']" in result.stdout
+        assert "['tech_sme', 'high_tech', 'unicorn', 'listed']" in result.stdout
 
 
 def test_code_datasets_carry_the_scenarios_labels(results_folder):
