@@ -70,7 +70,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
     finance_thematic_bonds(c, p_, firms_, firm_holdings_, firm_budgets_, firm_conditions_, payments_, flows_);
   });
   s.add_phase("spend_earmarked_funds", kSpendEarmarkedFundsDraws,
-              [this](Context) { spend_earmarked_funds(p_, firms_, firm_budgets_, payments_, flows_); });
+              [this](Context) { spend_earmarked_funds(firms_, firm_budgets_, payments_, flows_); });
   s.add_phase("advance_results", kAdvanceResultsDraws, [this](Context c) {
     advance_results(c, p_, results_, result_scratch_, labs_, lab_budgets_, firms_, firm_budgets_,
                     firm_conditions_, platforms_, cell_policies_, region_policies_, step_costs_,

@@ -276,14 +276,8 @@ void finance_thematic_bonds(const sim::PhaseContext& context, const Parameters& 
     }
   }
   for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (firms.bond_unspent[i] <= 0) continue;
-    const double gap = std::max(0.0, firm_budgets.need[i] - firm_budgets.dev_budget[i]);
-    const double spent =
-        payments.pay_up_to(firms.account[i], accounts.rd_sink, std::min(gap, firms.bond_unspent[i]));
-    firms.bond_unspent[i] -= spent;
-    firm_budgets.dev_budget[i] += spent;
-    firms.rd_spending[i] += spent;
-    flows.rd_spending[firms.kind[i]] += spent;
+    if (firms.bond_unspent[i] > 0)
+      fund_development_gap(firms, firm_budgets, payments, flows, i, firms.bond_unspent[i]);
   }
   payments.pay(accounts.bondholders, accounts.payout_sink, payments.balance(accounts.bondholders));
 }

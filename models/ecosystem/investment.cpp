@@ -38,22 +38,26 @@ void invest_in_capacity(const sim::PhaseContext& /*context*/, const Parameters& 
   for (const double investment : chunk_investment) flows.investment += investment;
 }
 
+double fund_development_gap(Firms& firms, FirmBudgets& firm_budgets, Payments& payments, Flows& flows,
+                            std::size_t i, double& restricted) {
+  const double gap = std::max(0.0, firm_budgets.need[i] - firm_budgets.dev_budget[i]);
+  const double spent =
+      payments.pay_up_to(firms.account[i], payments.accounts().rd_sink, std::min(gap, restricted));
+  restricted -= spent;
+  firm_budgets.dev_budget[i] += spent;
+  firms.rd_spending[i] += spent;
+  flows.rd_spending[firms.kind[i]] += spent;
+  return spent;
+}
+
 // Phase "spend_earmarked_funds" — money raised for growth pays first for the development its
 // holder's budget does not cover (the results it develops need it, index_holdings), like bond
 // proceeds; what is left waits for capacity (invest_in_capacity). Firms in order: each pays from
 // its own account to the R&D sink.
-void spend_earmarked_funds(const Parameters& /*p*/, Firms& firms, FirmBudgets& firm_budgets,
-                           Payments& payments, Flows& flows) {
-  const FixedAccounts& accounts = payments.accounts();
+void spend_earmarked_funds(Firms& firms, FirmBudgets& firm_budgets, Payments& payments, Flows& flows) {
   for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (firms.earmarked[i] <= 0) continue;
-    const double gap = std::max(0.0, firm_budgets.need[i] - firm_budgets.dev_budget[i]);
-    const double spent =
-        payments.pay_up_to(firms.account[i], accounts.rd_sink, std::min(gap, firms.earmarked[i]));
-    firms.earmarked[i] -= spent;
-    firm_budgets.dev_budget[i] += spent;
-    firms.rd_spending[i] += spent;
-    flows.rd_spending[firms.kind[i]] += spent;
+    if (firms.earmarked[i] > 0)
+      fund_development_gap(firms, firm_budgets, payments, flows, i, firms.earmarked[i]);
   }
 }
 

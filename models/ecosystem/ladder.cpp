@@ -19,11 +19,16 @@ struct LadderCriteria {
   bool is_high_tech, is_specialised, is_little_giant, is_unicorn, can_list;
 };
 
+// Revenue growth: the year's moving average over the three-year one, minus 1.
+double revenue_growth(const Firms& firms, std::size_t i) {
+  return firms.revenue_trend_slow[i] > 0 ? firms.revenue_trend[i] / firms.revenue_trend_slow[i] - 1.0 : 0.0;
+}
+
 LadderCriteria criteria_of(const Parameters& p, const FieldMarkets& markets, const Firms& firms,
                            const FirmHoldings& holdings, std::size_t i, double field_mean_revenue) {
   const double revenue = firms.revenue_trend[i];
   const double rd_intensity = revenue > 0 ? firms.rd_trend[i] / revenue : 0.0;
-  const double growth = firms.revenue_trend_slow[i] > 0 ? revenue / firms.revenue_trend_slow[i] - 1.0 : 0.0;
+  const double growth = revenue_growth(firms, i);
   const std::int32_t patents = holdings.patents[i];
   LadderCriteria c{};
   c.is_high_tech = rd_intensity >= p.high_tech_rd_intensity && patents >= 1;
@@ -39,8 +44,7 @@ LadderCriteria criteria_of(const Parameters& p, const FieldMarkets& markets, con
 
 // Equity value from revenue and its growth (year over the three-year average).
 double valuation_of(const Parameters& p, const Firms& firms, std::size_t i) {
-  const double growth =
-      firms.revenue_trend_slow[i] > 0 ? firms.revenue_trend[i] / firms.revenue_trend_slow[i] - 1.0 : 0.0;
+  const double growth = revenue_growth(firms, i);
   return p.valuation_revenue_multiple * 4.0 * firms.revenue_trend[i] *
          (1.0 + p.valuation_growth_premium * std::max(0.0, growth));
 }

@@ -148,8 +148,11 @@ void sell_government_stake(Firms& firms, Payments& payments, Flows& flows, std::
 
 // investment.cpp
 // 9. Money raised for growth pays for development budgets do not cover.
-void spend_earmarked_funds(const Parameters& p, Firms& firms, FirmBudgets& firm_budgets, Payments& payments,
-                           Flows& flows);
+void spend_earmarked_funds(Firms& firms, FirmBudgets& firm_budgets, Payments& payments, Flows& flows);
+// Pays from `restricted` money (bond proceeds, earmarked funds) the part of firm i's development need
+// its budget leaves unfunded, to the R&D sink; returns what it paid.
+double fund_development_gap(Firms& firms, FirmBudgets& firm_budgets, Payments& payments, Flows& flows,
+                            std::size_t i, double& restricted);
 // 16. Firms buy the capacity their expected demand needs, with the cash they hold above their buffer.
 void invest_in_capacity(const sim::PhaseContext& context, const Parameters& p, const FieldMarkets& markets,
                         Firms& firms, Payments& payments, Flows& flows);
