@@ -42,6 +42,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   using Context = const sim::PhaseContext&;
   auto& s = scheduler_;
   s.add_phase("apply_policies", kApplyPoliciesDraws, [this](Context c) {
+    // Fees follow the wage and price level of the quarter (set by last quarter's produce_and_sell).
+    platforms_.price_level = intermediaries_.price_level = markets_.wage_level;
     apply_policies(c, p_, labs_, firms_, intermediaries_, funds_, lab_incentives_, firm_incentives_,
                    cell_policies_, region_policies_, consortia_count_, payments_, flows_, totals_);
   });

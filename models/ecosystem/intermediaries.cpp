@@ -72,7 +72,7 @@ void run_expert_services(const sim::PhaseContext& context, const Parameters& p, 
     for (const std::uint32_t k : services) {
       while (intermediaries.served[k] < intermediaries.effective_capacity[k] && next < requests.size()) {
         const std::uint32_t f = requests[next++].firm;
-        const double fee = intermediaries.fee_yuan[k];
+        const double fee = intermediaries.fee_yuan[k] * intermediaries.price_level;
         const std::int32_t policy = firm_incentives.expert_policy[f];
         double covered = 0;
         if (policy >= 0) {
@@ -114,7 +114,8 @@ void incubate_firms(const sim::PhaseContext& context, const Parameters& p, FirmB
       const std::size_t f = firm_births.spawn(
           {kSme, intermediaries.region[k], field, p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal())},
           rng);
-      payments.pay_up_to(firms.account[f], intermediaries.account[k], intermediaries.fee_yuan[k]);
+      payments.pay_up_to(firms.account[f], intermediaries.account[k],
+                         intermediaries.fee_yuan[k] * intermediaries.price_level);
       intermediaries.served[k] += 1;
       flows.sme_births += 1;
       flows.incubator_births += 1;

@@ -26,6 +26,9 @@ struct Intermediaries : AgentRows {
   std::vector<std::int64_t> effective_capacity;
   // Rows of each region's transfer offices and expert services, from set-up.
   std::vector<std::vector<std::uint32_t>> offices_by_region, experts_by_region;
+  // The wage and price level of the quarter (1 at step 0): fees (`fee_yuan`, in prices of step 0) and
+  // the licence fees of the deals offices broker are paid at it. Set by the model every step.
+  double price_level = 1.0;
 
  private:
   // The fields in the order of the output file's /agents/intermediary/ (the order of add_field).

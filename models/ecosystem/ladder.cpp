@@ -56,6 +56,51 @@ bool recognised(const Parameters& p, sim::PhiloxStream& rng, bool holds, bool me
   return meets && rng.bernoulli(p.tier_promotion_rate);
 }
 
+// The room founders see in each field: the share of what its customers can pay (size x demand
+// index) that firms' sales leave unmet, relative to that share at set-up (1 - 1/market_headroom),
+// so 1 in a field as open as at the start and 0 in a saturated one.
+std::vector<double> market_room(const Parameters& p, const FieldMarkets& markets, const Firms& firms) {
+  std::vector<double> sales(p.fields.size(), 0.0);
+  for (std::size_t i = 0; i < firms.size(); ++i)
+    sales[static_cast<std::size_t>(firms.field[i])] += firms.revenue[i];
+  const double open_at_start = 1.0 - 1.0 / p.market_headroom;
+  std::vector<double> room(p.fields.size(), 1.0);
+  for (std::size_t f = 0; f < room.size() && open_at_start > 0; ++f) {
+    const double market = markets.size[f] * markets.demand_index[f];
+    room[f] = market > 0 ? std::max(0.0, 1.0 - sales[f] / market) / open_at_start : 0.0;
+  }
+  return room;
+}
+
+// Entry follows expected profits: the number of founders scales with the fields' mean room
+// (weighted by the fields' weights), capped at twice the base rate; `entry_room_elasticity` 0 turns
+// it off.
+double entry_multiplier(const Parameters& p, const std::vector<double>& room) {
+  double weighted = 0, weights = 0;
+  for (std::size_t f = 0; f < room.size(); ++f) {
+    weighted += p.fields[f].weight * room[f];
+    weights += p.fields[f].weight;
+  }
+  const double mean_room = weights > 0 ? weighted / weights : 1.0;
+  return std::min(2.0, std::pow(mean_room, p.entry_room_elasticity));
+}
+
+// A founder picks a field in proportion to its weight times its room to the elasticity: saturated
+// markets attract no one.
+int pick_entry_field(const Parameters& p, const std::vector<double>& room, sim::PhiloxStream& rng) {
+  std::vector<double> pull(room.size());
+  double total = 0;
+  for (std::size_t f = 0; f < room.size(); ++f)
+    total += pull[f] = p.fields[f].weight * std::pow(room[f], p.entry_room_elasticity);
+  if (total <= 0) return pick_field(p, rng);
+  double u = rng.uniform() * total;
+  for (std::size_t f = 0; f < pull.size(); ++f) {
+    u -= pull[f];
+    if (u < 0) return static_cast<int>(f);
+  }
+  return static_cast<int>(pull.size()) - 1;
+}
+
 }  // namespace
 
 // Phase "update_firm_ladder" — SMEs' valuations follow their revenue and growth; they are
@@ -132,13 +177,15 @@ void update_firm_ladder(const sim::PhaseContext& context, const Parameters& p, c
       exit_firm(p, markets.wage_level, firms, firm_incentives, firm_conditions, banks, funds, exited_firm_ids,
                 payments, flows, i);
   }
+  const std::vector<double> room = market_room(p, markets, firms);
+  const double entry = entry_multiplier(p, room);
   firms.remove_marked();
   for (std::size_t r = 0; r < p.regions.size(); ++r) {
     auto rng = context.rng(r, kSmeBirthsDraws);
     const std::int64_t births =
-        poisson(rng, p.sme_birth_rate * static_cast<double>(firm_index.smes_by_region[r].size()));
+        poisson(rng, entry * p.sme_birth_rate * static_cast<double>(firm_index.smes_by_region[r].size()));
     for (std::int64_t b = 0; b < births; ++b) {
-      const int field = pick_field(p, rng);
+      const int field = pick_entry_field(p, room, rng);
       firm_births.spawn(
           {kSme, static_cast<int>(r), field, p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal())}, rng);
       flows.sme_births += 1;

@@ -407,9 +407,9 @@ const std::vector<IntegerParameter>& integer_parameters() {
 const std::vector<RealParameter>& real_parameters() {
   static const std::vector<RealParameter> table = {
       // R&D funding.
-      {"university_budget_yuan", "yuan/quarter", 1.12e5, 0, kBig, &P::university_budget_yuan,
+      {"university_budget_yuan", "yuan/quarter", 1.002e5, 0, kBig, &P::university_budget_yuan,
        "Government R&D appropriation per university. Calibrated to rd_share_universities (seed 002: 8.3%)"},
-      {"institute_budget_yuan", "yuan/quarter", 225000.0, 0, kBig, &P::institute_budget_yuan,
+      {"institute_budget_yuan", "yuan/quarter", 2.064e5, 0, kBig, &P::institute_budget_yuan,
        "Government R&D appropriation per institute. Calibrated to rd_share_institutes (seed 002: 11.6%)"},
       {"lead_firm_rd_intensity", "1", 0.007, 0, 1, &P::lead_firm_rd_intensity,
        "Lead firms' R&D spending / revenue. Calibrated to rd_share_enterprises (seed 002: 77.7%)"},
@@ -418,7 +418,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"cash_rd_share", "1/quarter", 0.01, 0, 1, &P::cash_rd_share,
        "Share of a firm's cash above one quarter of costs added to its R&D budget (grants, VC and loans "
        "become development spending). Assumption"},
-      {"basic_share_university", "1", 0.42, 0, 1, &P::basic_share_university,
+      {"basic_share_university", "1", 0.46, 0, 1, &P::basic_share_university,
        "Share of university R&D that is basic research. Calibrated to basic_research_share (seed 002: 6.7%)"},
       {"basic_share_institute", "1", 0.18, 0, 1, &P::basic_share_institute,
        "Share of institute R&D that is basic research. Calibrated to basic_research_share"},
@@ -427,7 +427,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"development_share_lab", "1", 0.15, 0, 1, &P::development_share_lab,
        "Share of a lab's applied R&D spent on developing results it holds (concept verification). "
        "Assumption; the devil river (seed 002)"},
-      {"development_share_firm", "1", 0.75, 0, 1, &P::development_share_firm,
+      {"development_share_firm", "1", 0.726, 0, 1, &P::development_share_firm,
        "Share of a firm's R&D spent on developing results it holds. Assumption"},
       // Result generation.
       {"result_cost_basic_yuan", "yuan", 1.5e5, 1, kBig, &P::result_cost_basic_yuan,
@@ -463,7 +463,8 @@ const std::vector<RealParameter>& real_parameters() {
       {"success_intercept_commercialization", "logit", -1.5, -10, 10, &P::success_intercept_commercialization,
        "Logit of success of a step into or within commercialization (to TRL 7-8); the step to TRL 7 is the "
        "death valley: buyers distrust first units. Assumption"},
-      {"success_intercept_industrialization", "logit", -3.5, -10, 10, &P::success_intercept_industrialization,
+      {"success_intercept_industrialization", "logit", -3.72, -10, 10,
+       &P::success_intercept_industrialization,
        "Logit of success of the step to TRL 9 (industrialization), the Darwinian sea: scale-up and "
        "competition. Calibrated to applied_industrialized_share (seed 002: about 20% of applied results "
        "form industries)"},
@@ -474,8 +475,9 @@ const std::vector<RealParameter>& real_parameters() {
       {"lab_capacity_penalty", "logit", 0.8, 0, 10, &P::lab_capacity_penalty,
        "Labs' lack of engineering capacity on the logit of success beyond research. Assumption"},
       {"verification_bonus", "logit", 1.7, 0, 10, &P::verification_bonus,
-       "Pilot verification on the logit of success from development to commercialization. Seed 002: "
-       "verified 50-80% vs unverified < 30%"},
+       "Pilot verification on the logit of success from development to commercialization. Calibrated "
+       "(SE 0.64) to pilot_verified_conversion_rate (seed 002: verified results convert at 50-80%) by "
+       "`analysis calibrate --preset verification`"},
       {"failure_death_probability", "1", 0.25, 0, 1, &P::failure_death_probability,
        "Probability a failed step kills the result. Assumption"},
       {"shelving_rate", "1/quarter", 0.06, 0, 1, &P::shelving_rate,
@@ -488,12 +490,14 @@ const std::vector<RealParameter>& real_parameters() {
        "Background hazard that a result becomes obsolete. Assumption"},
       // Pilot platforms.
       {"pilot_fee_yuan", "yuan", 30000, 0, kBig, &P::pilot_fee_yuan,
-       "Fee per pilot verification. Assumption"},
+       "Fee per pilot verification. Assumption In prices of step 0: paid at the quarter's wage and price "
+       "level (wage_level)."},
       {"pilot_request_rate", "1/quarter", 0.25, 0, 1, &P::pilot_request_rate,
        "Probability per quarter that the holder of an unverified result at TRL 5-6 asks for a pilot, before "
        "the fee deters it. Assumption"},
       {"pilot_willingness_yuan", "yuan", 30000, 1, kBig, &P::pilot_willingness_yuan,
-       "Fee at which half of the potential users are deterred ('built but unused', seed 002). Assumption"},
+       "Fee at which half of the potential users are deterred ('built but unused', seed 002). Assumption In "
+       "prices of step 0: paid at the quarter's wage and price level (wage_level)."},
       {"pilot_fee_sigma", "1", 0.5, 0, 5, &P::pilot_fee_sigma,
        "Log-sd of platforms' fees around pilot_fee_yuan (operators price differently; users go to the "
        "cheapest platform of their field with a free slot and may balk at a dearer one). Assumption"},
@@ -501,17 +505,18 @@ const std::vector<RealParameter>& real_parameters() {
        "Probability a pilot leaks the user's know-how. Seed 002 names the risk; value assumed"},
       {"pilot_leak_penalty", "sd", 0.5, 0, 10, &P::pilot_leak_penalty, "Quality lost by a leak. Assumption"},
       // Transfer.
-      {"transfer_effort_university", "1", 0.55, 0, 100, &P::transfer_effort_university,
+      {"transfer_effort_university", "1", 0.593, 0, 100, &P::transfer_effort_university,
        "Relative effort of university staff to transfer results (paper-based evaluation). Calibrated to "
        "patent_industrialization_rate_universities (seed 002: 3.9%)"},
-      {"transfer_effort_institute", "1", 4.5, 0, 100, &P::transfer_effort_institute,
+      {"transfer_effort_institute", "1", 4.68, 0, 100, &P::transfer_effort_institute,
        "Relative transfer effort of institutes. Calibrated to patent_industrialization_rate_institutes "
        "(13.3%)"},
       {"match_rate", "1/quarter", 0.02, 0, 1, &P::match_rate,
        "Probability per quarter that a lab's patented result meets an interested firm at effort 1. "
        "Assumption"},
       {"licence_fee_yuan", "yuan", 50000, 0, kBig, &P::licence_fee_yuan,
-       "Licence or assignment fee. Assumption"},
+       "Licence or assignment fee. Assumption In prices of step 0: paid at the quarter's wage and price "
+       "level (wage_level)."},
       {"assignment_share", "1", 0.3, 0, 1, &P::assignment_share,
        "Share of lab deals that are assignments rather than licences. Assumption"},
       {"spinout_rate", "1", 0.03, 0, 1, &P::spinout_rate,
@@ -558,6 +563,11 @@ const std::vector<RealParameter>& real_parameters() {
       // Firm dynamics.
       {"sme_birth_rate", "1/quarter", 0.012, 0, 1, &P::sme_birth_rate,
        "New SMEs per SME per quarter. Assumption"},
+      {"entry_room_elasticity", "1", 1.0, 0, 10, &P::entry_room_elasticity,
+       "How founders respond to room in a field's market (the unmet share of what its customers can pay, "
+       "relative to set-up): the number of new SMEs scales with the fields' mean room to this power "
+       "(at most twice sme_birth_rate), and each picks a field in proportion to weight x room^elasticity. "
+       "0: entry ignores markets. Assumption"},
       {"sme_seed_capital_yuan", "yuan", 1e6, 0, kBig, &P::sme_seed_capital_yuan,
        "Founders' capital of a new SME or spin-out. Assumption"},
       {"sme_growth_sigma", "1", 0.03, 0, 1, &P::sme_growth_sigma, "Sd of SMEs' quarterly growth. Assumption"},
@@ -675,12 +685,13 @@ const std::vector<RealParameter>& real_parameters() {
        "strength 1 (direct search, higher frictions). Assumption"},
       {"expert_service_fee_yuan", "yuan", 10000, 0, kBig, &P::expert_service_fee_yuan,
        "Fee of an expert service per SME and quarter; a matching_service for SMEs pays up to its amount_yuan "
-       "of it. Assumption"},
+       "of it. Assumption In prices of step 0: paid at the quarter's wage and price level (wage_level)."},
       {"expert_request_rate", "1/quarter", 0.05, 0, 1, &P::expert_request_rate,
        "Probability per quarter that an SME developing results hires an expert service at its own cost "
        "(SMEs targeted by a matching_service always ask). Assumption"},
       {"incubator_fee_yuan", "yuan", 50000, 0, kBig, &P::incubator_fee_yuan,
-       "Fee an incubated new firm pays its incubator from its founders' capital. Assumption"},
+       "Fee an incubated new firm pays its incubator from its founders' capital. Assumption In prices of "
+       "step 0: paid at the quarter's wage and price level (wage_level)."},
       {"researcher_mobility_rate", "researchers/quarter", 0.02, 0, 100, &P::researcher_mobility_rate,
        "Researchers per lab and quarter moving to a firm of the lab's region and field (industry professors, "
        "产业教授; an industry_professor instrument multiplies it). Seed 000 names the mechanism; value "

@@ -291,6 +291,7 @@ struct Parameters {
   double tax_rate = 0, high_tech_tax_rate = 0, cash_target_quarters = 0, payout_share = 0;
   // Firm dynamics.
   double sme_birth_rate = 0, sme_seed_capital_yuan = 0, sme_growth_sigma = 0, sme_exit_rate = 0;
+  double entry_room_elasticity = 0;
   double tier_promotion_rate = 0, recognition_review_rate = 0;
   double high_tech_rd_intensity = 0, specialised_growth = 0, niche_leader_multiple = 0,
          little_giant_multiple = 0;

@@ -103,17 +103,18 @@ void run_pilot_platforms(const sim::PhaseContext& context, const Parameters& p, 
       const std::uint32_t o = result_scratch.owner_index[i];
       const bool firm = results.owner_is_firm[i] != 0;
       const std::int64_t payer = firm ? firms.account[o] : labs.account[o];
+      const double price = fee * platforms.price_level;  // what is paid: the fee at today's prices
       double covered = 0;
       if (voucher >= 0)
         covered = payments.pay_up_to(accounts.first_policy_account + voucher, platforms.account[k],
-                                     fee * voucher_rate);
+                                     price * voucher_rate);
       // Labs pay from the development money they already spent: the platform is paid by the
       // regional government on their behalf (public platforms serve public labs).
-      const double own = firm ? payments.pay_up_to(payer, platforms.account[k], fee - covered)
+      const double own = firm ? payments.pay_up_to(payer, platforms.account[k], price - covered)
                               : (payments.pay(accounts.first_regional_budget + static_cast<std::int64_t>(r),
-                                              platforms.account[k], fee - covered),
-                                 fee - covered);
-      if (covered + own + 0.01 < fee) continue;  // could not pay: not served
+                                              platforms.account[k], price - covered),
+                                 price - covered);
+      if (covered + own + 0.01 < price) continue;  // could not pay: not served
       platforms.served[k] += 1;
       --free_slots;
       results.is_verified[i] = 1;

@@ -27,6 +27,10 @@ struct PilotPlatforms : AgentRows {
   // (users' expected fee; pilot_fee_yuan where the region has none).
   std::vector<std::vector<std::uint32_t>> by_cell;
   std::vector<double> expected_fee_by_cell;
+  // The wage and price level of the quarter (1 at step 0): `fee` and the expected fees are in prices
+  // of step 0, so users' deterrence (a ratio of fees to their willingness) does not drift; what
+  // users pay is the fee times this level. Set by the model at the start of every step.
+  double price_level = 1.0;
 
  private:
   // The fields in the order of the output file's /agents/platform/ (the order of add_field).

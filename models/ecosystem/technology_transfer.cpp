@@ -78,7 +78,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
   for (const auto& [i, target] : deal_buffer.gather()) {
     const std::uint32_t o = result_scratch.owner_index[i];
     auto rng = context.rng(results.id(i), kDealTermsDraws);
-    const double fee = p.licence_fee_yuan * std::exp(0.5 * results.quality[i]);
+    const double fee = p.licence_fee_yuan * intermediaries.price_level * std::exp(0.5 * results.quality[i]);
     std::size_t firm = 0;
     std::int32_t kind = kLicence;
     // A saturated office lets the match wait (the result stays with the lab).
