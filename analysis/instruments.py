@@ -112,3 +112,12 @@ def summary(run: Run) -> pd.DataFrame:
                        for part in ("committed", "returned", "unspent")))
         for slug in means["instrument"]]
     return means
+
+
+def status(row) -> str:
+    """'ran out at step S', 'X% unspent' or 'no money came in', for a row of summary(run)."""
+    if np.isfinite(row.ran_out_step):
+        return f"ran out at step {int(row.ran_out_step)}"
+    if np.isfinite(row.unspent_share):
+        return f"{100 * row.unspent_share:.1f}% unspent"
+    return "no money came in"

@@ -30,6 +30,7 @@ from .comparison import DEFAULT_WINDOW, compare_runs
 from .errors import AnalysisInputError, quoted
 from .forest_figure import forest_figure, forest_rows
 from .instruments import is_instrument_metric, model_metric_names
+from .instruments import status as instrument_status
 from .instruments import summary as instrument_summary
 from .formatting import human_unit, interval, number, percent, signed_with_interval, yuan
 from .load import Run, open_run
@@ -78,14 +79,8 @@ def instruments_section(runs: list[Run]) -> dict:
     rows = []
     for run in runs:
         for row in instrument_summary(run).itertuples():
-            if np.isfinite(row.ran_out_step):
-                status = f"ran out at step {int(row.ran_out_step)}"
-            elif np.isfinite(row.unspent_share):
-                status = f"{100 * row.unspent_share:.1f}% unspent"
-            else:
-                status = "no money came in"
             rows.append([run.label, row.name, row.type, yuan(row.committed), yuan(row.spent), yuan(row.returned),
-                         yuan(row.unspent), status, number(row.beneficiaries)])
+                         yuan(row.unspent), instrument_status(row), number(row.beneficiaries)])
     return {"rows": rows, "count": len(rows)}
 
 

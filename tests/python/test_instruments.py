@@ -80,8 +80,7 @@ def test_ran_out_step_is_the_first_step_with_less_than_one_percent_left():
 
 def test_the_run_summary_says_which_instrument_ran_out_and_which_left_money(instrument_run):
     path, stdout = instrument_run
-    with open_run(path) as run:
-        summary = instruments.summary(run).set_index("instrument")
+    summary = _summary(path)
     ran_out = int(summary.at["small_grants", "ran_out_step"])
     assert f"'Small grants' (rd_grant): budget 3e+05, spent 3e+05, returned 0, unspent 0; ran out at step {ran_out}" \
         in stdout
@@ -112,3 +111,23 @@ def test_compare_leaves_instrument_accounts_out_unless_named(instrument_run):
         assert any("instrument.*" in note for note in comparison.notes)
         named = compare_runs(base, variant, metrics=["instrument.small_grants.spent"])
         assert list(named.table["metric"]) == ["instrument.small_grants.spent"]
+
+
+def test_summary_lists_instruments_once_each_after_the_models_metrics(instrument_run, analysis_cli):
+    path, _ = instrument_run
+    result = analysis_cli("summary", path)
+    assert result.returncode == 0, result.stderr
+    metrics, accounts = result.stdout.split("\ninstruments over steps 1..10")
+    assert "instrument." not in metrics and "sme_count" in metrics
+    lines = {line.split("  ")[0]: line for line in accounts.splitlines()}
+    assert {"Small grants", "Large grants", "Vouchers (none)", "Repayable"} <= set(lines)
+    assert lines["Small grants"].rstrip().endswith("ran out at step " +
+                                                   str(int(_summary(path).at["small_grants", "ran_out_step"])))
+    assert lines["Vouchers (none)"].rstrip().endswith("no money came in")
+    csv = analysis_cli("summary", path, "--csv")
+    assert csv.stdout.count("instrument.") == 4 * len(instruments.PARTS)
+
+
+def _summary(path):
+    with open_run(path) as run:
+        return instruments.summary(run).set_index("instrument")
