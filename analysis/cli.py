@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .comparison import DEFAULT_WINDOW, SPENDING_METRIC, compare_runs
 from .errors import AnalysisInputError
-from .formatting import interval, number, text_table
+from . import instruments
+from .formatting import interval, number, text_table, yuan
 from .load import open_run
 from .summary import summarise_run
 
@@ -90,9 +91,16 @@ def run_summary(args) -> int:
               f"{run.replicates} replicates, {run.steps} steps")
         step = run.steps if args.step is None else args.step
         print(f"metrics at step {step}: replicate mean and 95% t-interval\n")
+        # The per-instrument accounts follow as one line per instrument, over the whole run.
         rows = [[row.metric, row.unit, number(row.mean), interval(row.low, row.high), str(row.n)]
-                for row in table.itertuples()]
+                for row in table.itertuples() if not instruments.is_instrument_metric(row.metric)]
         print(text_table(["metric", "unit", "mean", "95% interval", "n"], rows))
+        accounts = instruments.summary(run)
+        if not accounts.empty:
+            print(f"\ninstruments over steps 1..{run.steps} (replicate means; --csv gives their instrument.* metrics)\n")
+            rows = [[row.name, row.type, yuan(row.committed), yuan(row.spent), yuan(row.returned), yuan(row.unspent),
+                     instruments.status(row)] for row in accounts.itertuples()]
+            print(text_table(["instrument", "type", "budget", "spent", "returned", "unspent", "status"], rows))
     return 0
 
 

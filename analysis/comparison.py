@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AnalysisInputError, quoted, unknown_name_message
+from .instruments import model_metric_names
 from .load import Run
 from .pairing import Pairing, difference, pairing
 from .stats import CONFIDENCE, Interval, mean_interval, ratio_interval, welch_difference, welch_ratio_interval, window_mean
@@ -71,14 +72,20 @@ def compare_runs(base: Run, variant: Run, window: int = DEFAULT_WINDOW,
     """
     window = min(window, base.steps + 1)
     how = pairing(base, variant)
-    common = [name for name in base.metric_names if variant.has_metric(name)]
+    # Per-instrument accounts (five metrics per instrument, analysis/instruments.py) are compared
+    # only when named: the instruments usually differ between the runs being compared.
+    base_names, variant_names = model_metric_names(base.metric_names), model_metric_names(variant.metric_names)
+    common = [name for name in base_names if name in variant_names]
     if not common:
         raise AnalysisInputError(f"{quoted(base.path)} and {quoted(variant.path)} have no metric in common")
     notes = [how.warning] if how.warning else []
     if metrics is None:
-        only = sorted(set(base.metric_names) ^ set(variant.metric_names))
+        only = sorted(set(base_names) ^ set(variant_names))
         if only:
             notes.append(f"metrics in only one of the runs, not compared: {', '.join(only)}")
+        if len(base_names) < len(base.metric_names) or len(variant_names) < len(variant.metric_names):
+            notes.append("per-instrument accounts (instrument.*) are not compared unless named with --metrics; "
+                         "analysis.instruments.spending(run) reads them")
     else:
         check_metric_names(metrics, [base, variant])
         common = list(metrics)

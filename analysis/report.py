@@ -29,6 +29,9 @@ from .compare_text import p_text
 from .comparison import DEFAULT_WINDOW, compare_runs
 from .errors import AnalysisInputError, quoted
 from .forest_figure import forest_figure, forest_rows
+from .instruments import is_instrument_metric, model_metric_names
+from .instruments import status as instrument_status
+from .instruments import summary as instrument_summary
 from .formatting import human_unit, interval, number, percent, signed_with_interval, yuan
 from .load import Run, open_run
 from .output_file import check_output, write_atomically
@@ -64,10 +67,21 @@ def summary_section(runs: list[Run]) -> list[dict]:
     sections = []
     for run in runs:
         table = summarise_run(run)
+        table = table[~table["metric"].map(is_instrument_metric)]
         rows = [[row.metric, row.unit, number(row.mean), interval(row.low, row.high)]
                 for row in table.itertuples()]
         sections.append({"label": run.label, "step": run.steps, "replicates": run.replicates, "rows": rows})
     return sections
+
+
+def instruments_section(runs: list[Run]) -> dict:
+    """Each run's instruments: budget (committed), spent, returned, unspent at the end, whether it ran out."""
+    rows = []
+    for run in runs:
+        for row in instrument_summary(run).itertuples():
+            rows.append([run.label, row.name, row.type, yuan(row.committed), yuan(row.spent), yuan(row.returned),
+                         yuan(row.unspent), instrument_status(row), number(row.beneficiaries)])
+    return {"rows": rows, "count": len(rows)}
 
 
 def comparison_section(runs: list[Run], window: int, objective: str | None = None) -> dict | None:
@@ -86,7 +100,8 @@ def comparison_section(runs: list[Run], window: int, objective: str | None = Non
         rows.append(cells)
     names, left_out = forest_rows(comparisons, objective)
     forest, clipped = forest_figure(comparisons, names) if names else (None, 0)
-    common = sorted(set(runs[0].metric_names) & {name for run in runs[1:] for name in run.metric_names})
+    common = sorted(set(model_metric_names(runs[0].metric_names))
+                    & {name for run in runs[1:] for name in run.metric_names})
     notes = list(dict.fromkeys(note for comparison in comparisons for note in comparison.notes))
     return {"base": runs[0].label, "variants": [c.variant for c in comparisons], "rows": rows, "notes": notes,
             "kinds": ["paired" if c.is_paired else "Welch" for c in comparisons],
@@ -212,7 +227,8 @@ def build_report(runs: list[Run], targets: Targets | None = None, window: int = 
     With variants the details are folded below the answer (the ranked variants); a single run's
     report shows every section open.
     """
-    metrics = sorted({name for run in runs for name in run.metric_names})
+    # The model's own metrics; the per-instrument accounts get their own folded section.
+    metrics = sorted({name for run in runs for name in model_metric_names(run.metric_names)})
     answer = answer_section(runs, objective, maximize, correction)
     context = {
         "answer": answer,
@@ -223,6 +239,7 @@ def build_report(runs: list[Run], targets: Targets | None = None, window: int = 
         "funnel": funnel_section(runs),
         "time_series": figures.time_series_figures(runs, metrics) if metrics else [],
         "summaries": summary_section(runs),
+        "instruments": instruments_section(runs),
         "comparison": comparison_section(runs, window, answer["objective"] if answer else None),
         "calibration": calibration_section(runs[0], targets) if targets else None,
         "firm_size": firm_size_section(runs),

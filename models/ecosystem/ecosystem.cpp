@@ -19,6 +19,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       streams_(context.seed, context.replicate),
       scheduler_(streams_),
       check_every_phase_(context.check_invariants_every_phase) {
+  instrument_accounts_.begin_step(p_.policies.size());  // step 0 reads them even without a spin-up
   open_fixed_accounts(p_, accounts_, payments_);
   create_labs_and_firms(p_, streams_, labs_, firm_births_, payments_);
   create_platforms_banks_funds(p_, streams_, platforms_, banks_, funds_, payments_);
@@ -138,7 +139,9 @@ void EcosystemModel::spin_up() {
 
 void EcosystemModel::step(std::int64_t step) {
   step_ = step;
+  instrument_accounts_.begin_step(p_.policies.size());
   scheduler_.run_step(step);
+  instrument_accounts_.end_step();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +222,7 @@ std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,
     }
     return 0.0;
   };
-  return fmt::format(
+  const std::string findings = fmt::format(
       "Found (replicate means, last step): firms perform {:.1f}% of R&D, institutes {:.1f}%, universities "
       "{:.1f}%; "
       "basic research is {:.1f}%. {:.1f}% of live invention patents are in industrial use (universities "
@@ -238,6 +241,8 @@ std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,
       100 * last("unverified_conversion_rate"), 100 * last("pilot_utilization"), last("sme_count"),
       last("sme_count_high_tech"), last("sme_count_specialised"), last("sme_count_little_giant"),
       last("sme_count_unicorn"), last("sme_count_listed"), 100 * last("rd_intensity"));
+  const std::string instruments = describe_instrument_accounts(metrics, series);
+  return instruments.empty() ? findings : findings + "\n" + instruments;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "models/ecosystem/flows.hpp"
 #include "models/ecosystem/holdings.hpp"
 #include "models/ecosystem/incentives.hpp"
+#include "models/ecosystem/instrument_accounts.hpp"
 #include "models/ecosystem/intermediaries.hpp"
 #include "models/ecosystem/labs.hpp"
 #include "models/ecosystem/markets.hpp"
@@ -76,11 +77,13 @@ class EcosystemModel final : public sim::Model {
   std::int64_t step_ = 0;
   bool check_every_phase_ = false;
   // Governments are accounts, not agents (accounts.hpp). Payments count government spending
-  // into flows_ (reset by apply_policies every step).
+  // into flows_ (reset by apply_policies every step) and each instrument's money into
+  // instrument_accounts_ (reset by step()).
   FixedAccounts accounts_;
   Flows flows_;
   Totals totals_;
-  Payments payments_{ledger_, accounts_, step_, flows_.government_spending};
+  InstrumentAccounts instrument_accounts_;
+  Payments payments_{ledger_, accounts_, step_, flows_.government_spending, instrument_accounts_};
 
   CodeLabels labels_;  // what the codes in the output mean (code_labels.hpp)
 

@@ -108,6 +108,8 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "Money returned to instruments from the government's equity (stakes sold, sub-funds closed)"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
+  const auto instruments = instrument_metrics(p_.policies);
+  m.insert(m.end(), instruments.begin(), instruments.end());
   return m;
 }
 
@@ -271,6 +273,14 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = at_cost;
   values[k++] = government_stakes + government_in_funds;
   values[k++] = flows_.government_equity_returned;
+  for (std::size_t policy = 0; policy < p_.policies.size(); ++policy) {
+    values[k++] = to_yuan(instrument_accounts_.committed(policy));
+    values[k++] = to_yuan(instrument_accounts_.spent(policy));
+    values[k++] = to_yuan(instrument_accounts_.returned(policy));
+    values[k++] = to_yuan(ledger_.balance(
+        static_cast<sim::AccountId>(accounts_.first_policy_account + static_cast<std::int64_t>(policy))));
+    values[k++] = static_cast<double>(instrument_accounts_.beneficiaries(policy));
+  }
 }
 
 double EcosystemModel::metric(const std::string& name) const {

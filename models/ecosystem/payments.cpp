@@ -38,6 +38,7 @@ void Payments::pay(std::int64_t from, std::int64_t to, double yuan) {
   if (fen <= 0) return;
   ledger_->transfer(static_cast<sim::AccountId>(from), static_cast<sim::AccountId>(to), fen);
   count_government_spending(from, to, fen, *government_spending_);
+  instruments_->count(*accounts_, from, to, fen);
 }
 
 double Payments::pay_up_to(std::int64_t from, std::int64_t to, double yuan) {
@@ -52,6 +53,7 @@ void Payments::pay(ChunkPayments& chunk, std::int64_t from, std::int64_t to, dou
   if (fen <= 0) return;
   chunk.ledger.transfer(static_cast<sim::AccountId>(from), static_cast<sim::AccountId>(to), fen);
   count_government_spending(from, to, fen, chunk.government_spending);
+  instruments_->count_in_chunk(*accounts_, from, to, fen);
 }
 
 double Payments::pay_up_to(ChunkPayments& chunk, std::int64_t from, std::int64_t to, double yuan) const {

@@ -1,10 +1,12 @@
 #pragma once
 // Payments between ledger accounts, in yuan: amounts are rounded to whole fen, a payer that is a
-// holding without an overdraft pays at most its balance (pay_up_to), and payments out of a
-// government budget or a policy account count as government spending of the quarter.
+// holding without an overdraft pays at most its balance (pay_up_to), payments out of a
+// government budget or a policy account count as government spending of the quarter, and payments
+// into or out of a policy account count in that instrument's accounts (instrument_accounts.hpp).
 #include <cstdint>
 
 #include "models/ecosystem/accounts.hpp"
+#include "models/ecosystem/instrument_accounts.hpp"
 #include "models/ecosystem/money.hpp"
 #include "sim/core/ledger.hpp"
 #include "sim/core/ledger_batch.hpp"
@@ -22,10 +24,15 @@ struct ChunkPayments {
 class Payments {
  public:
   // `step` names the step in error messages; `government_spending` is the quarter's flow that
-  // sequential payments add to (Flows::government_spending).
+  // sequential payments add to (Flows::government_spending); `instruments` counts every payment
+  // into or out of a policy account, sequential or in a chunk.
   Payments(sim::Ledger& ledger, const FixedAccounts& accounts, const std::int64_t& step,
-           double& government_spending)
-      : ledger_(&ledger), accounts_(&accounts), step_(&step), government_spending_(&government_spending) {}
+           double& government_spending, InstrumentAccounts& instruments)
+      : ledger_(&ledger),
+        accounts_(&accounts),
+        step_(&step),
+        government_spending_(&government_spending),
+        instruments_(&instruments) {}
 
   void pay(std::int64_t from, std::int64_t to, double yuan);
   // Pays what the payer holds, at most `yuan`; returns what moved.
@@ -57,6 +64,7 @@ class Payments {
   const FixedAccounts* accounts_;
   const std::int64_t* step_;
   double* government_spending_;
+  InstrumentAccounts* instruments_;
 };
 
 }  // namespace models::ecosystem
