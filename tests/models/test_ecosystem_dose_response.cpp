@@ -158,3 +158,33 @@ TEST_CASE("paired: consortia raise licences with the projects funded up to the l
                   economy_with(consortium(4 * kConsortiumBudgetYuan), 2),
                   economy_with(consortium(8 * kConsortiumBudgetYuan), 2), sum_of("licences"));
 }
+
+TEST_CASE("consortium members pay their matching part from their own cash or leave") {
+  // The members in each consortium of lead firms and of SMEs after the first quarter (formation and
+  // the first payments both happen in apply_policies at start_step).
+  const auto members_after_one_quarter = [](double matching_share) {
+    const sim::Config config = load(tiny_scenario(
+        "  policies:\n    - {type: consortium, budget_yuan: 1e8, lead_firm_grant_yuan: 1e6, members: 8, "
+        "matching_share: " +
+        std::to_string(matching_share) + "}\n"));
+    auto model = create(config);
+    model->step(1);
+    model->check_invariants(1, "end of step");
+    const auto& kind = model->firms().field<std::uint8_t>("kind");
+    const auto& consortium = model->firms().field<std::int32_t>("consortium");
+    std::pair<int, int> leads_and_smes{0, 0};
+    for (std::size_t i = 0; i < kind.size(); ++i) {
+      if (consortium[i] < 0) continue;
+      (kind[i] == models::ecosystem::kLeadFirm ? leads_and_smes.first : leads_and_smes.second) += 1;
+    }
+    return leads_and_smes;
+  };
+  const auto affordable = members_after_one_quarter(0.5);
+  CHECK(affordable.first == 4);  // 1e8 pays four projects of 1e6 yuan for 24 quarters
+  CHECK(affordable.second > 0);
+  // Parts of 100 times the grant (1e8 yuan a quarter shared by a few SMEs) are beyond any SME's
+  // cash: they all leave, the projects go on with the grant.
+  const auto unaffordable = members_after_one_quarter(100);
+  CHECK(unaffordable.first == 4);
+  CHECK(unaffordable.second == 0);
+}
