@@ -58,6 +58,9 @@ struct Firms : AgentRows {
   // Cash raised for growth (VC rounds, grant-to-equity and repayable grants), restricted to
   // development and capacity: never paid out, spent by spend_earmarked_funds and invest_in_capacity.
   std::vector<double>& earmarked = population.field<double>("earmarked");
+  // Public procurement received, decaying (produce_and_sell): the reference customer that lowers
+  // later buyers' risk on its first units (advance_results).
+  std::vector<double>& reference_purchases = population.field<double>("reference_purchases");
 
  private:
   // The fields in the order of the output file's /agents/firm/ (the order of add_field).
@@ -114,6 +117,10 @@ struct Firms : AgentRows {
     firms.add_field<double>(
         "earmarked",
         {"yuan", "Cash raised for growth (equity, grants), for development and capacity only", true});
+    firms.add_field<double>(
+        "reference_purchases",
+        {"yuan", "Public procurement received, decaying at procurement_reference_decay (reference customer)",
+         false});
     return firms;
   }
 };

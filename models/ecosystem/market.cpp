@@ -29,10 +29,10 @@ static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Fir
 // productivity gains of the results it uses) and its new products; where a field's firms are asked
 // for more than its market (size x demand index), every firm's share shrinks in proportion, so new
 // products displace old ones and revenue cannot outgrow demand. Firms sell what their capacity
-// allows, receive procurement, employ people, pay operating costs and taxes (super-deduction),
-// repay repayable grants and pay out cash above what they keep for operations, debt and planned
-// investment; capital wears out. An SME that cannot cover its costs is distressed and exits in
-// update_firm_ladder.
+// allows, receive public purchases (which make the buyer a reference customer), employ people, pay operating
+// costs and taxes (super-deduction), repay repayable grants and pay out cash above what they keep for
+// operations, debt and planned investment; capital wears out. An SME that cannot cover its costs is
+// distressed and exits in update_firm_ladder.
 void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, FieldMarkets& markets,
                       Firms& firms, const FirmIncentives& firm_incentives, const FirmHoldings& firm_holdings,
                       FirmConditions& firm_conditions, Payments& payments, Flows& flows) {
@@ -45,7 +45,8 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
     const double a = markets.adoption[f];
     markets.adoption[f] = std::min(1.0, a + (p.adoption_innovation + p.adoption_imitation * a) * (1.0 - a));
   }
-  // Procurement: each active (region, field) cell buys from firms with results in use.
+  // Public procurement (协议供货目录, demonstration cases): public buyers spend what the instrument's
+  // account holds, up to purchases_yuan, on the products of targeted firms with results in use.
   std::vector<double> procurement_weight(firms.size(), 0.0);
   for (std::size_t k = 0; k < p.policies.size(); ++k) {
     const auto& policy = p.policies[k];
@@ -111,6 +112,9 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
           market_share[static_cast<std::size_t>(firms.field[i])], procurement_weight[i], repayable_account);
       sums.sales += firms.revenue[i] - procurement_weight[i];
       firms.capital[i] *= 1.0 - p.depreciation_rate;
+      // A firm that sold to public buyers has a reference customer for a while (advance_results).
+      firms.reference_purchases[i] =
+          (1.0 - p.procurement_reference_decay) * firms.reference_purchases[i] + procurement_weight[i];
     }
     chunk_payments.ledger.commit();
     sums.government_spending = chunk_payments.government_spending;

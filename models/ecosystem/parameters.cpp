@@ -235,31 +235,53 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
               "while the account holds less"},
              {"is_cross_region", "", false, 0, 0, &ChallengeProject::is_cross_region,
               "Teams must span two regions: the best candidates of the two best regions share the prize"}}),
-      block(T::consortium, &S::consortium,
-            "Innovation consortia (seed 001: 21 central SOEs lead 24 consortia): formed at start_step around "
-            "targeted lead firms with labs and SMEs of their field, dissolved after end_step",
-            {{"amount_yuan", "lead_firm_grant_yuan"}, {"slots", "max_consortia"}},
-            {{"lead_firm_grant_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &Consortium::lead_firm_grant_yuan,
-              "Shared R&D paid to each consortium's lead firm per quarter"},
-             {"max_consortia", "consortia", std::int64_t{0}, 0, kNoMaximum, &Consortium::max_consortia,
-              "Consortia formed at most (0: one per targeted lead firm)"},
-             {"members", "agents", std::int64_t{6}, 1, 1000, &Consortium::members,
-              "Labs and SMEs of its field drawn into each consortium (fewer when too few are free)"}}),
+      block(
+          T::consortium, &S::consortium,
+          "Innovation consortia (创新联合体, seed 001: 21 central SOEs lead 24 consortia): at start_step the "
+          "instrument funds joint projects, each around a targeted lead firm (出题) with labs and SMEs of "
+          "its field, as many as its budget can pay lead_firm_grant_yuan for every quarter to end_step "
+          "(at most max_consortia, and no more than the targeted lead firms: the saturation "
+          "consortia_count shows). Each quarter a project's lead firm receives the grant and its member "
+          "SMEs' matching money for shared R&D; members get consortium_bonus and "
+          "consortium_match_multiplier only while the grant is paid. A project the account can no longer "
+          "pay, or after end_step, dissolves; no budget, no project",
+          {{"amount_yuan", "lead_firm_grant_yuan"}, {"slots", "max_consortia"}},
+          {{"lead_firm_grant_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &Consortium::lead_firm_grant_yuan,
+            "Grant per project and quarter, paid to the project's lead firm for shared R&D; a project is "
+            "funded only if the budget covers it for every quarter to end_step (0: no project)"},
+           {"max_consortia", "consortia", std::int64_t{0}, 0, kNoMaximum, &Consortium::max_consortia,
+            "Projects funded at most (0: as many as the budget pays, one per targeted lead firm)"},
+           {"members", "agents", std::int64_t{6}, 1, 1000, &Consortium::members,
+            "Labs and SMEs of its field drawn into each consortium (fewer when too few are free)"},
+           {"matching_share", "1", 0.5, 0, 100, &Consortium::matching_share,
+            "Members' matching money per yuan of the grant, paid each quarter by the member SMEs in equal "
+            "parts from their own cash to the lead firm's shared R&D; a member SME that cannot pay its part "
+            "leaves the consortium. Assumption (seed 001: members put in their own money)"}}),
       block(T::first_unit_insurance, &S::first_unit_insurance,
-            "First-of-a-kind insurance (首台套, seed 000): offered to firms with results at TRL 6-8 of the "
-            "targeted regions and fields; taken up less when claims are complex",
+            "First-of-a-kind insurance (首台套, seed 000): offered, while the instrument's account holds "
+            "money, "
+            "to the buyers of first units (steps from TRL 6-8 of firms' results) in the targeted regions and "
+            "fields. The insurer prices the cover at the unit's failure probability plus "
+            "insurance_loading; each buyer takes it when the expected cover beats the premium it pays "
+            "(net of the subsidy) and its expected cost of claiming (logit choice, insurance_choice_noise); "
+            "an insured unit gets insurance_bonus. Seed 000's 'cover does not reach users' costs, users take "
+            "little part' follows from complex claims and a low subsidy",
             {{"rate", "premium_subsidy_share"}},
             {{"premium_subsidy_share", "1", 0.0, 0, 1, &FirstUnitInsurance::premium_subsidy_share,
               "Share of the premium the instrument pays, while it has money"},
              {"claim_complexity", "1", 0.5, 0, 1, &FirstUnitInsurance::claim_complexity,
-              "0 simple claims .. 1 unusable: take-up × (1 − claim_complexity), claims paid × (1 − "
-              "claim_complexity/2)"}}),
-      block(T::procurement, &S::procurement,
-            "Public procurement of innovative products: buys from targeted firms in proportion to their "
-            "results in use, and signals demand (procurement_bonus)",
-            {{"amount_yuan", "purchases_yuan"}},
-            {{"purchases_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &Procurement::purchases_yuan,
-              "Purchases per quarter, shared among targeted firms by results in use"}}),
+              "0 simple claims .. 1 unusable: a claim pays the insured value × (1 − claim_complexity/2) and "
+              "costs the buyer insurance_claim_cost_share × claim_complexity × the insured value"}}),
+      block(
+          T::procurement, &S::procurement,
+          "Public procurement and demonstration (协议供货目录, seed 000): public buyers spend purchases_yuan "
+          "a "
+          "quarter on the products of targeted firms, in proportion to their results in use; a firm that "
+          "sold to them has a reference customer, which lowers later buyers' risk on its first units "
+          "(procurement_bonus). No money, no purchase, no reference",
+          {{"amount_yuan", "purchases_yuan"}},
+          {{"purchases_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &Procurement::purchases_yuan,
+            "Purchases per quarter, shared among targeted firms by results in use, while the budget lasts"}}),
       block(T::loan_interest_subsidy, &S::loan_interest_subsidy,
             "Loan interest subsidy: pays part of targeted firms' interest to their bank and raises their "
             "loan requests",
@@ -656,19 +678,37 @@ const std::vector<RealParameter>& real_parameters() {
        "Default probability a bank expects for a tech SME of tier 0. Assumption"},
       {"insurer_capital_yuan", "yuan", 1e8, 0, kBig, &P::insurer_capital_yuan,
        "Capital of the first-of-a-kind insurer; claims beyond it are not paid. Assumption"},
-      {"insurance_premium_rate", "1", 0.03, 0, 1, &P::insurance_premium_rate,
-       "First-of-a-kind insurance premium / insured value (the step cost). Assumption"},
+      {"first_unit_value_steps", "step costs", 10, 0.01, 1000, &P::first_unit_value_steps,
+       "Value of a first unit of a result at TRL 6-8, in step costs of its TRL: what first-of-a-kind "
+       "insurance "
+       "insures and the purchase that makes a public buyer one reference customer. Assumption"},
+      {"insurance_loading", "1", 0.3, 0, 10, &P::insurance_loading,
+       "The insurer's premium over the expected claim: premium = (1 + loading) × failure probability of the "
+       "step × the claim paid. Assumption"},
+      {"insurance_claim_cost_share", "1", 0.7, 0, 10, &P::insurance_claim_cost_share,
+       "A buyer's cost of pursuing a claim (assessment, documents, delay) per unit of claim_complexity, as a "
+       "share of the insured value. Assumption (seed 000: complex claims deter users)"},
+      {"insurance_choice_noise", "1", 0.1, 1e-6, 10, &P::insurance_choice_noise,
+       "Scale of buyers' idiosyncratic taste in the insurance choice, as a share of the insured value: "
+       "take-up "
+       "= logistic(failure probability × (claim × (1 − (1 − subsidy) × (1 + loading)) − claim cost) / "
+       "(noise × insured value)). Assumption"},
       {"insurance_bonus", "logit", 1.0, 0, 10, &P::insurance_bonus,
-       "Buyers' trust from an insured first unit, on the logit of success. Assumption"},
-      {"insurance_takeup_base", "1", 0.8, 0, 1, &P::insurance_takeup_base,
-       "Take-up of first-of-a-kind insurance when claims are simple. Assumption (seed 000: complex claims "
-       "deter)"},
+       "Buyers' trust in an insured first unit, on the logit of success of its step. Assumption"},
       {"procurement_bonus", "logit", 0.8, 0, 10, &P::procurement_bonus,
-       "Demand signal of public procurement on the logit of success in commercialization. Assumption"},
+       "Reference-customer effect of public purchases on the logit of success of a firm's steps from TRL "
+       "6-8, "
+       "at saturation: procurement_bonus × u / (1 + u), u = the firm's recent public purchases "
+       "(procurement_reference_decay) / the value of a first unit of the result (first_unit_value_steps): "
+       "half the bonus after one unit bought. Assumption"},
+      {"procurement_reference_decay", "1/quarter", 0.25, 0, 1, &P::procurement_reference_decay,
+       "Quarterly decay of a firm's recent public purchases: a reference customer counts for about a year. "
+       "Assumption"},
       {"consortium_match_multiplier", "1", 4, 0, 100, &P::consortium_match_multiplier,
-       "Matching of consortium members' results with the lead firm. Assumption (seed 001)"},
+       "Matching of a funded consortium's member labs' results with its lead firm. Assumption (seed 001)"},
       {"consortium_bonus", "logit", 0.5, 0, 10, &P::consortium_bonus,
-       "Guaranteed first customer inside a consortium, on the logit of success. Assumption (seed 001)"},
+       "First customer inside a funded consortium, on the logit of success of members' steps from TRL 6. "
+       "Assumption (seed 001)"},
       {"expert_service_bonus", "logit", 0.4, 0, 10, &P::expert_service_bonus,
        "Expert services for SMEs (a matching_service with agent_kind sme) on the logit of success of the "
        "SMEs' "

@@ -140,9 +140,10 @@ struct ChallengeProject {
   bool is_cross_region{};
 };
 struct Consortium {
-  double lead_firm_grant_yuan{};  // per consortium and quarter
-  std::int64_t max_consortia{};   // 0: one per targeted lead firm
+  double lead_firm_grant_yuan{};  // per project and quarter
+  std::int64_t max_consortia{};   // 0: as many as the budget pays
   std::int64_t members{};
+  double matching_share{};  // members' money per yuan of the grant
 };
 struct FirstUnitInsurance {
   double premium_subsidy_share{};
@@ -315,8 +316,10 @@ struct Parameters {
   double researcher_mobility_rate = 0, tacit_knowledge_bonus = 0, tacit_knowledge_decay = 0,
          mobility_match_effect = 0;
   double reward_anticipation_share = 0, thematic_bond_coupon_per_quarter = 0;
-  double insurer_capital_yuan = 0, insurance_premium_rate = 0, insurance_bonus = 0, insurance_takeup_base = 0;
-  double procurement_bonus = 0, consortium_match_multiplier = 0, consortium_bonus = 0;
+  double insurer_capital_yuan = 0, first_unit_value_steps = 0, insurance_loading = 0,
+         insurance_claim_cost_share = 0, insurance_choice_noise = 0, insurance_bonus = 0;
+  double procurement_bonus = 0, procurement_reference_decay = 0, consortium_match_multiplier = 0,
+         consortium_bonus = 0;
   double rd_tax_elasticity = 0, expert_service_bonus = 0, incubator_births_per_quarter = 0;
 
   std::vector<FieldSpec> fields;

@@ -42,8 +42,8 @@ struct PilotRequest {
 
 // policies.cpp
 // 1. Resets the quarter's flows; pays starting instruments' budgets into their accounts, raises
-// guidance sub-funds, forms and dissolves consortia, pays repayable and grant-to-equity grants;
-// sets the quarter's incentives per lab, firm, cell and region.
+// guidance sub-funds, forms, pays and dissolves consortia's projects, pays repayable and
+// grant-to-equity grants; sets the quarter's incentives per lab, firm, cell and region.
 void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs& labs, Firms& firms,
                     Intermediaries& intermediaries, VcFunds& funds, LabIncentives& lab_incentives,
                     FirmIncentives& firm_incentives, CellPolicies& cell_policies,

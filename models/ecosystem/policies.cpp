@@ -13,9 +13,13 @@
 
 namespace models::ecosystem {
 
-// Part of apply_policies: the consortia of a consortium instrument (below).
+// Parts of apply_policies: the funded projects of a consortium instrument, their quarterly money and
+// their end (below).
 static void form_consortia(const sim::PhaseContext& context, const Parameters& p, Labs& labs, Firms& firms,
-                           std::size_t policy_index);
+                           std::size_t policy_index, double budget);
+static void fund_consortia(const Parameters& p, Labs& labs, Firms& firms, std::size_t policy_index,
+                           FirmIncentives& firm_incentives, Payments& payments);
+static void dissolve_consortium(Labs& labs, Firms& firms, std::int32_t id);
 
 // Phase "apply_policies" — reads the policy timeline; writes policy accounts (budgets at start),
 // per-agent incentive multipliers of this step, consortia and guidance sub-funds.
@@ -83,7 +87,8 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
           totals.guidance_subfund_yuan += from_government * policy.guidance_fund.leverage;
         }
       }
-      if (policy.type == PolicyType::consortium) form_consortia(context, p, labs, firms, k);
+      if (policy.type == PolicyType::consortium)
+        form_consortia(context, p, labs, firms, k, payments.balance(account));
     }
     if (policy.type == PolicyType::consortium && context.step == policy.end_step + 1) {
       for (std::size_t i = 0; i < n_firms; ++i)
@@ -224,11 +229,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         }
         break;
       case PolicyType::consortium:
-        // Shared R&D of the consortium: paid to its lead firm every quarter.
-        for (std::size_t i = 0; i < n_firms; ++i) {
-          if (firms.kind[i] == kLeadFirm && firms.consortium[i] >= 0 && firms.consortium[i] / 1000 == pk)
-            firm_incentives.extra_grant[i] += policy.consortium.lead_firm_grant_yuan;
-        }
+        fund_consortia(p, labs, firms, k, firm_incentives, payments);
         break;
       case PolicyType::challenge_project:
       case PolicyType::guidance_fund:
@@ -250,17 +251,25 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
   }
 }
 
-// A consortium per targeted lead firm (or `max_consortia` of them), with `members` labs and SMEs of its
-// field drawn at random (seed 001: 21 central SOEs lead 24 consortia). Consortium id = policy *
-// 1000 + number.
+// The joint projects a consortium instrument funds at its start (seed 001: 21 central SOEs lead 24
+// consortia): as many as its budget pays the grant for every quarter to end_step, at most
+// `max_consortia` and one per targeted lead firm without a consortium (the saturation
+// consortia_count shows); no budget or no grant, no project. Each lead firm recruits `members` labs
+// and SMEs of its field at random. Consortium id = policy * 1000 + number, so at most 1000 projects
+// per instrument.
 static void form_consortia(const sim::PhaseContext& context, const Parameters& p, Labs& labs, Firms& firms,
-                           std::size_t policy_index) {
+                           std::size_t policy_index, double budget) {
   const PolicySpec& policy = p.policies[policy_index];
+  const double project_cost =
+      policy.consortium.lead_firm_grant_yuan * static_cast<double>(policy.end_step - policy.start_step + 1);
+  if (project_cost <= 0) return;
+  std::int64_t projects =
+      std::min<std::int64_t>(999, static_cast<std::int64_t>(budget / project_cost + 1e-9));
+  if (policy.consortium.max_consortia > 0) projects = std::min(projects, policy.consortium.max_consortia);
   std::int32_t number = 0;
-  for (std::size_t i = 0; i < firms.size(); ++i) {
+  for (std::size_t i = 0; i < firms.size() && number < projects; ++i) {
     if (firms.kind[i] != kLeadFirm || firms.consortium[i] >= 0) continue;
     if (!targets(policy, firms.region[i], firms.field[i], kLeadFirm, -1, -1)) continue;
-    if (policy.consortium.max_consortia > 0 && number >= policy.consortium.max_consortia) break;
     const std::int32_t id = static_cast<std::int32_t>(policy_index) * 1000 + number++;
     firms.consortium[i] = id;
     auto rng = context.rng(firms.id(i), kFormConsortiaDraws);
@@ -281,6 +290,67 @@ static void form_consortia(const sim::PhaseContext& context, const Parameters& p
       }
     }
   }
+}
+
+// A quarter of a consortium instrument's projects, in firm order: the instrument pays each
+// project's lead firm its grant, and the member SMEs pay their matching parts (matching_share of the
+// grant, in equal parts) from their own cash to the lead firm; both become the lead firm's shared
+// R&D this quarter (fund_research spends extra_grant). A project the account cannot pay dissolves;
+// a member SME that cannot pay its part leaves. Member labs give researchers, not money. So members
+// get the consortium's matching and first customer (match_results, advance_results) only while the
+// instrument pays.
+static void fund_consortia(const Parameters& p, Labs& labs, Firms& firms, std::size_t policy_index,
+                           FirmIncentives& firm_incentives, Payments& payments) {
+  const PolicySpec& policy = p.policies[policy_index];
+  const std::int64_t account =
+      payments.accounts().first_policy_account + static_cast<std::int64_t>(policy_index);
+  const auto first_id = static_cast<std::int32_t>(policy_index) * 1000;
+  const double grant = policy.consortium.lead_firm_grant_yuan;
+  auto number_of = [&](std::size_t i) {
+    const std::int32_t id = firms.consortium[i];
+    return id >= first_id && id < first_id + 1000 ? id - first_id : -1;
+  };
+  // Lead firms first: each project is paid its grant or ends.
+  std::vector<std::int64_t> lead(1000, -1);
+  std::vector<std::int32_t> member_smes(1000, 0);
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    const std::int32_t number = number_of(i);
+    if (number < 0) continue;
+    if (firms.kind[i] == kSme) {
+      member_smes[static_cast<std::size_t>(number)] += 1;
+      continue;
+    }
+    if (payments.balance(account) < grant) {
+      dissolve_consortium(labs, firms, first_id + number);
+      continue;
+    }
+    payments.pay(account, firms.account[i], grant);
+    firm_incentives.extra_grant[i] += grant;
+    lead[static_cast<std::size_t>(number)] = static_cast<std::int64_t>(i);
+  }
+  // Then the members' matching money, to their project's lead firm.
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    const std::int32_t number = number_of(i);
+    if (number < 0 || firms.kind[i] != kSme) continue;
+    const std::int64_t to = lead[static_cast<std::size_t>(number)];
+    if (to < 0) continue;
+    const double part =
+        policy.consortium.matching_share * grant / member_smes[static_cast<std::size_t>(number)];
+    if (payments.balance(firms.account[i]) < part) {
+      firms.consortium[i] = -1;
+      continue;
+    }
+    payments.pay(firms.account[i], firms.account[static_cast<std::size_t>(to)], part);
+    firm_incentives.extra_grant[static_cast<std::size_t>(to)] += part;
+  }
+}
+
+// Ends a consortium: its lead firm, labs and SMEs are free again.
+static void dissolve_consortium(Labs& labs, Firms& firms, std::int32_t id) {
+  for (auto& consortium : firms.consortium)
+    if (consortium == id) consortium = -1;
+  for (auto& consortium : labs.consortium)
+    if (consortium == id) consortium = -1;
 }
 
 // Phase "run_challenges_and_consortia" — challenge-based projects (揭榜挂帅/赛马): each active

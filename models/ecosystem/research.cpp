@@ -61,17 +61,13 @@ void fund_research(const sim::PhaseContext& context, const Parameters& p, const 
     for (std::size_t k = 0; k < p.policies.size() && firm_incentives.extra_grant[i] > 0; ++k) {
       const auto& policy = p.policies[k];
       if (!is_active(policy, context.step)) continue;
-      // The same rules as in apply_policies: consortium money to the lead firm only, firm grants
-      // only from grants that target firms.
-      const bool pays =
-          (policy.type == PolicyType::consortium && firms.kind[i] == kLeadFirm && firms.consortium[i] >= 0 &&
-           firms.consortium[i] / 1000 == static_cast<std::int32_t>(k)) ||
-          (policy.type == PolicyType::rd_grant && policy.agent_kind >= kLeadFirm &&
-           targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1));
+      // The same rule as in apply_policies: firm grants only from grants that target firms
+      // (consortium money was paid there).
+      const bool pays = policy.type == PolicyType::rd_grant && policy.agent_kind >= kLeadFirm &&
+                        targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1);
       if (pays)
         payments.pay_up_to(accounts.first_policy_account + static_cast<std::int64_t>(k), firms.account[i],
-                           policy.type == PolicyType::consortium ? policy.consortium.lead_firm_grant_yuan
-                                                                 : policy.rd_grant.grant_yuan);
+                           policy.rd_grant.grant_yuan);
     }
   }
   // ... then every firm sets and spends its R&D budget, in parallel (sim/core/ledger_batch.hpp), with

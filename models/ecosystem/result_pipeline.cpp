@@ -29,7 +29,6 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
   result_scratch.owner_index.resize(n);
   result_scratch.wants_pilot.resize(n);
   result_scratch.dies.resize(n);
-  result_scratch.insured.resize(n);
   firm_conditions.is_distressed.assign(firms.size(), 0);
   // Holders' totals: exact (integer, fixed-point, maximum) per-thread totals, combined after the
   // loop (sim/core/per_thread_totals.hpp), so they do not depend on the thread count.
@@ -45,7 +44,6 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
     auto& my_lab_totals = holder_totals.labs.local();
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
       result_scratch.wants_pilot[i] = 0;
-      result_scratch.insured[i] = 0;
       const bool firm = results.owner_is_firm[i] != 0;
       if (results.owner[i] != run_owner || firm != run_firm) {
         run_owner = results.owner[i];
@@ -146,6 +144,32 @@ static void fill_holder_views(std::vector<HolderView>& views, std::size_t holder
   sim::parallel_for_each_index(holders, [&](std::size_t h) { views[h] = view(h); });
 }
 
+// The reference-customer effect of public procurement (seed 000's demonstration cases): later
+// buyers of a firm's first units trust it more the more first units public buyers bought of it
+// recently, half of procurement_bonus after one unit's worth, saturating.
+static double reference_customer_bonus(const Parameters& p, double recent_purchases,
+                                       double first_unit_value) {
+  const double units = recent_purchases / first_unit_value;
+  return p.procurement_bonus * units / (1.0 + units);
+}
+
+// First-unit insurance (首台套) as its buyer sees it: the insurer prices the claim at the unit's
+// failure probability plus its loading; the buyer pursues a claim only when it pays more than the
+// cost of claiming, and takes the cover when the claim it expects beats the premium it pays (net of
+// the subsidy) and that cost, up to a logit taste (insurance_choice_noise). Complex claims pay less
+// and cost more, so users take little part (seed 000); the subsidy is what makes cover worth its
+// price.
+static FirstUnitOffer first_unit_offer(const Parameters& p, const FirstUnitInsurance& terms,
+                                       double first_unit_value, double failure, sim::PhiloxStream& rng) {
+  const double claim = first_unit_value * (1.0 - 0.5 * terms.claim_complexity);
+  const double claim_cost = p.insurance_claim_cost_share * terms.claim_complexity * first_unit_value;
+  const double premium = (1.0 + p.insurance_loading) * failure * claim;
+  const double gain =
+      failure * std::max(0.0, claim - claim_cost) - (1.0 - terms.premium_subsidy_share) * premium;
+  const bool taken = rng.bernoulli(logistic(gain / (p.insurance_choice_noise * first_unit_value)));
+  return {0, -1, premium, claim > claim_cost ? claim : 0.0, taken, false};
+}
+
 // Phase "advance_results" — the three valleys. Reads each result, its holder's development
 // budget and need, pilot verification, demand pattern and policy incentives; each result draws
 // whether its holder attempts the next TRL step (funded share of its need), whether the attempt
@@ -163,6 +187,13 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
   const CellIndex cell{static_cast<int>(p.fields.size())};
   const std::size_t n = results.size();
   transition_buffer.begin(n);
+  result_scratch.first_unit_offers.begin(n);
+  // First-unit insurance is offered only while its instrument's account holds money: an instrument
+  // with none insures nothing.
+  std::vector<std::uint8_t> is_insurance_open(p.policies.size(), 0);
+  for (std::size_t k = 0; k < p.policies.size(); ++k)
+    is_insurance_open[k] = p.policies[k].type == PolicyType::first_unit_insurance &&
+                           payments.balance(accounts.first_policy_account + static_cast<std::int64_t>(k)) > 0;
   const double intercept[kStages] = {p.success_intercept_research, p.success_intercept_development,
                                      p.success_intercept_commercialization,
                                      p.success_intercept_industrialization};
@@ -182,6 +213,7 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
   });
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& chunk_events = transition_buffer.chunk(chunk);
+    auto& chunk_offers = result_scratch.first_unit_offers.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
       prefetch_holder_view(results, result_scratch, holder_views, i + kHolderLookahead, chunk.end);
       if (result_scratch.dies[i]) continue;
@@ -229,19 +261,20 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
           }
           if (trl == 6 && results.is_verified[i]) z += p.verification_bonus * pattern.verification_weight;
           if (results.is_sponsored[i]) z += 0.3;
+          // First units: a reference customer and insurance reassure buyers (seed 000).
+          std::optional<FirstUnitOffer> offer;
           if (firm && (trl == 6 || trl == 7 || trl == 8)) {
-            // First units: insurance and public procurement reassure buyers (seed 000).
+            const double first_unit_value = p.first_unit_value_steps * step_costs(trl, results.field[i]);
+            z += reference_customer_bonus(p, firms.reference_purchases[o], first_unit_value);
             const std::int32_t insurance = cell_policies.insurance[c];
-            if (insurance >= 0) {
-              const auto& policy = p.policies[static_cast<std::size_t>(insurance)];
-              result_scratch.insured[i] = 1;  // offered
-              if (rng.bernoulli(p.insurance_takeup_base *
-                                (1.0 - policy.first_unit_insurance.claim_complexity))) {
-                result_scratch.insured[i] = 2;  // taken
-                z += p.insurance_bonus;
-              }
+            if (insurance >= 0 && is_insurance_open[static_cast<std::size_t>(insurance)]) {
+              offer =
+                  first_unit_offer(p, p.policies[static_cast<std::size_t>(insurance)].first_unit_insurance,
+                                   first_unit_value, 1.0 - logistic(z + p.insurance_bonus), rng);
+              offer->result = static_cast<std::uint32_t>(i);
+              offer->policy = insurance;
+              if (offer->is_taken) z += p.insurance_bonus;
             }
-            if (cell_policies.procurement[c] >= 0) z += p.procurement_bonus;
           }
           results.investment_yuan[i] += step_costs(trl, results.field[i]);
           if (rng.bernoulli(logistic(z))) {
@@ -249,9 +282,10 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
             results.stage[i] = stage_of_trl(trl + 1);
             if (firm && results.trl[i] >= 7) results.is_in_use[i] = 1;
           } else {
-            if (result_scratch.insured[i] == 2) result_scratch.insured[i] = 3;  // taken and claimed
+            if (offer && offer->is_taken) offer->is_claimed = offer->claim > 0;
             if (rng.bernoulli(p.failure_death_probability)) dies = true;
           }
+          if (offer) chunk_offers.push_back(*offer);
         }
       } else if (!firm && !results.is_shelved[i] && rng.bernoulli(p.shelving_rate)) {
         results.is_shelved[i] = 1;
@@ -323,28 +357,20 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
       firms.equity_grant[o] = 0;
     }
   }
-  // Insurance premiums and claims, in result order; no result is insured where no insurance
-  // policy is active, so the scan is skipped then.
-  const bool insurance_offered = std::any_of(cell_policies.insurance.begin(), cell_policies.insurance.end(),
-                                             [](std::int32_t policy) { return policy >= 0; });
-  for (std::size_t i = 0; insurance_offered && i < n; ++i) {
-    if (result_scratch.insured[i] == 0) continue;
+  // Insurance premiums and claims, in result order: the instrument pays its share of the premium
+  // while it has money, the maker pays the rest on its buyer's behalf (the scheme's policyholder; the
+  // cost is in the unit's price) and receives the claim for its buyer.
+  for (const FirstUnitOffer& offer : result_scratch.first_unit_offers.gather()) {
     flows.insurance_offered += 1;
-    if (result_scratch.insured[i] < 2) continue;
+    if (!offer.is_taken) continue;
     flows.insurance_taken += 1;
-    const std::uint32_t o = result_scratch.owner_index[i];
-    const int region = firms.region[o];
-    const auto policy_index =
-        cell_policies.insurance[static_cast<std::size_t>(cell(region, results.field[i]))];
-    const auto& policy = p.policies[static_cast<std::size_t>(policy_index)];
-    const double insured = step_costs(results.trl[i], results.field[i]) * 10.0;
-    const double premium = p.insurance_premium_rate * insured;
-    const double subsidy = payments.pay_up_to(accounts.first_policy_account + policy_index, accounts.insurer,
-                                              premium * policy.first_unit_insurance.premium_subsidy_share);
-    payments.pay_up_to(firms.account[o], accounts.insurer, premium - subsidy);
-    if (result_scratch.insured[i] == 3)
-      payments.pay_up_to(accounts.insurer, firms.account[o],
-                         insured * (1.0 - 0.5 * policy.first_unit_insurance.claim_complexity));
+    const std::int64_t maker = firms.account[result_scratch.owner_index[offer.result]];
+    const auto& policy = p.policies[static_cast<std::size_t>(offer.policy)];
+    const double subsidy =
+        payments.pay_up_to(accounts.first_policy_account + offer.policy, accounts.insurer,
+                           offer.premium * policy.first_unit_insurance.premium_subsidy_share);
+    payments.pay_up_to(maker, accounts.insurer, offer.premium - subsidy);
+    if (offer.is_claimed) payments.pay_up_to(accounts.insurer, maker, offer.claim);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/ecosystem/agent_rows.hpp"
+#include "sim/core/proposals.hpp"
 
 namespace models::ecosystem {
 
@@ -71,14 +72,25 @@ struct Results : AgentRows {
 // r_owner_index of a result whose holder is gone.
 inline constexpr std::uint32_t kNoHolder = 0xFFFFFFFFu;
 
+// A first unit (a firm's step from TRL 6-8) whose buyer was offered first-unit insurance this step
+// (advance_results): the terms, the buyer's choice and whether it claimed.
+struct FirstUnitOffer {
+  std::uint32_t result;  // row
+  std::int32_t policy;   // the first_unit_insurance instrument
+  double premium;        // yuan, before the subsidy
+  double claim;          // yuan the insurer pays if the unit fails and the buyer claims
+  bool is_taken;
+  bool is_claimed;
+};
+
 // Per result, rebuilt every step (not in snapshots): where its holder is and what happens to it
 // this step. index_holdings sizes and resets them; the phases named write them.
 struct ResultScratch {
   std::vector<std::uint32_t> owner_index;  // holder's row (lab or firm), kNoHolder when gone
   std::vector<std::uint8_t> dies;          // index_holdings (holder gone), advance_results
   std::vector<std::uint8_t> wants_pilot;   // advance_results: asks a pilot platform
-  // advance_results: first-unit insurance 0 none, 1 offered, 2 taken, 3 taken and claimed.
-  std::vector<std::uint8_t> insured;
+  // advance_results: the first units whose buyers were offered first-unit insurance, in result order.
+  sim::ProposalBuffer<FirstUnitOffer> first_unit_offers;
 };
 
 }  // namespace models::ecosystem

@@ -18,7 +18,8 @@ const std::vector<std::pair<std::string, std::string>>& small_budget_policies() 
   static const std::vector<std::pair<std::string, std::string>> policies = {
       {"rd_grant", "{type: rd_grant, budget_yuan: 3e5, grant_yuan: 1e5}"},
       {"challenge_project", "{type: challenge_project, budget_yuan: 3e5, prize_yuan: 2e5}"},
-      {"consortium", "{type: consortium, budget_yuan: 3e5, lead_firm_grant_yuan: 1e5, members: 4}"},
+      // One project for the 24 quarters (a budget short of one project funds none).
+      {"consortium", "{type: consortium, budget_yuan: 2.4e6, lead_firm_grant_yuan: 1e5, members: 4}"},
       {"first_unit_insurance",
        "{type: first_unit_insurance, budget_yuan: 1e5, premium_subsidy_share: 0.9, claim_complexity: 0.1}"},
       {"procurement", "{type: procurement, budget_yuan: 3e5, purchases_yuan: 1e6}"},

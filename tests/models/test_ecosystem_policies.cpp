@@ -95,7 +95,7 @@ TEST_CASE("paired: consortia raise transfers of members' results") {
 }
 
 TEST_CASE("first-of-a-kind insurance is taken up only where it is offered") {
-  // (Simple claims raising take-up over complex ones is the take-up formula itself; not tested.)
+  // (Take-up as buyers' choice, by subsidy and claim complexity: test_ecosystem_dose_response.cpp.)
   CHECK(
       with(
           "{type: first_unit_insurance, budget_yuan: 1e7, premium_subsidy_share: 0.5, claim_complexity: 0.1}")
