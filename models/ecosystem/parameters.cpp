@@ -225,7 +225,7 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
               {"milestone", "paper"}},
              {"milestone_multiplier", "1", 1.0, 0, 100, &RdGrant::milestone_multiplier,
               "Under milestone evaluation: multiplies targeted labs' transfer effort and their development "
-              "share (at most 0.8); paper evaluation ignores it. Assumption"}}),
+              "share (at most 0.8); refused with evaluation: paper. Assumption"}}),
       block(T::challenge_project, &S::challenge_project,
             "Challenge-based project (揭榜挂帅/赛马): each quarter candidate results of its field at TRL 3-5 "
             "held by labs or SMEs race on observed quality; the winner gets the prize and becomes sponsored",
@@ -887,6 +887,15 @@ Parameters read_parameters(const sim::Config& config) {
     s.stage = index_of_choice({"research", "development", "commercialization", "industrialization"},
                               n["stage"].as<std::string>());
     instrument_blocks()[static_cast<std::size_t>(s.type)].read(n, s);
+    // Paper evaluation has no milestones: a multiplier given for them would be silently ignored.
+    if (const auto written = where("milestone_multiplier");
+        s.type == PolicyType::rd_grant && s.rd_grant.evaluation == "paper" &&
+        (written.line > 0 || written.origin.rfind("--set", 0) == 0)) {
+      problems.push_back({written, fmt::format("'{}.milestone_multiplier' applies only under evaluation: "
+                                               "milestone, and this grant's evaluation is paper: remove "
+                                               "milestone_multiplier or set evaluation: milestone",
+                                               path)});
+    }
     p.policies.push_back(s);
   }
   // One message per problem, in the order they were written.

@@ -36,19 +36,15 @@ double replicate_mean(const std::string& yaml, const Metric& metric, int replica
 }  // namespace
 
 TEST_CASE("paired: R&D grants raise R&D spending") {
-  check_paired_effect(
-      "rd_grant raises rd_spending_total", economy(1),
-      with_policy(
-          "{type: rd_grant, budget_yuan: 5e7, grant_yuan: 1e5, evaluation: paper, milestone_multiplier: 2}"),
-      sum_of("rd_spending_total"), Direction::increase, kReplicates);
+  check_paired_effect("rd_grant raises rd_spending_total", economy(1),
+                      with_policy("{type: rd_grant, budget_yuan: 5e7, grant_yuan: 1e5, evaluation: paper}"),
+                      sum_of("rd_spending_total"), Direction::increase, kReplicates);
 }
 
 TEST_CASE("paired: milestone evaluation of R&D grants raises transfers over paper evaluation") {
   check_paired_effect(
       "rd_grant milestone over paper raises licences",
-      with_policy(
-          "{type: rd_grant, budget_yuan: 5e7, grant_yuan: 1e5, evaluation: paper, milestone_multiplier: 2}",
-          2),
+      with_policy("{type: rd_grant, budget_yuan: 5e7, grant_yuan: 1e5, evaluation: paper}", 2),
       with_policy("{type: rd_grant, budget_yuan: 5e7, grant_yuan: 1e5, evaluation: milestone, "
                   "milestone_multiplier: 2}",
                   2),
