@@ -135,6 +135,7 @@ struct FirmIncentives {
 // holds (index_holdings).
 struct FirmBudgets {
   std::vector<double> basic_spend, new_spend, dev_budget;
+  std::vector<double> grants_received;  // rd_grant and consortium money paid to it this quarter
   std::vector<double> need;
 };
 

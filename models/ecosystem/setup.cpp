@@ -77,7 +77,7 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   const std::size_t n = firms.size();
   for (auto* v : {&incentives.extra_grant, &incentives.deduction, &incentives.interest_subsidy,
                   &incentives.risk_pool_share, &budgets.basic_spend, &budgets.new_spend, &budgets.dev_budget,
-                  &holdings.product_value, &budgets.need}) {
+                  &budgets.grants_received, &holdings.product_value, &budgets.need}) {
     if (v->size() < n) v->resize(n, 0.0);
   }
   if (holdings.best_quality.size() < n) holdings.best_quality.resize(n, -1e9);
