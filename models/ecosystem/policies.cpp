@@ -43,15 +43,15 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
   firm_incentives.risk_pool_policy.assign(n_firms, -1);
   firm_incentives.interest_subsidy_policy.assign(n_firms, -1);
   firm_incentives.expert_policy.assign(n_firms, -1);
-  cell_policies.voucher.assign(cells, -1);
+  reset_stacks(cell_policies.voucher, cells);
   cell_policies.insurance.assign(cells, -1);
   cell_policies.procurement.assign(cells, -1);
   region_policies.outreach.resize(p.regions.size());
   for (std::size_t r = 0; r < p.regions.size(); ++r)
     region_policies.outreach[r] = pilot_owner_effect(p.regions[r].pilot_owner).outreach;
-  region_policies.pilot_operator.assign(p.regions.size(), -1);
-  region_policies.pilot_capacity.assign(p.regions.size(), -1);
-  region_policies.matching.assign(p.regions.size(), -1);
+  reset_stacks(region_policies.pilot_operator, p.regions.size());
+  reset_stacks(region_policies.pilot_capacity, p.regions.size());
+  reset_stacks(region_policies.matching, p.regions.size());
 
   for (std::size_t k = 0; k < p.policies.size(); ++k) {
     const PolicySpec& policy = p.policies[k];
@@ -87,11 +87,15 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
     }
     if (policy.type == PolicyType::consortium && context.step == policy.end_step + 1) {
       for (std::size_t i = 0; i < n_firms; ++i)
-        if (firms.consortium[i] >= 0 && firms.consortium[i] / 1000 == pk) firms.consortium[i] = -1;
+        if (firms.consortium[i] >= 0 && consortium_policy(firms.consortium[i]) == pk)
+          firms.consortium[i] = -1;
       for (std::size_t i = 0; i < n_labs; ++i)
-        if (labs.consortium[i] >= 0 && labs.consortium[i] / 1000 == pk) labs.consortium[i] = -1;
+        if (labs.consortium[i] >= 0 && consortium_policy(labs.consortium[i]) == pk) labs.consortium[i] = -1;
     }
     if (!is_active(policy, context.step)) continue;
+    // Services, pilot support and vouchers act only while their instrument holds money (their
+    // effects are what the money buys); stacking: incentives.hpp.
+    const bool is_funded = has_money(payments, pk);
     switch (policy.type) {
       case PolicyType::rd_grant:
         for (std::size_t i = 0; i < n_labs; ++i) {
@@ -120,12 +124,14 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         }
         break;
       case PolicyType::matching_service:
+        if (!is_funded) break;
         for (std::size_t i = 0; i < n_labs; ++i) {
           if (targets(policy, labs.region[i], labs.field[i], labs.kind[i], -1, -1))
             lab_incentives.match_mult[i] *= policy.matching_service.match_multiplier;
         }
         for (std::size_t r = 0; r < p.regions.size(); ++r) {
-          if (policy.region < 0 || policy.region == static_cast<int>(r)) region_policies.matching[r] = pk;
+          if (policy.region < 0 || policy.region == static_cast<int>(r))
+            region_policies.matching[r].push_back(pk);
         }
         // Screening offices (seed 003) add deal capacity to the region's transfer offices.
         for (std::size_t m = 0; m < intermediaries.size() && policy.matching_service.added_deal_capacity > 0;
@@ -135,9 +141,9 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
             intermediaries.effective_capacity[m] += policy.matching_service.added_deal_capacity;
         }
         // Aimed at SMEs, the service pays expert services to help them with their own development
-        // (seed 004; run_expert_services).
+        // (seed 004; run_expert_services): the first such instrument in declaration order.
         for (std::size_t i = 0; i < n_firms && policy.agent_kind == kSme; ++i) {
-          if (firms.kind[i] == kSme &&
+          if (firms.kind[i] == kSme && firm_incentives.expert_policy[i] < 0 &&
               targets(policy, firms.region[i], firms.field[i], kSme, firms.tier[i], -1))
             firm_incentives.expert_policy[i] = pk;
         }
@@ -175,34 +181,43 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         }
         break;
       case PolicyType::repayable_grant:
-      case PolicyType::grant_to_equity:
+      case PolicyType::grant_to_equity: {
         if (context.step != policy.start_step) break;
+        const bool is_repayable = policy.type == PolicyType::repayable_grant;
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (firms.kind[i] != kSme ||
               !targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1))
             continue;
+          // Stacking: an SME still holding such a grant of an earlier instrument is covered by it.
+          if ((is_repayable ? firms.repayable_grant[i] : firms.equity_grant[i]) > 0) continue;
           const double paid = payments.pay_up_to(account, firms.account[i],
                                                  policy.type == PolicyType::repayable_grant
                                                      ? policy.repayable_grant.grant_yuan
                                                      : policy.grant_to_equity.grant_yuan);
           if (paid <= 0) break;
           firms.earmarked[i] += paid;
-          if (policy.type == PolicyType::repayable_grant)
-            firms.repayable_grant[i] += paid;
-          else {
-            firms.equity_grant[i] += paid;
+          if (is_repayable) {
+            firms.repayable_grant[i] = paid;
+            firms.repayable_policy[i] = pk;
+          } else {
+            firms.equity_grant[i] = paid;
             firms.equity_policy[i] = pk;
           }
         }
         break;
+      }
       case PolicyType::pilot_capacity:
       case PolicyType::pilot_operator_incentive:
+        // Free slots (slot_cost_yuan 0) need no money; everything else does.
+        if (!is_funded &&
+            !(policy.type == PolicyType::pilot_capacity && policy.pilot_capacity.slot_cost_yuan == 0))
+          break;
         for (std::size_t r = 0; r < p.regions.size(); ++r) {
           if (policy.region >= 0 && policy.region != static_cast<int>(r)) continue;
           if (policy.type == PolicyType::pilot_capacity)
-            region_policies.pilot_capacity[r] = pk;
+            region_policies.pilot_capacity[r].push_back(pk);
           else {
-            region_policies.pilot_operator[r] = pk;
+            region_policies.pilot_operator[r].push_back(pk);
             region_policies.outreach[r] *= policy.pilot_operator_incentive.outreach_multiplier;
           }
         }
@@ -215,7 +230,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
             if (!targets(policy, static_cast<int>(r), static_cast<int>(f), -1, -1, -1)) continue;
             const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), static_cast<int>(f)));
             if (policy.type == PolicyType::pilot_voucher)
-              cell_policies.voucher[c] = pk;
+              cell_policies.voucher[c].push_back(pk);
             else if (policy.type == PolicyType::first_unit_insurance)
               cell_policies.insurance[c] = pk;
             else
@@ -226,7 +241,8 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
       case PolicyType::consortium:
         // Shared R&D of the consortium: paid to its lead firm every quarter.
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (firms.kind[i] == kLeadFirm && firms.consortium[i] >= 0 && firms.consortium[i] / 1000 == pk)
+          if (firms.kind[i] == kLeadFirm && firms.consortium[i] >= 0 &&
+              consortium_policy(firms.consortium[i]) == pk)
             firm_incentives.extra_grant[i] += policy.consortium.lead_firm_grant_yuan;
         }
         break;
@@ -241,7 +257,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
   }
   consortia_count = 0;
   {
-    std::vector<std::int32_t> seen;
+    std::vector<std::int64_t> seen;
     for (std::size_t i = 0; i < n_firms; ++i) {
       if (firms.kind[i] == kLeadFirm && firms.consortium[i] >= 0) seen.push_back(firms.consortium[i]);
     }
@@ -251,17 +267,16 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
 }
 
 // A consortium per targeted lead firm (or `max_consortia` of them), with `members` labs and SMEs of its
-// field drawn at random (seed 001: 21 central SOEs lead 24 consortia). Consortium id = policy *
-// 1000 + number.
+// field drawn at random (seed 001: 21 central SOEs lead 24 consortia); ids: consortium_id().
 static void form_consortia(const sim::PhaseContext& context, const Parameters& p, Labs& labs, Firms& firms,
                            std::size_t policy_index) {
   const PolicySpec& policy = p.policies[policy_index];
-  std::int32_t number = 0;
+  std::int64_t number = 0;
   for (std::size_t i = 0; i < firms.size(); ++i) {
     if (firms.kind[i] != kLeadFirm || firms.consortium[i] >= 0) continue;
     if (!targets(policy, firms.region[i], firms.field[i], kLeadFirm, -1, -1)) continue;
     if (policy.consortium.max_consortia > 0 && number >= policy.consortium.max_consortia) break;
-    const std::int32_t id = static_cast<std::int32_t>(policy_index) * 1000 + number++;
+    const std::int64_t id = consortium_id(policy_index, number++);
     firms.consortium[i] = id;
     auto rng = context.rng(firms.id(i), kFormConsortiaDraws);
     std::int64_t joined = 0;

@@ -66,7 +66,7 @@ void fund_research(const sim::PhaseContext& context, const Parameters& p, const 
       // only from grants that target firms.
       const bool pays =
           (policy.type == PolicyType::consortium && firms.kind[i] == kLeadFirm && firms.consortium[i] >= 0 &&
-           firms.consortium[i] / 1000 == static_cast<std::int32_t>(k)) ||
+           consortium_policy(firms.consortium[i]) == static_cast<std::int32_t>(k)) ||
           (policy.type == PolicyType::rd_grant && policy.agent_kind >= kLeadFirm &&
            targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1));
       if (pays)

@@ -67,6 +67,7 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   firms.consortium[i] = -1;
   firms.vc_fund[i] = -1;
   firms.equity_policy[i] = -1;
+  firms.repayable_policy[i] = -1;
   firms.account[i] =
       payments.ledger().open_account({fmt::format("firm {}", firms.id(i)), sim::AccountKind::holding, false});
   const double seed =

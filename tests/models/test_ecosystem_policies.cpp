@@ -292,10 +292,12 @@ TEST_CASE("paired: expert services paid by a matching service move more of SMEs'
                                "1e7, payment_per_service_yuan: 10000}\n"));
   CHECK(base.sum.at("expert_service_firms_served") == 0);
   CHECK(experts.sum.at("expert_service_firms_served") > 0);
+  // A budget that lasts the run: once an instrument's money is spent the SMEs no longer ask for
+  // experts on its account and the effect fades (1e7 runs out at step 15 of 24).
   check_paired_effect(
       "expert services raise results_applied_share", with_expert_services(""),
       with_expert_services("  policies:\n    - {type: matching_service, agent_kind: sme, budget_yuan: "
-                           "1e7, payment_per_service_yuan: 10000}\n"),
+                           "1e8, payment_per_service_yuan: 10000}\n"),
       last_of("results_applied_share"), Direction::increase, kReplicates);
   // Without expert-service agents the instrument has no one to pay: nobody is served.
   CHECK(with("{type: matching_service, agent_kind: sme, budget_yuan: 1e7, payment_per_service_yuan: 10000}")
