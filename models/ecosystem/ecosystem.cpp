@@ -63,8 +63,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
     move_researchers(c, p_, labs_, lab_incentives_, firms_, firm_index_, payments_, flows_);
   });
   s.add_phase("run_expert_services", kRunExpertServicesDraws, [this](Context c) {
-    run_expert_services(c, p_, firms_, firm_incentives_, firm_budgets_, firm_conditions_, firm_index_,
-                        intermediaries_, payments_, flows_);
+    run_expert_services(c, p_, firms_, firm_incentives_, region_policies_, firm_budgets_, firm_conditions_,
+                        firm_index_, intermediaries_, payments_, flows_);
   });
   s.add_phase("anticipate_rewards", kAnticipateRewardsDraws, [this](Context c) {
     anticipate_rewards(c, p_, results_, result_scratch_, firms_, firm_budgets_, payments_, flows_);

@@ -227,7 +227,7 @@ void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p
 // Phase "finance_thematic_bonds" — thematic bonds for the industrialization of results (seed 000).
 // Reads firms' results at TRL 7-8 (index_holdings), their development needs and cash, and the
 // thematic_bond instruments. Firms with a bond pay the coupon (`thematic_bond_coupon_per_quarter`;
-// the instrument pays its `coupon_share` while it has money) and the principal at maturity
+// the instrument pays its `coupon_share` while it is active and has money) and the principal at maturity
 // (`thematic_bond_term_quarters`) to the bond holders, or default (the holders recover the cash
 // left; an SME exits). A firm targeted by an active instrument that holds a result at TRL 7-8 and
 // has no bond issues one of principal_yuan, bought by private investors. Unspent proceeds fund the part
@@ -241,9 +241,12 @@ void finance_thematic_bonds(const sim::PhaseContext& context, const Parameters& 
     if (firms.thematic_bond[i] <= 0) continue;
     const double coupon = firms.thematic_bond[i] * p.thematic_bond_coupon_per_quarter;
     const auto policy = static_cast<std::size_t>(firms.bond_policy[i]);
+    // The coupon subsidy ends with the instrument (end_step); the firm pays the whole coupon after.
     double paid =
-        payments.pay_up_to(accounts.first_policy_account + static_cast<std::int64_t>(policy),
-                           accounts.bondholders, coupon * p.policies[policy].thematic_bond.coupon_share);
+        is_active(p.policies[policy], context.step)
+            ? payments.pay_up_to(accounts.first_policy_account + static_cast<std::int64_t>(policy),
+                                 accounts.bondholders, coupon * p.policies[policy].thematic_bond.coupon_share)
+            : 0.0;
     paid += payments.pay_up_to(firms.account[i], accounts.bondholders, coupon - paid);
     if (paid + 0.01 < coupon) {
       default_on_bond(firms, firm_conditions, payments, flows, i);

@@ -24,7 +24,7 @@ struct Firms : AgentRows {
   std::vector<double>& margin = population.field<double>("margin");    // before R&D
   std::vector<double>& rd_spending = population.field<double>("rd_spending");
   std::vector<double>& loan = population.field<double>("loan");                          // outstanding, yuan
-  std::vector<std::int32_t>& consortium = population.field<std::int32_t>("consortium");  // -1 none
+  std::vector<std::int64_t>& consortium = population.field<std::int64_t>("consortium");  // -1 none
   std::vector<std::int32_t>& results_in_use = population.field<std::int32_t>("results_in_use");
   std::vector<std::int64_t>& account = population.field<std::int64_t>("account");
   // Logit bonus from moved researchers, decaying (talent mobility).
@@ -40,6 +40,7 @@ struct Firms : AgentRows {
   std::vector<double>& cash = population.field<double>("cash");                      // after the step
   std::vector<std::int32_t>& loan_due = population.field<std::int32_t>("loan_due");  // step
   std::vector<double>& repayable_grant = population.field<double>("repayable_grant");
+  std::vector<std::int32_t>& repayable_policy = population.field<std::int32_t>("repayable_policy");
   std::vector<double>& equity_grant = population.field<double>("equity_grant");
   std::vector<std::int64_t>& vc_fund = population.field<std::int64_t>("vc_fund");  // last investor, -1 none
   std::vector<double>& vc_invested = population.field<double>("vc_invested");
@@ -82,8 +83,11 @@ struct Firms : AgentRows {
     firms.add_field<double>("rd_spending", {"yuan/quarter", "R&D spending of the quarter", true});
     firms.add_field<double>("loan", {"yuan", "Bank loan outstanding", true});
     firms.add_field<std::int32_t>("loan_due", {"step", "Step the loan is due", false});
-    firms.add_field<std::int32_t>("consortium", {"index", "Consortium membership (-1 none)", true});
+    firms.add_field<std::int64_t>(
+        "consortium", {"id", "Consortium membership: instrument × 2^32 + number (-1 none)", true});
     firms.add_field<double>("repayable_grant", {"yuan", "Repayable grant outstanding", false});
+    firms.add_field<std::int32_t>("repayable_policy",
+                                  {"index", "repayable_grant instrument it repays (-1 none)", false});
     firms.add_field<double>("equity_grant", {"yuan", "Grant that converts to equity on success", false});
     firms.add_field<std::int32_t>("results_in_use", {"results", "Results it uses in production", true});
     firms.add_field<std::int64_t>("vc_fund", {"id", "Last VC investor (-1 none)", false});
@@ -128,7 +132,8 @@ struct Firms : AgentRows {
 // Per firm, set each step by apply_policies (not in snapshots): what the policy mix offers it
 // this quarter. A firm born inside a step has neutral values until the next.
 struct FirmIncentives {
-  std::vector<double> extra_grant;                    // rd_grant and consortium money it may draw, yuan
+  std::vector<double> extra_grant;                    // rd_grant money it may draw, yuan
+  std::vector<double> consortium_received;            // consortium grant and matching money paid to it, yuan
   std::vector<double> deduction;                      // super-deduction rate
   std::vector<double> interest_subsidy;               // share of loan interest the instrument pays
   std::vector<std::int32_t> interest_subsidy_policy;  // loan_interest_subsidy instrument paying it, -1 none
@@ -142,6 +147,7 @@ struct FirmIncentives {
 // holds (index_holdings).
 struct FirmBudgets {
   std::vector<double> basic_spend, new_spend, dev_budget;
+  std::vector<double> grants_received;  // rd_grant and consortium money paid to it this quarter
   std::vector<double> need;
 };
 

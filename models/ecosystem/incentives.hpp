@@ -1,11 +1,12 @@
 #pragma once
 // What the policy mix does in a quarter, beyond the per-agent incentives (LabIncentives,
-// FirmIncentives): which instrument pays in each (region, field) cell and each region. Set each
-// step by apply_policies. Also the targeting rules every phase applies to a PolicySpec.
+// FirmIncentives): which instruments pay in each (region, field) cell and each region. Set each
+// step by apply_policies. Also the targeting and stacking rules every phase applies to a PolicySpec.
 #include <cstdint>
 #include <vector>
 
 #include "models/ecosystem/parameters.hpp"
+#include "models/ecosystem/payments.hpp"
 
 namespace models::ecosystem {
 
@@ -23,23 +24,65 @@ inline bool is_active(const PolicySpec& p, std::int64_t step) {
   return step >= p.start_step && step <= p.end_step;
 }
 
+// A consortium's id: its instrument in the high 32 bits, its number within the instrument in the
+// low ones, so ids of different instruments never collide.
+inline std::int64_t consortium_id(std::size_t policy, std::int64_t number) {
+  return (static_cast<std::int64_t>(policy) << 32) + number;
+}
+// The instrument of a consortium id (>= 0).
+inline std::int32_t consortium_policy(std::int64_t id) { return static_cast<std::int32_t>(id >> 32); }
+
 // The index of a (region, field) cell: region-major.
 struct CellIndex {
   int fields = 0;
   [[nodiscard]] int operator()(int region, int field) const { return region * fields + field; }
 };
 
-// Per (region, field) cell: the instrument paying pilot vouchers, first-unit insurance and
-// procurement there, -1 none.
+// The instruments of one type acting in a cell or a region this quarter, in declaration order.
+// Stacking (docs/MODEL.md, "Stacking"): each instrument acts on its own targets with its own
+// budget; what several of them could pay for one beneficiary is paid by the first in declaration
+// order that targets it and still holds money (first_funded), on its own terms.
+using InstrumentStack = std::vector<std::int32_t>;
+
+// Empties every stack, keeping their memory (they are refilled every quarter).
+inline void reset_stacks(std::vector<InstrumentStack>& stacks, std::size_t count) {
+  for (auto& stack : stacks) stack.clear();
+  stacks.resize(count);
+}
+
+// Whether instrument `policy`'s account holds money now.
+inline bool has_money(const Payments& payments, std::int32_t policy) {
+  return payments.balance(payments.accounts().first_policy_account + policy) > 0;
+}
+
+// The first instrument of `stack` that `is_eligible(policy spec)` accepts and that still holds
+// money; -1 none.
+template <class Eligible>
+std::int32_t first_funded(const InstrumentStack& stack, const Parameters& p, const Payments& payments,
+                          Eligible&& is_eligible) {
+  for (const std::int32_t k : stack) {
+    if (is_eligible(p.policies[static_cast<std::size_t>(k)]) && has_money(payments, k)) return k;
+  }
+  return -1;
+}
+inline std::int32_t first_funded(const InstrumentStack& stack, const Parameters& p,
+                                 const Payments& payments) {
+  return first_funded(stack, p, payments, [](const PolicySpec&) { return true; });
+}
+
+// Per (region, field) cell: the pilot vouchers there (a stack), and the instrument paying
+// first-unit insurance and procurement there, -1 none.
 struct CellPolicies {
-  std::vector<std::int32_t> voucher, insurance, procurement;
+  std::vector<InstrumentStack> voucher;
+  std::vector<std::int32_t> insurance, procurement;
 };
 
-// Per region: pilot platforms' outreach (owner effect times an operator incentive's multiplier)
-// and the instrument paying pilot operators, pilot capacity and transfer offices' deals, -1 none.
+// Per region: pilot platforms' outreach (owner effect times the multipliers of the operator
+// incentives that hold money) and the instruments paying pilot operators, pilot capacity and
+// transfer offices' deals and SMEs' expert services (matching_service).
 struct RegionPolicies {
   std::vector<double> outreach;
-  std::vector<std::int32_t> pilot_operator, pilot_capacity, matching;
+  std::vector<InstrumentStack> pilot_operator, pilot_capacity, matching;
 };
 
 }  // namespace models::ecosystem

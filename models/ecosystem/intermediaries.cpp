@@ -45,9 +45,10 @@ void assign_transfer_offices(const Parameters& p, const Labs& labs, Intermediari
 // the fee (the instrument pays up to its payment_per_service_yuan of it). Writes firm_conditions_.has_experts
 // (read by advance_results: `expert_service_bonus`) and the services' accounts.
 void run_expert_services(const sim::PhaseContext& context, const Parameters& p, const Firms& firms,
-                         const FirmIncentives& firm_incentives, const FirmBudgets& firm_budgets,
-                         FirmConditions& firm_conditions, const FirmIndex& firm_index,
-                         Intermediaries& intermediaries, Payments& payments, Flows& flows) {
+                         const FirmIncentives& firm_incentives, const RegionPolicies& region_policies,
+                         const FirmBudgets& firm_budgets, FirmConditions& firm_conditions,
+                         const FirmIndex& firm_index, Intermediaries& intermediaries, Payments& payments,
+                         Flows& flows) {
   const FixedAccounts& accounts = payments.accounts();
   firm_conditions.has_experts.assign(firms.size(), 0);
   struct Request {
@@ -73,7 +74,15 @@ void run_expert_services(const sim::PhaseContext& context, const Parameters& p, 
       while (intermediaries.served[k] < intermediaries.effective_capacity[k] && next < requests.size()) {
         const std::uint32_t f = requests[next++].firm;
         const double fee = intermediaries.fee_yuan[k] * intermediaries.price_level;
-        const std::int32_t policy = firm_incentives.expert_policy[f];
+        // The first matching service for SMEs (declaration order) that targets the firm and still
+        // has money pays its part of the fee (stacking).
+        const std::int32_t policy =
+            firm_incentives.expert_policy[f] < 0
+                ? -1
+                : first_funded(region_policies.matching[r], p, payments, [&](const PolicySpec& s) {
+                    return s.agent_kind == kSme &&
+                           targets(s, firms.region[f], firms.field[f], kSme, firms.tier[f], -1);
+                  });
         double covered = 0;
         if (policy >= 0) {
           covered = std::min(

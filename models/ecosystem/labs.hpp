@@ -12,11 +12,11 @@ namespace models::ecosystem {
 struct Labs : AgentRows {
   Labs() : AgentRows(declare_fields()) {}
 
-  // Hot: read by most phases: 29 bytes per lab.
+  // Hot: read by most phases: 33 bytes per lab.
   std::vector<std::uint8_t>& kind = population.field<std::uint8_t>("kind");  // kUniversity, kInstitute
   std::vector<std::int32_t>& region = population.field<std::int32_t>("region");
   std::vector<std::int32_t>& field = population.field<std::int32_t>("field");
-  std::vector<std::int32_t>& consortium = population.field<std::int32_t>("consortium");  // -1 none
+  std::vector<std::int64_t>& consortium = population.field<std::int64_t>("consortium");  // -1 none
   std::vector<std::int64_t>& account = population.field<std::int64_t>("account");
   std::vector<double>& industry_ties = population.field<double>("industry_ties");  // researchers placed
   // Cold: the appropriation (fund_research) and the cash after the step (retire_results).
@@ -32,7 +32,8 @@ struct Labs : AgentRows {
     labs.add_field<std::int32_t>("field", {"index", "Main field", true});
     labs.add_field<double>("budget_yuan", {"yuan/quarter", "Government R&D appropriation", true});
     labs.add_field<double>("cash", {"yuan", "Cash after the step", true});
-    labs.add_field<std::int32_t>("consortium", {"index", "Consortium membership (-1 none)", true});
+    labs.add_field<std::int64_t>("consortium",
+                                 {"id", "Consortium membership: instrument × 2^32 + number (-1 none)", true});
     labs.add_field<std::int64_t>("account", {"id", "Ledger account", false});
     labs.add_field<double>("industry_ties",
                            {"researchers", "Researchers placed in firms (talent mobility), decaying", true});

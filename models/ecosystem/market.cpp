@@ -22,7 +22,7 @@ static double customers_demand(const sim::PhaseContext& context, const Parameter
 static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Firms& firms,
                            const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
                            const Payments& payments, ChunkPayments& chunk_payments, std::size_t i,
-                           double market_share, double procurement, std::int64_t repayable_account);
+                           double market_share, double procurement);
 
 // Phase "produce_and_sell" — field demand and the wage and price level grow and adoption of new
 // products diffuses (Bass). Customers ask each firm for its existing business (with the
@@ -70,12 +70,6 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
       }
     }
   }
-  // Repayable grants go back to the first such policy's account.
-  std::int64_t repayable_account = -1;
-  for (std::size_t k = 0; k < p.policies.size() && repayable_account < 0; ++k) {
-    if (p.policies[k].type == PolicyType::repayable_grant)
-      repayable_account = accounts.first_policy_account + static_cast<std::int64_t>(k);
-  }
   // What customers ask of each firm, summed per field per chunk and added in chunk order (the same
   // on any thread count); then each field's share of it that its market can pay for.
   const std::size_t n_fields = p.fields.size();
@@ -107,9 +101,9 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
     auto& sums = chunk_sums[chunk.index];
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
       sums.capacity += capacity_yuan(p, markets, firms, i);
-      sums.value_added += sell_and_pay(
-          p, markets, firms, firm_incentives, firm_conditions, payments, chunk_payments, i,
-          market_share[static_cast<std::size_t>(firms.field[i])], procurement_weight[i], repayable_account);
+      sums.value_added +=
+          sell_and_pay(p, markets, firms, firm_incentives, firm_conditions, payments, chunk_payments, i,
+                       market_share[static_cast<std::size_t>(firms.field[i])], procurement_weight[i]);
       sums.sales += firms.revenue[i] - procurement_weight[i];
       firms.capital[i] *= 1.0 - p.depreciation_rate;
       // A firm that sold to public buyers has a reference customer for a while (advance_results).
@@ -150,7 +144,7 @@ static double customers_demand(const sim::PhaseContext& context, const Parameter
 static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Firms& firms,
                            const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
                            const Payments& payments, ChunkPayments& chunk_payments, std::size_t i,
-                           double market_share, double procurement, std::int64_t repayable_account) {
+                           double market_share, double procurement) {
   const FixedAccounts& accounts = payments.accounts();
   const double sales = std::min(firms.demand[i] * market_share, capacity_yuan(p, markets, firms, i));
   payments.pay(chunk_payments, accounts.market, firms.account[i], sales);
@@ -172,12 +166,13 @@ static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Fir
       firms.margin[i] * total_revenue - firms.rd_spending[i] * (1.0 + firm_incentives.deduction[i]);
   if (profit > 0)
     payments.pay_up_to(chunk_payments, firms.account[i], accounts.government, tax_rate * profit);
-  // A repayable grant is paid back once the SME's revenue is 1.5 times a typical SME's.
+  // A repayable grant is paid back, to the instrument that granted it, once the SME's revenue is
+  // 1.5 times a typical SME's.
   if (firms.repayable_grant[i] > 0 && firms.kind[i] == kSme &&
-      firms.revenue[i] >= 1.5 * p.sme_revenue_yuan * markets.wage_level && repayable_account >= 0) {
-    const double back =
-        payments.pay_up_to(chunk_payments, firms.account[i], repayable_account,
-                           std::min(firms.repayable_grant[i], 0.25 * firms.repayable_grant[i] + 1.0));
+      firms.revenue[i] >= 1.5 * p.sme_revenue_yuan * markets.wage_level) {
+    const double back = payments.pay_up_to(
+        chunk_payments, firms.account[i], accounts.first_policy_account + firms.repayable_policy[i],
+        std::min(firms.repayable_grant[i], 0.25 * firms.repayable_grant[i] + 1.0));
     firms.repayable_grant[i] -= back;
   }
   // Cash kept: operations, debt, money raised for growth and the capacity it plans to buy; above

@@ -225,7 +225,7 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
               {"milestone", "paper"}},
              {"milestone_multiplier", "1", 1.0, 0, 100, &RdGrant::milestone_multiplier,
               "Under milestone evaluation: multiplies targeted labs' transfer effort and their development "
-              "share (at most 0.8); paper evaluation ignores it. Assumption"}}),
+              "share (at most 0.8); refused with evaluation: paper. Assumption"}}),
       block(T::challenge_project, &S::challenge_project,
             "Challenge-based project (揭榜挂帅/赛马): each quarter candidate results of its field at TRL 3-5 "
             "held by labs or SMEs race on observed quality; the winner gets the prize and becomes sponsored",
@@ -429,9 +429,9 @@ const std::vector<IntegerParameter>& integer_parameters() {
 const std::vector<RealParameter>& real_parameters() {
   static const std::vector<RealParameter> table = {
       // R&D funding.
-      {"university_budget_yuan", "yuan/quarter", 1.002e5, 0, kBig, &P::university_budget_yuan,
+      {"university_budget_yuan", "yuan/quarter", 98950.0, 0, kBig, &P::university_budget_yuan,
        "Government R&D appropriation per university. Calibrated to rd_share_universities (seed 002: 8.3%)"},
-      {"institute_budget_yuan", "yuan/quarter", 2.064e5, 0, kBig, &P::institute_budget_yuan,
+      {"institute_budget_yuan", "yuan/quarter", 203600.0, 0, kBig, &P::institute_budget_yuan,
        "Government R&D appropriation per institute. Calibrated to rd_share_institutes (seed 002: 11.6%)"},
       {"lead_firm_rd_intensity", "1", 0.007, 0, 1, &P::lead_firm_rd_intensity,
        "Lead firms' R&D spending / revenue. Calibrated to rd_share_enterprises (seed 002: 77.7%)"},
@@ -440,7 +440,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"cash_rd_share", "1/quarter", 0.01, 0, 1, &P::cash_rd_share,
        "Share of a firm's cash above one quarter of costs added to its R&D budget (grants, VC and loans "
        "become development spending). Assumption"},
-      {"basic_share_university", "1", 0.46, 0, 1, &P::basic_share_university,
+      {"basic_share_university", "1", 0.432, 0, 1, &P::basic_share_university,
        "Share of university R&D that is basic research. Calibrated to basic_research_share (seed 002: 6.7%)"},
       {"basic_share_institute", "1", 0.18, 0, 1, &P::basic_share_institute,
        "Share of institute R&D that is basic research. Calibrated to basic_research_share"},
@@ -449,7 +449,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"development_share_lab", "1", 0.15, 0, 1, &P::development_share_lab,
        "Share of a lab's applied R&D spent on developing results it holds (concept verification). "
        "Assumption; the devil river (seed 002)"},
-      {"development_share_firm", "1", 0.726, 0, 1, &P::development_share_firm,
+      {"development_share_firm", "1", 0.756, 0, 1, &P::development_share_firm,
        "Share of a firm's R&D spent on developing results it holds. Assumption"},
       // Result generation.
       {"result_cost_basic_yuan", "yuan", 1.5e5, 1, kBig, &P::result_cost_basic_yuan,
@@ -485,7 +485,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"success_intercept_commercialization", "logit", -1.5, -10, 10, &P::success_intercept_commercialization,
        "Logit of success of a step into or within commercialization (to TRL 7-8); the step to TRL 7 is the "
        "death valley: buyers distrust first units. Assumption"},
-      {"success_intercept_industrialization", "logit", -3.72, -10, 10,
+      {"success_intercept_industrialization", "logit", -3.71, -10, 10,
        &P::success_intercept_industrialization,
        "Logit of success of the step to TRL 9 (industrialization), the Darwinian sea: scale-up and "
        "competition. Calibrated to applied_industrialized_share (seed 002: about 20% of applied results "
@@ -496,10 +496,10 @@ const std::vector<RealParameter>& real_parameters() {
        "Absorptive capacity of lead firms on the logit of success. Assumption"},
       {"lab_capacity_penalty", "logit", 0.8, 0, 10, &P::lab_capacity_penalty,
        "Labs' lack of engineering capacity on the logit of success beyond research. Assumption"},
-      {"verification_bonus", "logit", 1.7, 0, 10, &P::verification_bonus,
+      {"verification_bonus", "logit", 1.62, 0, 10, &P::verification_bonus,
        "Pilot verification on the logit of success from development to commercialization. Calibrated "
-       "(SE 0.64) to pilot_verified_conversion_rate (seed 002: verified results convert at 50-80%) by "
-       "`analysis calibrate --preset verification`"},
+       "with the national preset to pilot_verified_conversion_rate (seed 002: verified results convert "
+       "at 50-80%); weakly identified (docs/MODEL.md section 4 gives its standard error)"},
       {"failure_death_probability", "1", 0.25, 0, 1, &P::failure_death_probability,
        "Probability a failed step kills the result. Assumption"},
       {"shelving_rate", "1/quarter", 0.06, 0, 1, &P::shelving_rate,
@@ -527,10 +527,10 @@ const std::vector<RealParameter>& real_parameters() {
        "Probability a pilot leaks the user's know-how. Seed 002 names the risk; value assumed"},
       {"pilot_leak_penalty", "sd", 0.5, 0, 10, &P::pilot_leak_penalty, "Quality lost by a leak. Assumption"},
       // Transfer.
-      {"transfer_effort_university", "1", 0.593, 0, 100, &P::transfer_effort_university,
+      {"transfer_effort_university", "1", 0.615, 0, 100, &P::transfer_effort_university,
        "Relative effort of university staff to transfer results (paper-based evaluation). Calibrated to "
        "patent_industrialization_rate_universities (seed 002: 3.9%)"},
-      {"transfer_effort_institute", "1", 4.68, 0, 100, &P::transfer_effort_institute,
+      {"transfer_effort_institute", "1", 4.93, 0, 100, &P::transfer_effort_institute,
        "Relative transfer effort of institutes. Calibrated to patent_industrialization_rate_institutes "
        "(13.3%)"},
       {"match_rate", "1/quarter", 0.02, 0, 1, &P::match_rate,
@@ -938,6 +938,15 @@ Parameters read_parameters(const sim::Config& config) {
     s.stage = index_of_choice({"research", "development", "commercialization", "industrialization"},
                               n["stage"].as<std::string>());
     instrument_blocks()[static_cast<std::size_t>(s.type)].read(n, s);
+    // Paper evaluation has no milestones: a multiplier given for them would be silently ignored.
+    if (const auto written = where("milestone_multiplier");
+        s.type == PolicyType::rd_grant && s.rd_grant.evaluation == "paper" &&
+        (written.line > 0 || written.origin.rfind("--set", 0) == 0)) {
+      problems.push_back({written, fmt::format("'{}.milestone_multiplier' applies only under evaluation: "
+                                               "milestone, and this grant's evaluation is paper: remove "
+                                               "milestone_multiplier or set evaluation: milestone",
+                                               path)});
+    }
     p.policies.push_back(s);
   }
   // One message per problem, in the order they were written.

@@ -104,9 +104,10 @@ void assign_transfer_offices(const Parameters& p, const Labs& labs, Intermediari
                              LabIncentives& lab_incentives);
 // 6. SMEs developing results are served by the region's expert services.
 void run_expert_services(const sim::PhaseContext& context, const Parameters& p, const Firms& firms,
-                         const FirmIncentives& firm_incentives, const FirmBudgets& firm_budgets,
-                         FirmConditions& firm_conditions, const FirmIndex& firm_index,
-                         Intermediaries& intermediaries, Payments& payments, Flows& flows);
+                         const FirmIncentives& firm_incentives, const RegionPolicies& region_policies,
+                         const FirmBudgets& firm_budgets, FirmConditions& firm_conditions,
+                         const FirmIndex& firm_index, Intermediaries& intermediaries, Payments& payments,
+                         Flows& flows);
 // Part of update_firm_ladder: incubators and maker spaces take in new SMEs.
 void incubate_firms(const sim::PhaseContext& context, const Parameters& p, FirmBirths& firm_births,
                     Intermediaries& intermediaries, Payments& payments, Flows& flows);

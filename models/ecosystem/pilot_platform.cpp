@@ -13,6 +13,21 @@
 
 namespace models::ecosystem {
 
+// The slots a pilot_capacity instrument adds to one platform this quarter: as many whole slots as
+// its money pays for, at most `added_slots`; free slots (slot_cost_yuan 0) need no money.
+static std::int64_t buy_pilot_slots(const Parameters& p, std::int32_t policy_index,
+                                    std::int64_t platform_account, Payments& payments) {
+  const PilotCapacity& capacity = p.policies[static_cast<std::size_t>(policy_index)].pilot_capacity;
+  if (capacity.slot_cost_yuan == 0) return capacity.added_slots;
+  const std::int64_t account = payments.accounts().first_policy_account + policy_index;
+  const auto affordable =
+      static_cast<std::int64_t>(std::floor(payments.balance(account) / capacity.slot_cost_yuan + 1e-9));
+  const std::int64_t slots = std::min(capacity.added_slots, affordable);
+  if (slots > 0)
+    payments.pay(account, platform_account, capacity.slot_cost_yuan * static_cast<double>(slots));
+  return std::max<std::int64_t>(0, slots);
+}
+
 // Phase "run_pilot_platforms" — reads pilot requests, platform capacity, fees and policy support;
 // serves requests region by region in a random priority order drawn per result, each at the
 // cheapest platform of its field (any platform of the region where none serves the field) with a
@@ -30,17 +45,10 @@ void run_pilot_platforms(const sim::PhaseContext& context, const Parameters& p, 
   for (std::size_t k = 0; k < platforms.size(); ++k) {
     platforms.served[k] = 0;
     platforms.effective_slots[k] = platforms.slots[k];
-    const std::int32_t capacity_policy =
-        region_policies.pilot_capacity[static_cast<std::size_t>(platforms.region[k])];
-    if (capacity_policy >= 0) {
-      const auto& policy = p.policies[static_cast<std::size_t>(capacity_policy)];
-      // Capacity building is paid per added slot; no money, no slot.
-      const double paid = payments.pay_up_to(
-          accounts.first_policy_account + capacity_policy, platforms.account[k],
-          policy.pilot_capacity.slot_cost_yuan * static_cast<double>(policy.pilot_capacity.added_slots));
-      if (paid > 0 || policy.pilot_capacity.slot_cost_yuan == 0)
-        platforms.effective_slots[k] += policy.pilot_capacity.added_slots;
-    }
+    // Every capacity instrument of the region adds the slots its money buys (stacking).
+    for (const std::int32_t capacity_policy :
+         region_policies.pilot_capacity[static_cast<std::size_t>(platforms.region[k])])
+      platforms.effective_slots[k] += buy_pilot_slots(p, capacity_policy, platforms.account[k], payments);
     flows.pilot_capacity += platforms.effective_slots[k];
   }
   struct Request {
@@ -89,7 +97,8 @@ void run_pilot_platforms(const sim::PhaseContext& context, const Parameters& p, 
       }
       if (chosen < 0) continue;
       const auto k = static_cast<std::size_t>(chosen);
-      const std::int32_t voucher = cell_policies.voucher[c];
+      // The first voucher of the cell (declaration order) that still has money pays (stacking).
+      const std::int32_t voucher = first_funded(cell_policies.voucher[c], p, payments);
       const double voucher_rate =
           voucher >= 0 ? p.policies[static_cast<std::size_t>(voucher)].pilot_voucher.subsidy_share : 0.0;
       const double fee = platforms.fee[k];
@@ -126,7 +135,7 @@ void run_pilot_platforms(const sim::PhaseContext& context, const Parameters& p, 
       const double leak =
           p.pilot_leak_risk * pilot_owner_effect(kPilotOwners[platforms.owner[k]]).leak_factor;
       if (rng.bernoulli(std::min(1.0, leak))) results.quality[i] -= p.pilot_leak_penalty;
-      const std::int32_t operator_policy = region_policies.pilot_operator[r];
+      const std::int32_t operator_policy = first_funded(region_policies.pilot_operator[r], p, payments);
       if (operator_policy >= 0) {
         payments.pay_up_to(accounts.first_policy_account + operator_policy, platforms.account[k],
                            p.policies[static_cast<std::size_t>(operator_policy)]

@@ -19,7 +19,7 @@ static void form_consortia(const sim::PhaseContext& context, const Parameters& p
                            std::size_t policy_index, double budget);
 static void fund_consortia(const Parameters& p, Labs& labs, Firms& firms, std::size_t policy_index,
                            FirmIncentives& firm_incentives, Payments& payments);
-static void dissolve_consortium(Labs& labs, Firms& firms, std::int32_t id);
+static void dissolve_consortium(Labs& labs, Firms& firms, std::int64_t id);
 
 // Phase "apply_policies" — reads the policy timeline; writes policy accounts (budgets at start),
 // per-agent incentive multipliers of this step, consortia and guidance sub-funds.
@@ -41,21 +41,22 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
   lab_incentives.mobility_mult.assign(n_labs, 1.0);
   lab_incentives.professor_policy.assign(n_labs, -1);
   firm_incentives.extra_grant.assign(n_firms, 0.0);
+  firm_incentives.consortium_received.assign(n_firms, 0.0);
   firm_incentives.deduction.assign(n_firms, 0.0);
   firm_incentives.interest_subsidy.assign(n_firms, 0.0);
   firm_incentives.risk_pool_share.assign(n_firms, 0.0);
   firm_incentives.risk_pool_policy.assign(n_firms, -1);
   firm_incentives.interest_subsidy_policy.assign(n_firms, -1);
   firm_incentives.expert_policy.assign(n_firms, -1);
-  cell_policies.voucher.assign(cells, -1);
+  reset_stacks(cell_policies.voucher, cells);
   cell_policies.insurance.assign(cells, -1);
   cell_policies.procurement.assign(cells, -1);
   region_policies.outreach.resize(p.regions.size());
   for (std::size_t r = 0; r < p.regions.size(); ++r)
     region_policies.outreach[r] = pilot_owner_effect(p.regions[r].pilot_owner).outreach;
-  region_policies.pilot_operator.assign(p.regions.size(), -1);
-  region_policies.pilot_capacity.assign(p.regions.size(), -1);
-  region_policies.matching.assign(p.regions.size(), -1);
+  reset_stacks(region_policies.pilot_operator, p.regions.size());
+  reset_stacks(region_policies.pilot_capacity, p.regions.size());
+  reset_stacks(region_policies.matching, p.regions.size());
 
   for (std::size_t k = 0; k < p.policies.size(); ++k) {
     const PolicySpec& policy = p.policies[k];
@@ -92,11 +93,15 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
     }
     if (policy.type == PolicyType::consortium && context.step == policy.end_step + 1) {
       for (std::size_t i = 0; i < n_firms; ++i)
-        if (firms.consortium[i] >= 0 && firms.consortium[i] / 1000 == pk) firms.consortium[i] = -1;
+        if (firms.consortium[i] >= 0 && consortium_policy(firms.consortium[i]) == pk)
+          firms.consortium[i] = -1;
       for (std::size_t i = 0; i < n_labs; ++i)
-        if (labs.consortium[i] >= 0 && labs.consortium[i] / 1000 == pk) labs.consortium[i] = -1;
+        if (labs.consortium[i] >= 0 && consortium_policy(labs.consortium[i]) == pk) labs.consortium[i] = -1;
     }
     if (!is_active(policy, context.step)) continue;
+    // Services, pilot support and vouchers act only while their instrument holds money (their
+    // effects are what the money buys); stacking: incentives.hpp.
+    const bool is_funded = has_money(payments, pk);
     switch (policy.type) {
       case PolicyType::rd_grant:
         for (std::size_t i = 0; i < n_labs; ++i) {
@@ -125,12 +130,14 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         }
         break;
       case PolicyType::matching_service:
+        if (!is_funded) break;
         for (std::size_t i = 0; i < n_labs; ++i) {
           if (targets(policy, labs.region[i], labs.field[i], labs.kind[i], -1, -1))
             lab_incentives.match_mult[i] *= policy.matching_service.match_multiplier;
         }
         for (std::size_t r = 0; r < p.regions.size(); ++r) {
-          if (policy.region < 0 || policy.region == static_cast<int>(r)) region_policies.matching[r] = pk;
+          if (policy.region < 0 || policy.region == static_cast<int>(r))
+            region_policies.matching[r].push_back(pk);
         }
         // Screening offices (seed 003) add deal capacity to the region's transfer offices.
         for (std::size_t m = 0; m < intermediaries.size() && policy.matching_service.added_deal_capacity > 0;
@@ -140,9 +147,9 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
             intermediaries.effective_capacity[m] += policy.matching_service.added_deal_capacity;
         }
         // Aimed at SMEs, the service pays expert services to help them with their own development
-        // (seed 004; run_expert_services).
+        // (seed 004; run_expert_services): the first such instrument in declaration order.
         for (std::size_t i = 0; i < n_firms && policy.agent_kind == kSme; ++i) {
-          if (firms.kind[i] == kSme &&
+          if (firms.kind[i] == kSme && firm_incentives.expert_policy[i] < 0 &&
               targets(policy, firms.region[i], firms.field[i], kSme, firms.tier[i], -1))
             firm_incentives.expert_policy[i] = pk;
         }
@@ -180,34 +187,43 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         }
         break;
       case PolicyType::repayable_grant:
-      case PolicyType::grant_to_equity:
+      case PolicyType::grant_to_equity: {
         if (context.step != policy.start_step) break;
+        const bool is_repayable = policy.type == PolicyType::repayable_grant;
         for (std::size_t i = 0; i < n_firms; ++i) {
           if (firms.kind[i] != kSme ||
               !targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1))
             continue;
+          // Stacking: an SME still holding such a grant of an earlier instrument is covered by it.
+          if ((is_repayable ? firms.repayable_grant[i] : firms.equity_grant[i]) > 0) continue;
           const double paid = payments.pay_up_to(account, firms.account[i],
                                                  policy.type == PolicyType::repayable_grant
                                                      ? policy.repayable_grant.grant_yuan
                                                      : policy.grant_to_equity.grant_yuan);
           if (paid <= 0) break;
           firms.earmarked[i] += paid;
-          if (policy.type == PolicyType::repayable_grant)
-            firms.repayable_grant[i] += paid;
-          else {
-            firms.equity_grant[i] += paid;
+          if (is_repayable) {
+            firms.repayable_grant[i] = paid;
+            firms.repayable_policy[i] = pk;
+          } else {
+            firms.equity_grant[i] = paid;
             firms.equity_policy[i] = pk;
           }
         }
         break;
+      }
       case PolicyType::pilot_capacity:
       case PolicyType::pilot_operator_incentive:
+        // Free slots (slot_cost_yuan 0) need no money; everything else does.
+        if (!is_funded &&
+            !(policy.type == PolicyType::pilot_capacity && policy.pilot_capacity.slot_cost_yuan == 0))
+          break;
         for (std::size_t r = 0; r < p.regions.size(); ++r) {
           if (policy.region >= 0 && policy.region != static_cast<int>(r)) continue;
           if (policy.type == PolicyType::pilot_capacity)
-            region_policies.pilot_capacity[r] = pk;
+            region_policies.pilot_capacity[r].push_back(pk);
           else {
-            region_policies.pilot_operator[r] = pk;
+            region_policies.pilot_operator[r].push_back(pk);
             region_policies.outreach[r] *= policy.pilot_operator_incentive.outreach_multiplier;
           }
         }
@@ -220,7 +236,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
             if (!targets(policy, static_cast<int>(r), static_cast<int>(f), -1, -1, -1)) continue;
             const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), static_cast<int>(f)));
             if (policy.type == PolicyType::pilot_voucher)
-              cell_policies.voucher[c] = pk;
+              cell_policies.voucher[c].push_back(pk);
             else if (policy.type == PolicyType::first_unit_insurance)
               cell_policies.insurance[c] = pk;
             else
@@ -242,7 +258,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
   }
   consortia_count = 0;
   {
-    std::vector<std::int32_t> seen;
+    std::vector<std::int64_t> seen;
     for (std::size_t i = 0; i < n_firms; ++i) {
       if (firms.kind[i] == kLeadFirm && firms.consortium[i] >= 0) seen.push_back(firms.consortium[i]);
     }
@@ -255,22 +271,20 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
 // consortia): as many as its budget pays the grant for every quarter to end_step, at most
 // `max_consortia` and one per targeted lead firm without a consortium (the saturation
 // consortia_count shows); no budget or no grant, no project. Each lead firm recruits `members` labs
-// and SMEs of its field at random. Consortium id = policy * 1000 + number, so at most 1000 projects
-// per instrument.
+// and SMEs of its field at random. Ids: consortium_id().
 static void form_consortia(const sim::PhaseContext& context, const Parameters& p, Labs& labs, Firms& firms,
                            std::size_t policy_index, double budget) {
   const PolicySpec& policy = p.policies[policy_index];
   const double project_cost =
       policy.consortium.lead_firm_grant_yuan * static_cast<double>(policy.end_step - policy.start_step + 1);
   if (project_cost <= 0) return;
-  std::int64_t projects =
-      std::min<std::int64_t>(999, static_cast<std::int64_t>(budget / project_cost + 1e-9));
+  std::int64_t projects = static_cast<std::int64_t>(budget / project_cost + 1e-9);
   if (policy.consortium.max_consortia > 0) projects = std::min(projects, policy.consortium.max_consortia);
-  std::int32_t number = 0;
+  std::int64_t number = 0;
   for (std::size_t i = 0; i < firms.size() && number < projects; ++i) {
     if (firms.kind[i] != kLeadFirm || firms.consortium[i] >= 0) continue;
     if (!targets(policy, firms.region[i], firms.field[i], kLeadFirm, -1, -1)) continue;
-    const std::int32_t id = static_cast<std::int32_t>(policy_index) * 1000 + number++;
+    const std::int64_t id = consortium_id(policy_index, number++);
     firms.consortium[i] = id;
     auto rng = context.rng(firms.id(i), kFormConsortiaDraws);
     std::int64_t joined = 0;
@@ -295,7 +309,7 @@ static void form_consortia(const sim::PhaseContext& context, const Parameters& p
 // A quarter of a consortium instrument's projects, in firm order: the instrument pays each
 // project's lead firm its grant, and the member SMEs pay their matching parts (matching_share of the
 // grant, in equal parts) from their own cash to the lead firm; both become the lead firm's shared
-// R&D this quarter (fund_research spends extra_grant). A project the account cannot pay dissolves;
+// R&D this quarter (fund_research spends consortium_received). A project the account cannot pay dissolves;
 // a member SME that cannot pay its part leaves. Member labs give researchers, not money. So members
 // get the consortium's matching and first customer (match_results, advance_results) only while the
 // instrument pays.
@@ -304,33 +318,36 @@ static void fund_consortia(const Parameters& p, Labs& labs, Firms& firms, std::s
   const PolicySpec& policy = p.policies[policy_index];
   const std::int64_t account =
       payments.accounts().first_policy_account + static_cast<std::int64_t>(policy_index);
-  const auto first_id = static_cast<std::int32_t>(policy_index) * 1000;
   const double grant = policy.consortium.lead_firm_grant_yuan;
-  auto number_of = [&](std::size_t i) {
-    const std::int32_t id = firms.consortium[i];
-    return id >= first_id && id < first_id + 1000 ? id - first_id : -1;
+  const auto pk = static_cast<std::int32_t>(policy_index);
+  // The project number of firm i's consortium under this instrument, or -1.
+  auto number_of = [&](std::size_t i) -> std::int64_t {
+    const std::int64_t id = firms.consortium[i];
+    return id >= 0 && consortium_policy(id) == pk ? id - consortium_id(policy_index, 0) : -1;
   };
+  std::int64_t projects = 0;
+  for (std::size_t i = 0; i < firms.size(); ++i) projects = std::max(projects, number_of(i) + 1);
   // Lead firms first: each project is paid its grant or ends.
-  std::vector<std::int64_t> lead(1000, -1);
-  std::vector<std::int32_t> member_smes(1000, 0);
+  std::vector<std::int64_t> lead(static_cast<std::size_t>(projects), -1);
+  std::vector<std::int32_t> member_smes(static_cast<std::size_t>(projects), 0);
   for (std::size_t i = 0; i < firms.size(); ++i) {
-    const std::int32_t number = number_of(i);
+    const std::int64_t number = number_of(i);
     if (number < 0) continue;
     if (firms.kind[i] == kSme) {
       member_smes[static_cast<std::size_t>(number)] += 1;
       continue;
     }
     if (payments.balance(account) < grant) {
-      dissolve_consortium(labs, firms, first_id + number);
+      dissolve_consortium(labs, firms, consortium_id(policy_index, number));
       continue;
     }
     payments.pay(account, firms.account[i], grant);
-    firm_incentives.extra_grant[i] += grant;
+    firm_incentives.consortium_received[i] += grant;
     lead[static_cast<std::size_t>(number)] = static_cast<std::int64_t>(i);
   }
   // Then the members' matching money, to their project's lead firm.
   for (std::size_t i = 0; i < firms.size(); ++i) {
-    const std::int32_t number = number_of(i);
+    const std::int64_t number = number_of(i);
     if (number < 0 || firms.kind[i] != kSme) continue;
     const std::int64_t to = lead[static_cast<std::size_t>(number)];
     if (to < 0) continue;
@@ -341,12 +358,12 @@ static void fund_consortia(const Parameters& p, Labs& labs, Firms& firms, std::s
       continue;
     }
     payments.pay(firms.account[i], firms.account[static_cast<std::size_t>(to)], part);
-    firm_incentives.extra_grant[static_cast<std::size_t>(to)] += part;
+    firm_incentives.consortium_received[static_cast<std::size_t>(to)] += part;
   }
 }
 
 // Ends a consortium: its lead firm, labs and SMEs are free again.
-static void dissolve_consortium(Labs& labs, Firms& firms, std::int32_t id) {
+static void dissolve_consortium(Labs& labs, Firms& firms, std::int64_t id) {
   for (auto& consortium : firms.consortium)
     if (consortium == id) consortium = -1;
   for (auto& consortium : labs.consortium)

@@ -56,6 +56,8 @@ void fund_research(const sim::PhaseContext& context, const Parameters& p, const 
   firm_budgets.basic_spend.assign(n_firms, 0.0);
   firm_budgets.new_spend.assign(n_firms, 0.0);
   firm_budgets.dev_budget.assign(n_firms, 0.0);
+  // What consortia paid lead firms in apply_policies counts as this quarter's grant money.
+  firm_budgets.grants_received = firm_incentives.consortium_received;
   // Grants first, in firm order (they draw on policy accounts shared by all firms) ...
   for (std::size_t i = 0; i < n_firms; ++i) {
     for (std::size_t k = 0; k < p.policies.size() && firm_incentives.extra_grant[i] > 0; ++k) {
@@ -66,8 +68,9 @@ void fund_research(const sim::PhaseContext& context, const Parameters& p, const 
       const bool pays = policy.type == PolicyType::rd_grant && policy.agent_kind >= kLeadFirm &&
                         targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1);
       if (pays)
-        payments.pay_up_to(accounts.first_policy_account + static_cast<std::int64_t>(k), firms.account[i],
-                           policy.rd_grant.grant_yuan);
+        firm_budgets.grants_received[i] +=
+            payments.pay_up_to(accounts.first_policy_account + static_cast<std::int64_t>(k), firms.account[i],
+                               policy.rd_grant.grant_yuan);
     }
   }
   // ... then every firm sets and spends its R&D budget, in parallel (sim/core/ledger_batch.hpp), with
@@ -88,8 +91,12 @@ void fund_research(const sim::PhaseContext& context, const Parameters& p, const 
       const double incentive = 1.0 + p.rd_tax_elasticity * firm_incentives.deduction[i] * p.tax_rate;
       const double cash = payments.balance(chunk_payments, firms.account[i]);
       const double reserve = firms.revenue[i] * (1.0 - firms.margin[i]);
-      const double budget = intensity * firms.revenue[i] * incentive +
-                            p.cash_rd_share * std::max(0.0, cash - reserve) + firm_incentives.extra_grant[i];
+      // Only grant money received this quarter raises the budget: once an instrument's budget is
+      // spent, the firm does not go on spending the grant from its own cash.
+      const double budget =
+          intensity * firms.revenue[i] * incentive +
+          p.cash_rd_share * std::max(0.0, cash - reserve - firm_budgets.grants_received[i]) +
+          firm_budgets.grants_received[i];
       const double spend = payments.pay_up_to(chunk_payments, firms.account[i], accounts.rd_sink, budget);
       firms.rd_spending[i] = spend;
       const double basic = spend * p.basic_share_firm;

@@ -233,7 +233,7 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
       // Pilot demand: deterred by the fee net of vouchers ("built but unused", seed 002).
       if ((trl == 5 || trl == 6) && !results.is_verified[i] && !results.is_shelved[i]) {
         double fee = platforms.expected_fee_by_cell[c];
-        const std::int32_t voucher = cell_policies.voucher[c];
+        const std::int32_t voucher = first_funded(cell_policies.voucher[c], p, payments);
         if (voucher >= 0)
           fee *= 1.0 - p.policies[static_cast<std::size_t>(voucher)].pilot_voucher.subsidy_share;
         const double deterred = fee / (fee + p.pilot_willingness_yuan);

@@ -67,6 +67,7 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   firms.consortium[i] = -1;
   firms.vc_fund[i] = -1;
   firms.equity_policy[i] = -1;
+  firms.repayable_policy[i] = -1;
   firms.account[i] =
       payments.ledger().open_account({fmt::format("firm {}", firms.id(i)), sim::AccountKind::holding, false});
   const double seed =
@@ -75,9 +76,10 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   firms.cash[i] = payments.balance(firms.account[i]);
   // A firm born inside a step (spin-out) has neutral per-step scratch values until the next step.
   const std::size_t n = firms.size();
-  for (auto* v : {&incentives.extra_grant, &incentives.deduction, &incentives.interest_subsidy,
-                  &incentives.risk_pool_share, &budgets.basic_spend, &budgets.new_spend, &budgets.dev_budget,
-                  &holdings.product_value, &budgets.need}) {
+  for (auto* v :
+       {&incentives.extra_grant, &incentives.consortium_received, &incentives.deduction,
+        &incentives.interest_subsidy, &incentives.risk_pool_share, &budgets.basic_spend, &budgets.new_spend,
+        &budgets.dev_budget, &budgets.grants_received, &holdings.product_value, &budgets.need}) {
     if (v->size() < n) v->resize(n, 0.0);
   }
   if (holdings.best_quality.size() < n) holdings.best_quality.resize(n, -1e9);

@@ -111,7 +111,13 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
     if (office >= 0) {
       intermediaries.served[office] += 1;
       flows.brokered_deals += 1;
-      const std::int32_t matching = region_policies.matching[static_cast<std::size_t>(labs.region[o])];
+      // The first matching service (declaration order) that targets the lab and the result's field
+      // and still has money pays the office for the deal (stacking).
+      const std::int32_t matching =
+          first_funded(region_policies.matching[static_cast<std::size_t>(labs.region[o])], p, payments,
+                       [&](const PolicySpec& policy) {
+                         return targets(policy, labs.region[o], results.field[i], labs.kind[o], -1, -1);
+                       });
       if (matching >= 0) {
         payments.pay_up_to(
             accounts.first_policy_account + matching, intermediaries.account[office],

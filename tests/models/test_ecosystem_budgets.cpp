@@ -252,3 +252,59 @@ TEST_CASE("a risk-compensation pool pays banks its share of SMEs' loan losses ou
   CHECK(paid > 0);
   CHECK(policy_balances(*model).at("policy pool") == to_fen(2e7) - to_fen(paid));
 }
+
+namespace {
+
+// R&D spending of the SMEs in the quarter just stepped.
+double sme_rd_spending(const models::ecosystem::EcosystemModel& model) {
+  const auto& kind = model.firms().field<std::uint8_t>("kind");
+  const auto& rd = model.firms().field<double>("rd_spending");
+  double sum = 0;
+  for (std::size_t i = 0; i < kind.size(); ++i)
+    if (kind[i] == models::ecosystem::kSme) sum += rd[i];
+  return sum;
+}
+
+// SMEs' R&D spending per step of a run of the tiny economy with `policies`.
+std::vector<double> sme_rd_by_step(const std::string& policies, std::uint64_t replicate = 0) {
+  const sim::Config config = load(tiny_scenario(policies));
+  auto model = create(config, 11, replicate);
+  std::vector<double> by_step;
+  for (std::int64_t step = 1; step <= 24; ++step) {
+    model->step(step);
+    model->check_invariants(step, "end of step");
+    by_step.push_back(sme_rd_spending(*model));
+  }
+  return by_step;
+}
+
+}  // namespace
+
+TEST_CASE("an R&D grant with no money leaves firms' R&D as it is without the grant") {
+  // Before, firms added the grant to their R&D budget whether or not it was paid, and spent it
+  // from their own cash.
+  const auto without = sme_rd_by_step("");
+  const auto unfunded = sme_rd_by_step(
+      "  policies:\n    - {type: rd_grant, agent_kind: sme, budget_yuan: 0, grant_yuan: 1e4}\n");
+  CHECK(unfunded == without);
+}
+
+TEST_CASE("paired: once an R&D grant to SMEs runs out their R&D returns to what it is without the grant") {
+  // 400 SMEs x 1e4 yuan a quarter: 3e6 yuan run out in the first quarter. Before, after the
+  // budget ran out the SMEs went on spending 1e4 yuan a quarter each from their own cash.
+  const std::string grant =
+      "  policies:\n    - {type: rd_grant, name: grant, agent_kind: sme, budget_yuan: 3e6, grant_yuan: "
+      "1e4}\n";
+  constexpr std::size_t kAfter = 4;  // steps 5.. : the budget has run out
+  const double grant_per_quarter = 1e4 * 400;
+  double mean_difference = 0;
+  for (std::uint64_t r = 0; r < 8; ++r) {
+    const auto base = sme_rd_by_step("", r), with_grant = sme_rd_by_step(grant, r);
+    double difference = 0;
+    for (std::size_t s = kAfter; s < base.size(); ++s) difference += with_grant[s] - base[s];
+    mean_difference += difference / static_cast<double>(base.size() - kAfter) / 8.0;
+  }
+  MESSAGE("SMEs' R&D after the grant ran out, with - without, per quarter: " << mean_difference << " yuan");
+  // Within a tenth of the grant: what the grant's results changed in revenue and cash, not the grant.
+  CHECK(std::abs(mean_difference) < 0.1 * grant_per_quarter);
+}

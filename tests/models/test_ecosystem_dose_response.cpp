@@ -171,7 +171,7 @@ TEST_CASE("consortium members pay their matching part from their own cash or lea
     model->step(1);
     model->check_invariants(1, "end of step");
     const auto& kind = model->firms().field<std::uint8_t>("kind");
-    const auto& consortium = model->firms().field<std::int32_t>("consortium");
+    const auto& consortium = model->firms().field<std::int64_t>("consortium");
     std::pair<int, int> leads_and_smes{0, 0};
     for (std::size_t i = 0; i < kind.size(); ++i) {
       if (consortium[i] < 0) continue;
