@@ -76,7 +76,7 @@ TEST_CASE("mix shares that do not sum to 1 are refused with the sum and where ea
         "0.5 (test.yaml:14:76), 'pool' 0.3 (test.yaml:15:65), 'insurance' 0.3 (test.yaml:16:92)");
 }
 
-TEST_CASE("a mix written wrong is refused: both budget and share, share without total, total without share") {
+TEST_CASE("a mix written wrong is refused: both budget and share or share without total or total without share") {
   CHECK(error_of(mix_scenario("1e8", "0.5,0.25,0.25", ", budget_yuan: 1e6")) ==
         "test.yaml:14:94: 'ecosystem.policies[vouchers]' gives both budget_yuan (1e6) and mix_share (0.5): a "
         "policy in the funding mix is given mix_share × ecosystem.mix_total_budget_yuan; set its budget_yuan "
