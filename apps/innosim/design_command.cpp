@@ -81,7 +81,6 @@ void check(const DesignCommandOptions& options) {
     const char* meaning = options.method == "lhs"     ? "design points"
                           : options.method == "sobol" ? "base samples N"
                                                       : "trajectories";
-    if (n == 0) refuse("--points", fmt::format("design '{}' needs --points ({})", options.method, meaning));
     refuse("--points", fmt::format("expected 1 to {} {}, got {}", kMaximumPoints, meaning, n));
   }
   if (options.method == "sobol" && (n < 2 || (n & (n - 1)) != 0)) {
