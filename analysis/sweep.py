@@ -3,7 +3,7 @@
   DIR/sweep.h5
     /design/X        float64 [points, parameters]: row i is design point i
                      attrs: names  (list of str)  parameter paths, "boltzmann.width"
-                            method (str)          "sobol" (Saltelli layout), "morris", "grid" or "lhs"
+                            method (str)          "sobol" (Saltelli layout), "morris", "grid", "lhs" or "simplex"
                             bounds (float64 [parameters, 2], optional) low, high of each parameter
     /points/<i>      external link to point i's run file (any path inside it, usually "/")
 
@@ -24,7 +24,7 @@ from .load import attribute_text, attribute_value, open_run
 from .stats import mean_interval, window_mean
 
 SWEEP_FILE = "sweep.h5"
-METHODS = ("sobol", "morris", "grid", "lhs")
+METHODS = ("sobol", "morris", "grid", "lhs", "simplex")
 
 
 @dataclass(frozen=True)

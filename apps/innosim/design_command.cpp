@@ -26,10 +26,31 @@ constexpr std::int64_t kDefaultLevels = 4;
 // About 1 GB of CSV: a larger design is a mistake rather than a sweep anyone will run.
 constexpr std::int64_t kMaximumValues = 50'000'000;
 
-const std::vector<std::string> kMethods = {"lhs", "sobol", "morris"};
+const std::vector<std::string> kMethods = {"lhs", "sobol", "morris", "simplex"};
 
 [[noreturn]] void refuse(const std::string& option, const std::string& message) {
   throw sim::InputError({option, 0, 0}, message);
+}
+
+// A simplex lattice has no `points`: its size follows from the shares and levels.
+void check_simplex(const DesignCommandOptions& options) {
+  if (options.points != 0)
+    refuse("--points", "a simplex design has C(levels + d - 2, d - 1) rows; give --levels, not --points");
+  if (options.parameters < 2) {
+    refuse("--parameters",
+           fmt::format("design 'simplex' needs at least 2 shares, got {}", options.parameters));
+  }
+  if (options.levels < 2 || options.levels > kMaximumLevels) {
+    refuse("--levels", fmt::format("design 'simplex' needs --levels from 2 to {} (each share takes 0, "
+                                   "1/(levels-1), ..., 1), got {}",
+                                   kMaximumLevels, options.levels));
+  }
+  const std::size_t rows = sim::simplex_lattice_size(
+      static_cast<std::size_t>(options.parameters), options.levels, static_cast<std::size_t>(kMaximumPoints));
+  if (rows == 0 || static_cast<std::int64_t>(rows) * options.parameters > kMaximumValues) {
+    refuse("--levels", fmt::format("the design would have more than {} rows; use fewer levels or shares",
+                                   kMaximumPoints));
+  }
 }
 
 void check(const DesignCommandOptions& options) {
@@ -41,7 +62,7 @@ void check(const DesignCommandOptions& options) {
   if (std::find(kMethods.begin(), kMethods.end(), options.method) == kMethods.end()) {
     const std::string near = sim::nearest_name(options.method, kMethods);
     refuse("design",
-           fmt::format("unknown design method '{}'; expected lhs, sobol or morris{}", options.method,
+           fmt::format("unknown design method '{}'; expected lhs, sobol, morris or simplex{}", options.method,
                        near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
   }
   const std::int64_t d = options.parameters;
@@ -50,6 +71,10 @@ void check(const DesignCommandOptions& options) {
   if (options.method == "sobol" && 2 * static_cast<std::size_t>(d) > sim::SobolSequence::kMaxDimensions) {
     refuse("--parameters", fmt::format("design 'sobol' supports at most {} parameters, got {}",
                                        sim::SobolSequence::kMaxDimensions / 2, d));
+  }
+  if (options.method == "simplex") {
+    check_simplex(options);
+    return;
   }
   const std::int64_t n = options.points;
   if (n < 1 || n > kMaximumPoints) {
@@ -67,7 +92,7 @@ void check(const DesignCommandOptions& options) {
                        n, suggestion));
   }
   if (options.levels != 0 && options.method != "morris")
-    refuse("--levels", fmt::format("applies to morris designs only, not '{}'", options.method));
+    refuse("--levels", fmt::format("applies to morris and simplex designs only, not '{}'", options.method));
   if (options.method == "morris" && options.levels != 0) {
     if (options.levels < 2 || options.levels > kMaximumLevels || options.levels % 2 != 0) {
       refuse("--levels",
@@ -91,6 +116,7 @@ sim::DesignMatrix make_design(const DesignCommandOptions& options) {
   const auto d = static_cast<std::size_t>(options.parameters);
   if (options.method == "lhs") return sim::latin_hypercube_design(n, d, options.seed);
   if (options.method == "sobol") return sim::saltelli_design(n, d, options.seed);
+  if (options.method == "simplex") return sim::simplex_lattice_design(d, options.levels);
   const auto levels = static_cast<int>(options.levels != 0 ? options.levels : kDefaultLevels);
   return sim::morris_design(n, d, levels, options.seed);
 }
@@ -114,15 +140,17 @@ std::string to_csv(const sim::DesignMatrix& design) {
 CLI::App* add_design_command(CLI::App& app, DesignCommandOptions& options) {
   auto* command = app.add_subcommand(
       "design",
-      "Print a sweep design (lhs, sobol, morris) in the unit cube [0, 1]^d as CSV: the rows `innosim sweep` "
-      "runs, before scaling");
-  command->add_option("method", options.method, "lhs, sobol (Saltelli layout) or morris")->required();
-  command->add_option("--parameters", options.parameters, "Number of parameters d (columns)")->required();
-  command
-      ->add_option("--points", options.points,
-                   "lhs: design points; sobol: base samples N (a power of two); morris: trajectories r")
+      "Print a sweep design (lhs, sobol, morris) in the unit cube [0, 1]^d, or a simplex lattice of shares, "
+      "as CSV: the rows `innosim sweep` runs, before scaling");
+  command->add_option("method", options.method, "lhs, sobol (Saltelli layout), morris or simplex")
       ->required();
-  command->add_option("--levels", options.levels, "morris: levels p of the grid, even (default 4)");
+  command->add_option("--parameters", options.parameters, "Number of parameters d (columns)")->required();
+  command->add_option("--points", options.points,
+                      "lhs: design points; sobol: base samples N (a power of two); morris: trajectories r; "
+                      "not for simplex");
+  command->add_option("--levels", options.levels,
+                      "morris: levels p of the grid, even (default 4); simplex: values of each share, "
+                      "0, 1/(p-1), ..., 1 (required)");
   command->add_option("--seed", options.seed, "Seed of the design, as the sweep file's `seed` (default 0)");
   command->add_option("-o,--output", options.output,
                       "Write the CSV to FILE (atomically) instead of stdout; never replaced without --force");
@@ -138,10 +166,15 @@ CLI::App* add_design_command(CLI::App& app, DesignCommandOptions& options) {
       "          column i from B (the layout analysis.sensitivity.sobol_indices reads). d <= 20.\n"
       "  morris  r trajectories of d+1 rows, r*(d+1) in all, on the grid {0, 1/(p-1), ..., 1}: each row\n"
       "          moves one parameter by delta = p/(2(p-1)), each parameter once per trajectory.\n"
-      "A sweep scales column k to its range: min_k + x_k (max_k - min_k) (integers then rounded).\n\n"
+      "  simplex the {d, p-1} simplex lattice: every row of d shares that are multiples of 1/(p-1) and sum\n"
+      "          to 1, C(p+d-2, d-1) rows, the first share varying slowest (funding mixes of a fixed "
+      "total).\n"
+      "A sweep scales column k to its range: min_k + x_k (max_k - min_k) (integers then rounded); a simplex\n"
+      "design's shares are run as they are.\n\n"
       "Examples:\n"
       "  innosim design sobol --parameters 3 --points 1024 --seed 1 -o design.csv\n"
       "  innosim design morris --parameters 6 --points 20 --levels 4\n"
+      "  innosim design simplex --parameters 3 --levels 5\n"
       "From Python: analysis.design.engine_design(method, bounds, points, seed, levels=4).\n"
       "Exit status: 0 success, 2 bad input (nothing written), 3 output problem.");
   return command;

@@ -1,6 +1,7 @@
 #pragma once
 // `innosim design METHOD`: print a sweep design in the unit cube as CSV, the very rows
-// `innosim sweep` runs before scaling them to the parameters' ranges (sim/sweep/sweep_design.hpp).
+// `innosim sweep` runs before scaling them to the parameters' ranges (sim/sweep/sweep_design.hpp);
+// a simplex design's rows are the shares themselves.
 // The analysis package asks for its designs here (analysis/design.py) instead of building its own.
 #include <CLI/CLI.hpp>
 
@@ -10,10 +11,10 @@
 namespace innosim_app {
 
 struct DesignCommandOptions {
-  std::string method;           // lhs | sobol | morris
+  std::string method;           // lhs | sobol | morris | simplex
   std::int64_t parameters = 0;  // columns d
   std::int64_t points = 0;      // lhs: rows; sobol: base samples N; morris: trajectories r
-  std::int64_t levels = 0;      // morris only; 0: not given (4)
+  std::int64_t levels = 0;      // morris (0: not given, 4) and simplex (required)
   std::uint64_t seed = 0;
   std::string output;  // empty: stdout
   bool force = false;

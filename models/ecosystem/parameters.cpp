@@ -10,6 +10,7 @@
 #include <tuple>
 #include <type_traits>
 
+#include "models/ecosystem/funding_mix.hpp"
 #include "sim/scenario/input_error.hpp"
 
 namespace models::ecosystem {
@@ -200,6 +201,10 @@ const std::vector<ElementKey<PolicySpec>>& policy_keys() {
        "Last step it acts (0: the end of the run)"},
       {"budget_yuan", "yuan", 0.0, 0, kNoMaximum, &S::budget_yuan,
        "Budget moved from the government to the instrument at start_step"},
+      {"mix_share", "1", -1.0, -1, 1, &S::mix_share,
+       "Share of the funding mix (ecosystem.mix_total_budget_yuan) this instrument is given as its "
+       "budget; -1: not in the mix (it keeps budget_yuan). The shares of the mixed policies must sum to 1 "
+       "(within 1e-9), and a mixed policy's budget_yuan must be 0"},
   };
   return table;
 }
@@ -785,6 +790,13 @@ void declare_parameters(sim::ObjectSpec& section) {
                    "regions", "Regions by name (empty: one region 'national' with the defaults below)"),
                region_keys());
 
+  section
+      .real("mix_total_budget_yuan", "yuan",
+            "Total budget of the funding mix, shared among the policies that give a mix_share (each is "
+            "given mix_share × this as its budget_yuan), so variants that differ only in their shares "
+            "spend the same; 0: no mix")
+      .default_value(0.0)
+      .at_least(0);
   auto& policy = section.list_of_objects(
       "policies",
       "The policy timeline: instruments with start, end, budget, targeting and the keys of their type");
@@ -949,6 +961,7 @@ Parameters read_parameters(const sim::Config& config) {
     }
     p.policies.push_back(s);
   }
+  apply_funding_mix(config.real("ecosystem.mix_total_budget_yuan"), config, p.policies, problems);
   // One message per problem, in the order they were written.
   std::stable_sort(problems.begin(), problems.end(),
                    [](const sim::InputProblem& a, const sim::InputProblem& b) {

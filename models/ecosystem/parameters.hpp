@@ -210,6 +210,7 @@ struct PolicySpec {
   std::int64_t start_step{};
   std::int64_t end_step{};  // 0 in the scenario: the last step of the run
   double budget_yuan{};
+  double mix_share{};  // share of the funding mix (funding_mix.hpp); -1: not in the mix
   // Targeting, resolved from names and choices.
   int region = -1;      // -1: every region
   int field = -1;       // -1: every field

@@ -53,6 +53,38 @@ void add_scalar_constraints(Json& json, const ScalarSpec& spec) {
 }
 
 Json object_json(const ObjectSpec& spec, const std::string& description);
+Json keyed_list_json(const FieldSpec& field);
+
+// A list keyed by name (ObjectSpec::keyed_by) in the forms a file with `base:` may use: elements
+// (a whole element; one that names a base's element without its variant key and changes some of
+// its keys, which are then left to `innosim check`; `{NAME: .., remove: true}`), or
+// `{replace: [whole elements]}`.
+Json keyed_list_json(const FieldSpec& field) {
+  const std::string& key = field.element->identity_key();
+  const Json element = object_json(*field.element, field.element->description());
+  const Json named = {{"type", "string"}};
+  const Json removal = {{"description", "Removes the base's element of this name"},
+                        {"type", "object"},
+                        {"properties", {{key, named}, {"remove", {{"const", true}}}}},
+                        {"required", {key, "remove"}},
+                        {"additionalProperties", false}};
+  // A change names no type (with one, the element is checked whole) and removes nothing.
+  Json not_in_change = Json::array({{{"required", {"remove"}}}});
+  if (!field.element->variant_key().empty())
+    not_in_change.push_back({{"required", {field.element->variant_key()}}});
+  const Json change = {{"description", "Changes some keys of the base's element of this name"},
+                       {"type", "object"},
+                       {"properties", {{key, named}}},
+                       {"required", {key}},
+                       {"not", {{"anyOf", not_in_change}}}};
+  const Json replacement = {{"description", "Replaces the base's whole list"},
+                            {"type", "object"},
+                            {"properties", {{"replace", {{"type", "array"}, {"items", element}}}}},
+                            {"required", {"replace"}},
+                            {"additionalProperties", false}};
+  return {{"description", field.description + " (keyed by '" + key + "': merged with a base's list by it)"},
+          {"anyOf", {{{"type", "array"}, {"items", {{"anyOf", {element, removal, change}}}}}, replacement}}};
+}
 
 Json field_json(const FieldSpec& field) {
   switch (field.kind) {
@@ -73,6 +105,7 @@ Json field_json(const FieldSpec& field) {
     case FieldSpec::Kind::object:
       return object_json(*field.element, field.description);
     case FieldSpec::Kind::list_of_objects:
+      if (!field.element->identity_key().empty()) return keyed_list_json(field);
       return {{"description", field.description},
               {"type", "array"},
               {"items", object_json(*field.element, field.element->description())}};

@@ -30,11 +30,13 @@ std::string design_method_name(DesignMethod method) {
       return "sobol";
     case DesignMethod::morris:
       return "morris";
+    case DesignMethod::simplex:
+      return "simplex";
   }
   return "grid";
 }
 
-std::vector<std::string> design_method_names() { return {"grid", "lhs", "sobol", "morris"}; }
+std::vector<std::string> design_method_names() { return {"grid", "lhs", "sobol", "morris", "simplex"}; }
 
 DesignMatrix grid_design(const std::vector<std::vector<double>>& values) {
   std::size_t rows = values.empty() ? 0 : 1;
@@ -105,6 +107,46 @@ DesignMatrix morris_design(std::size_t trajectories, std::size_t dimensions, int
       l = l + jump <= top ? l + jump : l - jump;
       write_row(first + 1 + step);
     }
+  }
+  return design;
+}
+
+std::size_t simplex_lattice_size(std::size_t shares, std::int64_t levels, std::size_t limit) {
+  if (shares == 0 || levels < 2) return 0;
+  // C(m + k - 1, k - 1) built up as C(m + j, j), j = 1..k-1; each step stays an integer, and
+  // count <= limit keeps count * (m + j) far from overflowing.
+  const auto m = static_cast<std::size_t>(levels - 1);
+  std::size_t count = 1;
+  for (std::size_t j = 1; j < shares; ++j) {
+    count = count * (m + j) / j;
+    if (count > limit) return 0;
+  }
+  return count;
+}
+
+DesignMatrix simplex_lattice_design(std::size_t shares, std::int64_t levels) {
+  if (shares == 0 || levels < 2)
+    throw std::invalid_argument("simplex_lattice_design: needs shares >= 1 and levels >= 2");
+  const auto m = static_cast<std::int64_t>(levels - 1);
+  std::vector<std::vector<std::int64_t>> rows;
+  // Compositions of m into `shares` parts in lexicographic order: the first part varies slowest.
+  std::vector<std::int64_t> parts(shares, 0);
+  const auto fill = [&](auto&& self, std::size_t k, std::int64_t left) -> void {
+    if (k + 1 == shares) {
+      parts[k] = left;
+      rows.push_back(parts);
+      return;
+    }
+    for (std::int64_t i = 0; i <= left; ++i) {
+      parts[k] = i;
+      self(self, k + 1, left - i);
+    }
+  };
+  fill(fill, 0, m);
+  DesignMatrix design(rows.size(), shares);
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    for (std::size_t k = 0; k < shares; ++k)
+      design.at(row, k) = static_cast<double>(rows[row][k]) / static_cast<double>(m);
   }
   return design;
 }

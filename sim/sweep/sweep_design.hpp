@@ -13,6 +13,9 @@
 //   morris  r one-at-a-time trajectories of d+1 rows on a p-level grid (Morris 1991): a random
 //           start level per parameter, then each parameter in a random order moves by
 //           delta = p / (2 (p - 1)) (up when it stays in [0, 1], else down).
+//   simplex the {k, m} simplex lattice (Scheffé 1958) of mixture experiments: every point whose k
+//           shares are multiples of 1/m and sum to 1, m = levels - 1; the first share varies
+//           slowest. Shares of a fixed total (a funding mix): not a unit-cube design, not scaled.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,9 +23,10 @@
 
 namespace sim {
 
-enum class DesignMethod { grid, lhs, sobol, morris };
+enum class DesignMethod { grid, lhs, sobol, morris, simplex };
 
-// "grid", "lhs", "sobol", "morris": the sweep file's `design:` and the `method` attribute of /design/X.
+// "grid", "lhs", "sobol", "morris", "simplex": the sweep file's `design:` and the `method` attribute of
+// /design/X.
 std::string design_method_name(DesignMethod method);
 std::vector<std::string> design_method_names();
 
@@ -49,5 +53,10 @@ DesignMatrix latin_hypercube_design(std::size_t points, std::size_t dimensions, 
 DesignMatrix saltelli_design(std::size_t base_samples, std::size_t dimensions, std::uint64_t seed);
 // trajectories * (dimensions + 1) rows on the grid {0, 1/(levels-1), ..., 1}; levels even, >= 2.
 DesignMatrix morris_design(std::size_t trajectories, std::size_t dimensions, int levels, std::uint64_t seed);
+// C(m + k - 1, k - 1) rows of k shares i/m (each the double nearest the fraction, so a row sums to
+// 1 within k ulps), m = levels - 1; shares >= 1, levels >= 2.
+DesignMatrix simplex_lattice_design(std::size_t shares, std::int64_t levels);
+// Rows of that design, or 0 when there would be more than `limit`.
+std::size_t simplex_lattice_size(std::size_t shares, std::int64_t levels, std::size_t limit);
 
 }  // namespace sim

@@ -4,7 +4,7 @@
 //   /                 attributes format = "innosim-sweep", format_version = 1
 //   /design/X         float64 [points, parameters]: row i holds design point i's parameter values
 //                     attributes names (strings: parameter paths), method ("grid", "lhs", "sobol",
-//                     "morris"), bounds (float64 [parameters, 2]: low, high), seed, points, levels
+//                     "morris", "simplex"), bounds (float64 [parameters, 2]: low, high), seed, points, levels
 //   /points/<i>       external link to point i's run file (relative "points/point-000017.h5"),
 //                     object "/"; <i> is the row index without padding
 //   /manifest         attributes: sweep_file, sweep_yaml, sweep_sha256, base scenario, replicates,

@@ -39,6 +39,8 @@ DesignMatrix design_points(const SweepSpec& spec) {
       return saltelli_design(points, d, spec.seed);
     case DesignMethod::morris:
       return morris_design(points, d, static_cast<int>(spec.levels), spec.seed);
+    case DesignMethod::simplex:
+      return simplex_lattice_design(d, spec.levels);
   }
   return {};
 }
@@ -72,7 +74,9 @@ SweepPlan plan_sweep(const std::filesystem::path& sweep_file, const std::vector<
     // Scale the unit cube onto the ranges; integer parameters take the nearest integer.
     for (std::size_t row = 0; row < plan.design.rows; ++row) {
       double& x = plan.design.at(row, k);
-      if (spec.method != DesignMethod::grid) x = p.minimum + x * (p.maximum - p.minimum);
+      // A simplex design's shares are values already (and must keep their sum).
+      if (spec.method != DesignMethod::grid && spec.method != DesignMethod::simplex)
+        x = p.minimum + x * (p.maximum - p.minimum);
       if (p.type == ParamType::integer) x = std::round(x);
     }
   }

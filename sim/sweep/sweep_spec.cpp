@@ -165,15 +165,15 @@ class SweepReader {
     }
     const SourceNode* design = value(root, "design");
     if (design == nullptr) {
-      report({file_.string(), 1, 1},
-             "missing required key 'design'; expected one of: grid, lhs, sobol, morris");
+      report({file_.string(), 1, 1}, "missing required key 'design'; expected one of: " +
+                                         schema_format::join(design_method_names(), ", "));
     } else {
       const auto names = design_method_names();
       const auto it =
           design->kind == Kind::scalar ? std::find(names.begin(), names.end(), design->scalar) : names.end();
       if (it == names.end()) {
         report(design->where,
-               fmt::format("'design' must be one of grid, lhs, sobol, morris, got {}{}",
+               fmt::format("'design' must be one of {}, got {}{}", schema_format::join(names, ", "),
                            scenario_messages::found(*design),
                            design->kind == Kind::scalar ? did_you_mean(design->scalar, names) : ""));
       } else {
@@ -330,10 +330,15 @@ class SweepReader {
         report(key.key_where, unknown("key", key.key, "'" + p.path + "'", kParameterKeys));
       }
     }
+    const std::size_t before = problems_.size();
+    if (spec_.method == DesignMethod::simplex) {
+      read_share(body, scalar, p);
+      if (problems_.size() == before) spec_.parameters.push_back(std::move(p));
+      return;
+    }
     const SourceNode* min = value(body, "min");
     const SourceNode* max = value(body, "max");
     const SourceNode* values = value(body, "values");
-    const std::size_t before = problems_.size();
     if (values != nullptr) {
       if (min != nullptr || max != nullptr) {
         report(values->where, fmt::format("'{}' gives both a range (min, max) and values; give one", p.path));
@@ -383,6 +388,27 @@ class SweepReader {
     if (problems_.size() == before) spec_.parameters.push_back(std::move(p));
   }
 
+  // A share of a simplex design runs from 0 to 1 with the others; the design gives its values.
+  void read_share(const SourceNode& body, const ScalarSpec& scalar, SweepParameter& p) {
+    if (!body.entries.empty()) {
+      report(body.entries.front().key_where,
+             fmt::format("'{}' is a share of a simplex design (0 to 1, all shares of a point summing to 1); "
+                         "give it as {{}}, without min, max, values or levels",
+                         p.path));
+      return;
+    }
+    if (p.type != ParamType::real || (scalar.minimum && *scalar.minimum > 0) ||
+        (scalar.maximum && *scalar.maximum < 1)) {
+      report(p.where,
+             fmt::format("'{}' cannot be a share of a simplex design: shares are real parameters "
+                         "that take any value from 0 to 1, and it is {} {}",
+                         p.path, schema_format::type_name(p.type), schema_format::format_range(scalar)));
+      return;
+    }
+    p.minimum = 0.0;
+    p.maximum = 1.0;
+  }
+
   void check_design_size(const SourceNode& root) {
     const SourceLocation top{file_.string(), 1, 1};
     const auto where = [&](const std::string& key) {
@@ -422,6 +448,24 @@ class SweepReader {
                  fmt::format("design 'morris' needs an even number of 'levels' (so every step stays on the "
                              "grid), got {}",
                              spec_.levels));
+        }
+        break;
+      case DesignMethod::simplex:
+        // Counted as written: a share refused above is not also "missing".
+        if (const SourceNode* shares = value(root, "parameters"); shares && shares->entries.size() < 2) {
+          report(where("parameters"),
+                 fmt::format("design 'simplex' needs at least 2 shares in 'parameters', got {}",
+                             shares->entries.size()));
+        }
+        if (spec_.levels == 0) {
+          report(where("levels"),
+                 "design 'simplex' needs 'levels': the values each share takes, 0, 1/(levels-1), ..., 1");
+        } else if (d >= 2 && simplex_lattice_size(d, spec_.levels,
+                                                  static_cast<std::size_t>(kMaximumSweepPoints)) == 0) {
+          report(where("levels"),
+                 fmt::format("design 'simplex' with {} shares and {} levels has more than {} "
+                             "points; use fewer levels or shares",
+                             d, spec_.levels, kMaximumSweepPoints));
         }
         break;
     }

@@ -4,16 +4,18 @@
 // file:line:column, what was expected, what was found and a did-you-mean.
 //
 //   scenario: ../boltzmann.yaml        # base scenario, relative to the sweep file
-//   design: sobol                      # grid | lhs | sobol | morris
+//   design: sobol                      # grid | lhs | sobol | morris | simplex
 //   seed: 7                            # seeds the design only; every point runs the scenario's seed
 //   points: 8                          # lhs: points; sobol: base samples N (a power of two);
 //                                      # morris: trajectories; not used by grid
-//   levels: 4                          # grid: values per range; morris: grid levels (even)
+//   levels: 4                          # grid: values per range; morris: grid levels (even);
+//                                      # simplex: values of each share, 0, 1/(levels-1), ..., 1
 //   replicates: 2                      # per point (default: the scenario's)
 //   set: {steps: 50}                   # fixed overrides for every point, as --set
 //   parameters:                        # by YAML path, as in --set
 //     boltzmann.width: {min: 5, max: 20}
 //     boltzmann.agents: {values: [100, 200, 400]}   # grid only
+//   # simplex: each share as {} (real parameters whose range holds 0..1), at least two
 #include <cstdint>
 #include <filesystem>
 #include <optional>

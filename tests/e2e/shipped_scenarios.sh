@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Every shipped scenario (scenarios/*.yaml, policy variants) passes `innosim check`, and every
-# shipped sweep passes `innosim sweep --plan`.
+# Every shipped scenario (scenarios/*.yaml, policy variants, the planning walkthrough's mixes)
+# passes `innosim check`, and every shipped sweep passes `innosim sweep --plan`.
 set -euo pipefail
 innosim=$1
 source_dir=$2
 count=0
-for scenario in "$source_dir"/scenarios/*.yaml "$source_dir"/scenarios/policies/*.yaml; do
+for scenario in "$source_dir"/scenarios/*.yaml "$source_dir"/scenarios/{policies,planning}/*.yaml; do
   "$innosim" check "$scenario" >/dev/null || { echo "FAILED: innosim check $scenario" >&2; exit 1; }
   count=$((count + 1))
 done

@@ -115,7 +115,7 @@ def test_design_command_errors_exit_2_and_write_nothing(innosim, tmp_path):
         assert list(tmp_path.iterdir()) == []
     result = subprocess.run([innosim, "design", "sobl", "--parameters", "3", "--points", "4"],
                             capture_output=True, text=True)
-    assert "unknown design method 'sobl'; expected lhs, sobol or morris (did you mean 'sobol'?)" in result.stderr
+    assert "unknown design method 'sobl'; expected lhs, sobol, morris or simplex (did you mean 'sobol'?)" in result.stderr
 
 
 def test_design_command_writes_a_file_once(innosim, tmp_path):

@@ -197,4 +197,26 @@ TEST_SUITE("schema") {
     CHECK_THROWS_AS(policy.variant("type", "voucher", ""), std::logic_error);
     CHECK_THROWS_AS(policy.variant("kind", "reform", ""), std::logic_error);
   }
+  TEST_CASE(
+      "a list keyed by name takes in JSON the forms of a base file: elements, changes, removals or replace") {
+    sim::Schema schema;
+    sim::ObjectSpec& toy = schema.add_model_section("toy", "Named instruments");
+    sim::ObjectSpec& policy = toy.list_of_objects("policies", "Policies in force");
+    policy.keyed_by("name");
+    policy.text("name", "Its name").default_value(std::string(""));
+    policy.choice("type", {"risk_pool", "reform"}, "Instrument").required();
+    policy.variant("type", "risk_pool", "Pays banks part of their losses");
+    const auto json = nlohmann::ordered_json::parse(schema.to_json_schema());
+    const auto& forms = json["properties"]["toy"]["properties"]["policies"]["anyOf"];
+    REQUIRE(forms.size() == 2);
+    const auto& items = forms[0]["items"]["anyOf"];
+    REQUIRE(items.size() == 3);
+    CHECK(items[0]["required"] == nlohmann::ordered_json::array({"type"}));  // a whole element
+    CHECK(items[1]["properties"]["remove"]["const"] == true);                // a removal
+    CHECK(items[2]["required"] == nlohmann::ordered_json::array({"name"}));
+    CHECK(items[2]["not"]["anyOf"][1]["required"] ==
+          nlohmann::ordered_json::array({"type"}));  // a change by name
+    CHECK(forms[1]["required"] == nlohmann::ordered_json::array({"replace"}));
+    CHECK(forms[1]["properties"]["replace"]["items"]["required"] == nlohmann::ordered_json::array({"type"}));
+  }
 }

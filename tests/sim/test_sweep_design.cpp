@@ -100,3 +100,28 @@ TEST_CASE("Morris trajectories move one parameter at a time by delta on the leve
     CHECK(moved.size() == d);  // each parameter moves once per trajectory
   }
 }
+
+TEST_CASE("the simplex lattice holds every mix of k shares in steps of 1/m once and nothing else") {
+  const std::size_t k = 4;
+  const std::int64_t levels = 6;  // m = 5
+  const sim::DesignMatrix design = sim::simplex_lattice_design(k, levels);
+  REQUIRE(design.rows == 56);  // C(5 + 4 - 1, 4 - 1)
+  CHECK(sim::simplex_lattice_size(k, levels, 1000) == design.rows);
+  CHECK(sim::simplex_lattice_size(k, levels, 55) == 0);
+  std::set<std::vector<long>> seen;
+  for (std::size_t row = 0; row < design.rows; ++row) {
+    std::vector<long> steps;
+    double sum = 0;
+    for (std::size_t s = 0; s < k; ++s) {
+      const double share = design.at(row, s);
+      CHECK(share >= 0.0);
+      CHECK(share == static_cast<double>(std::lround(share * 5)) / 5.0);  // the double nearest i/m
+      steps.push_back(std::lround(share * 5));
+      sum += share;
+    }
+    CHECK(std::abs(sum - 1.0) < 1e-15 * static_cast<double>(k));
+    seen.insert(steps);
+    if (row > 0) CHECK(design.at(row - 1, 0) <= design.at(row, 0));  // the first share varies slowest
+  }
+  CHECK(seen.size() == design.rows);
+}

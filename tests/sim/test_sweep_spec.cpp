@@ -29,6 +29,23 @@ std::vector<sim::ModelDefinition> toy_models() {
   return {toy};
 }
 
+// The toy model and one whose three shares can form a funding mix.
+std::vector<sim::ModelDefinition> mix_models() {
+  sim::ModelDefinition mixer;
+  mixer.name = "mixer";
+  mixer.summary = "a model for simplex sweeps";
+  mixer.declare_parameters = [](sim::ObjectSpec& section) {
+    for (const char* name : {"a", "b", "c"})
+      section.real(name, "1", "A share of the mix").default_value(0.0).between(0, 1);
+    section.real("wide", "1", "A share allowed beyond 0..1").default_value(0.0).between(-5, 5);
+    section.real("small", "1", "A real that cannot reach 1").default_value(0.0).between(0, 0.5);
+    section.integer("count", "agents", "An integer").default_value(std::int64_t{1}).between(0, 10);
+  };
+  std::vector<sim::ModelDefinition> models = toy_models();
+  models.push_back(mixer);
+  return models;
+}
+
 // A folder with toy.yaml and the given sweep file; removed at the end of the test.
 struct SweepFolder {
   fs::path dir;
@@ -37,6 +54,7 @@ struct SweepFolder {
           ("innosim-sweep-spec-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     fs::create_directories(dir);
     std::ofstream(dir / "toy.yaml") << "model: toy\nseed: 3\nreplicates: 2\nsteps: 5\n";
+    std::ofstream(dir / "mixer.yaml") << "model: mixer\nseed: 3\nreplicates: 1\nsteps: 2\n";
     std::ofstream(dir / "sweep.yaml") << sweep_text;
   }
   ~SweepFolder() { fs::remove_all(dir); }
@@ -48,10 +66,11 @@ struct SweepFolder {
 };
 
 // The error message with the folder's path replaced by "DIR".
-std::string error_of(const std::string& sweep_text) {
+std::string error_of(const std::string& sweep_text,
+                     const std::vector<sim::ModelDefinition>& models = toy_models()) {
   const SweepFolder folder(sweep_text);
   try {
-    static_cast<void>(sim::load_sweep_spec(folder.file(), toy_models()));
+    static_cast<void>(sim::load_sweep_spec(folder.file(), models));
   } catch (const sim::InputError& error) {
     std::string text = error.what();
     const std::string prefix = folder.dir.string() + "/";
@@ -102,11 +121,11 @@ TEST_CASE("an unknown parameter path is reported where it is written, with a sug
 }
 
 TEST_CASE("unknown keys and designs get did-you-mean, every problem at once") {
-  CHECK(
-      error_of("scenario: toy.yaml\ndesing: lhs\ndesign: sobl\npoints: 4\n"
-               "parameters:\n  toy.rate: {min: 0, max: 1}\n") ==
-      "sweep.yaml:2:1: unknown key 'desing' in the sweep file; did you mean 'design'?\n"
-      "sweep.yaml:3:9: 'design' must be one of grid, lhs, sobol, morris, got 'sobl'; did you mean 'sobol'?");
+  CHECK(error_of("scenario: toy.yaml\ndesing: lhs\ndesign: sobl\npoints: 4\n"
+                 "parameters:\n  toy.rate: {min: 0, max: 1}\n") ==
+        "sweep.yaml:2:1: unknown key 'desing' in the sweep file; did you mean 'design'?\n"
+        "sweep.yaml:3:9: 'design' must be one of grid, lhs, sobol, morris, simplex, got 'sobl'; did you mean "
+        "'sobol'?");
 }
 
 TEST_CASE("ranges must lie within the parameter's declared range and be increasing") {
@@ -130,4 +149,42 @@ TEST_CASE("design-specific requirements are explained") {
   CHECK(error_of("scenario: missing.yaml\ndesign: grid\nparameters:\n  toy.rate: {values: [0.1]}\n") ==
         "sweep.yaml:1:11: scenario file 'missing.yaml' does not exist (paths are relative to the sweep "
         "file's folder)");
+}
+
+TEST_CASE("a simplex sweep runs every mix of its shares on the lattice and each point's shares sum to 1") {
+  const SweepFolder folder(
+      "scenario: mixer.yaml\ndesign: simplex\nlevels: 4\n"
+      "parameters:\n  mixer.a: {}\n  mixer.b: {}\n  mixer.c: {}\n");
+  const sim::SweepPlan plan = sim::plan_sweep(folder.file(), mix_models());
+  REQUIRE(plan.point_count() == 10);  // C(3 + 3 - 1, 3 - 1): shares in thirds
+  for (std::size_t i = 0; i < plan.point_count(); ++i) {
+    const sim::Config config = sim::point_config(plan, i, mix_models());
+    const double a = config.real("mixer.a");
+    const double b = config.real("mixer.b");
+    const double c = config.real("mixer.c");
+    CHECK(a == plan.design.at(i, 0));  // the share is run as designed, not rescaled
+    CHECK(std::abs(a + b + c - 1.0) < 1e-12);
+    CHECK(std::abs(3 * b - std::round(3 * b)) < 1e-12);
+  }
+  CHECK(plan.bounds[1] == std::array<double, 2>{0.0, 1.0});
+}
+
+TEST_CASE("simplex sweep files are checked: shares as {} on real parameters reaching 0..1 and levels given") {
+  const auto error = [](const std::string& parameters, const std::string& top = "levels: 3\n") {
+    return error_of("scenario: mixer.yaml\ndesign: simplex\n" + top + "parameters:\n" + parameters,
+                    mix_models());
+  };
+  CHECK(error("  mixer.a: {min: 0, max: 1}\n  mixer.b: {}\n") ==
+        "sweep.yaml:5:13: 'mixer.a' is a share of a simplex design (0 to 1, all shares of a point summing "
+        "to 1); give it as {}, without min, max, values or levels");
+  CHECK(error("  mixer.count: {}\n  mixer.small: {}\n  mixer.wide: {}\n") ==
+        "sweep.yaml:5:3: 'mixer.count' cannot be a share of a simplex design: shares are real parameters "
+        "that take any value from 0 to 1, and it is integer 0 to 10\n"
+        "sweep.yaml:6:3: 'mixer.small' cannot be a share of a simplex design: shares are real parameters "
+        "that take any value from 0 to 1, and it is real 0 to 0.5");
+  CHECK(error("  mixer.a: {}\n") ==
+        "sweep.yaml:5:3: design 'simplex' needs at least 2 shares in 'parameters', got 1");
+  CHECK(error("  mixer.a: {}\n  mixer.b: {}\n", "") ==
+        "sweep.yaml:1:1: design 'simplex' needs 'levels': the values each share takes, 0, 1/(levels-1), "
+        "..., 1");
 }
