@@ -434,9 +434,9 @@ const std::vector<IntegerParameter>& integer_parameters() {
 const std::vector<RealParameter>& real_parameters() {
   static const std::vector<RealParameter> table = {
       // R&D funding.
-      {"university_budget_yuan", "yuan/quarter", 98950.0, 0, kBig, &P::university_budget_yuan,
+      {"university_budget_yuan", "yuan/quarter", 104900.0, 0, kBig, &P::university_budget_yuan,
        "Government R&D appropriation per university. Calibrated to rd_share_universities (seed 002: 8.3%)"},
-      {"institute_budget_yuan", "yuan/quarter", 203600.0, 0, kBig, &P::institute_budget_yuan,
+      {"institute_budget_yuan", "yuan/quarter", 215800.0, 0, kBig, &P::institute_budget_yuan,
        "Government R&D appropriation per institute. Calibrated to rd_share_institutes (seed 002: 11.6%)"},
       {"lead_firm_rd_intensity", "1", 0.007, 0, 1, &P::lead_firm_rd_intensity,
        "Lead firms' R&D spending / revenue. Calibrated to rd_share_enterprises (seed 002: 77.7%)"},

@@ -159,8 +159,10 @@ TEST_CASE("paired: IP ownership reform raises licensing of lab results") {
 // The effect is heavy-tailed: with 16 replicates it held on 8 of 10 seeds (11-20; not 13, 15;
 // scripts/test_multiseed.sh), with 8 replicates on 1 of 5.
 TEST_CASE("paired: pilot capacity subsidies verify more results where platforms are crowded") {
-  // Many users want pilots, more than two platforms of 20 slots can serve.
-  const std::string crowded = "  pilot_request_rate: 1.0\n  pilot_fee_yuan: 1000\n";
+  // Many users want pilots, more than two platforms of 20 slots can serve (cheap applied results:
+  // many reach TRL 5-6).
+  const std::string crowded =
+      "  pilot_request_rate: 1.0\n  pilot_fee_yuan: 1000\n  result_cost_applied_yuan: 30000\n";
   CHECK(replicate_mean(economy(1, crowded), last_of("pilot_utilization")) > 0.75);
   check_paired_effect(
       "pilot_capacity raises pilot_verifications", economy(1, crowded),

@@ -140,7 +140,7 @@ def test_the_national_preset_fits_fewer_parameters_than_it_has_targets():
     preset = read_preset(preset_path("national"))
     targets = read_targets(preset.targets)
     assert preset.scenario.name == "national.yaml" and preset.scenario.is_file()
-    assert "applied_industrialized_share" in targets.metrics and len(targets.metrics) == 8
+    assert "applied_industrialized_share" in targets.metrics and len(targets.metrics) == 9
     assert 0 < len(preset.parameters) < len(targets.metrics)   # over-identified: a J-test exists
     assert all(p.low < p.start < p.high for p in preset.parameters)
     assert (preset.seed, preset.method, preset.weighting) == (2023, "nelder-mead", "optimal")
