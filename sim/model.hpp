@@ -4,7 +4,9 @@
 // runs it, measures it every step and writes what it reports. One Model object is one replicate.
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <memory>
+#include <ostream>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,6 +41,15 @@ class Model {
   [[nodiscard]] virtual const Scheduler& scheduler() const = 0;
   // Number of agents that acted in the last step (for agent-steps/s in summaries).
   [[nodiscard]] virtual std::size_t agent_count() const = 0;
+
+  // Checkpoints (innosim run --checkpoint-every): everything that carries over from one step to the
+  // next, written after a step (events already taken) and read into a model that `create` just
+  // built from the same scenario, seed and replicate. A resumed run must continue bit for bit as
+  // the uninterrupted one would, so per-step scratch that a step rebuilds before reading may be
+  // left out, but nothing a later step reads. Population and Ledger have their own save_state and
+  // restore_state. The defaults refuse: a model supports checkpoints when it says so.
+  virtual void save_state(std::ostream& out) const;
+  virtual void restore_state(std::istream& in);
 };
 
 struct ReplicateContext {

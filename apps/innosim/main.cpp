@@ -47,6 +47,7 @@ struct SweepCommandOptions {
   bool force = false;
   bool quiet = false;
   bool plan_only = false;
+  std::int64_t checkpoint_every = 0;
 };
 
 // "--shard 2/8" -> (2, 8); a bad value is an input error naming the option.
@@ -88,6 +89,7 @@ int sweep_command(const SweepCommandOptions& options, const std::string& command
   sweep.force = options.force;
   sweep.show_progress = !options.quiet && sim::Progress::stderr_is_terminal();
   sweep.command_line = command_line;
+  sweep.checkpoint_every = options.checkpoint_every;
   if (!options.shard.empty()) std::tie(sweep.shard_index, sweep.shard_count) = parse_shard(options.shard);
   if (!sim::built_with_mpi() && sim::launcher_world_size() > 1) {
     // Every rank would run the whole sweep into the same folder and trip over the others' files.
@@ -126,6 +128,8 @@ struct RunOptions {
   bool profile = false;
   std::string profile_json;  // --profile-json FILE; empty: none
   bool check_invariants = false;
+  std::int64_t checkpoint_every = 0;
+  bool resume = false;
 };
 
 std::string join_command_line(int argc, char** argv) {
@@ -171,6 +175,17 @@ int run_command(const RunOptions& options, const std::string& command_line) {
   request.check_invariants = options.check_invariants;
   request.show_progress = !options.quiet && sim::Progress::stderr_is_terminal();
   request.command_line = command_line;
+  if (options.checkpoint_every > 0 && options.no_output) {
+    throw sim::InputError({"--checkpoint-every", 0, 0},
+                          "checkpoints belong to an output file: drop --no-output, or --checkpoint-every");
+  }
+  if (options.resume && options.checkpoint_every <= 0) {
+    throw sim::InputError({"--resume", 0, 0},
+                          "--resume continues a run started with --checkpoint-every K: give the same command "
+                          "again, --checkpoint-every included, with --resume added");
+  }
+  request.checkpoint_every = options.checkpoint_every;
+  request.resume = options.resume;
   const sim::RunResult result = sim::run_scenario(request);
   if (!options.quiet) std::cout << sim::format_run_summary(request, result) << "\n";
   if (options.profile)
@@ -222,6 +237,8 @@ int main(int argc, char** argv) {
       "  innosim sweep scenarios/sweeps/boltzmann_sobol.yaml -o results/sweep   (see docs/experiments.md)\n"
       "  innosim design sobol --parameters 3 --points 1024   (the unit-cube rows a sweep runs)\n"
       "  innosim reproduce results/b.h5\n"
+      "  innosim run scenarios/nansha.yaml -o results/n.h5 --checkpoint-every 10   (after a kill: the same "
+      "command with --resume)\n"
       "  innosim analysis summary results/b.h5   (the Python analysis package, from any folder)\n\n"
       "Outputs (-o): missing folders are created; an existing file is never replaced without --force.\n"
       "Exit status: 0 success, 2 bad input (scenario, --set, a missing file, an unknown command or\n"
@@ -264,6 +281,16 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   run_cmd->add_flag("--check-invariants", run.check_invariants,
                     "Check the model's invariants after every phase, not only after every step");
+  run_cmd
+      ->add_option("--checkpoint-every", run.checkpoint_every,
+                   "Save every replicate's whole state every K steps (and at its last) in "
+                   "<output>.checkpoint/, replaced atomically; removed when the output is written")
+      ->type_name("K")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_flag("--resume", run.resume,
+                    "Continue a killed run from its latest checkpoints: repeat its command with --resume "
+                    "added (a run with no checkpoints yet starts at step 0). The output equals an "
+                    "uninterrupted run's, bit for bit; checkpoints of another scenario or build are refused");
 
   std::string check_scenario;
   std::vector<std::string> check_overrides;
@@ -305,6 +332,13 @@ int main(int argc, char** argv) {
   sweep_cmd->add_flag(
       "--force", sweep.force,
       "Accept a folder holding another sweep: keep points that still match, re-run the others");
+  sweep_cmd
+      ->add_option(
+          "--checkpoint-every", sweep.checkpoint_every,
+          "Each point's run saves its state every K steps (as `run --checkpoint-every`); running the "
+          "sweep again resumes a killed point from its latest checkpoint, bit for bit")
+      ->type_name("K")
+      ->check(CLI::PositiveNumber);
   sweep_cmd->add_flag("-q,--quiet", sweep.quiet, "No progress line and no summary");
   sweep_cmd->add_flag("--plan", sweep.plan_only,
                       "Validate the sweep and print its design points; run nothing");

@@ -44,6 +44,9 @@ class BoltzmannModel final : public sim::Model {
   void check_invariants(std::int64_t step, const std::string& phase) const override;
   [[nodiscard]] const sim::Scheduler& scheduler() const override { return scheduler_; }
   [[nodiscard]] std::size_t agent_count() const override { return agents_.size(); }
+  // Positions and wealth: the cell index and gift buffers are rebuilt by every step before use.
+  void save_state(std::ostream& out) const override { agents_.save_state(out); }
+  void restore_state(std::istream& in) override { agents_.restore_state(in); }
 
   // Read access for tests.
   [[nodiscard]] const sim::Population& agents() const { return agents_; }

@@ -53,6 +53,10 @@ class EcosystemModel final : public sim::Model {
   void check_invariants(std::int64_t step, const std::string& phase) const override;
   [[nodiscard]] const sim::Scheduler& scheduler() const override { return scheduler_; }
   [[nodiscard]] std::size_t agent_count() const override;
+  // Every member that a later step reads (checkpoint.cpp); the parameters, streams, scheduler and
+  // code labels are rebuilt from the scenario by the constructor.
+  void save_state(std::ostream& out) const override;
+  void restore_state(std::istream& in) override;
 
   // Read access for tests.
   [[nodiscard]] const sim::Population& results() const { return results_.population; }

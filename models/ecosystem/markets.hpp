@@ -36,6 +36,7 @@ class StepCosts {
   }
   // Costs are wages and equipment: they follow the wage and price level.
   void set_level(double level) { level_ = level; }
+  [[nodiscard]] double level() const { return level_; }
   [[nodiscard]] double operator()(int trl, int field) const {
     return level_ * table_[static_cast<std::size_t>(field) * 10 + static_cast<std::size_t>(trl)];
   }

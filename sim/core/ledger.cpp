@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <cmath>
 
+#include "sim/core/binary_io.hpp"
 #include "sim/core/parallel.hpp"
 
 namespace sim {
@@ -99,6 +100,40 @@ void Ledger::check_conservation(std::int64_t step, const std::string& phase) con
     throw LedgerError(fmt::format("step {}, phase {}: ledger off by {} (balances do not sum to zero)", step,
                                   phase, format_amount(sum)));
   }
+}
+
+void Ledger::save_state(std::ostream& out) const {
+  binary::write<std::uint64_t>(out, specs_.size());
+  for (const AccountSpec& spec : specs_) {
+    binary::write_string(out, spec.owner);
+    binary::write(out, spec.kind);
+    binary::write<std::uint8_t>(out, spec.may_go_negative ? 1 : 0);
+  }
+  binary::write_vector(out, balances_);
+  binary::write_vector(out, posted_);
+}
+
+void Ledger::restore_state(std::istream& in) {
+  const auto accounts = binary::read<std::uint64_t>(in, "ledger");
+  std::vector<AccountSpec> specs;
+  for (std::uint64_t a = 0; a < accounts; ++a) {
+    AccountSpec spec;
+    spec.owner = binary::read_string(in, "ledger account owner");
+    spec.kind = binary::read<AccountKind>(in, "ledger account kind");
+    spec.may_go_negative = binary::read<std::uint8_t>(in, "ledger account") != 0;
+    specs.push_back(std::move(spec));
+  }
+  std::vector<MinorUnits> balances;
+  std::vector<MinorUnits> posted;
+  binary::read_vector(in, balances, "ledger balances");
+  binary::read_vector(in, posted, "ledger transfers");
+  if (balances.size() != accounts || posted.size() != accounts)
+    throw binary::ReadError("ledger: the checkpoint's balances do not match its accounts");
+  specs_ = std::move(specs);
+  kinds_.clear();
+  for (const AccountSpec& spec : specs_) kinds_.push_back(spec.kind);
+  balances_ = std::move(balances);
+  posted_ = std::move(posted);
 }
 
 }  // namespace sim

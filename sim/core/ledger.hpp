@@ -10,6 +10,8 @@
 // check_conservation() runs after every step (and after every phase with --check-invariants)
 // and stops the run loudly, naming the step, phase, account and amount.
 #include <cstdint>
+#include <istream>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -89,6 +91,12 @@ class Ledger {
   // Writes a balance directly, bypassing double entry. It exists so tests can prove that
   // check_conservation() catches money created outside transfers; models must not call it.
   void overwrite_balance_unchecked(AccountId account, MinorUnits balance) { balances_.at(account) = balance; }
+
+  // The whole state for a checkpoint: every account's spec, balance and posted total (the currency
+  // is the model's and not saved). restore_state() replaces every account; it throws
+  // binary::ReadError for a file that ends early.
+  void save_state(std::ostream& out) const;
+  void restore_state(std::istream& in);
 
  private:
   friend class LedgerBatch;  // posts parallel tasks' transfers (ledger_batch.hpp)

@@ -177,4 +177,41 @@ void Population::check_invariants() const {
   }
 }
 
+void Population::save_state(std::ostream& out) const {
+  binary::write_string(out, kind_);
+  binary::write_vector(out, ids_);
+  binary::write_vector(out, removal_marks_);
+  binary::write_vector(out, index_of_id_);
+  binary::write<AgentId>(out, first_indexed_id_);
+  binary::write<AgentId>(out, next_id_);
+  binary::write<std::uint64_t>(out, columns_.size());
+  for (const auto& column : columns_) {
+    binary::write_string(out, column->name);
+    binary::write<std::uint64_t>(out, column->element_bytes());
+    column->save(out);
+  }
+}
+
+void Population::restore_state(std::istream& in) {
+  const std::string context = "population '" + kind_ + "'";
+  if (binary::read_string(in, context.c_str()) != kind_)
+    throw binary::ReadError("checkpoint holds another population where " + context + " was expected");
+  binary::read_vector(in, ids_, context.c_str());
+  binary::read_vector(in, removal_marks_, context.c_str());
+  binary::read_vector(in, index_of_id_, context.c_str());
+  first_indexed_id_ = binary::read<AgentId>(in, context.c_str());
+  next_id_ = binary::read<AgentId>(in, context.c_str());
+  if (binary::read<std::uint64_t>(in, context.c_str()) != columns_.size())
+    throw binary::ReadError(context + ": the checkpoint has another number of fields");
+  for (const auto& column : columns_) {
+    const std::string what = context + " field '" + column->name + "'";
+    if (binary::read_string(in, what.c_str()) != column->name ||
+        binary::read<std::uint64_t>(in, what.c_str()) != column->element_bytes())
+      throw binary::ReadError(what + ": the checkpoint has another field or type in its place");
+    column->restore(in, what.c_str());
+  }
+  capacity_ = ids_.size();
+  check_invariants();
+}
+
 }  // namespace sim

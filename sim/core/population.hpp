@@ -11,13 +11,16 @@
 //   firms.remove_marked();                  // between phases; all fields are compacted together
 #include <cstddef>
 #include <cstdint>
+#include <istream>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "sim/core/binary_io.hpp"
 #include "sim/core/philox_stream.hpp"
 #include "sim/core/table.hpp"
 
@@ -100,6 +103,13 @@ class Population {
   // builds and with --check-invariants.
   void check_invariants() const;
 
+  // The whole state for a checkpoint: ids, the id index, the next id and every field's values
+  // (labels and field descriptions are not state: the model declares them again). restore_state()
+  // reads it into a population that declared the same fields in the same order (the model's
+  // constructor does) and throws binary::ReadError naming the population and field otherwise.
+  void save_state(std::ostream& out) const;
+  void restore_state(std::istream& in);
+
  private:
   // Rows [from, from + length) move to [to, to + length) when marked rows are removed.
   struct KeptRun {
@@ -122,6 +132,9 @@ class Population {
     virtual void compact(const std::vector<KeptRun>& runs, std::size_t kept) = 0;
     [[nodiscard]] virtual std::size_t size() const = 0;
     [[nodiscard]] virtual std::optional<TableColumn::Values> output_values() const = 0;
+    [[nodiscard]] virtual std::size_t element_bytes() const = 0;
+    virtual void save(std::ostream& out) const = 0;
+    virtual void restore(std::istream& in, const char* what) = 0;
     std::string name;
     FieldInfo info;
   };
@@ -147,6 +160,23 @@ class Population {
         return TableColumn::Values(std::vector<std::uint8_t>(values.begin(), values.end()));
       } else {
         return std::nullopt;
+      }
+    }
+    [[nodiscard]] std::size_t element_bytes() const override { return sizeof(T); }
+    void save(std::ostream& out) const override {
+      if constexpr (std::is_same_v<T, bool>) {
+        binary::write_vector(out, std::vector<std::uint8_t>(values.begin(), values.end()));
+      } else {
+        binary::write_vector(out, values);
+      }
+    }
+    void restore(std::istream& in, const char* what) override {
+      if constexpr (std::is_same_v<T, bool>) {
+        std::vector<std::uint8_t> bytes;
+        binary::read_vector(in, bytes, what);
+        values.assign(bytes.begin(), bytes.end());
+      } else {
+        binary::read_vector(in, values, what);
       }
     }
     std::vector<T> values;

@@ -16,8 +16,10 @@
 
 #include "sim/output/background_worker.hpp"
 #include "sim/output/output_file.hpp"
+#include "sim/output/row_spool.hpp"
 #include "sim/output/sha256.hpp"
 #include "sim/run/build_info.hpp"
+#include "sim/run/checkpoint.hpp"
 #include "sim/run/memory_check.hpp"
 #include "sim/run/progress.hpp"
 #include "sim/run/thread_limit.hpp"
@@ -58,6 +60,15 @@ Manifest make_manifest(const RunRequest& request, std::size_t threads) {
   return manifest;
 }
 
+std::optional<CheckpointStore> open_checkpoints(const RunRequest& request) {
+  if (request.checkpoint_every <= 0 || request.output.empty()) return std::nullopt;
+  const Manifest manifest = make_manifest(request, 0);
+  return CheckpointStore(
+      request.output,
+      {manifest.innosim_version, manifest.git_commit, manifest.model_version, manifest.scenario_sha256},
+      request.resume, request.overwrite);
+}
+
 // Adds phase timings of one replicate into the run's totals.
 void accumulate_timings(std::vector<PhaseTiming>& totals, const std::vector<PhaseTiming>& replicate) {
   if (totals.empty()) {
@@ -76,6 +87,7 @@ struct ReplicateRecord {
   std::vector<MetricInfo> metrics;
   std::vector<std::vector<double>> series;              // [metric][step]
   std::vector<std::pair<std::string, TableRows>> rows;  // in step order
+  std::filesystem::path spool;  // with checkpoints: every row of the replicate, in a RowSpool file
   std::vector<PhaseTiming> timings;
   std::uint64_t agent_steps = 0;
   std::size_t initial_agents = 0;
@@ -143,6 +155,13 @@ class OrderedRunWriter {
     }
     if (file_) {
       write_rows(record.rows);
+      if (!record.spool.empty()) {
+        worker_->submit([this, spool = record.spool] {
+          read_row_spool(spool, [this](const std::string& group, const TableRows& rows) {
+            file_->append_rows(group, rows);
+          });
+        });
+      }
       worker_->submit([this, replicate, series = record.series] { file_->write_metrics(replicate, series); });
     }
     for (std::size_t m = 0; m < record.series.size(); ++m) {
@@ -214,6 +233,9 @@ RunResult run_scenario(const RunRequest& request) {
       *request.model, config, parallel_replicates(request, result.threads, result.replicates),
       available_memory());
   OrderedRunWriter writer(request, result.threads, result);
+  // After the writer, which refuses an existing output first; before any replicate starts.
+  const std::optional<CheckpointStore> checkpoints = open_checkpoints(request);
+  std::atomic<std::int64_t> resumed_steps{0};
   Progress progress(request.model->name, result.replicates * result.steps, request.show_progress);
   const std::int64_t snapshot_every = config.integer("output.snapshot_every");
   const bool write_events = config.boolean("output.events");
@@ -234,6 +256,34 @@ RunResult run_scenario(const RunRequest& request) {
     record.metrics = model->metrics();
     record.series.assign(record.metrics.size(), std::vector<double>(result.steps + 1));
     std::vector<double> values(record.metrics.size());
+    // With checkpoints, rows go to the replicate's spool and reach the file when it is written.
+    std::optional<RowSpool> spool;
+    std::int64_t first_step = 0;
+    if (checkpoints) {
+      const std::optional<ReplicateProgress> resumed = checkpoints->resume(replicate, *model);
+      if (resumed) {
+        record.series = resumed->series;
+        record.agent_steps = resumed->agent_steps;
+        record.initial_agents = resumed->initial_agents;
+        record.peak_agents = resumed->peak_agents;
+        first_step = resumed->step + 1;
+        resumed_steps += resumed->step;
+        progress.advance(resumed->step);
+        model->check_invariants(resumed->step, "restored from a checkpoint");
+      }
+      spool.emplace(checkpoints->open_spool(replicate, resumed ? resumed->spool_bytes : 0));
+      record.spool = spool->path();
+    }
+    const auto save_checkpoint = [&](std::int64_t step) {
+      ReplicateProgress done;
+      done.step = step;
+      done.series = record.series;
+      done.agent_steps = record.agent_steps;
+      done.initial_agents = record.initial_agents;
+      done.peak_agents = record.peak_agents;
+      done.spool_bytes = spool->sync();
+      checkpoints->save(replicate, done, *model);
+    };
     const auto after_step = [&](std::int64_t step) {
       if (step == 0) record.initial_agents = model->agent_count();
       record.peak_agents = std::max(record.peak_agents, model->agent_count());
@@ -249,18 +299,27 @@ RunResult run_scenario(const RunRequest& request) {
       if (write_events) {
         for (auto& [kind, rows] : events) record.rows.emplace_back("events/" + kind, std::move(rows));
       }
+      if (spool) {
+        for (const auto& [group, rows] : record.rows) spool->append(group, rows);
+        record.rows.clear();
+        if (step > 0 && (step % request.checkpoint_every == 0 || step == result.steps)) save_checkpoint(step);
+        return;
+      }
       writer.offer_rows(replicate, record.rows);
     };
 
-    model->check_invariants(0, "initial state");
-    after_step(0);
-    for (std::int64_t step = 1; step <= result.steps; ++step) {
+    if (first_step == 0) {
+      model->check_invariants(0, "initial state");
+      after_step(0);
+    }
+    for (std::int64_t step = std::max<std::int64_t>(first_step, 1); step <= result.steps; ++step) {
       record.agent_steps += model->agent_count();
       model->step(step);
       model->check_invariants(step, "end of step");
       after_step(step);
       progress.advance();
     }
+    if (spool) spool->close();
     record.timings = model->scheduler().timings();
     writer.finish(replicate, std::move(record));
   };
@@ -296,6 +355,8 @@ RunResult run_scenario(const RunRequest& request) {
     writer.commit();
     result.output = request.output;
   }
+  if (checkpoints) checkpoints->remove();
+  result.resumed_steps = resumed_steps;
   result.output_seconds = writer.seconds();
   result.output_wait_seconds = writer.waited_seconds();
   result.wall_seconds = seconds_since(start);
@@ -314,6 +375,10 @@ std::string format_run_summary(const RunRequest& request, const RunResult& resul
                         result.output.string());
   } else {
     text += " No output file was written.";
+  }
+  if (result.resumed_steps > 0) {
+    text += fmt::format(" Resumed: {} of the {} replicate-steps came from checkpoints.", result.resumed_steps,
+                        result.replicates * result.steps);
   }
   if (request.model->describe_findings) {
     text += "\n" + request.model->describe_findings(result.metrics, result.mean_series);

@@ -25,6 +25,12 @@ struct RunRequest {
   // Replicates run in parallel, up to one per thread; a cap here bounds memory (each running
   // replicate holds a whole model). 0: no cap. Results do not depend on it.
   std::size_t max_parallel_replicates = 0;
+  // Every this many steps (and at the last), each replicate's whole state goes to
+  // `<output>.checkpoint/` (sim/run/checkpoint.hpp); 0: no checkpoints. Needs an output.
+  std::int64_t checkpoint_every = 0;
+  // Continue from the checkpoints in `<output>.checkpoint/` (replicates without one start at step
+  // 0); the finished output equals an uninterrupted run's.
+  bool resume = false;
 };
 
 struct RunResult {
@@ -43,6 +49,7 @@ struct RunResult {
   // replicates): what memory per agent is measured against (bench/run_suite.sh).
   std::size_t initial_agents = 0;
   std::size_t peak_agents = 0;
+  std::int64_t resumed_steps = 0;  // steps taken from checkpoints rather than computed, over replicates
 };
 
 RunResult run_scenario(const RunRequest& request);

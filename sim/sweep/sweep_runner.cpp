@@ -9,6 +9,7 @@
 
 #include "sim/output/atomic_text_file.hpp"
 #include "sim/output/output_file.hpp"
+#include "sim/run/checkpoint.hpp"
 #include "sim/run/progress.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/sweep/sweep_index_file.hpp"
@@ -125,6 +126,14 @@ std::vector<std::size_t> prepare_sweep_directory(const SweepPlan& plan, const Sw
         "to re-run them, or choose another folder with -o",
         quoted(directory), mismatched.size(), quoted(plan.spec.file), format_indices(mismatched)));
   }
+  if (options.force && existing != plan.sha256) {
+    // Checkpoints of unfinished points were written for the old sweep's scenarios: a resume would
+    // refuse them.
+    for (const std::size_t point : to_run) {
+      std::error_code ignored;
+      fs::remove_all(CheckpointStore::directory_for(directory / point_file_name(point)), ignored);
+    }
+  }
   if (options.force) {
     // Points beyond the current design belong to the old sweep.
     for (std::size_t point = plan.point_count();; ++point) {
@@ -154,6 +163,9 @@ void run_sweep_point(const SweepPlan& plan, std::size_t point, const SweepOption
   request.overwrite = false;
   request.threads = options.threads;
   request.command_line = options.command_line + fmt::format("  # sweep point {}", point);
+  // A point killed mid-way resumes from its checkpoints when the sweep runs again.
+  request.checkpoint_every = options.checkpoint_every;
+  request.resume = options.checkpoint_every > 0;
   static_cast<void>(run_scenario(request));
 }
 

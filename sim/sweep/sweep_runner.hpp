@@ -30,6 +30,9 @@ struct SweepOptions {
   std::size_t shard_index = 0;  // --shard i/N: this process runs the points with point % N == i
   std::size_t shard_count = 1;
   std::string command_line;
+  // Each point's run saves checkpoints every this many steps and resumes from them when the sweep
+  // is run again (RunRequest::checkpoint_every); 0: a killed point starts again from step 0.
+  std::int64_t checkpoint_every = 0;
 };
 
 struct SweepSummary {

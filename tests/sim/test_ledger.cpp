@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <limits>
+#include <sstream>
 
 #include "sim/core/ledger.hpp"
 #include "sim/run/thread_limit.hpp"
@@ -105,4 +106,38 @@ TEST_CASE("to_minor_units rounds to whole minor units and refuses non-finite amo
   CHECK(sim::to_minor_units(-0.015) == -2);
   CHECK_THROWS_AS(sim::to_minor_units(std::numeric_limits<double>::quiet_NaN()), std::domain_error);
   CHECK_THROWS_AS(sim::to_minor_units(std::numeric_limits<double>::infinity()), std::domain_error);
+}
+
+TEST_CASE("a restored ledger has the saved accounts and balances and stays conserved") {
+  SmallEconomy saved;
+  saved.ledger.transfer(saved.budget, saved.firm, 1000);
+  saved.ledger.transfer(saved.firm, saved.consumption, 250);
+  std::stringstream buffer;
+  saved.ledger.save_state(buffer);
+
+  Ledger restored{sim::Currency{"yuan"}};
+  restored.restore_state(buffer);
+  REQUIRE(restored.account_count() == saved.ledger.account_count());
+  for (sim::AccountId a = 0; a < restored.account_count(); ++a) {
+    CHECK(restored.balance(a) == saved.ledger.balance(a));
+    CHECK(restored.account(a).owner == saved.ledger.account(a).owner);
+    CHECK(restored.account(a).kind == saved.ledger.account(a).kind);
+  }
+  CHECK(restored.totals().held == 750);
+  CHECK_NOTHROW(restored.check_conservation(3, "restored"));
+  // It goes on like the saved ledger: a holding account still cannot be overdrawn.
+  CHECK_THROWS_AS(restored.transfer(saved.firm, saved.bank, 751), LedgerError);
+  restored.transfer(saved.firm, saved.bank, 750);
+  CHECK(restored.balance(saved.bank) == 750);
+}
+
+TEST_CASE("a restored ledger keeps the posted totals that catch money created outside transfers") {
+  SmallEconomy saved;
+  saved.ledger.transfer(saved.budget, saved.firm, 1000);
+  saved.ledger.overwrite_balance_unchecked(saved.firm, 5000);
+  std::stringstream buffer;
+  saved.ledger.save_state(buffer);
+  Ledger restored{sim::Currency{"yuan"}};
+  restored.restore_state(buffer);
+  CHECK_THROWS_AS(restored.check_conservation(3, "restored"), LedgerError);
 }

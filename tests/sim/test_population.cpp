@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "sim/core/parallel.hpp"
 #include "sim/core/population.hpp"
@@ -117,4 +118,67 @@ TEST_CASE("declaring a field twice or asking for a missing one is a programming 
   CHECK_THROWS_AS(firms.add_field<double>("cash", {"yuan", "Cash"}), std::logic_error);
   CHECK_THROWS_AS(firms.field<double>("revenue"), std::logic_error);
   CHECK_THROWS_AS(firms.field<int>("cash"), std::logic_error);
+}
+
+namespace {
+// The population of the checkpoint tests: two typed fields, births and deaths behind it.
+sim::Population lived_population() {
+  sim::Population firms("firm");
+  firms.add_field<double>("cash", {"yuan", "Cash at hand"});
+  firms.add_field<std::int16_t>("region", {"index", "Region"});
+  firms.spawn(6);
+  auto& cash = firms.field<double>("cash");
+  auto& region = firms.field<std::int16_t>("region");
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    cash[i] = 1.5 * static_cast<double>(i);
+    region[i] = static_cast<std::int16_t>(i % 3);
+  }
+  for (const std::size_t i : {0, 1, 2, 4}) firms.mark_for_removal(i);
+  firms.remove_marked();
+  return firms;
+}
+}  // namespace
+
+TEST_CASE("a restored population has the saved ids and fields and continues the same id sequence") {
+  const sim::Population saved = lived_population();
+  std::stringstream buffer;
+  saved.save_state(buffer);
+
+  sim::Population restored("firm");
+  restored.add_field<double>("cash", {"yuan", "Cash at hand"});
+  restored.add_field<std::int16_t>("region", {"index", "Region"});
+  restored.restore_state(buffer);
+  CHECK(restored.ids() == saved.ids());
+  CHECK(restored.field<double>("cash") == saved.field<double>("cash"));
+  CHECK(restored.field<std::int16_t>("region") == saved.field<std::int16_t>("region"));
+  CHECK(restored.index_of(5) == saved.index_of(5));
+  CHECK_FALSE(restored.index_of(1).has_value());  // a dead agent stays dead
+  CHECK_NOTHROW(restored.check_invariants());
+  // Births after the restore get the ids the saved population would have given.
+  CHECK(restored.id(restored.spawn(1)) == saved.next_id());
+}
+
+TEST_CASE("restoring a population refuses a checkpoint whose fields differ") {
+  const sim::Population saved = lived_population();
+  std::stringstream buffer;
+  saved.save_state(buffer);
+  sim::Population other("firm");
+  other.add_field<double>("cash", {"yuan", "Cash at hand"});
+  other.add_field<std::int32_t>("region", {"index", "Region"});  // another type in the same place
+  CHECK_THROWS_WITH_AS(
+      other.restore_state(buffer),
+      "population 'firm' field 'region': the checkpoint has another field or type in its place",
+      sim::binary::ReadError);
+}
+
+TEST_CASE("restoring a population from a truncated checkpoint fails instead of reading garbage") {
+  const sim::Population saved = lived_population();
+  std::stringstream full;
+  saved.save_state(full);
+  const std::string bytes = full.str();
+  std::stringstream truncated(bytes.substr(0, bytes.size() - 3));
+  sim::Population restored("firm");
+  restored.add_field<double>("cash", {"yuan", "Cash at hand"});
+  restored.add_field<std::int16_t>("region", {"index", "Region"});
+  CHECK_THROWS_AS(restored.restore_state(truncated), sim::binary::ReadError);
 }
