@@ -121,10 +121,11 @@ def test_calibrate_names_a_target_metric_the_model_lacks(innosim, tmp_path, anal
 
 def test_ranking_nansha_variants_on_real_runs(innosim, tmp_path, analysis_cli):
     """A planner's question on the ecosystem model: nansha plus first-unit insurance, plus vouchers, and
-    a variant identical to the base; 40 quarters, 3 replicates on common random numbers."""
+    a variant identical to the base; 40 quarters, 3 replicates on common random numbers. The
+    insurance budget is large enough to last the 40 quarters (it pays subsidies and claims)."""
     nansha = REPO / "scenarios" / "nansha.yaml"
     policies = {"insurance": '{type: first_unit_insurance, name: "first-unit insurance", start_step: 5, '
-                             "premium_subsidy_share: 0.8, claim_complexity: 0.1, budget_yuan: 1.0e8}",
+                             "premium_subsidy_share: 0.8, claim_complexity: 0.1, budget_yuan: 1.0e10}",
                 "vouchers": '{type: pilot_voucher, name: "pilot vouchers", start_step: 5, subsidy_share: 0.7, '
                             "budget_yuan: 1.0e8}"}
     runs = []
