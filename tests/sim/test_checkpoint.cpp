@@ -12,6 +12,7 @@
 #include "sim/output/output_file.hpp"
 #include "sim/run/checkpoint.hpp"
 #include "sim/scenario/input_error.hpp"
+#include "tests/support/scratch_directory.hpp"
 
 namespace {
 
@@ -37,11 +38,12 @@ class CounterModel final : public sim::Model {
 const sim::CheckpointIdentity kWriter{"1.0.0", "abc123", "counter 1.0", "5ca1ab1e"};
 
 // A folder with replicate 0's checkpoint at step 7 (count 41), written under `kWriter`.
+// A scratch folder of its own: ctest runs these cases in parallel.
 struct SavedRun {
-  std::filesystem::path folder = std::filesystem::temp_directory_path() / "innosim-test-checkpoint";
+  test_support::ScratchDirectory scratch{"innosim-test-checkpoint"};
+  std::filesystem::path folder = scratch.path;
   std::filesystem::path output = folder / "run.h5";
   SavedRun() {
-    std::filesystem::remove_all(folder);
     const sim::CheckpointStore store(output, kWriter, false, false);
     CounterModel model;
     model.count = 41;
@@ -51,7 +53,6 @@ struct SavedRun {
     progress.spool_bytes = 12;
     store.save(0, progress, model);
   }
-  ~SavedRun() { std::filesystem::remove_all(folder); }
   SavedRun(const SavedRun&) = delete;
   SavedRun& operator=(const SavedRun&) = delete;
 
