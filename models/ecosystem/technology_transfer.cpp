@@ -113,10 +113,11 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
       flows.brokered_deals += 1;
       // The first matching service (declaration order) that targets the lab and the result's field
       // and still has money pays the office for the deal (stacking).
+      const int field = results.field[i];  // a structured binding cannot be captured (clang 14)
       const std::int32_t matching =
           first_funded(region_policies.matching[static_cast<std::size_t>(labs.region[o])], p, payments,
                        [&](const PolicySpec& policy) {
-                         return targets(policy, labs.region[o], results.field[i], labs.kind[o], -1, -1);
+                         return targets(policy, labs.region[o], field, labs.kind[o], -1, -1);
                        });
       if (matching >= 0) {
         payments.pay_up_to(
