@@ -68,9 +68,9 @@ void EcosystemModel::save_state(std::ostream& out) const {
         &firm_budgets_.basic_spend, &firm_budgets_.new_spend, &firm_budgets_.dev_budget, &firm_budgets_.need,
         &firm_holdings_.product_value, &firm_holdings_.best_quality})
     write_vector(out, *values);
-  for (const auto* values :
-       {&firm_incentives_.interest_subsidy_policy, &firm_incentives_.risk_pool_policy,
-        &firm_incentives_.expert_policy, &firm_holdings_.patents, &firm_holdings_.commercializing})
+  for (const auto* values : {&firm_incentives_.interest_subsidy_policy, &firm_incentives_.risk_pool_policy,
+                             &firm_incentives_.expert_policy, &firm_incentives_.deduction_policy,
+                             &firm_holdings_.patents, &firm_holdings_.commercializing})
     write_vector(out, *values);
   write_vector(out, firm_conditions_.is_distressed);
   write_vector(out, firm_conditions_.has_experts);
@@ -147,9 +147,9 @@ void EcosystemModel::restore_state(std::istream& in) {
         &firm_budgets_.basic_spend, &firm_budgets_.new_spend, &firm_budgets_.dev_budget, &firm_budgets_.need,
         &firm_holdings_.product_value, &firm_holdings_.best_quality})
     read_vector(in, *values, "firm incentives, budgets and holdings");
-  for (auto* values :
-       {&firm_incentives_.interest_subsidy_policy, &firm_incentives_.risk_pool_policy,
-        &firm_incentives_.expert_policy, &firm_holdings_.patents, &firm_holdings_.commercializing})
+  for (auto* values : {&firm_incentives_.interest_subsidy_policy, &firm_incentives_.risk_pool_policy,
+                       &firm_incentives_.expert_policy, &firm_incentives_.deduction_policy,
+                       &firm_holdings_.patents, &firm_holdings_.commercializing})
     read_vector(in, *values, "firm incentives and holdings");
   read_vector(in, firm_conditions_.is_distressed, "firm conditions");
   read_vector(in, firm_conditions_.has_experts, "firm conditions");

@@ -132,9 +132,12 @@ struct Firms : AgentRows {
 // Per firm, set each step by apply_policies (not in snapshots): what the policy mix offers it
 // this quarter. A firm born inside a step has neutral values until the next.
 struct FirmIncentives {
-  std::vector<double> extra_grant;                    // rd_grant money it may draw, yuan
-  std::vector<double> consortium_received;            // consortium grant and matching money paid to it, yuan
+  std::vector<double> extra_grant;  // rd_grant money it may draw, yuan
+  // Grant money paid to it in apply_policies for this quarter's R&D, yuan: a consortium's grant and
+  // its members' matching money, a repayable grant.
+  std::vector<double> consortium_received;
   std::vector<double> deduction;                      // super-deduction rate
+  std::vector<std::int32_t> deduction_policy;         // super_deduction instrument paying it, -1 none
   std::vector<double> interest_subsidy;               // share of loan interest the instrument pays
   std::vector<std::int32_t> interest_subsidy_policy;  // loan_interest_subsidy instrument paying it, -1 none
   std::vector<double> risk_pool_share;                // share of a default loss the risk pool pays the bank
@@ -147,7 +150,8 @@ struct FirmIncentives {
 // holds (index_holdings).
 struct FirmBudgets {
   std::vector<double> basic_spend, new_spend, dev_budget;
-  std::vector<double> grants_received;  // rd_grant and consortium money paid to it this quarter
+  std::vector<double>
+      grants_received;  // rd_grant, consortium and repayable-grant money paid to it this quarter
   std::vector<double> need;
 };
 

@@ -22,7 +22,7 @@ static double customers_demand(const sim::PhaseContext& context, const Parameter
 static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Firms& firms,
                            const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
                            const Payments& payments, ChunkPayments& chunk_payments, std::size_t i,
-                           double market_share, double procurement);
+                           double market_share, double procurement, double& forgone_tax);
 
 // Phase "produce_and_sell" — field demand and the wage and price level grow and adoption of new
 // products diffuses (Bass). Customers ask each firm for its existing business (with the
@@ -96,14 +96,15 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
     double value_added = 0, government_spending = 0, sales = 0, capacity = 0;
   };
   std::vector<ChunkSums> chunk_sums(chunks);
+  std::vector<double> forgone_tax(firms.size(), 0.0);
   sim::parallel_for_chunks(firms.size(), [&](const sim::Chunk& chunk) {
     auto chunk_payments = payments.chunk();
     auto& sums = chunk_sums[chunk.index];
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
       sums.capacity += capacity_yuan(p, markets, firms, i);
-      sums.value_added +=
-          sell_and_pay(p, markets, firms, firm_incentives, firm_conditions, payments, chunk_payments, i,
-                       market_share[static_cast<std::size_t>(firms.field[i])], procurement_weight[i]);
+      sums.value_added += sell_and_pay(
+          p, markets, firms, firm_incentives, firm_conditions, payments, chunk_payments, i,
+          market_share[static_cast<std::size_t>(firms.field[i])], procurement_weight[i], forgone_tax[i]);
       sums.sales += firms.revenue[i] - procurement_weight[i];
       firms.capital[i] *= 1.0 - p.depreciation_rate;
       // A firm that sold to public buyers has a reference customer for a while (advance_results).
@@ -118,6 +119,13 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
     flows.government_spending += sums.government_spending;
     flows.sales += sums.sales;
     flows.capacity += sums.capacity;
+  }
+  // Each super-deduction instrument makes good to the treasury, in firm order, the tax its deduction
+  // forgave, as far as its account holds money; once it is spent, firms deduct no more
+  // (apply_policies).
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (const std::int32_t policy = firm_incentives.deduction_policy[i]; policy >= 0 && forgone_tax[i] > 0)
+      payments.pay_up_to(accounts.first_policy_account + policy, accounts.government, forgone_tax[i]);
   }
   // The treasury spends what it collects (public consumption).
   payments.pay(accounts.government, accounts.costs_sink, payments.balance(accounts.government));
@@ -144,7 +152,7 @@ static double customers_demand(const sim::PhaseContext& context, const Parameter
 static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Firms& firms,
                            const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
                            const Payments& payments, ChunkPayments& chunk_payments, std::size_t i,
-                           double market_share, double procurement) {
+                           double market_share, double procurement, double& forgone_tax) {
   const FixedAccounts& accounts = payments.accounts();
   const double sales = std::min(firms.demand[i] * market_share, capacity_yuan(p, markets, firms, i));
   payments.pay(chunk_payments, accounts.market, firms.account[i], sales);
@@ -162,10 +170,12 @@ static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Fir
   // High-tech enterprises pay the reduced rate (15% instead of 25%, 高新技术企业).
   const double tax_rate =
       firms.tier[i] >= kHighTech && firms.kind[i] == kSme ? p.high_tech_tax_rate : p.tax_rate;
-  const double profit =
-      firms.margin[i] * total_revenue - firms.rd_spending[i] * (1.0 + firm_incentives.deduction[i]);
+  const double profit_before_rd = firms.margin[i] * total_revenue;
+  const double profit = profit_before_rd - firms.rd_spending[i] * (1.0 + firm_incentives.deduction[i]);
   if (profit > 0)
     payments.pay_up_to(chunk_payments, firms.account[i], accounts.government, tax_rate * profit);
+  // The super-deduction's tax expenditure: what the extra deduction took off the tax.
+  forgone_tax = tax_rate * (std::max(0.0, profit_before_rd - firms.rd_spending[i]) - std::max(0.0, profit));
   // A repayable grant is paid back, to the instrument that granted it, once the SME's revenue is
   // 1.5 times a typical SME's.
   if (firms.repayable_grant[i] > 0 && firms.kind[i] == kSme &&

@@ -48,7 +48,8 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"spinouts", "firms/quarter", "Spin-outs from labs"},
       {"vc_invested", "yuan/quarter", "VC investment in the quarter"},
       {"guidance_fund_leverage", "1",
-       "Capital of guidance sub-funds / government contribution (0 without a guidance fund)"},
+       "Leverage realised: capital paid into guidance sub-funds (public and private) / public money paid in "
+       "(0 without a guidance fund or its money)"},
       {"bank_loans_outstanding", "yuan", "Bank loans to SMEs outstanding"},
       {"loan_default_rate", "1/quarter", "Defaults in the quarter / loans outstanding"},
       {"risk_pool_paid", "yuan/quarter", "Risk-compensation pool payments to banks"},

@@ -20,6 +20,9 @@ static void form_consortia(const sim::PhaseContext& context, const Parameters& p
 static void fund_consortia(const Parameters& p, Labs& labs, Firms& firms, std::size_t policy_index,
                            FirmIncentives& firm_incentives, Payments& payments);
 static void dissolve_consortium(Labs& labs, Firms& firms, std::int64_t id);
+// Part of apply_policies: the SMEs a risk pool backs this quarter and the share of their losses.
+static void cover_by_risk_pool(const Parameters& p, const Firms& firms, std::size_t policy_index,
+                               double balance, FirmIncentives& firm_incentives);
 
 // Phase "apply_policies" — reads the policy timeline; writes policy accounts (budgets at start),
 // per-agent incentive multipliers of this step, consortia and guidance sub-funds.
@@ -47,6 +50,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
   firm_incentives.risk_pool_share.assign(n_firms, 0.0);
   firm_incentives.risk_pool_policy.assign(n_firms, -1);
   firm_incentives.interest_subsidy_policy.assign(n_firms, -1);
+  firm_incentives.deduction_policy.assign(n_firms, -1);
   firm_incentives.expert_policy.assign(n_firms, -1);
   reset_stacks(cell_policies.voucher, cells);
   cell_policies.insurance.assign(cells, -1);
@@ -69,23 +73,30 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
       payments.pay(payer, account, policy.budget_yuan);
       if (policy.type == PolicyType::guidance_fund) {
         // Fund-of-funds: the government's money is matched by private LPs up to the leverage
-        // ratio (seed 004: Nansha's mother fund leveraged > 18 bn yuan of sub-funds).
-        const double total = policy.budget_yuan * policy.guidance_fund.leverage;
+        // ratio (seed 004: Nansha's mother fund leveraged > 18 bn yuan of sub-funds). Sub-funds are
+        // raised only for the money the account holds: none without it.
+        const double money = payments.balance(account);
+        const double total = money * policy.guidance_fund.leverage;
         const auto subfunds =
-            std::max<std::int64_t>(1, std::llround(total / std::max(1.0, p.vc_fund_capital_yuan)));
+            money > 0 ? std::max<std::int64_t>(1, std::llround(total / std::max(1.0, p.vc_fund_capital_yuan)))
+                      : std::int64_t{0};
         for (std::int64_t s = 0; s < subfunds; ++s) {
           const int region = policy.region >= 0
                                  ? policy.region
                                  : static_cast<int>(s % static_cast<std::int64_t>(p.regions.size()));
           const std::size_t f =
               spawn_vc_fund(funds, payments.ledger(), {region, policy.field, context.step, true, pk});
-          const double from_government = payments.pay_up_to(
-              account, funds.account[f], policy.budget_yuan / static_cast<double>(subfunds));
-          payments.pay(accounts.private_capital, funds.account[f],
-                       from_government * (policy.guidance_fund.leverage - 1.0));
-          funds.government_share[f] = 1.0 / policy.guidance_fund.leverage;
+          const double from_government =
+              payments.pay_up_to(account, funds.account[f], money / static_cast<double>(subfunds));
+          const double from_private =
+              payments.pay_up_to(accounts.private_capital, funds.account[f],
+                                 from_government * (policy.guidance_fund.leverage - 1.0));
+          const double capital = from_government + from_private;
+          funds.government_share[f] = capital > 0 ? from_government / capital : 0.0;
+          // Realised leverage (guidance_fund_leverage): the capital the sub-funds actually raised
+          // over the public money actually paid in.
           totals.guidance_government_yuan += from_government;
-          totals.guidance_subfund_yuan += from_government * policy.guidance_fund.leverage;
+          totals.guidance_subfund_yuan += capital;
         }
       }
       if (policy.type == PolicyType::consortium)
@@ -108,8 +119,9 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
           if (!targets(policy, labs.region[i], labs.field[i], labs.kind[i], -1, -1)) continue;
           lab_incentives.extra_grant[i] += policy.rd_grant.grant_yuan;
           // Milestone evaluation: downstream users judge the project, so staff spend effort on
-          // transfer and on concept verification (seed 000: 下游评价上游).
-          if (policy.rd_grant.evaluation == "milestone") {
+          // transfer and on concept verification (seed 000: 下游评价上游). The evaluation comes with
+          // the grant: only while the instrument holds money to pay it.
+          if (policy.rd_grant.evaluation == "milestone" && is_funded) {
             lab_incentives.effort_mult[i] *= policy.rd_grant.milestone_multiplier;
             lab_incentives.dev_share[i] =
                 std::min(0.8, lab_incentives.dev_share[i] * policy.rd_grant.milestone_multiplier);
@@ -164,27 +176,32 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         }
         break;
       case PolicyType::super_deduction:
+        // A tax expenditure: the tax it forgoes is paid to the treasury from its account
+        // (produce_and_sell), so it deducts only while that holds money. Stacking: the first funded
+        // instrument in declaration order that targets the firm.
+        if (!is_funded) break;
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1))
+          if (firm_incentives.deduction_policy[i] < 0 &&
+              targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1)) {
             firm_incentives.deduction[i] = policy.super_deduction.extra_deduction_share;
+            firm_incentives.deduction_policy[i] = pk;
+          }
         }
         break;
       case PolicyType::loan_interest_subsidy:
+        // Firms ask for loans counting on the subsidy only while the instrument can pay it.
+        if (!is_funded) break;
         for (std::size_t i = 0; i < n_firms; ++i) {
-          if (targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1)) {
+          if (firm_incentives.interest_subsidy_policy[i] < 0 &&
+              targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1)) {
             firm_incentives.interest_subsidy[i] = policy.loan_interest_subsidy.interest_subsidy_share;
             firm_incentives.interest_subsidy_policy[i] = pk;
           }
         }
         break;
       case PolicyType::risk_pool:
-        for (std::size_t i = 0; i < n_firms; ++i) {
-          if (firms.kind[i] == kSme &&
-              targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1)) {
-            firm_incentives.risk_pool_share[i] = policy.risk_pool.loss_share;
-            firm_incentives.risk_pool_policy[i] = pk;
-          }
-        }
+        if (!is_funded) break;
+        cover_by_risk_pool(p, firms, k, payments.balance(account), firm_incentives);
         break;
       case PolicyType::repayable_grant:
       case PolicyType::grant_to_equity: {
@@ -201,11 +218,14 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
                                                      ? policy.repayable_grant.grant_yuan
                                                      : policy.grant_to_equity.grant_yuan);
           if (paid <= 0) break;
-          firms.earmarked[i] += paid;
           if (is_repayable) {
+            // Earmarked for R&D: the SME spends it on research and development this quarter, like
+            // the grant money of a consortium (fund_research).
+            firm_incentives.consortium_received[i] += paid;
             firms.repayable_grant[i] = paid;
             firms.repayable_policy[i] = pk;
           } else {
+            firms.earmarked[i] += paid;
             firms.equity_grant[i] = paid;
             firms.equity_policy[i] = pk;
           }
@@ -359,6 +379,36 @@ static void fund_consortia(const Parameters& p, Labs& labs, Firms& firms, std::s
     }
     payments.pay(firms.account[i], firms.account[static_cast<std::size_t>(to)], part);
     firm_incentives.consortium_received[static_cast<std::size_t>(to)] += part;
+  }
+}
+
+// The SMEs risk pool `policy_index` backs this quarter: the targeted SMEs no earlier funded pool
+// backs (stacking: first in declaration order). Banks count on the pool only as far as its balance
+// covers the claims they expect on it: its share of the expected loss over a loan's term
+// (loan_default_base a quarter for loan_term_quarters, loan_loss_given_default) on the backed loans
+// outstanding and on one new loan. A pool that holds that much covers loss_share of a default; one
+// that holds less covers that share in proportion, so banks' expected loss falls with the money
+// left, and not at all once it is spent.
+static void cover_by_risk_pool(const Parameters& p, const Firms& firms, std::size_t policy_index,
+                               double balance, FirmIncentives& firm_incentives) {
+  const PolicySpec& policy = p.policies[policy_index];
+  const double share = policy.risk_pool.loss_share;
+  const double expected_claim_per_yuan =
+      share * p.loan_loss_given_default *
+      std::min(1.0, p.loan_default_base * static_cast<double>(p.loan_term_quarters));
+  std::vector<std::size_t> backed;
+  double expected_claims = expected_claim_per_yuan * p.loan_size_yuan;  // one new loan
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.kind[i] != kSme || firm_incentives.risk_pool_policy[i] >= 0 ||
+        !targets(policy, firms.region[i], firms.field[i], firms.kind[i], firms.tier[i], -1))
+      continue;
+    backed.push_back(i);
+    expected_claims += expected_claim_per_yuan * firms.loan[i];
+  }
+  const double covered = expected_claims > 0 ? std::min(1.0, balance / expected_claims) : 1.0;
+  for (const std::size_t i : backed) {
+    firm_incentives.risk_pool_share[i] = share * covered;
+    firm_incentives.risk_pool_policy[i] = static_cast<std::int32_t>(policy_index);
   }
 }
 

@@ -85,6 +85,7 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   if (holdings.best_quality.size() < n) holdings.best_quality.resize(n, -1e9);
   if (incentives.risk_pool_policy.size() < n) incentives.risk_pool_policy.resize(n, -1);
   if (incentives.interest_subsidy_policy.size() < n) incentives.interest_subsidy_policy.resize(n, -1);
+  if (incentives.deduction_policy.size() < n) incentives.deduction_policy.resize(n, -1);
   if (conditions.is_distressed.size() < n) conditions.is_distressed.resize(n, 0);
   if (conditions.has_experts.size() < n) conditions.has_experts.resize(n, 0);
   if (incentives.expert_policy.size() < n) incentives.expert_policy.resize(n, -1);
