@@ -56,7 +56,7 @@ struct Firms : AgentRows {
   std::vector<double>& government_stake = population.field<double>("government_stake");
   std::vector<std::int32_t>& equity_policy = population.field<std::int32_t>("equity_policy");
   std::vector<double>& rd_propensity = population.field<double>("rd_propensity");  // mean 1 over SMEs
-  // Cash raised for growth (VC rounds, grant-to-equity and repayable grants), restricted to
+  // Cash raised for growth (VC rounds), restricted to
   // development and capacity: never paid out, spent by spend_earmarked_funds and invest_in_capacity.
   std::vector<double>& earmarked = population.field<double>("earmarked");
   // Public procurement received, decaying (produce_and_sell): the reference customer that lowers
@@ -134,7 +134,7 @@ struct Firms : AgentRows {
 struct FirmIncentives {
   std::vector<double> extra_grant;  // rd_grant money it may draw, yuan
   // Grant money paid to it in apply_policies for this quarter's R&D, yuan: a consortium's grant and
-  // its members' matching money, a repayable grant.
+  // its members' matching money, a repayable or grant-to-equity grant.
   std::vector<double> consortium_received;
   std::vector<double> deduction;                      // super-deduction rate
   std::vector<std::int32_t> deduction_policy;         // super_deduction instrument paying it, -1 none
@@ -151,7 +151,7 @@ struct FirmIncentives {
 struct FirmBudgets {
   std::vector<double> basic_spend, new_spend, dev_budget;
   std::vector<double>
-      grants_received;  // rd_grant, consortium and repayable-grant money paid to it this quarter
+      grants_received;  // rd_grant, consortium, repayable and equity grants paid to it this quarter
   std::vector<double> need;
 };
 

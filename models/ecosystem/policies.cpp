@@ -218,14 +218,13 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
                                                      ? policy.repayable_grant.grant_yuan
                                                      : policy.grant_to_equity.grant_yuan);
           if (paid <= 0) break;
+          // Earmarked for R&D: the SME spends it on research and development this quarter, like
+          // the grant money of a consortium (fund_research).
+          firm_incentives.consortium_received[i] += paid;
           if (is_repayable) {
-            // Earmarked for R&D: the SME spends it on research and development this quarter, like
-            // the grant money of a consortium (fund_research).
-            firm_incentives.consortium_received[i] += paid;
             firms.repayable_grant[i] = paid;
             firms.repayable_policy[i] = pk;
           } else {
-            firms.earmarked[i] += paid;
             firms.equity_grant[i] = paid;
             firms.equity_policy[i] = pk;
           }

@@ -56,7 +56,8 @@ void fund_research(const sim::PhaseContext& context, const Parameters& p, const 
   firm_budgets.basic_spend.assign(n_firms, 0.0);
   firm_budgets.new_spend.assign(n_firms, 0.0);
   firm_budgets.dev_budget.assign(n_firms, 0.0);
-  // What consortia and repayable grants paid in apply_policies counts as this quarter's grant money.
+  // What consortia, repayable and equity grants paid in apply_policies counts as this quarter's grant
+  // money.
   firm_budgets.grants_received = firm_incentives.consortium_received;
   // Grants first, in firm order (they draw on policy accounts shared by all firms) ...
   for (std::size_t i = 0; i < n_firms; ++i) {
