@@ -230,7 +230,8 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
               {"milestone", "paper"}},
              {"milestone_multiplier", "1", 1.0, 0, 100, &RdGrant::milestone_multiplier,
               "Under milestone evaluation: multiplies targeted labs' transfer effort and their development "
-              "share (at most 0.8); refused with evaluation: paper. Assumption"}}),
+              "share (at most 0.8), while the instrument holds money; refused with evaluation: paper. "
+              "Assumption"}}),
       block(T::challenge_project, &S::challenge_project,
             "Challenge-based project (揭榜挂帅/赛马): each quarter candidate results of its field at TRL 3-5 "
             "held by labs or SMEs race on observed quality; the winner gets the prize and becomes sponsored",
@@ -289,38 +290,45 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
             "Purchases per quarter, shared among targeted firms by results in use, while the budget lasts"}}),
       block(T::loan_interest_subsidy, &S::loan_interest_subsidy,
             "Loan interest subsidy: pays part of targeted firms' interest to their bank and raises their "
-            "loan requests",
+            "loan requests, while it holds money (firms targeted by several: the first funded in "
+            "declaration order)",
             {{"rate", "interest_subsidy_share"}},
             {{"interest_subsidy_share", "1", 0.0, 0, 1, &LoanInterestSubsidy::interest_subsidy_share,
               "Share of the interest the instrument pays; loan requests × (1 + 2 × share)"}}),
       block(T::repayable_grant, &S::repayable_grant,
-            "Repayable grant: at start_step pays each targeted SME (in firm order, while the budget lasts); "
-            "the SME repays from later cash",
+            "Repayable grant: at start_step pays each targeted SME (in firm order, while the budget lasts), "
+            "earmarked for R&D (spent in that quarter's R&D budget); the SME repays from later cash",
             {{"amount_yuan", "grant_yuan"}},
             {{"grant_yuan", "yuan", 0.0, 0, kNoMaximum, &RepayableGrant::grant_yuan,
               "Grant per targeted SME, paid once"}}),
       block(T::grant_to_equity, &S::grant_to_equity,
             "Grant turned into equity (拨投结合): at start_step pays each targeted SME (in firm order, while "
-            "the budget lasts); the grant becomes government equity when a result of the SME reaches "
-            "commercialization",
+            "the budget lasts), earmarked for R&D (spent in that quarter's R&D budget); the grant becomes "
+            "government equity when a result of the SME reaches commercialization",
             {{"amount_yuan", "grant_yuan"}},
             {{"grant_yuan", "yuan", 0.0, 0, kNoMaximum, &GrantToEquity::grant_yuan,
               "Grant per targeted SME, paid once"}}),
       block(T::guidance_fund, &S::guidance_fund,
-            "Guidance fund (fund of funds): at start_step the budget, matched by private capital, forms VC "
-            "sub-funds of vc_fund_capital_yuan (seed 004: Nansha's mother fund leveraged > 18 bn yuan)",
+            "Guidance fund (fund of funds): at start_step the money in its account, matched by private "
+            "capital, forms VC sub-funds of vc_fund_capital_yuan (seed 004: Nansha's mother fund leveraged > "
+            "18 bn yuan); no money, no sub-fund",
             {},
             {{"leverage", "1", 1.0, 1, 100, &GuidanceFund::leverage,
               "Sub-fund capital / government contribution; private LPs add (leverage − 1) × the budget"}}),
       block(T::risk_pool, &S::risk_pool,
             "Credit risk-compensation pool: pays banks part of the loss on defaulted loans of targeted SMEs, "
-            "so banks expect smaller losses and lend more",
+            "so banks expect smaller losses and lend more, as far as its balance covers the claims they "
+            "expect on it (loss_share x loan_loss_given_default x loan_default_base x loan_term_quarters of "
+            "the backed loans outstanding and one new loan; less money, a proportionally smaller share)",
             {{"rate", "loss_share"}},
             {{"loss_share", "1", 0.0, 0, 1, &RiskPool::loss_share,
-              "Share of a defaulted loan's loss the pool pays the bank, while it has money"}}),
+              "Share of a defaulted loan's loss the pool pays the bank when its balance covers the expected "
+              "claims (in proportion when it covers part)"}}),
       block(T::super_deduction, &S::super_deduction,
             "R&D super deduction (加计扣除): targeted firms deduct more than their R&D spending from taxable "
-            "profit, which raises their R&D by rd_tax_elasticity",
+            "profit, which raises their R&D by rd_tax_elasticity. A tax expenditure: the tax forgone is "
+            "paid to the treasury from the instrument's budget, and firms deduct only while it holds "
+            "money (firms targeted by several: the first funded in declaration order)",
             {{"rate", "extra_deduction_share"}},
             {{"extra_deduction_share", "1", 0.0, 0, 5, &SuperDeduction::extra_deduction_share,
               "R&D deducted in addition to the spending itself, as a share of it (1: a 100% super "

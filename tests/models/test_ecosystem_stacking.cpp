@@ -224,9 +224,11 @@ TEST_CASE("consortium ids keep their instrument beyond a thousand consortia") {
   CHECK(consortium_policy(consortium_id(0, 0)) == 0);
   CHECK(consortium_id(0, 0) >= 0);
   // In a run, each member's consortium names the instrument that formed it.
-  const sim::Config config = load(tiny_scenario(
-      "  policies:\n    - {type: consortium, field: ai, max_consortia: 1, members: 4, budget_yuan: 1e10, lead_firm_grant_yuan: 1e5}\n"
-      "    - {type: consortium, field: clean_energy, max_consortia: 1, members: 4, budget_yuan: 1e10, lead_firm_grant_yuan: 1e5}\n"));
+  const sim::Config config =
+      load(tiny_scenario("  policies:\n    - {type: consortium, field: ai, max_consortia: 1, members: 4, "
+                         "budget_yuan: 1e10, lead_firm_grant_yuan: 1e5}\n"
+                         "    - {type: consortium, field: clean_energy, max_consortia: 1, members: 4, "
+                         "budget_yuan: 1e10, lead_firm_grant_yuan: 1e5}\n"));
   auto model = create(config);
   model->step(1);
   const auto& ids = model->firms().field<std::int64_t>("consortium");
@@ -239,4 +241,63 @@ TEST_CASE("consortium ids keep their instrument beyond a thousand consortia") {
     CHECK(consortium_policy(ids[i]) == (fields[i] == 1 ? 0 : 1));
   }
   CHECK(members > 0);
+}
+
+namespace {
+
+// Two instruments of `type`, "first" and "second" (each `terms` plus its budget), targeting every SME
+// of the economy with loan requests: the balances after every step.
+Trace trace_pair(const std::string& type, const std::string& terms, double first_budget,
+                 double second_budget) {
+  const auto policy = [&](const std::string& name, double budget) {
+    return "    - {type: " + type + ", name: " + name +
+           ", agent_kind: sme, budget_yuan: " + std::to_string(budget) + ", " + terms + "}\n";
+  };
+  return trace(economy_with(policy("first", first_budget) + policy("second", second_budget),
+                            "  loan_request_rate: 0.5\n"));
+}
+
+// CHECKs that "second" paid nothing while "first" held money, that "first" ran out, and that
+// "second" paid after it.
+void check_second_takes_over(const Trace& t, double second_budget) {
+  bool first_ran_out = false;
+  for (std::size_t s = 0; s < t.balances.size(); ++s) {
+    const Fen first = t.balances[s].at("policy first"), second = t.balances[s].at("policy second");
+    if (first > 0) CHECK_MESSAGE(second == to_fen(second_budget), "step " << s + 1);
+    first_ran_out = first_ran_out || first == 0;
+  }
+  CHECK(first_ran_out);
+  CHECK(t.balances.back().at("policy second") < to_fen(second_budget));
+}
+
+}  // namespace
+
+TEST_CASE("stacked interest subsidies: the first with money pays a firm's interest and the second after it") {
+  check_second_takes_over(trace_pair("loan_interest_subsidy", "interest_subsidy_share: 0.8", 2e6, 1e8), 1e8);
+}
+
+TEST_CASE("stacked super-deductions: the first with money pays the forgone tax and the second after it") {
+  check_second_takes_over(trace_pair("super_deduction", "extra_deduction_share: 1.0", 1e7, 1e10), 1e10);
+}
+
+TEST_CASE(
+    "stacked risk pools: the first with money backs a firm's loans and a pool without money backs none") {
+  const std::string extra = "  loan_request_rate: 0.5\n";
+  const auto pools = [&](double first_budget, double first_share, double second_budget, double second_share) {
+    std::string policies;
+    if (first_budget >= 0)
+      policies += "    - {type: risk_pool, name: first, agent_kind: sme, budget_yuan: " +
+                  std::to_string(first_budget) + ", loss_share: " + std::to_string(first_share) + "}\n";
+    policies += "    - {type: risk_pool, name: second, agent_kind: sme, budget_yuan: " +
+                std::to_string(second_budget) + ", loss_share: " + std::to_string(second_share) + "}\n";
+    return economy_with(policies, extra);
+  };
+  const auto loans = [](const std::string& yaml) { return run(yaml).sum.at("bank_loans_outstanding"); };
+  // A first pool without money backs no one: the second backs every SME, as if alone.
+  CHECK(loans(pools(0, 0.9, 1e7, 0.5)) == loans(pools(-1, 0, 1e7, 0.5)));
+  // A first pool with money backs every SME: the second (more generous) is passed by and pays nothing.
+  const Trace both = trace(pools(1e7, 0.5, 1e7, 0.9));
+  CHECK(both.balances.back().at("policy second") == to_fen(1e7));
+  CHECK(loans(pools(1e7, 0.5, 1e7, 0.9)) == loans(pools(-1, 0, 1e7, 0.5)));
+  CHECK(loans(pools(1e7, 0.5, 1e7, 0.9)) != loans(pools(-1, 0, 1e7, 0.9)));
 }
