@@ -314,7 +314,12 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
             "18 bn yuan); no money, no sub-fund",
             {},
             {{"leverage", "1", 1.0, 1, 100, &GuidanceFund::leverage,
-              "Sub-fund capital / government contribution; private LPs add (leverage − 1) × the budget"}}),
+              "Sub-fund capital / government contribution sought; private LPs add (leverage − 1) × the "
+              "public money, up to private_commitment_yuan"},
+             {"private_commitment_yuan", "yuan", 0.0, 0, kNoMaximum, &GuidanceFund::private_commitment_yuan,
+              "Private LP money available to match the public money (0: as much as the leverage asks); "
+              "when it runs short the sub-funds are smaller and the realised leverage "
+              "(guidance_fund_leverage) falls below the leverage sought. Assumption"}}),
       block(T::risk_pool, &S::risk_pool,
             "Credit risk-compensation pool: pays banks part of the loss on defaulted loans of targeted SMEs, "
             "so banks expect smaller losses and lend more, as far as its balance covers the claims they "

@@ -163,6 +163,7 @@ struct GrantToEquity {
 };
 struct GuidanceFund {
   double leverage{};
+  double private_commitment_yuan{};
 };
 struct RiskPool {
   double loss_share{};

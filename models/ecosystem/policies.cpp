@@ -80,6 +80,8 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         const auto subfunds =
             money > 0 ? std::max<std::int64_t>(1, std::llround(total / std::max(1.0, p.vc_fund_capital_yuan)))
                       : std::int64_t{0};
+        const double private_commitment = policy.guidance_fund.private_commitment_yuan;
+        double private_left = private_commitment > 0 ? private_commitment : total;
         for (std::int64_t s = 0; s < subfunds; ++s) {
           const int region = policy.region >= 0
                                  ? policy.region
@@ -88,9 +90,11 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
               spawn_vc_fund(funds, payments.ledger(), {region, policy.field, context.step, true, pk});
           const double from_government =
               payments.pay_up_to(account, funds.account[f], money / static_cast<double>(subfunds));
-          const double from_private =
-              payments.pay_up_to(accounts.private_capital, funds.account[f],
-                                 from_government * (policy.guidance_fund.leverage - 1.0));
+          // Private LPs match what the leverage asks, while their commitment lasts.
+          const double from_private = payments.pay_up_to(
+              accounts.private_capital, funds.account[f],
+              std::min(private_left, from_government * (policy.guidance_fund.leverage - 1.0)));
+          private_left -= from_private;
           const double capital = from_government + from_private;
           funds.government_share[f] = capital > 0 ? from_government / capital : 0.0;
           // Realised leverage (guidance_fund_leverage): the capital the sub-funds actually raised
