@@ -201,9 +201,9 @@ TEST_CASE("paired: matching services raise licensing of lab results") {
 }
 
 TEST_CASE("paired: a policy acts only between its start and end steps") {
-  const std::string late =
-      with_policy("{type: super_deduction, budget_yuan: 1e9, extra_deduction_share: 1.0, start_step: 24, "
-                  "end_step: 24}");
+  const std::string late = with_policy(
+      "{type: super_deduction, budget_yuan: 1e9, extra_deduction_share: 1.0, start_step: 24, "
+      "end_step: 24}");
   const std::string early = with_policy(
       "{type: super_deduction, budget_yuan: 1e9, extra_deduction_share: 1.0, start_step: 1, end_step: 24}");
   check_paired_effect("super_deduction in the last step raises rd_spending_total", economy(1), late,
