@@ -1,4 +1,5 @@
-"""The `python3 -m analysis` command line: summary, compare, sensitivity, calibrate, report.
+"""The `python3 -m analysis` command line: summary, compare, sensitivity, calibrate, report,
+instrument-effects.
 
 Each subcommand is a thin layer over the library: parse, call, print. Input
 errors (AnalysisInputError, unreadable files) become one line per problem on
@@ -44,6 +45,7 @@ examples:
       --param boltzmann.width=2:40:int --seed 1 --replicates 4 --budget 40
   python3 -m analysis calibrate --preset national --markdown calibration.md
   python3 -m analysis report results/base.h5 results/reform.h5 -o report.html
+  python3 -m analysis instrument-effects --replicates 8 --update docs/MODEL.md
 
 Run `python3 -m analysis COMMAND --help` for a command's options; docs/analysis.md has more."""
 
