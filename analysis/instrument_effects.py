@@ -33,7 +33,7 @@ from .errors import AnalysisInputError, quoted
 from .formatting import estimate_with_interval, yuan
 from .load import Run, open_run
 from .pairing import pairing
-from .stats import Interval, mean_interval, paired_difference
+from .stats import Interval, mean_interval
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_FILE = REPO / "scenarios" / "instrument_effects" / "reference.yaml"
