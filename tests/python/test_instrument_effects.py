@@ -97,3 +97,35 @@ def test_unknown_types_and_aggregates_are_input_errors(tmp_path):
     bad.write_text(REFERENCES.replace("aggregate: sum", "aggregate: total", 1))
     with pytest.raises(AnalysisInputError, match="aggregate 'total' is not one of sum, last, mean"):
         effects.read_references(bad)
+
+
+def test_the_effect_is_taken_per_replicate_and_replicates_that_spent_nothing_are_left_out(write_run):
+    """Replicate r's effect is its own change over its own spending (not a ratio of means); one that
+    spent nothing has no ratio and the table says how many did."""
+    import numpy as np
+
+    steps = 4
+    change = np.array([2.0, 6.0, 3.0])         # per replicate, summed over steps 1..T
+    spent = np.array([1e8, 2e8, 0.0])          # per replicate
+    base_out = np.tile(np.arange(steps + 1, dtype=float), (3, 1))
+    variant_out = base_out.copy()
+    variant_out[:, 1:] += change[:, None] / steps
+
+    def per_step(total):
+        return np.hstack([np.zeros((3, 1)), np.repeat(total[:, None] / steps, steps, axis=1)])
+
+    accounts = {"instrument.x.committed": per_step(np.full(3, 4e8)), "instrument.x.spent": per_step(spent),
+                "instrument.x.returned": np.zeros((3, steps + 1)),
+                "instrument.x.unspent": np.tile(np.full(steps + 1, 1e8), (3, 1)),
+                "instrument.x.beneficiaries": np.zeros((3, steps + 1))}
+    base = write_run("base.h5", {"out": base_out})
+    variant = write_run("variant.h5", {"out": variant_out, **accounts})
+    reference = effects.Reference("procurement", {"type": "procurement"}, "test", "out", "sum")
+    from analysis.load import open_run
+
+    with open_run(base) as b, open_run(variant) as v:
+        effect = effects.effect_of(reference, b, v)
+    assert effect.per_100m_yuan.estimate == pytest.approx(2.5)   # mean of 2/1 and 6/2; replicate 3 left out
+    assert int(effect.per_100m_yuan.n) == 2 and not effect.spent_nothing
+    assert effect.change.estimate == pytest.approx(change.mean())
+    assert effects.table_rows([effect])[0][4].endswith("(2 of 3 replicates spent money)")
