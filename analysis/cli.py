@@ -1,4 +1,5 @@
-"""The `python3 -m analysis` command line: summary, compare, sensitivity, calibrate, report.
+"""The `python3 -m analysis` command line: summary, compare, sensitivity, calibrate, report,
+instrument-effects.
 
 Each subcommand is a thin layer over the library: parse, call, print. Input
 errors (AnalysisInputError, unreadable files) become one line per problem on
@@ -44,6 +45,7 @@ examples:
       --param boltzmann.width=2:40:int --seed 1 --replicates 4 --budget 40
   python3 -m analysis calibrate --preset national --markdown calibration.md
   python3 -m analysis report results/base.h5 results/reform.h5 -o report.html
+  python3 -m analysis instrument-effects --replicates 8 --update docs/MODEL.md
 
 Run `python3 -m analysis COMMAND --help` for a command's options; docs/analysis.md has more."""
 
@@ -341,6 +343,66 @@ def run_report(args) -> int:
     return 0
 
 
+# -- instrument-effects -------------------------------------------------------------------------
+
+def _type_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected instrument types separated by commas, got '{text}'")
+    return names
+
+
+def _command_line(argv: list[str]) -> str:
+    import shlex
+    return "python3 -m analysis " + " ".join(shlex.quote(arg) for arg in argv)
+
+
+def run_instrument_effects(args) -> int:
+    import datetime
+    import tempfile
+
+    from . import instrument_effects as effects
+    from .calibrate import InnosimCommand, find_binary
+    from .load import open_run
+    from .output_file import check_output, write_atomically
+
+    references = effects.select(effects.read_references(Path(args.references or effects.REFERENCE_FILE)),
+                                args.types)
+    scenario = Path(args.scenario or effects.BASE_SCENARIO)
+    if not scenario.is_file():
+        raise AnalysisInputError(f"cannot open '{scenario}': no such file")
+    update = Path(args.update) if args.update else None
+    if update is not None:
+        effects.replace_between_markers(update.read_text(encoding="utf-8"), "", f"'{update}'")  # fail early
+    if args.markdown:
+        check_output(Path(args.markdown), args.force)
+    command = InnosimCommand(binary=find_binary(args.innosim), scenario=scenario, overrides=tuple(args.set),
+                             seed=args.seed, replicates=args.replicates, threads=args.threads)
+
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(f"running {line}", file=sys.stderr)
+
+    with tempfile.TemporaryDirectory(prefix="instrument-effects-") as workdir:
+        rows = effects.measure(command, references, Path(workdir), progress)
+        with open_run(Path(workdir) / "base.h5") as base:
+            manifest = base.manifest
+    context = {"command": _command_line(args.argv), "commit": str(manifest.get("git_commit", "?"))[:10],
+               "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
+               "scenario": effects.shown_path(scenario), "steps": manifest.get("steps", "?"),
+               "replicates": manifest.get("replicates", "?"), "seed": manifest.get("seed", "?")}
+    print(text_table(effects.HEADERS, effects.table_rows(rows)))
+    block = effects.markdown(rows, context)
+    if args.markdown:
+        write_atomically(block, Path(args.markdown), args.force)
+        print(f"wrote {args.markdown}")
+    if update is not None:
+        document = update.read_text(encoding="utf-8")
+        write_atomically(effects.replace_between_markers(document, block, f"'{update}'"), update, force=True)
+        print(f"updated {update}")
+    return 0
+
+
 # -- parser -------------------------------------------------------------------------------------
 
 def _add_ranking_options(parser, objective_help: str) -> None:
@@ -486,11 +548,42 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--title", help="the report's title (default: from the base run's name)")
     report.add_argument("--force", action="store_true", help="replace an existing report")
     report.set_defaults(handler=run_report)
+
+    effects = _add_command(
+        subparsers, "instrument-effects", "what 100 M yuan of each instrument buys (docs/MODEL.md table)",
+        "Adds each reference instrument (scenarios/instrument_effects/reference.yaml: one policy block per "
+        "type, its source and the outcome metric its money moves) alone to the base scenario, runs base and "
+        "variants from the same seed with the same replicates (common random numbers), and tabulates per "
+        "type the money spent, the change of the outcome metric and its change per 100 M yuan spent "
+        "(per replicate (variant - base) / instrument.<slug>.spent summed × 1e8; mean and 95%% t-interval), "
+        "and what limits it (unspent share or the step it ran out).",
+        "examples:\n  nice /usr/bin/python3 -m analysis instrument-effects --replicates 8 --update docs/MODEL.md\n"
+        "  python3 -m analysis instrument-effects --types procurement,risk_pool --replicates 4 "
+        "--markdown effects.md")
+    effects.add_argument("--scenario", metavar="BASE.yaml",
+                         help="the base scenario, with no instruments (default scenarios/national.yaml)")
+    effects.add_argument("--references", metavar="FILE",
+                         help="the reference instruments (default scenarios/instrument_effects/reference.yaml)")
+    effects.add_argument("--types", type=_type_list, metavar="A,B,...", help="only these types (default: all)")
+    effects.add_argument("--replicates", type=_positive_int, default=8, help="replicates of every run (default 8)")
+    effects.add_argument("--seed", type=int, help="seed of every run (default: the scenario's)")
+    effects.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                         help="override passed to every run, e.g. steps=20 (repeatable)")
+    effects.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
+    effects.add_argument("--innosim", metavar="PATH", help="innosim executable (default: $INNOSIM_BIN, "
+                                                           "build/innosim, or innosim on PATH)")
+    effects.add_argument("--markdown", metavar="FILE", help="write the generated block as Markdown")
+    effects.add_argument("--update", metavar="DOC.md", help="replace the block between the markers "
+                         "<!-- instrument-effects:begin --> and <!-- instrument-effects:end --> (atomically)")
+    effects.add_argument("--force", action="store_true", help="replace an existing --markdown file")
+    effects.add_argument("--quiet", action="store_true", help="no line per run on stderr")
+    effects.set_defaults(handler=run_instrument_effects)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return args.handler(args)
     except AnalysisInputError as error:
