@@ -43,6 +43,7 @@ examples:
   python3 -m analysis calibrate targets.yaml scenarios/boltzmann.yaml \\
       --param boltzmann.width=2:40:int --seed 1 --replicates 4 --budget 40
   python3 -m analysis calibrate --preset national --markdown calibration.md
+  python3 -m analysis optimize scenarios/planning/nansha_mix.yaml -o results/optimize --runs 20
   python3 -m analysis report results/base.h5 results/reform.h5 -o report.html
 
 Run `python3 -m analysis COMMAND --help` for a command's options; docs/analysis.md has more."""

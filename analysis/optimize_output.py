@@ -36,6 +36,10 @@ def to_dict(result: Result, context: dict) -> dict:
     for c in result.confirmed:
         confirmed.append({"label": c.label, "role": c.role, "mix": _mix(names, c.shares),
                           "replicates": int(len(c.values)), "confirmed": confirmed_interval(c),
+                          # On the search's replicates: what the emulator's prediction is comparable with
+                          # (common random numbers: the extra replicates move every mix alike).
+                          "simulated_on_search_replicates": float(np.mean(c.values[:result.settings.replicates])),
+                          "values": c.values.tolist(),
                           "predicted": {"mean": c.predicted, "sd": c.predicted_sd},
                           "difference_from_recommended": c.difference})
     recommended = result.recommended
@@ -83,15 +87,18 @@ def markdown(data: dict) -> str:
         ("Not distinguishable from it at this many replicates: " + ", ".join(rec["tied"]) + "."
          if rec["tied"] else "Every other confirmed mix is distinguishable from it."), "",
         "## Confirmation (common random numbers)", "",
-        "| mix | role | shares | predicted | simulated (95%) | difference from recommended (paired 95%) |",
-        "|---|---|---|---|---|---|",
+        f"| mix | role | shares | predicted | simulated, first {data['settings']['replicates']} replicates | "
+        f"simulated, {data['settings']['confirm_replicates']} replicates (95%) | difference from recommended (paired 95%) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for c in data["confirmation"]:
         lines.append(f"| {c['label']} | {c['role']} | {_format_mix(c['mix'])} | {c['predicted']['mean']:.4g} ± "
-                     f"{c['predicted']['sd']:.2g} | {_interval(c['confirmed'])} | "
+                     f"{c['predicted']['sd']:.2g} | {c['simulated_on_search_replicates']:.4g} | {_interval(c['confirmed'])} | "
                      f"{_interval(c['difference_from_recommended'])} |")
     lines += [
-        "", "## Emulator", "",
+        "", "The emulator was fitted to the search's replicates: compare its prediction with the first "
+        "simulated column. The confirmation's further replicates shift every mix alike (common random "
+        "numbers), so the differences, not the levels, carry over.", "", "## Emulator", "",
         f"Gaussian process `{data['emulator']['kernel']}` on {len(data['points'])} simulated mixes "
         f"({data['settings']['initial']} space-filling, the rest by expected improvement in batches of "
         f"{data['settings']['batch']}); leave-one-out RMSE {data['emulator']['loo_rmse']:.3g} "

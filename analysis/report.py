@@ -8,7 +8,8 @@ against spending; everything else follows, folded: every metric compared
 (with a bounded forest plot), the result pipeline funnel, time series with 95%
 bands, calibration against targets (when a targets file is given), firm-size
 distribution and each run's manifest. A single run's report shows those
-sections open. A section whose data the runs lack says so instead of
+sections open. Given an `analysis optimize` folder (--optimization), the best mix it found comes
+first: the recommendation, the confirmation with paired intervals and the response surface. A section whose data the runs lack says so instead of
 vanishing, so a reader knows it was looked for.
 
 The file is written to a temporary name beside the output and renamed onto

@@ -155,11 +155,23 @@ def test_a_finished_folder_is_refused_and_forcing_reuses_every_run(optimised, in
 
 
 def test_the_report_puts_the_best_mix_on_its_first_screen(optimised):
+    # The base run is a small file of one metric (the report of a model run draws every metric's time
+    # series, which is slow and not what this test is about).
+    from conftest import write_run_file
+
     folder, _, _ = optimised
-    out = folder / "out"
-    run = next((out / "points").glob("*.h5"))
-    result = run_analysis("report", run, "--optimization", out, "-o", folder / "report.html")
+    run = write_run_file(folder / "base.h5", {"results_applied_share": np.full((2, 5), 0.2)})
+    result = run_analysis("report", run, "--optimization", folder / "out", "-o", folder / "report.html")
     assert result.returncode == 0, result.stderr
     html = (folder / "report.html").read_text()
     assert html.index('id="optimization"') < html.index('id="runs"')
     assert 'id="response-surface"' in html and "Recommended:" in html
+
+
+def test_the_report_refuses_a_folder_without_an_optimisation(tmp_path):
+    from conftest import write_run_file
+
+    run = write_run_file(tmp_path / "base.h5", {"results_applied_share": np.full((2, 5), 0.2)})
+    result = run_analysis("report", run, "--optimization", tmp_path, "-o", tmp_path / "report.html")
+    assert result.returncode == 2 and "optimization.json" in result.stderr
+    assert not (tmp_path / "report.html").exists()
