@@ -231,7 +231,7 @@ def optimization_section(folder) -> dict | None:
         return f"{number(d['estimate'])} [{number(d['low'])}, {number(d['high'])}]"
 
     rec = data["recommended"]
-    rows = [[c["label"], c["role"], mix(c["mix"]), f"{number(c['predicted']['mean'])} ± {number(c['predicted']['sd'])}",
+    rows = [[c["label"], c["role"], mix(c["mix"]), f"{number(c['predicted']['mean'])} ± {c['predicted']['sd']:.2g}",
              span(c["confirmed"]), span(c["difference_from_recommended"])] for c in data["confirmation"]]
     figure = None
     if data.get("response_figure"):
@@ -244,7 +244,7 @@ def optimization_section(folder) -> dict | None:
               f"{data['wall_seconds']:.0f} s. Details: {Path(folder) / optimize_output.SUMMARY_FILE}.")
     return {"scenario": data["scenario"], "objective": data["objective"], "mix": mix(rec["mix"]),
             "confirmed": span(rec["confirmed"]), "replicates": data["settings"]["confirm_replicates"],
-            "predicted": f"{number(rec['predicted']['mean'])} ± {number(rec['predicted']['sd'])}",
+            "predicted": f"{number(rec['predicted']['mean'])} ± {rec['predicted']['sd']:.2g}",
             "tied": ", ".join(rec["tied"]), "rows": rows, "figure": figure, "method": method}
 
 
