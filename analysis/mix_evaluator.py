@@ -5,7 +5,8 @@ Every mix runs the scenario's own seed with the same replicate count, its shares
 of every mix shares its random draws. A mix's run file is named by a hash of everything that
 decides it (scenario, shares, replicates, overrides) and written under a temporary name, then
 renamed: an interrupted optimisation, run again, reuses every finished mix and re-runs only the
-rest, as `innosim sweep` does.
+rest, as `innosim sweep` does. The hash covers the resolved scenario's text (`innosim check
+--resolved`, which names each policy's file and line), so a changed scenario or base re-runs.
 
 The optimisation only needs `evaluate(shares, replicates)` and `evaluate_shipped(replicates)`,
 each returning one objective value per replicate: tests plug in a synthetic function instead.
@@ -27,12 +28,17 @@ from .objective import Objective
 POINTS = "points"
 
 
-def scenario_mix(innosim: Path, scenario: Path) -> dict[str, float]:
-    """The scenario's funding mix, {instrument name: share}, from `innosim check --resolved`."""
+def resolved_scenario(innosim: Path, scenario: Path) -> str:
+    """The scenario as innosim resolves it (`innosim check --resolved`, after its first line)."""
     result = subprocess.run([str(innosim), "check", str(scenario), "--resolved"], capture_output=True, text=True)
     if result.returncode != 0:
         raise AnalysisInputError(f"{quoted(scenario)} does not check:\n{result.stderr.strip() or result.stdout.strip()}")
-    resolved = yaml.safe_load(result.stdout.split("\n", 1)[1])
+    return result.stdout.split("\n", 1)[1]
+
+
+def scenario_mix(innosim: Path, scenario: Path) -> dict[str, float]:
+    """The scenario's funding mix, {instrument name: share}."""
+    resolved = yaml.safe_load(resolved_scenario(innosim, scenario))
     policies = (resolved.get("ecosystem") or {}).get("policies") or []
     mix = {policy["name"]: float(policy["mix_share"]) for policy in policies
            if float(policy.get("mix_share", -1.0)) >= 0.0}
@@ -53,6 +59,8 @@ class SimulatorEvaluator:
         self.folder = Path(folder)
         self.objective = objective
         self.mix = scenario_mix(self.innosim, self.scenario)
+        # A run is reused only for the same resolved scenario: editing the file (or a base) re-runs.
+        self.scenario_sha256 = hashlib.sha256(resolved_scenario(self.innosim, self.scenario).encode()).hexdigest()
         unknown = [name for name in instruments if name not in self.mix]
         if unknown:
             raise AnalysisInputError(
@@ -75,7 +83,7 @@ class SimulatorEvaluator:
         return [f"ecosystem.policies[{name}].mix_share={given.get(name, 0.0)!r}" for name in self.mix]
 
     def _run(self, settings: list[str], replicates: int) -> Path:
-        key = json.dumps({"scenario": str(self.scenario.resolve()), "set": settings + self.overrides,
+        key = json.dumps({"scenario": self.scenario_sha256, "set": settings + self.overrides,
                           "replicates": replicates}, sort_keys=True)
         name = f"mix-{hashlib.sha256(key.encode()).hexdigest()[:16]}-r{replicates}.h5"
         path = self.folder / POINTS / name
