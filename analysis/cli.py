@@ -1,4 +1,4 @@
-"""The `python3 -m analysis` command line: summary, compare, sensitivity, calibrate, report,
+"""The `python3 -m analysis` command line: summary, compare, sensitivity, calibrate, optimize, report,
 instrument-effects.
 
 Each subcommand is a thin layer over the library: parse, call, print. Input
@@ -44,6 +44,7 @@ examples:
   python3 -m analysis calibrate targets.yaml scenarios/boltzmann.yaml \\
       --param boltzmann.width=2:40:int --seed 1 --replicates 4 --budget 40
   python3 -m analysis calibrate --preset national --markdown calibration.md
+  python3 -m analysis optimize scenarios/planning/nansha_mix.yaml -o results/optimize --runs 20
   python3 -m analysis report results/base.h5 results/reform.h5 -o report.html
   python3 -m analysis instrument-effects --replicates 8 --update docs/MODEL.md
 
@@ -333,7 +334,7 @@ def run_report(args) -> int:
     created = _make_parent_folders(args.output)
     try:
         path = write_report([args.run, *args.variants], args.output, args.targets, args.force, args.window,
-                            args.title, args.objective, not args.minimize, args.correction)
+                            args.title, args.objective, not args.minimize, args.correction, args.optimization)
     except BaseException:
         for folder in created:
             if folder.exists() and not any(folder.iterdir()):
@@ -400,6 +401,68 @@ def run_instrument_effects(args) -> int:
         document = update.read_text(encoding="utf-8")
         write_atomically(effects.replace_between_markers(document, block, f"'{update}'"), update, force=True)
         print(f"updated {update}")
+    return 0
+
+
+# -- optimize -----------------------------------------------------------------------------------
+
+def _instrument_bounds(text: str) -> tuple[str, float, float]:
+    """'NAME' or 'NAME=MIN:MAX' (either side may be empty)."""
+    name, _, bounds = text.partition("=")
+    low, _, high = bounds.partition(":")
+    try:
+        return name.strip(), float(low) if low.strip() else 0.0, float(high) if high.strip() else 1.0
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected NAME or NAME=MIN:MAX with shares 0..1, got '{text}'") from None
+
+
+def run_optimize(args) -> int:
+    import time
+
+    from . import optimize_output
+    from .calibrate import find_binary
+    from .mix_evaluator import SimulatorEvaluator, scenario_mix
+    from .mix_space import make_space
+    from .objective import parse_objective
+    from .optimize import Settings, optimize
+
+    folder = Path(args.output)
+    if (folder / optimize_output.JSON_FILE).exists() and not args.force:
+        raise AnalysisInputError(f"'{folder}' holds a finished optimisation; use --force to replace its results "
+                                 "(finished simulator runs are reused), or choose another folder with -o")
+    if args.initial > args.runs:
+        raise AnalysisInputError(f"--initial {args.initial} is more than the run budget --runs {args.runs}")
+    innosim = find_binary(args.innosim)
+    objective = parse_objective(args.objective, args.window, not args.minimize)
+    bounds = args.instrument or [(name, 0.0, 1.0) for name in scenario_mix(innosim, Path(args.scenario))]
+    space = make_space([b[0] for b in bounds], [b[1] for b in bounds], [b[2] for b in bounds])
+    evaluator = SimulatorEvaluator(innosim, args.scenario, folder, objective, list(space.names), args.set,
+                                   args.threads)
+    settings = Settings(runs=args.runs, initial=args.initial, batch=args.batch, replicates=args.replicates,
+                        confirm_replicates=args.confirm_replicates, top=args.top, maximize=not args.minimize,
+                        seed=args.seed)
+    say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr))
+    started = time.monotonic()
+    result = optimize(space, evaluator, settings, log=say)
+    result.wall_seconds = time.monotonic() - started
+    context = {"scenario": args.scenario, "objective": objective.description, "objective_text": objective.text,
+               "overrides": list(args.set), "reused_runs": evaluator.reused,
+               "command_line": " ".join(sys.argv)}
+    data = optimize_output.write(result, folder, context)
+    rec = data["recommended"]
+    print(f"recommended mix: {', '.join(f'{n} {s:.2f}' for n, s in rec['mix'].items())}; "
+          f"{objective.text} {rec['confirmed']['estimate']:.4g} "
+          f"[{rec['confirmed']['low']:.4g}, {rec['confirmed']['high']:.4g}] "
+          f"({settings.confirm_replicates} replicates)")
+    for c in data["confirmation"]:
+        if c["label"] != rec["label"]:
+            d = c["difference_from_recommended"]
+            print(f"  {c['label']} ({c['role']}): {d['estimate']:+.4g} [{d['low']:+.4g}, {d['high']:+.4g}] "
+                  "vs recommended (paired 95%)")
+    runs = data["simulator_runs"]
+    print(f"simulator runs: {runs['search']} search + {runs['confirmation']} confirmation; "
+          f"emulator leave-one-out RMSE {data['emulator']['loo_rmse']:.3g}; {data['wall_seconds']:.0f} s. "
+          f"Output: {folder}/{optimize_output.SUMMARY_FILE}")
     return 0
 
 
@@ -526,6 +589,52 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--quiet", action="store_true", help="no line per run on stderr")
     calibrate.set_defaults(handler=run_calibrate)
 
+    optimize = _add_command(
+        subparsers, "optimize", "search the best funding mix for a scenario's budget",
+        "Searches the shares of a scenario's funding mix (its mix_total_budget_yuan and the policies' "
+        "mix_share) for the best objective: a space-filling design of mixes run with innosim under common "
+        "random numbers, a Gaussian-process emulator with leave-one-out error, batches by expected "
+        "improvement until --runs mixes are simulated, then the top candidates, the shipped mix and the best "
+        "single instrument confirmed with --confirm-replicates and paired intervals against the recommended "
+        "mix. Writes DIR/optimization.json, summary.md and pictures; DIR/points/ keeps every run, so running "
+        "the same command again reuses them (docs/planning.md, section 7).",
+        "examples:\n  python3 -m analysis optimize scenarios/planning/nansha_mix.yaml -o results/planning/optimize "
+        "--objective results_applied_share --runs 20 --replicates 4\n"
+        "  python3 -m analysis optimize nansha_mix.yaml -o opt --instrument 'pilot vouchers=0.1:0.6' "
+        "--instrument 'loan risk pool' --instrument 'first-unit insurance' --objective 'a=1,b=-0.5' --minimize")
+    optimize.add_argument("scenario", metavar="SCENARIO.yaml", help="a scenario with a funding mix")
+    optimize.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    optimize.add_argument("--instrument", action="append", type=_instrument_bounds, metavar="NAME[=MIN:MAX]",
+                          help="an instrument of the mix the search may fund, with optional share bounds "
+                               "(repeatable; default: every instrument of the mix, 0..1); the mix's others get 0")
+    optimize.add_argument("--objective", default="results_applied_share", metavar="METRIC[=W,...]",
+                          help="metric, or weighted sum metric=weight,... (default results_applied_share)")
+    optimize.add_argument("--window", type=_positive_int, default=DEFAULT_WINDOW, metavar="N",
+                          help=f"average the objective over the last N steps (default {DEFAULT_WINDOW})")
+    direction = optimize.add_mutually_exclusive_group()
+    direction.add_argument("--maximize", action="store_false", dest="minimize", help="higher is better (default)")
+    direction.add_argument("--minimize", action="store_true", help="lower is better")
+    optimize.set_defaults(minimize=False)
+    optimize.add_argument("--replicates", type=_positive_int, default=4, help="replicates per searched mix (default 4)")
+    optimize.add_argument("--runs", type=_positive_int, default=20, metavar="N",
+                          help="simulator runs for design and search (default 20)")
+    optimize.add_argument("--initial", type=_positive_int, default=10, metavar="N",
+                          help="of which the space-filling design (default 10)")
+    optimize.add_argument("--batch", type=_positive_int, default=3, metavar="N",
+                          help="mixes per expected-improvement round (default 3)")
+    optimize.add_argument("--confirm-replicates", type=_positive_int, default=8, metavar="N",
+                          help="replicates of the confirmation runs (default 8)")
+    optimize.add_argument("--top", type=_positive_int, default=3, metavar="N", help="top candidates confirmed (default 3)")
+    optimize.add_argument("--seed", type=int, default=2026,
+                          help="seeds the design and the search's candidates, not the model (default 2026)")
+    optimize.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                          help="fixed override passed to every run (repeatable), e.g. steps=40")
+    optimize.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
+    optimize.add_argument("--innosim", metavar="PATH", help="innosim executable (default build/innosim)")
+    optimize.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    optimize.add_argument("--force", action="store_true", help="replace a finished optimisation's results")
+    optimize.set_defaults(handler=run_optimize)
+
     report = _add_command(
         subparsers, "report", "write a self-contained HTML report",
         "Write one HTML file (charts inline, no network needed). With variants, its first screen states the "
@@ -545,6 +654,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"comparison window: the last N steps (default {DEFAULT_WINDOW})")
     _add_ranking_options(report, "with variants: rank them on this metric (default results_applied_share "
                                  "when present)")
+    report.add_argument("--optimization", metavar="DIR",
+                        help="put the best mix found by `analysis optimize` (its output folder) on the first screen")
     report.add_argument("--title", help="the report's title (default: from the base run's name)")
     report.add_argument("--force", action="store_true", help="replace an existing report")
     report.set_defaults(handler=run_report)
