@@ -53,9 +53,12 @@ using Draw = std::uint16_t;
 constexpr std::uint64_t kGiftMask = (std::uint64_t{1} << kGiftBits) - 1;
 
 // The small-N path: at or below four chunks the fork/join of the parallel passes costs more than
-// their work (2 threads took 0.93x the speed of 1 at 10^4 agents); up to kCacheResidentAgents its
-// per-agent and per-cell arrays stay in cache, so one thread runs it faster than the bucketed sort.
+// their work (2 threads took 0.93x the speed of 1 at 10^4 agents). Up to kCacheResidentAgents its
+// per-agent and per-cell arrays stay in cache and one thread of it does about three times the
+// agent-steps of one thread of the parallel path (BENCHMARKS.md, issue 19), so it is taken there
+// too unless more than kSerialMaxThreads threads are allowed.
 constexpr std::size_t kSerialAgents = 4 * sim::kChunkSize;
+constexpr std::size_t kSerialMaxThreads = 2;
 constexpr std::size_t kCacheResidentAgents = std::size_t{1} << 18;
 
 // The same numbers as streams.stream(step, kStepDraws, block).next_u64() four times, in one call
@@ -166,7 +169,8 @@ bool BoltzmannModel::use_serial_path() const {
   const std::size_t n = agents_.size();
   if (rank_in_cell_.size() != n) return false;  // too large: the serial arrays are not allocated
   if (n <= kSerialAgents) return true;
-  return oneapi::tbb::global_control::active_value(oneapi::tbb::global_control::max_allowed_parallelism) == 1;
+  return oneapi::tbb::global_control::active_value(oneapi::tbb::global_control::max_allowed_parallelism) <=
+         kSerialMaxThreads;
 }
 
 // Phase "move" — reads x, y; writes x, y, the cell of the agent itself and its draw of the step.
@@ -274,19 +278,13 @@ void BoltzmannModel::index_cells(const sim::PhaseContext& /*context*/) {
                             });
 }
 
-// Serial "index_cells": cells' first slots from their counts, then each agent straight to its slot.
+// Serial "index_cells": each cell's first slot from the counts. Agents are written to their slots
+// by give_money_serial, in the pass that reads the same cell entries for the gift decisions.
 void BoltzmannModel::index_cells_serial() {
   std::uint32_t next = 0;
   for (CellSlots& cell : cell_slots_) {
     cell.first = next;
     next += cell.count;
-  }
-  const std::uint32_t* cell_of_agent = cell_of_agent_.data();
-  const std::uint32_t* rank_in_cell = rank_in_cell_.data();
-  const CellSlots* cells = cell_slots_.data();
-  AgentIndex* agents_by_cell = agents_by_cell_.data();
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    agents_by_cell[cells[cell_of_agent[i]].first + rank_in_cell[i]] = static_cast<AgentIndex>(i);
   }
 }
 
@@ -347,9 +345,10 @@ void BoltzmannModel::give_money(const sim::PhaseContext& context) {
   });
 }
 
-// Serial "give_money": every agent's decision first (the slot its unit goes to, its own slot when
-// it gives nothing: alone in its cell or without wealth), then all units move. No branch depends on
-// the draws or on wealth; decisions read the wealth held when the phase began, as in give_money.
+// Serial "give_money": first every agent takes its slot in the cell index and decides (the slot its
+// unit goes to, its own slot when it gives nothing: alone in its cell or without wealth), then all
+// units move. No branch depends on the draws or on wealth; decisions read the wealth held when the
+// phase began, as in give_money.
 void BoltzmannModel::give_money_serial(const sim::PhaseContext& context) {
   const std::size_t n = agents_.size();
   std::int32_t* wealth = wealth_.data();
@@ -357,18 +356,20 @@ void BoltzmannModel::give_money_serial(const sim::PhaseContext& context) {
   const std::uint32_t* rank_in_cell = rank_in_cell_.data();
   const Draw* draws = draw_.data();
   const CellSlots* cells = cell_slots_.data();
+  AgentIndex* agents_by_cell = agents_by_cell_.data();
   std::uint32_t* gift_slot = gift_slot_.data();
   for (std::size_t i = 0; i < n; ++i) {
     const CellSlots cell = cells[cell_of_agent[i]];
     const std::uint32_t self = rank_in_cell[i];
+    const std::uint32_t own_slot = cell.first + self;
+    agents_by_cell[own_slot] = static_cast<AgentIndex>(i);
     const std::uint32_t pick = pick_other(draws[i], cell.count - 1, i, context);
     const std::uint32_t to_other = pick + static_cast<std::uint32_t>(pick >= self) - self;
     // 0 or all ones: a mask instead of a branch that would be mispredicted half the time
     const std::uint32_t gives =
         0U - (static_cast<std::uint32_t>(wealth[i] > 0) & static_cast<std::uint32_t>(cell.count >= 2));
-    gift_slot[i] = cell.first + self + (to_other & gives);
+    gift_slot[i] = own_slot + (to_other & gives);
   }
-  const std::uint32_t* agents_by_cell = agents_by_cell_.data();
   for (std::size_t i = 0; i < n; ++i) {
     --wealth[i];
     ++wealth[agents_by_cell[gift_slot[i]]];
