@@ -289,19 +289,23 @@ void BoltzmannModel::index_cells_serial() {
 }
 
 // Uniform on [0, others) from the low 13 bits of the agent's draw (Lemire's multiply-and-reject).
-// A rejected draw (probability below others / 2^13: about 1 in 8,000 gifts at one agent per cell)
-// is replaced by one from the agent's own stream, so the pick stays exactly uniform.
+// A rejected draw (probability (2^13 mod others) / 2^13: never for 1, 2 or 4 others, 2 in 8,192
+// for 3) is replaced by one from the agent's own stream, so the pick stays exactly uniform.
 std::uint32_t BoltzmannModel::pick_other(std::uint16_t draw, std::uint32_t others, std::size_t agent,
                                          const sim::PhaseContext& context) const {
   const std::uint64_t product = (draw & kGiftMask) * std::uint64_t{others};
   const std::uint64_t low = product & kGiftMask;
   if (low < others) [[unlikely]] {
     const std::uint64_t threshold = (kGiftMask + 1) % others;  // (2^13 - others) mod others
-    if (low < threshold) {
-      return static_cast<std::uint32_t>(context.rng(agents_.id(agent), kGiftRedraw).uniform_below(others));
-    }
+    if (low < threshold) return redraw_pick(others, agent, context);
   }
   return static_cast<std::uint32_t>(product >> kGiftBits);
+}
+
+// Out of line and cold: inlined, its registers would spill in the hot loops that call pick_other.
+std::uint32_t BoltzmannModel::redraw_pick(std::uint32_t others, std::size_t agent,
+                                          const sim::PhaseContext& context) const {
+  return static_cast<std::uint32_t>(context.rng(agents_.id(agent), kGiftRedraw).uniform_below(others));
 }
 
 // Phase "give_money" — reads wealth and the cell index; writes wealth. Every agent with wealth > 0

@@ -65,6 +65,8 @@ class BoltzmannModel final : public sim::Model {
   void give_money_serial(const sim::PhaseContext& context);
   [[nodiscard]] std::uint32_t pick_other(std::uint16_t draw, std::uint32_t others, std::size_t agent,
                                          const sim::PhaseContext& context) const;
+  [[gnu::noinline, gnu::cold]] std::uint32_t redraw_pick(std::uint32_t others, std::size_t agent,
+                                                         const sim::PhaseContext& context) const;
 
   Parameters parameters_;
   sim::RandomStreams streams_;
