@@ -78,9 +78,10 @@ class BoltzmannModel final : public sim::Model {
   std::vector<std::int32_t>& x_;
   std::vector<std::int32_t>& y_;
   std::vector<std::int32_t>& wealth_;
-  // Scratch reused every step (no allocation in the step loop). Per agent 20 bytes: cell_of_agent_,
-  // the staging pair, agents_by_cell_, net_change_by_slot_; per cell 4 (cell_start_); per
-  // (agent chunk, cell bucket) 4 (bucket_offsets_).
+  // Scratch reused every step (no allocation in the step loop). Per agent 22 bytes: cell_of_agent_,
+  // the staging pair, agents_by_cell_, net_change_by_slot_, draw_; per cell 4 (cell_start_); per
+  // (agent chunk, cell bucket) 4 (bucket_offsets_). The serial path's arrays add 8 per agent and
+  // 8 per cell where they are allocated.
   std::vector<std::uint32_t> cell_of_agent_;  // cell index of each agent after moving
   // Agents grouped by cell with a two-pass counting sort that needs no atomics and touches
   // memory in order: first by bucket of cells (per agent chunk, in chunk order), then within
