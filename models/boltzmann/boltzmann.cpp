@@ -140,7 +140,6 @@ BoltzmannModel::BoltzmannModel(const Parameters& parameters, const sim::Replicat
   net_change_by_slot_.resize(n);
   draw_.resize(n);
   if (n <= kCacheResidentAgents && cells <= 4 * kCacheResidentAgents) {
-    cell_slots_.resize(cells);
     rank_in_cell_.resize(n);
     gift_slot_.resize(n);
   }
@@ -196,18 +195,19 @@ void BoltzmannModel::move(const sim::PhaseContext& context) {
 void BoltzmannModel::move_serial(const sim::PhaseContext& context) {
   const auto width = static_cast<std::int32_t>(parameters_.width);
   const auto height = static_cast<std::int32_t>(parameters_.height);
-  std::fill(cell_slots_.begin(), cell_slots_.end(), CellSlots{0, 0});
+  // cell_start_ holds each cell's count until index_cells_serial turns counts into first slots
+  std::fill(cell_start_.begin(), cell_start_.end(), 0U);
   std::int32_t* x = x_.data();
   std::int32_t* y = y_.data();
   std::uint32_t* cell_of_agent = cell_of_agent_.data();
   Draw* draws = draw_.data();
   std::uint32_t* rank_in_cell = rank_in_cell_.data();
-  CellSlots* cells = cell_slots_.data();
+  std::uint32_t* count_in_cell = cell_start_.data();
   for_each_agent_with_draw(streams_, context.step, 0, agents_.size(), [&](std::size_t i, Draw draw) {
     const std::uint32_t cell = move_on_torus(x[i], y[i], draw, width, height);
     cell_of_agent[i] = cell;
     draws[i] = draw;
-    rank_in_cell[i] = cells[cell].count++;
+    rank_in_cell[i] = count_in_cell[cell]++;
   });
 }
 
@@ -282,9 +282,10 @@ void BoltzmannModel::index_cells(const sim::PhaseContext& /*context*/) {
 // by give_money_serial, in the pass that reads the same cell entries for the gift decisions.
 void BoltzmannModel::index_cells_serial() {
   std::uint32_t next = 0;
-  for (CellSlots& cell : cell_slots_) {
-    cell.first = next;
-    next += cell.count;
+  for (std::uint32_t& entry : cell_start_) {
+    const std::uint32_t count = entry;
+    entry = next;
+    next += count;
   }
 }
 
@@ -359,19 +360,21 @@ void BoltzmannModel::give_money_serial(const sim::PhaseContext& context) {
   const std::uint32_t* cell_of_agent = cell_of_agent_.data();
   const std::uint32_t* rank_in_cell = rank_in_cell_.data();
   const Draw* draws = draw_.data();
-  const CellSlots* cells = cell_slots_.data();
+  const std::uint32_t* cell_start = cell_start_.data();
   AgentIndex* agents_by_cell = agents_by_cell_.data();
   std::uint32_t* gift_slot = gift_slot_.data();
   for (std::size_t i = 0; i < n; ++i) {
-    const CellSlots cell = cells[cell_of_agent[i]];
+    const std::uint32_t cell = cell_of_agent[i];
+    const std::uint32_t first = cell_start[cell];
+    const std::uint32_t members = cell_start[cell + 1] - first;
     const std::uint32_t self = rank_in_cell[i];
-    const std::uint32_t own_slot = cell.first + self;
+    const std::uint32_t own_slot = first + self;
     agents_by_cell[own_slot] = static_cast<AgentIndex>(i);
-    const std::uint32_t pick = pick_other(draws[i], cell.count - 1, i, context);
+    const std::uint32_t pick = pick_other(draws[i], members - 1, i, context);
     const std::uint32_t to_other = pick + static_cast<std::uint32_t>(pick >= self) - self;
     // 0 or all ones: a mask instead of a branch that would be mispredicted half the time
     const std::uint32_t gives =
-        0U - (static_cast<std::uint32_t>(wealth[i] > 0) & static_cast<std::uint32_t>(cell.count >= 2));
+        0U - (static_cast<std::uint32_t>(wealth[i] > 0) & static_cast<std::uint32_t>(members >= 2));
     gift_slot[i] = own_slot + (to_other & gives);
   }
   for (std::size_t i = 0; i < n; ++i) {
@@ -457,7 +460,7 @@ void declare_parameters(sim::ObjectSpec& section) {
 
 // Bytes per agent: population bookkeeping 13 (id 8, removal mark 1, id index 4), hot fields 12,
 // scratch 22 (with the draws); per cell 4 (cell_start_). Populations small enough for the serial
-// path add 8 per agent and 8 per cell. A snapshot being written holds 20 more per agent (id and
+// path add 8 per agent. A snapshot being written holds 20 more per agent (id and
 // the three fields).
 std::uint64_t estimate_memory_bytes(const sim::Config& config) {
   const Parameters parameters = read_parameters(config);
@@ -466,8 +469,7 @@ std::uint64_t estimate_memory_bytes(const sim::Config& config) {
       static_cast<std::uint64_t>(parameters.width) * static_cast<std::uint64_t>(parameters.height);
   const bool has_snapshots = config.integer("output.snapshot_every") > 0;
   const bool serial_arrays = agents <= kCacheResidentAgents && cells <= 4 * kCacheResidentAgents;
-  return agents * (13 + 12 + 22 + (serial_arrays ? 8 : 0) + (has_snapshots ? 20 : 0)) +
-         cells * (4 + (serial_arrays ? 8 : 0));
+  return agents * (13 + 12 + 22 + (serial_arrays ? 8 : 0) + (has_snapshots ? 20 : 0)) + cells * 4;
 }
 
 std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,

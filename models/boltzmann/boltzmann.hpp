@@ -80,8 +80,8 @@ class BoltzmannModel final : public sim::Model {
   std::vector<std::int32_t>& wealth_;
   // Scratch reused every step (no allocation in the step loop). Per agent 22 bytes: cell_of_agent_,
   // the staging pair, agents_by_cell_, net_change_by_slot_, draw_; per cell 4 (cell_start_); per
-  // (agent chunk, cell bucket) 4 (bucket_offsets_). The serial path's arrays add 8 per agent and
-  // 8 per cell where they are allocated.
+  // (agent chunk, cell bucket) 4 (bucket_offsets_). The serial path's arrays add 8 per agent
+  // where they are allocated.
   std::vector<std::uint32_t> cell_of_agent_;  // cell index of each agent after moving
   // Agents grouped by cell with a two-pass counting sort that needs no atomics and touches
   // memory in order: first by bucket of cells (per agent chunk, in chunk order), then within
@@ -102,14 +102,9 @@ class BoltzmannModel final : public sim::Model {
   std::vector<std::int32_t> net_change_by_slot_;  // wealth change of the agent in each cell slot
   // The step's 16 random bits of each agent, drawn in "move" for both phases (see draw_words).
   std::vector<std::uint16_t> draw_;
-  // Serial path only (allocated when the population is small enough to take it): per cell its
-  // member count and first slot; per agent its rank among the earlier agents of its cell and the
-  // slot of the agent it gives to (its own slot when it gives nothing).
-  struct CellSlots {
-    std::uint32_t count;
-    std::uint32_t first;
-  };
-  std::vector<CellSlots> cell_slots_;
+  // Serial path only (allocated when the population is small enough to take it): per agent its
+  // rank among the earlier agents of its cell and the slot of the agent it gives to (its own slot
+  // when it gives nothing). Per cell it uses cell_start_, first for counts.
   std::vector<std::uint32_t> rank_in_cell_;
   std::vector<std::uint32_t> gift_slot_;
   bool serial_step_ = false;  // the path this step takes, chosen in "move"
