@@ -54,7 +54,7 @@ constexpr std::uint64_t kGiftMask = (std::uint64_t{1} << kGiftBits) - 1;
 
 // The small-N path: at or below four chunks the fork/join of the parallel passes costs more than
 // their work (2 threads took 0.93x the speed of 1 at 10^4 agents). Up to kCacheResidentAgents its
-// per-agent and per-cell arrays stay in cache and one thread of it does about three times the
+// per-agent and per-cell arrays stay in cache and one thread of it does about four times the
 // agent-steps of one thread of the parallel path (BENCHMARKS.md, issue 19), so it is taken there
 // too unless more than kSerialMaxThreads threads are allowed.
 constexpr std::size_t kSerialAgents = 4 * sim::kChunkSize;
