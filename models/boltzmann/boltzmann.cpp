@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 
 #include "sim/core/parallel.hpp"
@@ -35,6 +36,64 @@ using AgentIndex = std::uint32_t;
 // How many cell slots ahead give_money prefetches: enough misses in flight to cover memory latency
 // (about 100 ns) at a few ns per slot.
 constexpr AgentIndex kGiveLookahead = 32;
+
+// Random draws (since boltzmann 1.1). One Philox-4x64 call yields 256 bits; it serves a block of 16
+// agents, 16 bits each, for both phases of the step. Before, every agent made one call per phase
+// and used 64 of its 256 bits: those calls were two thirds of the instructions of a step. Agents
+// 16b .. 16b+15 use the stream (step, kStepDraws, b), a pure function of seed, replicate, step and
+// the agents' indices (the population never changes size or order, so an index names one agent
+// for the whole run); agent 16b+j takes bits 16(j%4) .. 16(j%4)+15 of word j/4. The top 3 bits
+// choose its move, uniform over the 8 Moore neighbours; the low 13 bits choose the receiver of its
+// gift (see pick_other).
+constexpr std::uint64_t kStepDraws = sim::purpose_id("boltzmann_step_draws");
+constexpr std::uint64_t kGiftRedraw = sim::purpose_id("give_money_redraw");
+constexpr std::size_t kAgentsPerDraw = 16;
+constexpr unsigned kGiftBits = 13;
+using Draw = std::uint16_t;
+constexpr std::uint64_t kGiftMask = (std::uint64_t{1} << kGiftBits) - 1;
+
+// The small-N path: at or below four chunks the fork/join of the parallel passes costs more than
+// their work (2 threads took 0.93x the speed of 1 at 10^4 agents). Up to kCacheResidentAgents its
+// per-agent and per-cell arrays stay in cache and one thread of it does about four times the
+// agent-steps of one thread of the parallel path (BENCHMARKS.md, issue 19), so it is taken there
+// too unless more than kSerialMaxThreads threads are allowed.
+constexpr std::size_t kSerialAgents = 4 * sim::kChunkSize;
+constexpr std::size_t kSerialMaxThreads = 2;
+constexpr std::size_t kCacheResidentAgents = std::size_t{1} << 18;
+
+// The same numbers as streams.stream(step, kStepDraws, block).next_u64() four times, in one call
+// to the generator (the stream's buffering cost more instructions than the call itself).
+void draw_words(const sim::RandomStreams& streams, std::int64_t step, std::size_t block,
+                std::array<Draw, kAgentsPerDraw>& words) {
+  const r123::Philox4x64::key_type key = {{streams.seed(), streams.replicate()}};
+  const r123::Philox4x64::ctr_type counter = {{block, static_cast<std::uint64_t>(step), kStepDraws, 0}};
+  const r123::Philox4x64::ctr_type bits = r123::Philox4x64{}(counter, key);
+  for (std::size_t w = 0; w < 4; ++w) {
+    for (std::size_t part = 0; part < 4; ++part)
+      words[4 * w + part] = static_cast<Draw>(bits.v[w] >> (16 * part));
+  }
+}
+
+// Calls per_agent(i, draw) for i in [begin, end), begin a multiple of kAgentsPerDraw (chunks are).
+template <class PerAgent>
+void for_each_agent_with_draw(const sim::RandomStreams& streams, std::int64_t step, std::size_t begin,
+                              std::size_t end, PerAgent&& per_agent) {
+  std::array<Draw, kAgentsPerDraw> words{};
+  for (std::size_t block_begin = begin; block_begin < end; block_begin += kAgentsPerDraw) {
+    draw_words(streams, step, block_begin / kAgentsPerDraw, words);
+    const std::size_t block_end = std::min(block_begin + kAgentsPerDraw, end);
+    for (std::size_t i = block_begin; i != block_end; ++i) per_agent(i, words[i - block_begin]);
+  }
+}
+
+// Moves one agent to the Moore neighbour its draw chooses; returns its new cell.
+std::uint32_t move_on_torus(std::int32_t& x, std::int32_t& y, Draw draw, std::int32_t width,
+                            std::int32_t height) {
+  const auto& offset = kMooreOffsets[static_cast<unsigned>(draw) >> kGiftBits];
+  x = step_on_torus(x, offset[0], width);
+  y = step_on_torus(y, offset[1], height);
+  return static_cast<std::uint32_t>(y) * static_cast<std::uint32_t>(width) + static_cast<std::uint32_t>(x);
+}
 
 }  // namespace
 
@@ -79,6 +138,11 @@ BoltzmannModel::BoltzmannModel(const Parameters& parameters, const sim::Replicat
   cell_start_[cells] = static_cast<std::uint32_t>(n);
   agents_by_cell_.resize(n);
   net_change_by_slot_.resize(n);
+  draw_.resize(n);
+  if (n <= kCacheResidentAgents && cells <= 4 * kCacheResidentAgents) {
+    rank_in_cell_.resize(n);
+    gift_slot_.resize(n);
+  }
 
   scheduler_.add_phase("move", [this](const sim::PhaseContext& c) { move(c); });
   scheduler_.add_phase("index_cells", [this](const sim::PhaseContext& c) { index_cells(c); });
@@ -100,17 +164,50 @@ void BoltzmannModel::place_agents_at_random() {
 
 void BoltzmannModel::step(std::int64_t step) { scheduler_.run_step(step); }
 
-// Phase "move" — reads x, y; writes x, y and the cell of the agent itself.
+bool BoltzmannModel::use_serial_path() const {
+  const std::size_t n = agents_.size();
+  if (rank_in_cell_.size() != n) return false;  // too large: the serial arrays are not allocated
+  if (n <= kSerialAgents) return true;
+  return oneapi::tbb::global_control::active_value(oneapi::tbb::global_control::max_allowed_parallelism) <=
+         kSerialMaxThreads;
+}
+
+// Phase "move" — reads x, y; writes x, y, the cell of the agent itself and its draw of the step.
 void BoltzmannModel::move(const sim::PhaseContext& context) {
+  serial_step_ = use_serial_path();
+  if (serial_step_) {
+    move_serial(context);
+    return;
+  }
   const auto width = static_cast<std::int32_t>(parameters_.width);
   const auto height = static_cast<std::int32_t>(parameters_.height);
-  sim::parallel_for_each_index(agents_.size(), [&](std::size_t i) {
-    auto rng = context.rng(agents_.id(i));
-    const auto& offset = kMooreOffsets[rng.uniform_below(kMooreOffsets.size())];
-    x_[i] = step_on_torus(x_[i], offset[0], width);
-    y_[i] = step_on_torus(y_[i], offset[1], height);
-    cell_of_agent_[i] = static_cast<std::uint32_t>(y_[i]) * static_cast<std::uint32_t>(width) +
-                        static_cast<std::uint32_t>(x_[i]);
+  sim::parallel_for_chunks(agents_.size(), [&](const sim::Chunk& chunk) {
+    for_each_agent_with_draw(streams_, context.step, chunk.begin, chunk.end, [&](std::size_t i, Draw draw) {
+      cell_of_agent_[i] = move_on_torus(x_[i], y_[i], draw, width, height);
+      draw_[i] = draw;
+    });
+  });
+}
+
+// Serial "move": also counts the agents of each cell and gives each agent its rank among the
+// earlier agents of its cell, which is its place in the cell index (agents ascending in a cell).
+// Raw pointers: through the vectors the compiler reloads every array's address after each store.
+void BoltzmannModel::move_serial(const sim::PhaseContext& context) {
+  const auto width = static_cast<std::int32_t>(parameters_.width);
+  const auto height = static_cast<std::int32_t>(parameters_.height);
+  // cell_start_ holds each cell's count until index_cells_serial turns counts into first slots
+  std::fill(cell_start_.begin(), cell_start_.end(), 0U);
+  std::int32_t* x = x_.data();
+  std::int32_t* y = y_.data();
+  std::uint32_t* cell_of_agent = cell_of_agent_.data();
+  Draw* draws = draw_.data();
+  std::uint32_t* rank_in_cell = rank_in_cell_.data();
+  std::uint32_t* count_in_cell = cell_start_.data();
+  for_each_agent_with_draw(streams_, context.step, 0, agents_.size(), [&](std::size_t i, Draw draw) {
+    const std::uint32_t cell = move_on_torus(x[i], y[i], draw, width, height);
+    cell_of_agent[i] = cell;
+    draws[i] = draw;
+    rank_in_cell[i] = count_in_cell[cell]++;
   });
 }
 
@@ -121,6 +218,10 @@ void BoltzmannModel::move(const sim::PhaseContext& context) {
 // counting passes: by bucket of cells, then within each bucket by cell, where the bucket's slice
 // of cell_start_ is cache-resident. No atomics, and the result does not depend on threads.
 void BoltzmannModel::index_cells(const sim::PhaseContext& /*context*/) {
+  if (serial_step_) {
+    index_cells_serial();
+    return;
+  }
   const std::size_t n = agents_.size();
   const std::size_t buckets = cell_buckets_;
   const unsigned shift = cell_bucket_shift_;
@@ -177,13 +278,47 @@ void BoltzmannModel::index_cells(const sim::PhaseContext& /*context*/) {
                             });
 }
 
+// Serial "index_cells": each cell's first slot from the counts. Agents are written to their slots
+// by give_money_serial, in the pass that reads the same cell entries for the gift decisions.
+void BoltzmannModel::index_cells_serial() {
+  std::uint32_t next = 0;
+  for (std::uint32_t& entry : cell_start_) {
+    const std::uint32_t count = entry;
+    entry = next;
+    next += count;
+  }
+}
+
+// Uniform on [0, others) from the low 13 bits of the agent's draw (Lemire's multiply-and-reject).
+// A rejected draw (probability (2^13 mod others) / 2^13: never for 1, 2 or 4 others, 2 in 8,192
+// for 3) is replaced by one from the agent's own stream, so the pick stays exactly uniform.
+std::uint32_t BoltzmannModel::pick_other(std::uint16_t draw, std::uint32_t others, std::size_t agent,
+                                         const sim::PhaseContext& context) const {
+  const std::uint64_t product = (draw & kGiftMask) * std::uint64_t{others};
+  const std::uint64_t low = product & kGiftMask;
+  if (low < others) [[unlikely]] {
+    const std::uint64_t threshold = (kGiftMask + 1) % others;  // (2^13 - others) mod others
+    if (low < threshold) return redraw_pick(others, agent, context);
+  }
+  return static_cast<std::uint32_t>(product >> kGiftBits);
+}
+
+// Out of line and cold: inlined, its registers would spill in the hot loops that call pick_other.
+std::uint32_t BoltzmannModel::redraw_pick(std::uint32_t others, std::size_t agent,
+                                          const sim::PhaseContext& context) const {
+  return static_cast<std::uint32_t>(context.rng(agents_.id(agent), kGiftRedraw).uniform_below(others));
+}
+
 // Phase "give_money" — reads wealth and the cell index; writes wealth. Every agent with wealth > 0
 // when the phase begins gives one unit to a random other agent of its cell. Gifts stay inside a
 // cell, so cells are independent tasks with no locks; walking the cells in order reads the cell
 // index in order, and only cells with two or more agents touch wealth at all.
 void BoltzmannModel::give_money(const sim::PhaseContext& context) {
+  if (serial_step_) {
+    give_money_serial(context);
+    return;
+  }
   const auto slots = static_cast<AgentIndex>(agents_by_cell_.size());
-  const sim::AgentId* ids = agents_.ids().data();
   sim::parallel_for_each_index(cell_start_.size() - 1, [&](std::size_t cell) {
     const std::uint32_t first = cell_start_[cell];
     const std::uint32_t members = cell_start_[cell + 1] - first;
@@ -194,7 +329,7 @@ void BoltzmannModel::give_money(const sim::PhaseContext& context) {
     for (AgentIndex slot = first + kGiveLookahead; slot < std::min(first + members + kGiveLookahead, slots);
          ++slot) {
       __builtin_prefetch(&wealth_[agents_by_cell_[slot]]);
-      __builtin_prefetch(&ids[agents_by_cell_[slot]]);
+      __builtin_prefetch(&draw_[agents_by_cell_[slot]]);
     }
     if (members < 2) return;
     const std::uint32_t* member = agents_by_cell_.data() + first;
@@ -204,8 +339,7 @@ void BoltzmannModel::give_money(const sim::PhaseContext& context) {
     // member of the cell has chosen.
     for (std::uint32_t self = 0; self < members; ++self) {
       if (wealth_[member[self]] <= 0) continue;
-      auto rng = context.rng(agents_.id(member[self]));
-      auto pick = static_cast<std::uint32_t>(rng.uniform_below(members - 1));
+      std::uint32_t pick = pick_other(draw_[member[self]], members - 1, member[self], context);
       if (pick >= self) ++pick;  // skip the giver itself
       net_change[self] -= 1;
       net_change[pick] += 1;
@@ -214,6 +348,39 @@ void BoltzmannModel::give_money(const sim::PhaseContext& context) {
       if (net_change[slot] != 0) wealth_[member[slot]] += net_change[slot];
     }
   });
+}
+
+// Serial "give_money": first every agent takes its slot in the cell index and decides (the slot its
+// unit goes to, its own slot when it gives nothing: alone in its cell or without wealth), then all
+// units move. No branch depends on the draws or on wealth; decisions read the wealth held when the
+// phase began, as in give_money.
+void BoltzmannModel::give_money_serial(const sim::PhaseContext& context) {
+  const std::size_t n = agents_.size();
+  std::int32_t* wealth = wealth_.data();
+  const std::uint32_t* cell_of_agent = cell_of_agent_.data();
+  const std::uint32_t* rank_in_cell = rank_in_cell_.data();
+  const Draw* draws = draw_.data();
+  const std::uint32_t* cell_start = cell_start_.data();
+  AgentIndex* agents_by_cell = agents_by_cell_.data();
+  std::uint32_t* gift_slot = gift_slot_.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t cell = cell_of_agent[i];
+    const std::uint32_t first = cell_start[cell];
+    const std::uint32_t members = cell_start[cell + 1] - first;
+    const std::uint32_t self = rank_in_cell[i];
+    const std::uint32_t own_slot = first + self;
+    agents_by_cell[own_slot] = static_cast<AgentIndex>(i);
+    const std::uint32_t pick = pick_other(draws[i], members - 1, i, context);
+    const std::uint32_t to_other = pick + static_cast<std::uint32_t>(pick >= self) - self;
+    // 0 or all ones: a mask instead of a branch that would be mispredicted half the time
+    const std::uint32_t gives =
+        0U - (static_cast<std::uint32_t>(wealth[i] > 0) & static_cast<std::uint32_t>(members >= 2));
+    gift_slot[i] = own_slot + (to_other & gives);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    --wealth[i];
+    ++wealth[agents_by_cell[gift_slot[i]]];
+  }
 }
 
 std::int64_t BoltzmannModel::total_wealth() const {
@@ -292,15 +459,17 @@ void declare_parameters(sim::ObjectSpec& section) {
 }
 
 // Bytes per agent: population bookkeeping 13 (id 8, removal mark 1, id index 4), hot fields 12,
-// scratch 20; per cell 4 (cell_start_). A snapshot being written holds 20 more per
-// agent (id and the three fields).
+// scratch 22 (with the draws); per cell 4 (cell_start_). Populations small enough for the serial
+// path add 8 per agent. A snapshot being written holds 20 more per agent (id and
+// the three fields).
 std::uint64_t estimate_memory_bytes(const sim::Config& config) {
   const Parameters parameters = read_parameters(config);
   const auto agents = static_cast<std::uint64_t>(parameters.agents);
   const auto cells =
       static_cast<std::uint64_t>(parameters.width) * static_cast<std::uint64_t>(parameters.height);
   const bool has_snapshots = config.integer("output.snapshot_every") > 0;
-  return agents * (13 + 12 + 20 + (has_snapshots ? 20 : 0)) + cells * 4;
+  const bool serial_arrays = agents <= kCacheResidentAgents && cells <= 4 * kCacheResidentAgents;
+  return agents * (13 + 12 + 22 + (serial_arrays ? 8 : 0) + (has_snapshots ? 20 : 0)) + cells * 4;
 }
 
 std::string describe_findings(const std::vector<sim::MetricInfo>& metrics,

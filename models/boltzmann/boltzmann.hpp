@@ -19,7 +19,7 @@ namespace models::boltzmann {
 
 // Written in every output's manifest; raise it with any change that moves the results of a scenario
 // and seed (sim::ModelDefinition::version).
-inline constexpr const char* kVersion = "boltzmann 1.0";
+inline constexpr const char* kVersion = "boltzmann 1.1";
 
 struct Parameters {
   std::int64_t agents = 100;  // agents
@@ -57,6 +57,16 @@ class BoltzmannModel final : public sim::Model {
   void move(const sim::PhaseContext& context);
   void index_cells(const sim::PhaseContext& context);
   void give_money(const sim::PhaseContext& context);
+  // The small-N path: the same rules in plain loops over the agents (no tasks, no buckets), for
+  // populations whose arrays stay in cache. It gives the same state as the parallel path.
+  [[nodiscard]] bool use_serial_path() const;
+  void move_serial(const sim::PhaseContext& context);
+  void index_cells_serial();
+  void give_money_serial(const sim::PhaseContext& context);
+  [[nodiscard]] std::uint32_t pick_other(std::uint16_t draw, std::uint32_t others, std::size_t agent,
+                                         const sim::PhaseContext& context) const;
+  [[gnu::noinline, gnu::cold]] std::uint32_t redraw_pick(std::uint32_t others, std::size_t agent,
+                                                         const sim::PhaseContext& context) const;
 
   Parameters parameters_;
   sim::RandomStreams streams_;
@@ -68,9 +78,10 @@ class BoltzmannModel final : public sim::Model {
   std::vector<std::int32_t>& x_;
   std::vector<std::int32_t>& y_;
   std::vector<std::int32_t>& wealth_;
-  // Scratch reused every step (no allocation in the step loop). Per agent 20 bytes: cell_of_agent_,
-  // the staging pair, agents_by_cell_, net_change_by_slot_; per cell 4 (cell_start_); per
-  // (agent chunk, cell bucket) 4 (bucket_offsets_).
+  // Scratch reused every step (no allocation in the step loop). Per agent 22 bytes: cell_of_agent_,
+  // the staging pair, agents_by_cell_, net_change_by_slot_, draw_; per cell 4 (cell_start_); per
+  // (agent chunk, cell bucket) 4 (bucket_offsets_). The serial path's arrays add 8 per agent
+  // where they are allocated.
   std::vector<std::uint32_t> cell_of_agent_;  // cell index of each agent after moving
   // Agents grouped by cell with a two-pass counting sort that needs no atomics and touches
   // memory in order: first by bucket of cells (per agent chunk, in chunk order), then within
@@ -89,6 +100,14 @@ class BoltzmannModel final : public sim::Model {
   std::vector<std::uint32_t> cell_start_;         // first slot of each cell in agents_by_cell_ (+1 sentinel)
   std::vector<std::uint32_t> agents_by_cell_;     // agent indices grouped by cell, ascending within a cell
   std::vector<std::int32_t> net_change_by_slot_;  // wealth change of the agent in each cell slot
+  // The step's 16 random bits of each agent, drawn in "move" for both phases (see draw_words).
+  std::vector<std::uint16_t> draw_;
+  // Serial path only (allocated when the population is small enough to take it): per agent its
+  // rank among the earlier agents of its cell and the slot of the agent it gives to (its own slot
+  // when it gives nothing). Per cell it uses cell_start_, first for counts.
+  std::vector<std::uint32_t> rank_in_cell_;
+  std::vector<std::uint32_t> gift_slot_;
+  bool serial_step_ = false;  // the path this step takes, chosen in "move"
   std::int64_t initial_total_wealth_ = 0;
   bool check_every_phase_ = false;
 };
