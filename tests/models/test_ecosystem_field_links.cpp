@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "models/ecosystem/field_links.hpp"
+#include "sim/run/thread_limit.hpp"
 #include "test_ecosystem_support.hpp"
 
 using namespace ecosystem_test;
@@ -79,7 +80,7 @@ TEST_CASE("a field link naming an undefined field is an input error with a sugge
       (void)models::ecosystem::read_parameters(
           load(tiny_scenario("  field_links:\n    input_output:\n      - {supplier: new_materal, buyer: ai, "
                              "coefficient: 0.1}\n"))),
-      "test.yaml:15:20: 'ecosystem.field_links.input_output[0].supplier' names field 'new_materal', which "
+      "test.yaml:14:20: 'ecosystem.field_links.input_output[0].supplier' names field 'new_materal', which "
       "the scenario does not define (defined: clean_energy, ai, new_materials); did you mean "
       "'new_materials'?",
       sim::InputError);
@@ -92,7 +93,7 @@ TEST_CASE("input-output coefficients without a Leontief inverse are an input err
           load(tiny_scenario("  field_links:\n    input_output:\n"
                              "      - {supplier: new_materials, buyer: ai, coefficient: 0.6}\n"
                              "      - {supplier: clean_energy, buyer: ai, coefficient: 0.5}\n"))),
-      "test.yaml:15:7: 'ecosystem.field_links.input_output': the coefficients of buyer 'ai' sum to 1.1; each "
+      "test.yaml:14:7: 'ecosystem.field_links.input_output': the coefficients of buyer 'ai' sum to 1.1; each "
       "buyer's inputs must cost less than its output (sum < 1), or the Leontief inverse (I - A)^-1 does not "
       "exist: lower them",
       sim::InputError);
@@ -177,4 +178,22 @@ TEST_CASE("paired: an input-output link from ai to new_materials raises new_mate
   // The link shows in the metric, and the unlinked economy pulls nothing.
   CHECK(run(linked).sum.at("intermediate_demand_yuan") > 0);
   CHECK(run(base).sum.at("intermediate_demand_yuan") == 0);
+}
+
+TEST_CASE("an economy with linked fields is bit-identical on 1 and 4 threads") {
+  // Twelve times the tiny economy: its firms and results span more than one chunk.
+  const sim::Config config = load(scaled_scenario(
+      "  field_links:\n    input_output:\n      - {supplier: new_materials, buyer: ai, coefficient: 0.3}\n"
+      "      - {supplier: ai, buyer: clean_energy, coefficient: 0.1}\n"
+      "    technology_proximity:\n      - {field_a: ai, field_b: new_materials, proximity: 0.8}\n",
+      12, 16));
+  const auto hash = [&config](std::size_t threads) {
+    sim::ThreadLimit limit(threads);
+    auto model = create(config);
+    for (std::int64_t step = 1; step <= config.integer("steps"); ++step) model->step(step);
+    return std::pair{model->state_hash(), model->metric("intermediate_demand_yuan")};
+  };
+  const auto one = hash(1);
+  CHECK(one.second > 0);
+  CHECK(hash(4) == one);
 }
