@@ -15,12 +15,13 @@ namespace models::ecosystem {
 
 // The field whose firms a matched result of `field` is offered to: field g with weight
 // proximity(field, g) (1 for the field itself, 0 for unrelated ones: never). Draws only when the
-// scenario links fields by proximity.
+// scenario links the result's field to another by proximity.
 static int field_searched(const FieldLinkSpec& links, int field, sim::PhiloxStream& rng) {
   if (!links.has_proximity()) return field;
   const auto own = static_cast<std::size_t>(field);
   double total = 0;
   for (std::size_t g = 0; g < links.fields; ++g) total += links.proximity_of(own, g);
+  if (total <= 1.0) return field;  // near to no other field: no draw, the same streams as unlinked
   double u = rng.uniform() * total;
   for (std::size_t g = 0; g < links.fields; ++g) {
     const double weight = links.proximity_of(own, g);
