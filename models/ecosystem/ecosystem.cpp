@@ -37,6 +37,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   markets_.size.assign(fields, 0.0);
   for (std::size_t i = 0; i < firms_.size(); ++i)
     markets_.size[static_cast<std::size_t>(firms_.field[i])] += p_.market_headroom * firms_.base_revenue[i];
+  markets_.chain = LeontiefChain(p_.field_links);
 
   // The step, in the order of docs/MODEL.md (section 1.3): one line per phase, with the purpose of
   // its random streams (stream_purposes.hpp); phases.hpp says what each reads and writes.

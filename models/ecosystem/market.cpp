@@ -23,6 +23,9 @@ static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Fir
                            const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
                            const Payments& payments, ChunkPayments& chunk_payments, std::size_t i,
                            double market_share, double procurement, double& forgone_tax);
+static void pull_along_chain(const FieldMarkets& markets, Firms& firms, const FirmHoldings& firm_holdings,
+                             std::vector<double>& field_demand, std::vector<double>& market_share,
+                             Flows& flows);
 
 // Phase "produce_and_sell" — field demand and the wage and price level grow and adoption of new
 // products diffuses (Bass). Customers ask each firm for its existing business (with the
@@ -89,6 +92,8 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
     const double market = markets.size[f] * markets.demand_index[f];
     if (field_demand[f] > market) market_share[f] = market / field_demand[f];
   }
+  if (!markets.chain.empty())
+    pull_along_chain(markets, firms, firm_holdings, field_demand, market_share, flows);
   // Firms trade in parallel: each chunk pays from and into its firms' own accounts and the shared
   // market, sinks and treasury (sim/core/ledger_batch.hpp); value added, sales, capacity (and any
   // government spending) are summed per chunk and added in chunk order.
@@ -144,6 +149,36 @@ static double customers_demand(const sim::PhaseContext& context, const Parameter
   const double productivity = 1.0 + p.productivity_gain_per_result * std::min(20, firms.results_in_use[i]);
   return (firms.base_revenue[i] * shock * productivity + firm_holdings.product_value[i]) *
          markets.demand_index[field];
+}
+
+// Fields linked (produce_and_sell): what customers buy of the new products of results in
+// industrial use is final demand f per field; making it takes inputs from the supplying fields,
+// which ask the suppliers for x = (I - A)^-1 f - f more (Leontief, one solve a quarter). Each
+// supplying field's firms are asked for x in proportion to what their own customers ask, and its
+// market grows by x (these buyers are firms, not the field's final customers). Sums run in firm
+// order, so they do not depend on the thread count.
+static void pull_along_chain(const FieldMarkets& markets, Firms& firms, const FirmHoldings& firm_holdings,
+                             std::vector<double>& field_demand, std::vector<double>& market_share,
+                             Flows& flows) {
+  const std::size_t n_fields = field_demand.size();
+  std::vector<double> final_demand(n_fields, 0.0);
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    const auto f = static_cast<std::size_t>(firms.field[i]);
+    final_demand[f] += firm_holdings.product_value[i] * markets.demand_index[f] * market_share[f];
+  }
+  const std::vector<double> intermediate = markets.chain.intermediate_demand(final_demand);
+  std::vector<double> scale(n_fields, 1.0);
+  for (std::size_t f = 0; f < n_fields; ++f) {
+    if (intermediate[f] <= 0 || field_demand[f] <= 0) continue;  // no firm there to supply it
+    scale[f] = 1.0 + intermediate[f] / field_demand[f];
+    field_demand[f] += intermediate[f];
+    const double market = markets.size[f] * markets.demand_index[f] + intermediate[f];
+    market_share[f] = field_demand[f] > market ? market / field_demand[f] : 1.0;
+    flows.intermediate_demand += intermediate[f];
+    flows.demand += intermediate[f];
+  }
+  for (std::size_t i = 0; i < firms.size(); ++i)
+    firms.demand[i] *= scale[static_cast<std::size_t>(firms.field[i])];
 }
 
 // One firm's quarter of trade (produce_and_sell): sales of its share of what customers asked, within

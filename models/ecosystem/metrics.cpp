@@ -60,6 +60,12 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"money_total", "yuan", "Money held by all agents (= injected - sunk)"},
       {"ledger_residual", "yuan", "Sum of all account balances (0 when money is conserved)"},
       {"licences", "deals/quarter", "Licences, assignments and spin-outs of lab results"},
+      {"cross_field_licences", "deals/quarter",
+       "Of the licences and assignments, those to a firm of another field than the result's, through "
+       "technology proximity (ecosystem.field_links)"},
+      {"intermediate_demand_yuan", "yuan/quarter",
+       "Demand pulled along the industrial chain: what the new products of industrialised results need "
+       "of the supplying fields, (I - A)^-1 f - f summed over fields (ecosystem.field_links)"},
       {"government_equity", "yuan", "Grants converted to equity (grant-to-equity), cumulative"},
       {"results_alive", "results", "Live results"},
       {"firm_revenue_total", "yuan/quarter", "Revenue of all firms"},
@@ -219,6 +225,8 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = to_yuan(money.held);
   values[k++] = to_yuan(money.held - money.injected + money.sunk);
   values[k++] = static_cast<double>(flows_.licences);
+  values[k++] = static_cast<double>(flows_.cross_field_licences);
+  values[k++] = flows_.intermediate_demand;
   values[k++] = totals_.government_equity_yuan;
   values[k++] = static_cast<double>(n);
   values[k++] = revenue;

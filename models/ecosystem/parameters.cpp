@@ -810,6 +810,7 @@ void declare_parameters(sim::ObjectSpec& section) {
                                       "Industries by name (empty: clean_energy supply-led, ai "
                                       "demand-iteration, new_materials demand-pull)"),
                field_keys());
+  declare_field_links(section);
   declare_keys(section.map_of_objects(
                    "regions", "Regions by name (empty: one region 'national' with the defaults below)"),
                region_keys());
@@ -920,6 +921,7 @@ Parameters read_parameters(const sim::Config& config) {
   for (const auto& r : p.regions) region_names.push_back(r.name);
   for (const auto& f : p.fields) field_names.push_back(f.name);
   std::vector<sim::InputProblem> problems;
+  p.field_links = read_field_links(config, field_names, problems);
   // Results store their field and region as 16-bit codes.
   if (p.fields.size() > kMaxFields) {
     problems.push_back(

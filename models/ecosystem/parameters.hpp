@@ -14,6 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "models/ecosystem/field_links.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
 
@@ -327,6 +328,7 @@ struct Parameters {
   double rd_tax_elasticity = 0, expert_service_bonus = 0, incubator_births_per_quarter = 0;
 
   std::vector<FieldSpec> fields;
+  FieldLinkSpec field_links;  // input-output and technology proximity between the fields
   std::vector<RegionSpec> regions;
   std::vector<PolicySpec> policies;
 };

@@ -13,6 +13,24 @@
 
 namespace models::ecosystem {
 
+// The field whose firms a matched result of `field` is offered to: field g with weight
+// proximity(field, g) (1 for the field itself, 0 for unrelated ones: never). Draws only when the
+// scenario links the result's field to another by proximity.
+static int field_searched(const FieldLinkSpec& links, int field, sim::PhiloxStream& rng) {
+  if (!links.has_proximity()) return field;
+  const auto own = static_cast<std::size_t>(field);
+  double total = 0;
+  for (std::size_t g = 0; g < links.fields; ++g) total += links.proximity_of(own, g);
+  if (total <= 1.0) return field;  // near to no other field: no draw, the same streams as unlinked
+  double u = rng.uniform() * total;
+  for (std::size_t g = 0; g < links.fields; ++g) {
+    const double weight = links.proximity_of(own, g);
+    if (weight > 0 && u < weight) return static_cast<int>(g);
+    u -= weight;
+  }
+  return field;  // rounding at the end of the row
+}
+
 // Whether lab-held patented result i meets a firm this quarter, and which: a firm row, kSpinout
 // for a spin-out, or -1 for no match. Reads only; called in parallel.
 static std::int64_t propose_deal(const sim::PhaseContext& context, const Parameters& p,
@@ -42,9 +60,25 @@ static std::int64_t propose_deal(const sim::PhaseContext& context, const Paramet
   int region = labs.region[o];
   if (!rng.bernoulli(p.same_region_preference))
     region = static_cast<int>(rng.uniform_below(p.regions.size()));
-  const auto& candidates = firm_index.by_cell[static_cast<std::size_t>(cell(region, results.field[i]))];
+  const int field = field_searched(p.field_links, results.field[i], rng);
+  const auto& candidates = firm_index.by_cell[static_cast<std::size_t>(cell(region, field))];
   if (candidates.empty()) return -1;
   return candidates[rng.uniform_below(candidates.size())];
+}
+
+// Whether a deal of result i (of lab row o) with firm row `firm` crosses fields through technology
+// proximity (a consortium's lead firm is its labs' partner whatever its field).
+static bool is_cross_field(const FieldLinkSpec& links, const Results& results, const Labs& labs,
+                           const Firms& firms, std::size_t i, std::uint32_t o, std::size_t firm) {
+  return links.has_proximity() && firms.field[firm] != results.field[i] &&
+         !(labs.consortium[o] >= 0 && firms.consortium[firm] == labs.consortium[o]);
+}
+
+// What a licence across fields costs relative to one within the field: the lab adapts the result to
+// the other field's use, the more the farther apart the fields.
+static double cross_field_fee_factor(const FieldLinkSpec& links, int from, int to) {
+  return 1.0 + links.cross_field_fee_premium *
+                   (1.0 - links.proximity_of(static_cast<std::size_t>(from), static_cast<std::size_t>(to)));
 }
 
 // Phase "match_results" — technology transfer. Lab-held patented results meet firms with a
@@ -78,7 +112,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
   for (const auto& [i, target] : deal_buffer.gather()) {
     const std::uint32_t o = result_scratch.owner_index[i];
     auto rng = context.rng(results.id(i), kDealTermsDraws);
-    const double fee = p.licence_fee_yuan * intermediaries.price_level * std::exp(0.5 * results.quality[i]);
+    double fee = p.licence_fee_yuan * intermediaries.price_level * std::exp(0.5 * results.quality[i]);
     std::size_t firm = 0;
     std::int32_t kind = kLicence;
     // A saturated office lets the match wait (the result stays with the lab).
@@ -91,11 +125,14 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
       flows.sme_births += 1;
     } else {
       firm = static_cast<std::size_t>(target);
+      const bool cross_field = is_cross_field(p.field_links, results, labs, firms, i, o, firm);
+      if (cross_field) fee *= cross_field_fee_factor(p.field_links, results.field[i], firms.field[firm]);
       const double capacity = p.firm_deal_capacity * (firms.kind[firm] == kLeadFirm ? 5.0 : 1.0);
       if (firm >= firms_before || taken[firm] >= capacity) continue;
       if (payments.balance(firms.account[firm]) < fee) continue;
       if (office >= 0 && intermediaries.served[office] >= intermediaries.effective_capacity[office]) continue;
       taken[firm] += 1;
+      if (cross_field) flows.cross_field_licences += 1;
       kind = rng.bernoulli(p.assignment_share) ? kAssignment : kLicence;
       payments.pay(firms.account[firm], labs.account[o], fee);
       payments.pay(labs.account[o], accounts.inventors_sink, fee * p.inventor_share);

@@ -234,7 +234,8 @@ TEST_CASE("the model reports every metric the issue and the calibration targets 
 TEST_CASE("every shipped ecosystem scenario loads, names only defined regions and fields, and runs") {
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
-  for (const char* folder : {"/scenarios", "/scenarios/policies", "/scenarios/planning"}) {
+  for (const char* folder :
+       {"/scenarios", "/scenarios/policies", "/scenarios/planning", "/scenarios/examples"}) {
     for (const auto& entry : fs::directory_iterator(std::string(INNOSIM_SOURCE_DIR) + folder)) {
       if (entry.path().extension() == ".yaml") files.push_back(entry.path());
     }
