@@ -158,7 +158,8 @@ TEST_CASE("paired: IP ownership reform raises licensing of lab results") {
 }
 
 // The effect is heavy-tailed: with 16 replicates it held on 8 of 10 seeds (11-20; not 13, 15;
-// scripts/test_multiseed.sh), with 8 replicates on 1 of 5.
+// scripts/test_multiseed.sh) on 2026-12-02 and on 10 of 10 on 2026-12-03 (branch dose-services),
+// with 8 replicates on 1 of 5.
 TEST_CASE("paired: pilot capacity subsidies verify more results where platforms are crowded") {
   // Many users want pilots, more than two platforms of 20 slots can serve (cheap applied results:
   // many reach TRL 5-6).
