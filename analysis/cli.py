@@ -1,4 +1,5 @@
-"""The `python3 -m analysis` command line: summary, compare, sensitivity, calibrate, report.
+"""The `python3 -m analysis` command line: summary, compare, sensitivity, calibrate, optimize, report,
+instrument-effects.
 
 Each subcommand is a thin layer over the library: parse, call, print. Input
 errors (AnalysisInputError, unreadable files) become one line per problem on
@@ -43,7 +44,9 @@ examples:
   python3 -m analysis calibrate targets.yaml scenarios/boltzmann.yaml \\
       --param boltzmann.width=2:40:int --seed 1 --replicates 4 --budget 40
   python3 -m analysis calibrate --preset national --markdown calibration.md
+  python3 -m analysis optimize scenarios/planning/nansha_mix.yaml -o results/optimize --runs 20
   python3 -m analysis report results/base.h5 results/reform.h5 -o report.html
+  python3 -m analysis instrument-effects --replicates 8 --update docs/MODEL.md
 
 Run `python3 -m analysis COMMAND --help` for a command's options; docs/analysis.md has more."""
 
@@ -331,13 +334,135 @@ def run_report(args) -> int:
     created = _make_parent_folders(args.output)
     try:
         path = write_report([args.run, *args.variants], args.output, args.targets, args.force, args.window,
-                            args.title, args.objective, not args.minimize, args.correction)
+                            args.title, args.objective, not args.minimize, args.correction, args.optimization)
     except BaseException:
         for folder in created:
             if folder.exists() and not any(folder.iterdir()):
                 folder.rmdir()
         raise
     print(path)
+    return 0
+
+
+# -- instrument-effects -------------------------------------------------------------------------
+
+def _type_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected instrument types separated by commas, got '{text}'")
+    return names
+
+
+def _command_line(argv: list[str]) -> str:
+    import shlex
+    return "python3 -m analysis " + " ".join(shlex.quote(arg) for arg in argv)
+
+
+def run_instrument_effects(args) -> int:
+    import datetime
+    import tempfile
+
+    from . import instrument_effects as effects
+    from .calibrate import InnosimCommand, find_binary
+    from .load import open_run
+    from .output_file import check_output, write_atomically
+
+    references = effects.select(effects.read_references(Path(args.references or effects.REFERENCE_FILE)),
+                                args.types)
+    scenario = Path(args.scenario or effects.BASE_SCENARIO)
+    if not scenario.is_file():
+        raise AnalysisInputError(f"cannot open '{scenario}': no such file")
+    update = Path(args.update) if args.update else None
+    if update is not None:
+        effects.replace_between_markers(update.read_text(encoding="utf-8"), "", f"'{update}'")  # fail early
+    if args.markdown:
+        check_output(Path(args.markdown), args.force)
+    command = InnosimCommand(binary=find_binary(args.innosim), scenario=scenario, overrides=tuple(args.set),
+                             seed=args.seed, replicates=args.replicates, threads=args.threads)
+
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(f"running {line}", file=sys.stderr)
+
+    with tempfile.TemporaryDirectory(prefix="instrument-effects-") as workdir:
+        rows = effects.measure(command, references, Path(workdir), progress)
+        with open_run(Path(workdir) / "base.h5") as base:
+            manifest = base.manifest
+    context = {"command": _command_line(args.argv), "commit": str(manifest.get("git_commit", "?"))[:10],
+               "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
+               "scenario": effects.shown_path(scenario), "steps": manifest.get("steps", "?"),
+               "replicates": manifest.get("replicates", "?"), "seed": manifest.get("seed", "?")}
+    print(text_table(effects.HEADERS, effects.table_rows(rows)))
+    block = effects.markdown(rows, context)
+    if args.markdown:
+        write_atomically(block, Path(args.markdown), args.force)
+        print(f"wrote {args.markdown}")
+    if update is not None:
+        document = update.read_text(encoding="utf-8")
+        write_atomically(effects.replace_between_markers(document, block, f"'{update}'"), update, force=True)
+        print(f"updated {update}")
+    return 0
+
+
+# -- optimize -----------------------------------------------------------------------------------
+
+def _instrument_bounds(text: str) -> tuple[str, float, float]:
+    """'NAME' or 'NAME=MIN:MAX' (either side may be empty)."""
+    name, _, bounds = text.partition("=")
+    low, _, high = bounds.partition(":")
+    try:
+        return name.strip(), float(low) if low.strip() else 0.0, float(high) if high.strip() else 1.0
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected NAME or NAME=MIN:MAX with shares 0..1, got '{text}'") from None
+
+
+def run_optimize(args) -> int:
+    import time
+
+    from . import optimize_output
+    from .calibrate import find_binary
+    from .mix_evaluator import SimulatorEvaluator, scenario_mix
+    from .mix_space import make_space
+    from .objective import parse_objective
+    from .optimize import Settings, optimize
+
+    folder = Path(args.output)
+    if (folder / optimize_output.JSON_FILE).exists() and not args.force:
+        raise AnalysisInputError(f"'{folder}' holds a finished optimisation; use --force to replace its results "
+                                 "(finished simulator runs are reused), or choose another folder with -o")
+    if args.initial > args.runs:
+        raise AnalysisInputError(f"--initial {args.initial} is more than the run budget --runs {args.runs}")
+    innosim = find_binary(args.innosim)
+    objective = parse_objective(args.objective, args.window, not args.minimize)
+    bounds = args.instrument or [(name, 0.0, 1.0) for name in scenario_mix(innosim, Path(args.scenario))]
+    space = make_space([b[0] for b in bounds], [b[1] for b in bounds], [b[2] for b in bounds])
+    evaluator = SimulatorEvaluator(innosim, args.scenario, folder, objective, list(space.names), args.set,
+                                   args.threads)
+    settings = Settings(runs=args.runs, initial=args.initial, batch=args.batch, replicates=args.replicates,
+                        confirm_replicates=args.confirm_replicates, top=args.top, maximize=not args.minimize,
+                        seed=args.seed)
+    say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr))
+    started = time.monotonic()
+    result = optimize(space, evaluator, settings, log=say)
+    result.wall_seconds = time.monotonic() - started
+    context = {"scenario": args.scenario, "objective": objective.description, "objective_text": objective.text,
+               "overrides": list(args.set), "reused_runs": evaluator.reused,
+               "command_line": " ".join(sys.argv)}
+    data = optimize_output.write(result, folder, context)
+    rec = data["recommended"]
+    print(f"recommended mix: {', '.join(f'{n} {s:.2f}' for n, s in rec['mix'].items())}; "
+          f"{objective.text} {rec['confirmed']['estimate']:.4g} "
+          f"[{rec['confirmed']['low']:.4g}, {rec['confirmed']['high']:.4g}] "
+          f"({settings.confirm_replicates} replicates)")
+    for c in data["confirmation"]:
+        if c["label"] != rec["label"]:
+            d = c["difference_from_recommended"]
+            print(f"  {c['label']} ({c['role']}): {d['estimate']:+.4g} [{d['low']:+.4g}, {d['high']:+.4g}] "
+                  "vs recommended (paired 95%)")
+    runs = data["simulator_runs"]
+    print(f"simulator runs: {runs['search']} search + {runs['confirmation']} confirmation; "
+          f"emulator leave-one-out RMSE {data['emulator']['loo_rmse']:.3g}; {data['wall_seconds']:.0f} s. "
+          f"Output: {folder}/{optimize_output.SUMMARY_FILE}")
     return 0
 
 
@@ -464,6 +589,52 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--quiet", action="store_true", help="no line per run on stderr")
     calibrate.set_defaults(handler=run_calibrate)
 
+    optimize = _add_command(
+        subparsers, "optimize", "search the best funding mix for a scenario's budget",
+        "Searches the shares of a scenario's funding mix (its mix_total_budget_yuan and the policies' "
+        "mix_share) for the best objective: a space-filling design of mixes run with innosim under common "
+        "random numbers, a Gaussian-process emulator with leave-one-out error, batches by expected "
+        "improvement until --runs mixes are simulated, then the top candidates, the shipped mix and the best "
+        "single instrument confirmed with --confirm-replicates and paired intervals against the recommended "
+        "mix. Writes DIR/optimization.json, summary.md and pictures; DIR/points/ keeps every run, so running "
+        "the same command again reuses them (docs/planning.md, section 7).",
+        "examples:\n  python3 -m analysis optimize scenarios/planning/nansha_mix.yaml -o results/planning/optimize "
+        "--objective results_applied_share --runs 20 --replicates 4\n"
+        "  python3 -m analysis optimize nansha_mix.yaml -o opt --instrument 'pilot vouchers=0.1:0.6' "
+        "--instrument 'loan risk pool' --instrument 'first-unit insurance' --objective 'a=1,b=-0.5' --minimize")
+    optimize.add_argument("scenario", metavar="SCENARIO.yaml", help="a scenario with a funding mix")
+    optimize.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    optimize.add_argument("--instrument", action="append", type=_instrument_bounds, metavar="NAME[=MIN:MAX]",
+                          help="an instrument of the mix the search may fund, with optional share bounds "
+                               "(repeatable; default: every instrument of the mix, 0..1); the mix's others get 0")
+    optimize.add_argument("--objective", default="results_applied_share", metavar="METRIC[=W,...]",
+                          help="metric, or weighted sum metric=weight,... (default results_applied_share)")
+    optimize.add_argument("--window", type=_positive_int, default=DEFAULT_WINDOW, metavar="N",
+                          help=f"average the objective over the last N steps (default {DEFAULT_WINDOW})")
+    direction = optimize.add_mutually_exclusive_group()
+    direction.add_argument("--maximize", action="store_false", dest="minimize", help="higher is better (default)")
+    direction.add_argument("--minimize", action="store_true", help="lower is better")
+    optimize.set_defaults(minimize=False)
+    optimize.add_argument("--replicates", type=_positive_int, default=4, help="replicates per searched mix (default 4)")
+    optimize.add_argument("--runs", type=_positive_int, default=20, metavar="N",
+                          help="simulator runs for design and search (default 20)")
+    optimize.add_argument("--initial", type=_positive_int, default=10, metavar="N",
+                          help="of which the space-filling design (default 10)")
+    optimize.add_argument("--batch", type=_positive_int, default=3, metavar="N",
+                          help="mixes per expected-improvement round (default 3)")
+    optimize.add_argument("--confirm-replicates", type=_positive_int, default=8, metavar="N",
+                          help="replicates of the confirmation runs (default 8)")
+    optimize.add_argument("--top", type=_positive_int, default=3, metavar="N", help="top candidates confirmed (default 3)")
+    optimize.add_argument("--seed", type=int, default=2026,
+                          help="seeds the design and the search's candidates, not the model (default 2026)")
+    optimize.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                          help="fixed override passed to every run (repeatable), e.g. steps=40")
+    optimize.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
+    optimize.add_argument("--innosim", metavar="PATH", help="innosim executable (default build/innosim)")
+    optimize.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    optimize.add_argument("--force", action="store_true", help="replace a finished optimisation's results")
+    optimize.set_defaults(handler=run_optimize)
+
     report = _add_command(
         subparsers, "report", "write a self-contained HTML report",
         "Write one HTML file (charts inline, no network needed). With variants, its first screen states the "
@@ -483,14 +654,47 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"comparison window: the last N steps (default {DEFAULT_WINDOW})")
     _add_ranking_options(report, "with variants: rank them on this metric (default results_applied_share "
                                  "when present)")
+    report.add_argument("--optimization", metavar="DIR",
+                        help="put the best mix found by `analysis optimize` (its output folder) on the first screen")
     report.add_argument("--title", help="the report's title (default: from the base run's name)")
     report.add_argument("--force", action="store_true", help="replace an existing report")
     report.set_defaults(handler=run_report)
+
+    effects = _add_command(
+        subparsers, "instrument-effects", "what 100 M yuan of each instrument buys (docs/MODEL.md table)",
+        "Adds each reference instrument (scenarios/instrument_effects/reference.yaml: one policy block per "
+        "type, its source and the outcome metric its money moves) alone to the base scenario, runs base and "
+        "variants from the same seed with the same replicates (common random numbers), and tabulates per "
+        "type the money spent, the change of the outcome metric and its change per 100 M yuan spent "
+        "(per replicate (variant - base) / instrument.<slug>.spent summed × 1e8; mean and 95%% t-interval), "
+        "and what limits it (unspent share or the step it ran out).",
+        "examples:\n  nice /usr/bin/python3 -m analysis instrument-effects --replicates 8 --update docs/MODEL.md\n"
+        "  python3 -m analysis instrument-effects --types procurement,risk_pool --replicates 4 "
+        "--markdown effects.md")
+    effects.add_argument("--scenario", metavar="BASE.yaml",
+                         help="the base scenario, with no instruments (default scenarios/national.yaml)")
+    effects.add_argument("--references", metavar="FILE",
+                         help="the reference instruments (default scenarios/instrument_effects/reference.yaml)")
+    effects.add_argument("--types", type=_type_list, metavar="A,B,...", help="only these types (default: all)")
+    effects.add_argument("--replicates", type=_positive_int, default=8, help="replicates of every run (default 8)")
+    effects.add_argument("--seed", type=int, help="seed of every run (default: the scenario's)")
+    effects.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                         help="override passed to every run, e.g. steps=20 (repeatable)")
+    effects.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
+    effects.add_argument("--innosim", metavar="PATH", help="innosim executable (default: $INNOSIM_BIN, "
+                                                           "build/innosim, or innosim on PATH)")
+    effects.add_argument("--markdown", metavar="FILE", help="write the generated block as Markdown")
+    effects.add_argument("--update", metavar="DOC.md", help="replace the block between the markers "
+                         "<!-- instrument-effects:begin --> and <!-- instrument-effects:end --> (atomically)")
+    effects.add_argument("--force", action="store_true", help="replace an existing --markdown file")
+    effects.add_argument("--quiet", action="store_true", help="no line per run on stderr")
+    effects.set_defaults(handler=run_instrument_effects)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return args.handler(args)
     except AnalysisInputError as error:

@@ -8,7 +8,8 @@ against spending; everything else follows, folded: every metric compared
 (with a bounded forest plot), the result pipeline funnel, time series with 95%
 bands, calibration against targets (when a targets file is given), firm-size
 distribution and each run's manifest. A single run's report shows those
-sections open. A section whose data the runs lack says so instead of
+sections open. Given an `analysis optimize` folder (--optimization), the best mix it found comes
+first: the recommendation, the confirmation with paired intervals and the response surface. A section whose data the runs lack says so instead of
 vanishing, so a reader knows it was looked for.
 
 The file is written to a temporary name beside the output and renamed onto
@@ -213,6 +214,40 @@ def percent_level(fraction: float) -> str:
     return f"{100 * fraction:.3g}%"
 
 
+def optimization_section(folder) -> dict | None:
+    """The first screen's best-mix answer from an `analysis optimize` folder (optimization.json)."""
+    if folder is None:
+        return None
+    import base64
+
+    from . import optimize_output
+
+    data = optimize_output.read(folder)
+
+    def mix(shares: dict) -> str:
+        return ", ".join(f"{name} {share:.2f}" for name, share in shares.items())
+
+    def span(d: dict) -> str:
+        return f"{number(d['estimate'])} [{number(d['low'])}, {number(d['high'])}]"
+
+    rec = data["recommended"]
+    rows = [[c["label"], c["role"], mix(c["mix"]), f"{number(c['predicted']['mean'])} ± {c['predicted']['sd']:.2g}",
+             span(c["confirmed"]), span(c["difference_from_recommended"])] for c in data["confirmation"]]
+    figure = None
+    if data.get("response_figure"):
+        png = (Path(folder) / data["response_figure"]).read_bytes()
+        figure = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    runs = data["simulator_runs"]
+    method = (f"{len(data['points'])} mixes simulated ({data['settings']['replicates']} replicates each, common random "
+              f"numbers), Gaussian-process emulator (leave-one-out RMSE {number(data['emulator']['loo_rmse'])}), "
+              f"expected improvement; {runs['search']} + {runs['confirmation']} simulator runs, "
+              f"{data['wall_seconds']:.0f} s. Details: {Path(folder) / optimize_output.SUMMARY_FILE}.")
+    return {"scenario": data["scenario"], "objective": data["objective"], "mix": mix(rec["mix"]),
+            "confirmed": span(rec["confirmed"]), "replicates": data["settings"]["confirm_replicates"],
+            "predicted": f"{number(rec['predicted']['mean'])} ± {rec['predicted']['sd']:.2g}",
+            "tied": ", ".join(rec["tied"]), "rows": rows, "figure": figure, "method": method}
+
+
 def render(context: dict) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                      autoescape=True, undefined=jinja2.StrictUndefined)
@@ -221,7 +256,7 @@ def render(context: dict) -> str:
 
 def build_report(runs: list[Run], targets: Targets | None = None, window: int = DEFAULT_WINDOW,
                  title: str | None = None, objective: str | None = None, maximize: bool = True,
-                 correction: str = "holm") -> str:
+                 correction: str = "holm", optimization=None) -> str:
     """The report's HTML for runs (the first is the base, the others variants compared with it).
 
     With variants the details are folded below the answer (the ranked variants); a single run's
@@ -232,6 +267,7 @@ def build_report(runs: list[Run], targets: Targets | None = None, window: int = 
     answer = answer_section(runs, objective, maximize, correction)
     context = {
         "answer": answer,
+        "optimization": optimization_section(optimization),
         "title": title or f"innosim report: {runs[0].label}",
         "generated_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "runs": [{"label": run.label, "path": str(run.path), "model": run.manifest.get("model", "?"),
@@ -250,7 +286,7 @@ def build_report(runs: list[Run], targets: Targets | None = None, window: int = 
 
 def write_report(run_paths: list, output, targets_path=None, force: bool = False,
                  window: int = DEFAULT_WINDOW, title: str | None = None, objective: str | None = None,
-                 maximize: bool = True, correction: str = "holm") -> Path:
+                 maximize: bool = True, correction: str = "holm", optimization=None) -> Path:
     """Reads the runs (and targets), builds the report and writes it atomically; returns its path."""
     output = Path(output)
     check_output(output, force)
@@ -263,6 +299,6 @@ def write_report(run_paths: list, output, targets_path=None, force: bool = False
     targets = read_targets(targets_path) if targets_path else None
     with ExitStack() as stack:
         runs = [stack.enter_context(open_run(path)) for path in run_paths]
-        html = build_report(runs, targets, window, title, objective, maximize, correction)
+        html = build_report(runs, targets, window, title, objective, maximize, correction, optimization)
     write_atomically(html, output, force)
     return output

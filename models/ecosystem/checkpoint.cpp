@@ -41,6 +41,7 @@ void EcosystemModel::save_state(std::ostream& out) const {
   write(out, flows_);
   write(out, totals_);
   write(out, consortia_count_);
+  write_vector(out, challenge_contracts_);
   write(out, step_costs_.level());
   ledger_.save_state(out);
 
@@ -120,6 +121,7 @@ void EcosystemModel::restore_state(std::istream& in) {
   flows_ = read<Flows>(in, "flows");
   totals_ = read<Totals>(in, "totals");
   consortia_count_ = read<std::int64_t>(in, "consortia");
+  read_vector(in, challenge_contracts_, "challenge contracts");
   step_costs_.set_level(read<double>(in, "cost level"));
   ledger_.restore_state(in);
 

@@ -84,7 +84,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
                         region_policies_, pilot_buffer_, payments_, flows_);
   });
   s.add_phase("run_challenges_and_consortia", kRunChallengesAndConsortiaDraws, [this](Context c) {
-    run_challenges_and_consortia(c, p_, results_, result_scratch_, labs_, firms_, payments_);
+    run_challenges_and_consortia(c, p_, results_, result_scratch_, labs_, firms_, challenge_contracts_,
+                                 payments_);
   });
   s.add_phase("match_results", kMatchResultsDraws, [this](Context c) {
     match_results(c, p_, results_, result_scratch_, labs_, lab_incentives_, firm_births_, firm_index_,

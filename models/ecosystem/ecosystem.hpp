@@ -114,6 +114,8 @@ class EcosystemModel final : public sim::Model {
   CellPolicies cell_policies_;
   RegionPolicies region_policies_;
   std::int64_t consortia_count_ = 0;
+  // Milestone payments still owed by challenge instruments, in award order.
+  std::vector<ChallengeContract> challenge_contracts_;
 
   // Results' holders (index_holdings, advance_results), markets, costs.
   HolderViews holder_views_;

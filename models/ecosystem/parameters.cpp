@@ -234,13 +234,24 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
               "Assumption"}}),
       block(T::challenge_project, &S::challenge_project,
             "Challenge-based project (揭榜挂帅/赛马): each quarter candidate results of its field at TRL 3-5 "
-            "held by labs or SMEs race on observed quality; the winner gets the prize and becomes sponsored",
+            "held by labs or SMEs race on observed quality; the winner gets a contract of prize_yuan and "
+            "becomes sponsored. award_share of the contract is paid at award, the rest in equal parts as "
+            "the result reaches each TRL step up to target_trl (seed 000: 里程碑式目标管理); a result that "
+            "dies forfeits what is left, which stays in the instrument's account",
             {{"amount_yuan", "prize_yuan"}, {"cross_region", "is_cross_region"}},
             {{"prize_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &ChallengeProject::prize_yuan,
-              "Prize posted each quarter (split between the two winners of a cross-region challenge); none "
-              "while the account holds less"},
+              "Contract sum of the challenge posted each quarter (split between the two winners of a "
+              "cross-region challenge); none while the account holds less than it beyond the milestone "
+              "payments still owed"},
              {"is_cross_region", "", false, 0, 0, &ChallengeProject::is_cross_region,
-              "Teams must span two regions: the best candidates of the two best regions share the prize"}}),
+              "Teams must span two regions: the best candidates of the two best regions share the prize"},
+             {"award_share", "1", 1.0, 0, 1, &ChallengeProject::award_share,
+              "Share of the contract paid at award (1: all of it, a prize); the rest is paid at milestones. "
+              "Assumption (seed 000: milestone-based management of major projects; seed 001: 揭榜挂帅)"},
+             {"target_trl", "TRL", std::int64_t{7}, 6, 9, &ChallengeProject::target_trl,
+              "The specification: each TRL step a winning result reaches after the award, up to this one, "
+              "pays an equal part of the contract's rest. Assumption (TRL 7: a prototype in its operating "
+              "environment)"}}),
       block(
           T::consortium, &S::consortium,
           "Innovation consortia (创新联合体, seed 001: 21 central SOEs lead 24 consortia): at start_step the "

@@ -136,8 +136,10 @@ struct RdGrant {
   double milestone_multiplier{};
 };
 struct ChallengeProject {
-  double prize_yuan{};  // per quarter, split between the winners
+  double prize_yuan{};  // contract sum per quarter's challenge, split between the winners
   bool is_cross_region{};
+  double award_share{};       // of the contract, paid at award; the rest at TRL milestones
+  std::int64_t target_trl{};  // the specification: the TRL whose reaching pays the last part
 };
 struct Consortium {
   double lead_firm_grant_yuan{};  // per project and quarter

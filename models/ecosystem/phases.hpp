@@ -49,10 +49,22 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
                     FirmIncentives& firm_incentives, CellPolicies& cell_policies,
                     RegionPolicies& region_policies, std::int64_t& consortia_count, Payments& payments,
                     Flows& flows, Totals& totals);
-// 12. Challenge prizes: the best candidate result (per region) wins the prize and is sponsored.
+// A challenge contract's part still owed to a winning result: paid in equal parts as the result
+// reaches each TRL from next_trl up to the challenge's target_trl; forfeited when the result dies.
+// No padding: checkpoints write it as bytes.
+struct ChallengeContract {
+  std::uint64_t result;  // the result's id (rows change as results are retired)
+  double per_milestone_yuan;
+  std::int64_t policy;    // index in Parameters::policies
+  std::int32_t next_trl;  // the next milestone
+  std::int32_t milestones_left;
+};
+static_assert(sizeof(ChallengeContract) == 32);
+// 12. Challenges: milestone payments of running contracts are settled first; then the best candidate
+// result (per region) wins a new contract, is paid its award share and is sponsored.
 void run_challenges_and_consortia(const sim::PhaseContext& context, const Parameters& p, Results& results,
                                   const ResultScratch& result_scratch, const Labs& labs, const Firms& firms,
-                                  Payments& payments);
+                                  std::vector<ChallengeContract>& contracts, Payments& payments);
 
 // research.cpp
 // 2. Appropriations, grants and every performer's R&D spending and its split.

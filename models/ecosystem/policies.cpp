@@ -425,20 +425,60 @@ static void dissolve_consortium(Labs& labs, Firms& firms, std::int64_t id) {
     if (consortium == id) consortium = -1;
 }
 
-// Phase "run_challenges_and_consortia" — challenge-based projects (揭榜挂帅/赛马): each active
-// challenge posts a prize per quarter; candidate results of its field at TRL 3-5 held by labs or
-// SMEs race on observed quality (quality + noise); the winner (and, cross-region, the best
-// partner from another region) gets the prize and becomes sponsored.
+// The account of the lab or firm holding result row i (kNoHolder's results are skipped before).
+static std::int64_t holder_account(const Results& results, const ResultScratch& result_scratch,
+                                   const Labs& labs, const Firms& firms, std::size_t i) {
+  const std::uint32_t o = result_scratch.owner_index[i];
+  return results.owner_is_firm[i] ? firms.account[o] : labs.account[o];
+}
+
+// Milestone payments: each contract pays its holder an equal part for every TRL its result has
+// reached from next_trl on; a result that dies (or has lost its holder) forfeits the rest, which
+// stays in the instrument's account. Settled contracts leave the list; the order is award order.
+static void settle_challenge_contracts(const Results& results, const ResultScratch& result_scratch,
+                                       const Labs& labs, const Firms& firms,
+                                       std::vector<ChallengeContract>& contracts, Payments& payments) {
+  const FixedAccounts& accounts = payments.accounts();
+  std::erase_if(contracts, [&](ChallengeContract& contract) {
+    const auto row = results.population.index_of(contract.result);
+    if (!row || result_scratch.dies[*row] || result_scratch.owner_index[*row] == kNoHolder) return true;
+    const std::int64_t account = accounts.first_policy_account + contract.policy;
+    const std::int64_t to = holder_account(results, result_scratch, labs, firms, *row);
+    while (contract.milestones_left > 0 && results.trl[*row] >= contract.next_trl) {
+      payments.pay_up_to(account, to, contract.per_milestone_yuan);
+      ++contract.next_trl;
+      --contract.milestones_left;
+    }
+    return contract.milestones_left == 0;
+  });
+}
+
+// Milestone payments still owed by policy k: money in its account that a new challenge cannot use.
+static double owed_by(const std::vector<ChallengeContract>& contracts, std::size_t k) {
+  double owed = 0;
+  for (const auto& contract : contracts)
+    if (contract.policy == static_cast<std::int64_t>(k))
+      owed += contract.per_milestone_yuan * contract.milestones_left;
+  return owed;
+}
+
+// Phase "run_challenges_and_consortia" — challenge-based projects (揭榜挂帅/赛马): running contracts
+// are paid for the milestones their results reached. Then each active challenge with the contract
+// sum free in its account posts one; candidate results of its field at TRL 3-5 held by labs or
+// SMEs race on observed quality (quality + noise); the winner (and, cross-region, the best partner
+// from another region) gets the contract: award_share of it now, the rest at TRL milestones up to
+// target_trl, and becomes sponsored.
 void run_challenges_and_consortia(const sim::PhaseContext& context, const Parameters& p, Results& results,
                                   const ResultScratch& result_scratch, const Labs& labs, const Firms& firms,
-                                  Payments& payments) {
+                                  std::vector<ChallengeContract>& contracts, Payments& payments) {
+  settle_challenge_contracts(results, result_scratch, labs, firms, contracts, payments);
   const FixedAccounts& accounts = payments.accounts();
   for (std::size_t k = 0; k < p.policies.size(); ++k) {
     const auto& policy = p.policies[k];
     if (policy.type != PolicyType::challenge_project || !is_active(policy, context.step)) continue;
+    const auto& challenge = policy.challenge_project;
     const std::int64_t account = accounts.first_policy_account + static_cast<std::int64_t>(k);
-    if (payments.balance(account) < policy.challenge_project.prize_yuan ||
-        policy.challenge_project.prize_yuan <= 0)
+    if (payments.balance(account) - owed_by(contracts, k) < challenge.prize_yuan || challenge.prize_yuan <= 0)
       continue;
     std::vector<std::pair<double, std::uint32_t>> best_by_region(p.regions.size(), {-1e300, 0xFFFFFFFFu});
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -448,8 +488,7 @@ void run_challenges_and_consortia(const sim::PhaseContext& context, const Parame
       const bool firm = results.owner_is_firm[i] != 0;
       if (firm && firms.kind[o] != kSme) continue;
       const int region = firm ? firms.region[o] : labs.region[o];
-      if (!policy.challenge_project.is_cross_region && policy.region >= 0 && region != policy.region)
-        continue;
+      if (!challenge.is_cross_region && policy.region >= 0 && region != policy.region) continue;
       if (policy.field >= 0 && results.field[i] != policy.field) continue;
       auto rng = context.rng(results.id(i), kChallengeDraws + k);
       const double observed = results.quality[i] + 0.5 * rng.normal();
@@ -461,14 +500,21 @@ void run_challenges_and_consortia(const sim::PhaseContext& context, const Parame
       if (b.second != 0xFFFFFFFFu) ranked.push_back(b);
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
-    const std::size_t winners = policy.challenge_project.is_cross_region ? 2 : 1;
+    const std::size_t winners = challenge.is_cross_region ? 2 : 1;
     if (ranked.size() < winners) continue;  // cross-region teams need two regions
+    const double contract_yuan = challenge.prize_yuan / static_cast<double>(winners);
     for (std::size_t w = 0; w < winners; ++w) {
       const std::uint32_t i = ranked[w].second;
-      const std::uint32_t o = result_scratch.owner_index[i];
-      const std::int64_t to = results.owner_is_firm[i] ? firms.account[o] : labs.account[o];
-      payments.pay_up_to(account, to, policy.challenge_project.prize_yuan / static_cast<double>(winners));
+      const std::int64_t to = holder_account(results, result_scratch, labs, firms, i);
+      // With award_share 1 the whole contract is paid now, as a prize.
+      const double at_award =
+          challenge.award_share >= 1 ? contract_yuan : contract_yuan * challenge.award_share;
+      payments.pay_up_to(account, to, at_award);
       results.is_sponsored[i] = 1;
+      const auto milestones = static_cast<std::int32_t>(challenge.target_trl) - results.trl[i];
+      if (challenge.award_share < 1 && milestones > 0)
+        contracts.push_back({results.id(i), (contract_yuan - at_award) / milestones,
+                             static_cast<std::int64_t>(k), results.trl[i] + 1, milestones});
     }
   }
 }

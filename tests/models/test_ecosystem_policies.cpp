@@ -64,6 +64,29 @@ TEST_CASE("paired: challenge projects pay prizes") {
       sum_of("government_spending"), Direction::increase, kReplicates);
 }
 
+TEST_CASE(
+    "paired: challenge contracts paid at milestones spend less than prizes and leave the rest unspent") {
+  // 揭榜挂帅 with milestones: 30% of each contract at award, the rest in equal parts as the winning
+  // result reaches TRL 6 and 7; results that die before forfeit their rest, which stays in the account.
+  const std::string challenge =
+      "{type: challenge_project, name: challenges, budget_yuan: 1e7, prize_yuan: 2e5";
+  const std::string prizes = with_policy(challenge + "}");
+  const std::string milestones = with_policy(challenge + ", award_share: 0.3, target_trl: 7}");
+  check_paired_effect("milestone contracts vs prizes: the instrument's spending", prizes, milestones,
+                      sum_of("instrument.challenges.spent"), Direction::decrease, kReplicates);
+  check_paired_effect("milestone contracts vs prizes: money left in the instrument's account", prizes,
+                      milestones, last_of("instrument.challenges.unspent"), Direction::increase, kReplicates);
+  // Nothing at award: every yuan spent was paid for a milestone reached.
+  const RunSums only_milestones = run(with_policy(challenge + ", award_share: 0, target_trl: 7}"));
+  CHECK(only_milestones.sum.at("instrument.challenges.spent") > 0);
+  CHECK(only_milestones.sum.at("instrument.challenges.spent") <
+        run(prizes).sum.at("instrument.challenges.spent"));
+  // No money, no contract and no payment.
+  CHECK(run(with_policy("{type: challenge_project, name: challenges, budget_yuan: 0, prize_yuan: 2e5, "
+                        "award_share: 0.3}"))
+            .sum.at("instrument.challenges.spent") == 0);
+}
+
 TEST_CASE("a cross-region challenge project needs two regions") {
   // A single-region scenario cannot field a cross-region team: no prize is paid.
   const std::string one_region =

@@ -15,6 +15,9 @@ from conftest import REPO
 DOC = REPO / "docs" / "planning.md"
 SHORT_RUN = ["--set", "steps=4", "--set", "ecosystem.initial_state.spin_up_quarters=2"]
 VARIANTS = ["vouchers_led", "pool_led", "insurance_led"]
+# The optimisation of section 7 at its smallest (its own test, test_optimize.py, checks what it finds).
+OPTIMIZE_SMALL = ["--runs", "5", "--initial", "4", "--batch", "1", "--replicates", "2", "--confirm-replicates", "2",
+                  "--top", "1", "--window", "2", "--quiet", *SHORT_RUN]
 
 
 def blocks(language: str) -> list[str]:
@@ -40,6 +43,8 @@ def adapted(argv: list[str], innosim, results) -> list[str]:
             argv = argv[:argv.index("-o")] + ["--plan"]
     elif argv[:3] == ["/usr/bin/python3", "-m", "analysis"]:
         argv[0] = sys.executable
+        if argv[3] == "optimize":
+            argv += OPTIMIZE_SMALL
     return argv
 
 
