@@ -230,9 +230,10 @@ void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p
 // the instrument pays its `coupon_share` while it is active and has money) and the principal at maturity
 // (`thematic_bond_term_quarters`) to the bond holders, or default (the holders recover the cash
 // left; an SME exits). A firm targeted by an active instrument that holds a result at TRL 7-8 and
-// has no bond issues one of principal_yuan, bought by private investors. Unspent proceeds fund the part
-// of the firm's development need its budget does not cover (to the R&D sink). Bond holders pay
-// their income out.
+// has no bond issues one of principal_yuan, bought by private investors counting on the coupon
+// subsidy: only while the instrument holds money (none issued with budget 0 or once it is spent). Unspent
+// proceeds fund the part of the firm's development need its budget does not cover (to the R&D sink). Bond
+// holders pay their income out.
 void finance_thematic_bonds(const sim::PhaseContext& context, const Parameters& p, Firms& firms,
                             const FirmHoldings& firm_holdings, FirmBudgets& firm_budgets,
                             FirmConditions& firm_conditions, Payments& payments, Flows& flows) {
@@ -265,7 +266,7 @@ void finance_thematic_bonds(const sim::PhaseContext& context, const Parameters& 
   for (std::size_t k = 0; k < p.policies.size(); ++k) {
     const auto& policy = p.policies[k];
     if (policy.type != PolicyType::thematic_bond || !is_active(policy, context.step) ||
-        policy.thematic_bond.principal_yuan <= 0)
+        policy.thematic_bond.principal_yuan <= 0 || !has_money(payments, static_cast<std::int32_t>(k)))
       continue;
     for (std::size_t i = 0; i < firms.size(); ++i) {
       if (firms.thematic_bond[i] > 0 || firm_holdings.commercializing[i] == 0) continue;

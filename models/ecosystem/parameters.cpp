@@ -351,7 +351,8 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
               "deduction)"}}),
       block(T::ip_reform, &S::ip_reform,
             "Ownership reform (赋权): inventors get ownership or long-term use rights, so targeted labs "
-            "disclose, license and spin out more",
+            "disclose, license and spin out more. A rule, not money: it spends no budget, and its dose is "
+            "transfer_multiplier (1: no effect)",
             {{"multiplier", "transfer_multiplier"}},
             {{"transfer_multiplier", "1", 1.0, 0, 100, &IpReform::transfer_multiplier,
               "Multiplies targeted labs' transfer effort and spin-out rate"}}),
@@ -395,7 +396,8 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
               "the part of an expert service's fee paid per SME served (at most the fee)"}}),
       block(T::industry_professor, &S::industry_professor,
             "Industry professors (产业教授, seed 000): more researchers of targeted labs move to firms; the "
-            "instrument pays a stipend per researcher moved",
+            "instrument pays a stipend per researcher moved, and the extra moves happen only while it holds "
+            "money",
             {{"multiplier", "mobility_multiplier"}, {"amount_yuan", "stipend_yuan"}},
             {{"mobility_multiplier", "1", 1.0, 0, 100, &IndustryProfessor::mobility_multiplier,
               "Multiplies targeted labs' researcher_mobility_rate"},
@@ -411,7 +413,7 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
       block(T::thematic_bond, &S::thematic_bond,
             "Thematic bonds for industrialization (seed 000): a targeted firm holding a result at TRL 7-8 "
             "issues one bond to private investors, for thematic_bond_term_quarters; the instrument pays part "
-            "of the coupon",
+            "of the coupon; investors buy bonds only while it holds money",
             {{"amount_yuan", "principal_yuan"}, {"rate", "coupon_share"}},
             {{"principal_yuan", "yuan", 0.0, 0, kNoMaximum, &ThematicBond::principal_yuan,
               "Principal of one bond (0: no bonds)"},

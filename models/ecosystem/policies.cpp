@@ -172,7 +172,9 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         break;
       case PolicyType::industry_professor:
         // Industry professors (产业教授, seed 000): more researchers move to firms; the instrument pays
-        // a stipend per researcher moved (move_researchers).
+        // a stipend per researcher moved (move_researchers). The extra moves are what the stipends
+        // buy: only while the instrument holds money (issue 15).
+        if (!is_funded) break;
         for (std::size_t i = 0; i < n_labs; ++i) {
           if (!targets(policy, labs.region[i], labs.field[i], labs.kind[i], -1, -1)) continue;
           lab_incentives.mobility_mult[i] *= policy.industry_professor.mobility_multiplier;
