@@ -362,8 +362,9 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
             {{"slots", "added_slots"}, {"amount_yuan", "slot_cost_yuan"}},
             {{"added_slots", "slots/quarter", std::int64_t{0}, 0, kNoMaximum, &PilotCapacity::added_slots,
               "Slots added to each platform per quarter"},
-             {"slot_cost_yuan", "yuan", 0.0, 0, kNoMaximum, &PilotCapacity::slot_cost_yuan,
-              "Paid to the platform per added slot and quarter (0: the slots are free)"}}),
+             {"slot_cost_yuan", "yuan", 5000.0, 1, kNoMaximum, &PilotCapacity::slot_cost_yuan,
+              "Paid to the platform per added slot and quarter (no slot is free: an instrument adds only "
+              "the slots its money pays for; default: scenarios/policies/pilot_capacity_doubled.yaml)"}}),
       block(T::pilot_voucher, &S::pilot_voucher,
             "Pilot vouchers: pay part of the pilot fee for users in the targeted regions and fields, which "
             "deters fewer of them ('built but unused', seed 002)",

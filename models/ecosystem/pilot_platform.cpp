@@ -14,11 +14,10 @@
 namespace models::ecosystem {
 
 // The slots a pilot_capacity instrument adds to one platform this quarter: as many whole slots as
-// its money pays for, at most `added_slots`; free slots (slot_cost_yuan 0) need no money.
+// its money pays for, at most `added_slots` (slot_cost_yuan is at least 1 yuan: no slot is free).
 static std::int64_t buy_pilot_slots(const Parameters& p, std::int32_t policy_index,
                                     std::int64_t platform_account, Payments& payments) {
   const PilotCapacity& capacity = p.policies[static_cast<std::size_t>(policy_index)].pilot_capacity;
-  if (capacity.slot_cost_yuan == 0) return capacity.added_slots;
   const std::int64_t account = payments.accounts().first_policy_account + policy_index;
   const auto affordable =
       static_cast<std::int64_t>(std::floor(payments.balance(account) / capacity.slot_cost_yuan + 1e-9));

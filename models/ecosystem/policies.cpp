@@ -239,10 +239,7 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
       }
       case PolicyType::pilot_capacity:
       case PolicyType::pilot_operator_incentive:
-        // Free slots (slot_cost_yuan 0) need no money; everything else does.
-        if (!is_funded &&
-            !(policy.type == PolicyType::pilot_capacity && policy.pilot_capacity.slot_cost_yuan == 0))
-          break;
+        if (!is_funded) break;
         for (std::size_t r = 0; r < p.regions.size(); ++r) {
           if (policy.region >= 0 && policy.region != static_cast<int>(r)) continue;
           if (policy.type == PolicyType::pilot_capacity)

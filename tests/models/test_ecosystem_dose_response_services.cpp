@@ -168,6 +168,14 @@ TEST_CASE("paired: pilot capacity with no budget adds no slot and changes nothin
   CHECK(run(economy(pilot_capacity(0), kCrowded)).sum.at("instrument.pilot_capacity.spent") == 0);
 }
 
+TEST_CASE("pilot capacity has no free slots: a slot cost of 0 is an input error") {
+  // Free slots would add capacity without money; the schema's minimum slot cost is 1 yuan.
+  CHECK_THROWS_AS(load(economy("{type: pilot_capacity, budget_yuan: 0, added_slots: 40, slot_cost_yuan: 0}",
+                               kCrowded)),
+                  sim::InputError);
+  CHECK_NOTHROW(load(economy("{type: pilot_capacity, budget_yuan: 0, added_slots: 40}", kCrowded)));
+}
+
 TEST_CASE("paired: pilot capacity verifies more results and more money buys slots up to those sought") {
   CHECK(replicate_mean(economy("", kCrowded), last_of("pilot_utilization")) > 0.75);
   check_paired_effect("pilot_capacity raises pilot verifications", economy("", kCrowded),
