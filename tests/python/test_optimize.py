@@ -154,6 +154,23 @@ def test_a_finished_folder_is_refused_and_forcing_reuses_every_run(optimised, in
     assert after["recommended"]["mix"] == before["recommended"]["mix"]
 
 
+def test_each_batch_is_one_list_sweep_and_shards_give_the_same_answer(optimised, innosim):
+    folder, scenario, _ = optimised
+    batches = sorted((folder / "out" / "sweeps").glob("batch-*/batch.yaml"))
+    # --initial 4 --runs 6 --batch 2: the design, one round of 2 mixes, the confirmation.
+    assert len(batches) == 3
+    assert all("design: list" in batch.read_text() for batch in batches)
+    assert all((batch.parent / "sweep.h5").exists() for batch in batches)
+    sharded = run_analysis("optimize", scenario, "-o", folder / "sharded", "--innosim", innosim, *SMALL,
+                           "--shards", "2")
+    assert sharded.returncode == 0, sharded.stderr
+    one = json.loads((folder / "out" / "optimization.json").read_text())
+    two = json.loads((folder / "sharded" / "optimization.json").read_text())
+    differ = {key for key in one if one[key] != two[key]}
+    assert differ <= {"command_line", "wall_seconds", "reused_runs", "simulator_runs"}, differ
+    assert two["points"] == one["points"] and two["confirmation"] == one["confirmation"]
+
+
 def test_the_report_puts_the_best_mix_on_its_first_screen(optimised):
     # The base run is a small file of one metric (the report of a model run draws every metric's time
     # series, which is slow and not what this test is about).
