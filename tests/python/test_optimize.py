@@ -192,3 +192,22 @@ def test_the_report_refuses_a_folder_without_an_optimisation(tmp_path):
     result = run_analysis("report", run, "--optimization", tmp_path, "-o", tmp_path / "report.html")
     assert result.returncode == 2 and "optimization.json" in result.stderr
     assert not (tmp_path / "report.html").exists()
+
+
+def test_mpi_is_refused_when_innosim_has_no_mpi(tmp_path):
+    from analysis.mix_evaluator import SimulatorEvaluator
+    from analysis.objective import parse_objective
+
+    # A stand-in innosim: `check --resolved` gives a mix, `sweep --help` the footer of a build without MPI.
+    fake = tmp_path / "innosim"
+    fake.write_text("#!/bin/sh\n"
+                    "if [ \"$1\" = check ]; then printf 'ok\\necosystem:\\n  policies:\\n"
+                    "    - {name: a, mix_share: 1.0}\\n'; fi\n"
+                    "if [ \"$1\" = sweep ]; then echo 'This build has no MPI; configure with -DINNOSIM_MPI=ON'; fi\n")
+    fake.chmod(0o755)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("model: ecosystem\n")
+    objective = parse_objective("results_applied_share", 4, True)
+    SimulatorEvaluator(fake, scenario, tmp_path / "out", objective, ["a"])   # without --mpi: accepted
+    with pytest.raises(AnalysisInputError, match="--mpi needs an innosim built with MPI"):
+        SimulatorEvaluator(fake, scenario, tmp_path / "out", objective, ["a"], mpi=2)

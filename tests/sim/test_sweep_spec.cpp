@@ -245,4 +245,9 @@ TEST_CASE("list sweep files are checked: rows of the parameters' length with val
                  "points: [[2]]\n",
                  mix_models()) ==
         "sweep.yaml:5:11: point 0 of 'mixer.wide' must be within its range -1 to 1 in 'parameters', got 2");
+  CHECK(error_of("scenario: mixer.yaml\ndesign: list\nparameters:\n  mixer.wide: {min: -1}\n"
+                 "  mixer.a: {min: 0.5, max: 0.5}\npoints: [[0, 0.5]]\n",
+                 mix_models()) ==
+        "sweep.yaml:4:15: 'mixer.wide' needs both 'min' and 'max', or {} for the parameter's own range\n"
+        "sweep.yaml:5:28: 'max' of 'mixer.a' must be greater than 'min' (0.5), got 0.5");
 }
