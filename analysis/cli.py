@@ -437,7 +437,7 @@ def run_optimize(args) -> int:
     bounds = args.instrument or [(name, 0.0, 1.0) for name in scenario_mix(innosim, Path(args.scenario))]
     space = make_space([b[0] for b in bounds], [b[1] for b in bounds], [b[2] for b in bounds])
     evaluator = SimulatorEvaluator(innosim, args.scenario, folder, objective, list(space.names), args.set,
-                                   args.threads)
+                                   args.threads, shards=args.shards, mpi=args.mpi, mpirun=args.mpirun)
     settings = Settings(runs=args.runs, initial=args.initial, batch=args.batch, replicates=args.replicates,
                         confirm_replicates=args.confirm_replicates, top=args.top, maximize=not args.minimize,
                         seed=args.seed)
@@ -596,8 +596,10 @@ def build_parser() -> argparse.ArgumentParser:
         "random numbers, a Gaussian-process emulator with leave-one-out error, batches by expected "
         "improvement until --runs mixes are simulated, then the top candidates, the shipped mix and the best "
         "single instrument confirmed with --confirm-replicates and paired intervals against the recommended "
-        "mix. Writes DIR/optimization.json, summary.md and pictures; DIR/points/ keeps every run, so running "
-        "the same command again reuses them (docs/planning.md, section 7).",
+        "mix. Each batch of mixes is one `innosim sweep` of a `design: list` sweep file under DIR/sweeps/ "
+        "(common random numbers: every mix runs the scenario's seed); running the same command again reuses "
+        "every finished point. Writes DIR/optimization.json, summary.md and pictures (docs/planning.md, "
+        "section 7).",
         "examples:\n  python3 -m analysis optimize scenarios/planning/nansha_mix.yaml -o results/planning/optimize "
         "--objective results_applied_share --runs 20 --replicates 4\n"
         "  python3 -m analysis optimize nansha_mix.yaml -o opt --instrument 'pilot vouchers=0.1:0.6' "
@@ -630,6 +632,14 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                           help="fixed override passed to every run (repeatable), e.g. steps=40")
     optimize.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
+    parallel = optimize.add_mutually_exclusive_group()
+    parallel.add_argument("--shards", type=_positive_int, default=1, metavar="N",
+                          help="run each batch as N processes `innosim sweep --shard i/N` (default 1)")
+    parallel.add_argument("--mpi", type=_positive_int, default=0, metavar="K",
+                          help="run each batch with `mpirun -n K innosim sweep` (innosim built with MPI)")
+    optimize.add_argument("--mpirun", default="mpirun", metavar="CMD",
+                          help="the MPI launcher with its options for --mpi (default mpirun), e.g. "
+                               "'mpirun --allow-run-as-root --oversubscribe'")
     optimize.add_argument("--innosim", metavar="PATH", help="innosim executable (default build/innosim)")
     optimize.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     optimize.add_argument("--force", action="store_true", help="replace a finished optimisation's results")

@@ -9,7 +9,9 @@
    numbers. The recommended mix is the top candidate with the best confirmed objective; every
    other mix gets a paired 95% interval of its difference from it.
 
-The evaluator is pluggable (mix_evaluator.SimulatorEvaluator runs innosim; tests use a function).
+Each batch (the design, each expected-improvement round, the confirmation runs) is evaluated at once:
+mix_evaluator.SimulatorEvaluator runs it as one `design: list` sweep of innosim (resumable, shards,
+MPI); tests plug in a function.
 """
 from __future__ import annotations
 
@@ -88,10 +90,18 @@ def _noise_variance(replicate_values: np.ndarray) -> float:
     return float(np.sum(residual ** 2) / ((points - 1) * (replicates - 1)) / replicates)
 
 
+def evaluate_batch(evaluator, mixes, replicates: int) -> list[np.ndarray]:
+    """Per-replicate values of each mix (None: the shipped mix), in one batch when the evaluator can."""
+    if hasattr(evaluator, "evaluate_batch"):
+        return list(evaluator.evaluate_batch(list(mixes), replicates))
+    return [evaluator.evaluate_shipped(replicates) if mix is None else evaluator.evaluate(mix, replicates)
+            for mix in mixes]
+
+
 def search(space: MixSpace, evaluator, settings: Settings, log=print):
     """Design then expected-improvement rounds until settings.runs mixes are simulated."""
     shares = list(maximin_design(space, min(settings.initial, settings.runs), settings.seed))
-    replicate_values = [evaluator.evaluate(mix, settings.replicates) for mix in shares]
+    replicate_values = evaluate_batch(evaluator, shares, settings.replicates)
     rounds = [0] * len(shares)
     log(f"design: {len(shares)} mixes simulated")
     round_number = 0
@@ -104,10 +114,10 @@ def search(space: MixSpace, evaluator, settings: Settings, log=print):
                                if _is_new(c, shares)])
         count = min(settings.batch, settings.runs - len(shares))
         picks = gp.propose_batch(model, candidates, np.array(shares), values, count, settings.maximize, noise)
-        for mix in picks:
-            shares.append(mix)
-            replicate_values.append(evaluator.evaluate(mix, settings.replicates))
-            rounds.append(round_number)
+        picks = list(picks)
+        shares += picks
+        replicate_values += evaluate_batch(evaluator, picks, settings.replicates)
+        rounds += [round_number] * len(picks)
         log(f"round {round_number}: {count} mixes by expected improvement ({len(shares)} of {settings.runs})")
     return np.array(shares), np.array(replicate_values), rounds
 
@@ -127,23 +137,23 @@ def _top_candidates(space, model, shares, values, settings) -> list[np.ndarray]:
     return chosen
 
 
-def _confirm(label, role, mix, evaluator, settings, model) -> Confirmed:
-    mean, sd = model.predict(mix)
-    values = (evaluator.evaluate_shipped(settings.confirm_replicates) if role == "shipped"
-              else evaluator.evaluate(mix, settings.confirm_replicates))
-    return Confirmed(label, role, np.asarray(mix, dtype=np.float64), np.asarray(values), float(mean[0]), float(sd[0]))
-
-
 def confirm(space, evaluator, settings, model, shares, values) -> tuple[list[Confirmed], Confirmed]:
-    """Re-runs the top candidates, the shipped mix and the best single instrument; pairs each with the best."""
-    confirmed = [_confirm(f"candidate {i + 1}", "candidate", mix, evaluator, settings, model)
-                 for i, mix in enumerate(_top_candidates(space, model, shares, values, settings))]
-    confirmed.append(_confirm("shipped mix", "shipped", evaluator.shipped_shares, evaluator, settings, model))
+    """Re-runs the top candidates, the shipped mix and the best single instrument (one batch); pairs each
+    with the best."""
     vertices = space.vertices()
     predicted, _ = model.predict(vertices)
     single = int(np.argmax(predicted) if settings.maximize else np.argmin(predicted))
-    confirmed.append(_confirm(f"{space.names[single]} alone", "single instrument", vertices[single], evaluator,
-                              settings, model))
+    rows = [(f"candidate {i + 1}", "candidate", mix)
+            for i, mix in enumerate(_top_candidates(space, model, shares, values, settings))]
+    rows.append(("shipped mix", "shipped", evaluator.shipped_shares))
+    rows.append((f"{space.names[single]} alone", "single instrument", vertices[single]))
+    runs = evaluate_batch(evaluator, [None if role == "shipped" else mix for _, role, mix in rows],
+                          settings.confirm_replicates)
+    confirmed = []
+    for (label, role, mix), run in zip(rows, runs):
+        mean, sd = model.predict(mix)
+        confirmed.append(Confirmed(label, role, np.asarray(mix, dtype=np.float64), np.asarray(run),
+                                   float(mean[0]), float(sd[0])))
     # The recommendation: the best confirmed candidate, or the single instrument when it is feasible
     # and does better (the search may have stopped short of a corner).
     eligible = [c for c in confirmed if c.role == "candidate"

@@ -316,10 +316,11 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("file", inspect_path, "Output HDF5 file")->required();
 
   SweepCommandOptions sweep;
-  auto* sweep_cmd = app.add_subcommand("sweep",
-                                       "Run a parameter sweep (grid, lhs, sobol, morris, simplex): one run "
-                                       "file per design point and DIR/sweep.h5; "
-                                       "re-running the same command finishes only missing points");
+  auto* sweep_cmd =
+      app.add_subcommand("sweep",
+                         "Run a parameter sweep (grid, lhs, sobol, morris, simplex, list): one run "
+                         "file per design point and DIR/sweep.h5; "
+                         "re-running the same command finishes only missing points");
   sweep_cmd->add_option("sweep_file", sweep.sweep_file, "Sweep YAML file")
       ->required()
       ->check(innosim_app::existing_file_with_suggestion());

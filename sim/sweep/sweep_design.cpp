@@ -32,11 +32,15 @@ std::string design_method_name(DesignMethod method) {
       return "morris";
     case DesignMethod::simplex:
       return "simplex";
+    case DesignMethod::list:
+      return "list";
   }
   return "grid";
 }
 
-std::vector<std::string> design_method_names() { return {"grid", "lhs", "sobol", "morris", "simplex"}; }
+std::vector<std::string> design_method_names() {
+  return {"grid", "lhs", "sobol", "morris", "simplex", "list"};
+}
 
 DesignMatrix grid_design(const std::vector<std::vector<double>>& values) {
   std::size_t rows = values.empty() ? 0 : 1;

@@ -16,6 +16,8 @@
 //   simplex the {k, m} simplex lattice (Scheffé 1958) of mixture experiments: every point whose k
 //           shares are multiples of 1/m and sum to 1, m = levels - 1; the first share varies
 //           slowest. Shares of a fixed total (a funding mix): not a unit-cube design, not scaled.
+//   list    the rows the sweep file lists under `points`, in its order, as values (not scaled): any
+//           set of points a caller chose (an optimiser's batch), run with the sweep's machinery.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,10 +25,10 @@
 
 namespace sim {
 
-enum class DesignMethod { grid, lhs, sobol, morris, simplex };
+enum class DesignMethod { grid, lhs, sobol, morris, simplex, list };
 
-// "grid", "lhs", "sobol", "morris", "simplex": the sweep file's `design:` and the `method` attribute of
-// /design/X.
+// "grid", "lhs", "sobol", "morris", "simplex", "list": the sweep file's `design:` and the `method` attribute
+// of /design/X.
 std::string design_method_name(DesignMethod method);
 std::vector<std::string> design_method_names();
 

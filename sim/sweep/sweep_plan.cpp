@@ -41,6 +41,12 @@ DesignMatrix design_points(const SweepSpec& spec) {
       return morris_design(points, d, static_cast<int>(spec.levels), spec.seed);
     case DesignMethod::simplex:
       return simplex_lattice_design(d, spec.levels);
+    case DesignMethod::list: {
+      DesignMatrix design(spec.rows.size(), d);
+      for (std::size_t row = 0; row < spec.rows.size(); ++row)
+        for (std::size_t k = 0; k < d; ++k) design.at(row, k) = spec.rows[row][k];
+      return design;
+    }
   }
   return {};
 }
@@ -74,9 +80,10 @@ SweepPlan plan_sweep(const std::filesystem::path& sweep_file, const std::vector<
     // Scale the unit cube onto the ranges; integer parameters take the nearest integer.
     for (std::size_t row = 0; row < plan.design.rows; ++row) {
       double& x = plan.design.at(row, k);
-      // A simplex design's shares are values already (and must keep their sum).
-      if (spec.method != DesignMethod::grid && spec.method != DesignMethod::simplex)
-        x = p.minimum + x * (p.maximum - p.minimum);
+      // Simplex shares (which must keep their sum) and listed rows are values already.
+      const bool in_unit_cube = spec.method == DesignMethod::lhs || spec.method == DesignMethod::sobol ||
+                                spec.method == DesignMethod::morris;
+      if (in_unit_cube) x = p.minimum + x * (p.maximum - p.minimum);
       if (p.type == ParamType::integer) x = std::round(x);
     }
   }

@@ -182,7 +182,9 @@ class SweepReader {
     }
     spec_.seed = static_cast<std::uint64_t>(integer(root, "seed", 0).value_or(0));
     // Upper bounds refuse absurd sweeps before any design is generated (a design point is a run).
-    spec_.points = integer(root, "points", 1, kMaximumSweepPoints).value_or(0);
+    // A list design's `points` are its rows, read with the parameters (read_listed_points).
+    if (spec_.method != DesignMethod::list)
+      spec_.points = integer(root, "points", 1, kMaximumSweepPoints).value_or(0);
     spec_.levels = integer(root, "levels", 2, kMaximumSweepLevels).value_or(0);
     spec_.replicates = integer(root, "replicates", 1, kMaximumReplicates).value_or(0);
     if (const SourceNode* set = value(root, "set")) {
@@ -336,6 +338,14 @@ class SweepReader {
       if (problems_.size() == before) spec_.parameters.push_back(std::move(p));
       return;
     }
+    if (spec_.method == DesignMethod::list) {
+      read_listed(body, scalar, p);
+      if (problems_.size() == before) {
+        listed_scalars_.push_back(&scalar);
+        spec_.parameters.push_back(std::move(p));
+      }
+      return;
+    }
     const SourceNode* min = value(body, "min");
     const SourceNode* max = value(body, "max");
     const SourceNode* values = value(body, "values");
@@ -409,6 +419,104 @@ class SweepReader {
     p.maximum = 1.0;
   }
 
+  // A column of a list design: {} (any value in the parameter's range) or {min: .., max: ..}, which
+  // every listed value must then respect.
+  void read_listed(const SourceNode& body, const ScalarSpec& scalar, SweepParameter& p) {
+    const std::size_t before = problems_.size();
+    for (const SourceEntry& key : body.entries) {
+      if (key.key != "min" && key.key != "max") {
+        report(key.key_where, fmt::format("'{}' of design 'list' takes {{}} or a range {{min: .., max: ..}}; "
+                                          "its values are the rows under 'points', not '{}'",
+                                          p.path, key.key));
+      }
+    }
+    if (body.entries.empty() || problems_.size() != before) return;
+    const SourceNode* min = value(body, "min");
+    const SourceNode* max = value(body, "max");
+    if (min == nullptr || max == nullptr) {
+      report(body.where,
+             fmt::format("'{}' needs both 'min' and 'max', or {{}} for the parameter's own range", p.path));
+      return;
+    }
+    const auto low = number(*min, "'min'", p, scalar);
+    const auto high = number(*max, "'max'", p, scalar);
+    if (low && high && !(*low < *high)) {
+      report(max->where, fmt::format("'max' of '{}' must be greater than 'min' ({}), got {}", p.path,
+                                     min->scalar, max->scalar));
+    }
+    if (low && high) p.range = std::array<double, 2>{*low, *high};
+  }
+
+  // The rows of a list design, each one value per parameter in the order of 'parameters'. Counted
+  // as written: a parameter refused above does not also make every row "too long".
+  void read_listed_points(const SourceNode& root, const SourceLocation& top) {
+    const SourceNode* points = value(root, "points");
+    if (points == nullptr || points->kind != Kind::sequence || points->items.empty()) {
+      report(
+          points == nullptr ? top : points->where,
+          fmt::format("design 'list' needs 'points': a non-empty list of rows, each one value per parameter "
+                      "in the order of 'parameters' (e.g. [[0.5, 0.5], [1, 0]]), got {}",
+                      points == nullptr ? "nothing" : described(*points)));
+      return;
+    }
+    if (points->items.size() > static_cast<std::size_t>(kMaximumSweepPoints)) {
+      report(points->where, fmt::format("design 'list' lists {} points; at most {}", points->items.size(),
+                                        kMaximumSweepPoints));
+      return;
+    }
+    const SourceNode* parameters = value(root, "parameters");
+    const std::size_t written = parameters == nullptr ? 0 : parameters->entries.size();
+    const bool every_parameter_read = written == spec_.parameters.size();
+    for (std::size_t i = 0; i < points->items.size(); ++i) {
+      const SourceNode& row = points->items[i];
+      if (row.kind != Kind::sequence || row.items.size() != written) {
+        report(row.where, fmt::format("point {} must list {} value{}, one per parameter in the order of "
+                                      "'parameters', got {}",
+                                      i, written, written == 1 ? "" : "s", described(row)));
+        continue;
+      }
+      if (!every_parameter_read) continue;
+      std::vector<double> values;
+      for (std::size_t k = 0; k < written; ++k) {
+        if (const auto v = listed_value(row.items[k], i, spec_.parameters[k], *listed_scalars_[k]))
+          values.push_back(*v);
+      }
+      if (values.size() == written) spec_.rows.push_back(std::move(values));
+    }
+    if (spec_.rows.size() != points->items.size()) return;
+    spec_.points = static_cast<std::int64_t>(spec_.rows.size());
+    // The bounds of /design/X: the declared range, else the listed values' own.
+    for (std::size_t k = 0; k < spec_.parameters.size(); ++k) {
+      SweepParameter& p = spec_.parameters[k];
+      p.minimum = p.range ? (*p.range)[0] : spec_.rows.front()[k];
+      p.maximum = p.range ? (*p.range)[1] : spec_.rows.front()[k];
+      for (const auto& row : spec_.rows) {
+        p.minimum = std::min(p.minimum, row[k]);
+        p.maximum = std::max(p.maximum, row[k]);
+      }
+    }
+  }
+
+  // As scenario_messages::found, with a list's length (a row of the wrong length says how long it is).
+  static std::string described(const SourceNode& node) {
+    if (node.kind != Kind::sequence) return scenario_messages::found(node);
+    if (node.items.empty()) return "an empty list";
+    return fmt::format("a list of {} value{}", node.items.size(), node.items.size() == 1 ? "" : "s");
+  }
+
+  std::optional<double> listed_value(const SourceNode& node, std::size_t point, const SweepParameter& p,
+                                     const ScalarSpec& scalar) {
+    const auto v = number(node, fmt::format("point {}", point), p, scalar);
+    if (v && p.range && (*v < (*p.range)[0] || *v > (*p.range)[1])) {
+      report(node.where,
+             fmt::format("point {} of '{}' must be within its range {} to {} in 'parameters', got {}", point,
+                         p.path, schema_format::format_number((*p.range)[0]),
+                         schema_format::format_number((*p.range)[1]), node.scalar));
+      return std::nullopt;
+    }
+    return v;
+  }
+
   void check_design_size(const SourceNode& root) {
     const SourceLocation top{file_.string(), 1, 1};
     const auto where = [&](const std::string& key) {
@@ -468,6 +576,9 @@ class SweepReader {
                              d, spec_.levels, kMaximumSweepPoints));
         }
         break;
+      case DesignMethod::list:
+        read_listed_points(root, top);
+        break;
     }
   }
 
@@ -478,6 +589,7 @@ class SweepReader {
   // Each `set:` value as the loader names it ("--set steps=-1") and where it stands in the sweep file.
   std::vector<std::pair<std::string, SourceLocation>> override_locations_;
   std::map<std::string, std::string> identity_keys_;  // of the lists keyed by name, by path
+  std::vector<const ScalarSpec*> listed_scalars_;     // design list: each parameter's spec
 };
 
 }  // namespace

@@ -4,7 +4,7 @@
 // file:line:column, what was expected, what was found and a did-you-mean.
 //
 //   scenario: ../boltzmann.yaml        # base scenario, relative to the sweep file
-//   design: sobol                      # grid | lhs | sobol | morris | simplex
+//   design: sobol                      # grid | lhs | sobol | morris | simplex | list
 //   seed: 7                            # seeds the design only; every point runs the scenario's seed
 //   points: 8                          # lhs: points; sobol: base samples N (a power of two);
 //                                      # morris: trajectories; not used by grid
@@ -16,6 +16,9 @@
 //     boltzmann.width: {min: 5, max: 20}
 //     boltzmann.agents: {values: [100, 200, 400]}   # grid only
 //   # simplex: each share as {} (real parameters whose range holds 0..1), at least two
+//   # list: each parameter as {} (its schema range) or {min, max}, and the rows under `points`:
+//   #   points: [[0.5, 0.5], [1.0, 0.0]]   # one value per parameter, in the parameters' order
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -40,7 +43,8 @@ struct SweepParameter {
   double maximum = 0.0;
   std::vector<double> values;
   std::int64_t levels = 0;  // grid: this range's own number of values; 0: the sweep's `levels`
-  SourceLocation where;     // of the parameter's key
+  std::optional<std::array<double, 2>> range;  // list: the {min, max} given, which its values respect
+  SourceLocation where;                        // of the parameter's key
 };
 
 struct SweepSpec {
@@ -54,7 +58,8 @@ struct SweepSpec {
   std::int64_t replicates = 0;         // 0: the scenario's own
   std::vector<std::string> overrides;  // from `set:`, "a.b=value"
   std::vector<SweepParameter> parameters;
-  Config base;  // the base scenario with `set:` and `replicates` applied
+  std::vector<std::vector<double>> rows;  // design `list`: the listed points, one value per parameter
+  Config base;                            // the base scenario with `set:` and `replicates` applied
 };
 
 // Reads and validates a sweep file, and loads its base scenario (whose own errors are reported

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A sweep killed with SIGKILL part-way and started again finishes only the missing points and
 # gives the same folder as an uninterrupted sweep; finished files are not rewritten. A changed
-# sweep file is refused without --force, and with --force only the points that changed are re-run.
+# sweep file is refused without --force, and with --force only the points that changed are re-run;
+# so are rows added to a list design, whose finished points are kept.
 set -euo pipefail
 innosim=$1
 source_dir=$2
@@ -72,3 +73,26 @@ for file in "$work"/fresh/points/*.h5; do
   h5diff --exclude-path /manifest "$file" "$work/resumed/points/$(basename "$file")"
 done
 echo "a changed sweep is refused without --force; with it, only changed points are re-run"
+
+# A list design: the same file again runs nothing; rows added at the end are another sweep, and
+# --force keeps the finished rows' files (byte for byte) and runs only the new ones.
+write_list() {  # the rows
+  printf 'scenario: %s\ndesign: list\nreplicates: 2\nset: {steps: 10, output.snapshot_every: 0}\n' \
+    "$source_dir/scenarios/boltzmann.yaml" >"$work/list.yaml"
+  printf 'parameters:\n  boltzmann.width: {}\n  boltzmann.agents: {min: 100, max: 400}\npoints:\n' >>"$work/list.yaml"
+  for row in "$@"; do echo "  - [$row]" >>"$work/list.yaml"; done
+}
+write_list "10, 200" "20, 100"
+"$innosim" sweep "$work/list.yaml" -o "$work/list" --quiet
+cp "$work/list/points/point-000001.h5" "$work/point-1.h5"
+"$innosim" sweep "$work/list.yaml" -o "$work/list" >"$work/list-again.txt" 2>&1
+grep -q "ran 0 points .* (2 finished earlier, kept)" "$work/list-again.txt"
+write_list "10, 200" "20, 100" "15, 400"
+if "$innosim" sweep "$work/list.yaml" -o "$work/list" --quiet 2>/dev/null; then
+  echo "a list sweep with added rows was accepted without --force" >&2
+  exit 1
+fi
+"$innosim" sweep "$work/list.yaml" -o "$work/list" --force >"$work/list-added.txt" 2>&1
+grep -q "ran 1 point .* (2 finished earlier, kept)" "$work/list-added.txt"
+cmp "$work/point-1.h5" "$work/list/points/point-000001.h5"
+echo "a list sweep resumes; added rows run alone with --force"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A sweep split with --shard 0/2 and 1/2 into one folder gives the same point files and the same
 # index as the unsharded sweep, on other thread counts too; sweep.h5 appears only when the last
-# shard finishes. Also: the index has the layout the analysis package reads.
+# shard finishes (a list design too). Also: the index has the layout the analysis package reads.
 set -euo pipefail
 innosim=$1
 source_dir=$2
@@ -54,3 +54,26 @@ if "$innosim" sweep "$work/sweep.yaml" -o "$work/x" --shard 2/2 2>"$work/err.txt
 fi
 grep -q "expected i/N with 0 <= i < N" "$work/err.txt"
 echo "a bad --shard is refused"
+
+# A list design splits the same way: its rows by p % N.
+cat >"$work/list.yaml" <<YAML
+scenario: $source_dir/scenarios/boltzmann.yaml
+design: list
+replicates: 2
+set: {steps: 10, output.snapshot_every: 0}
+parameters:
+  boltzmann.width: {}
+  boltzmann.height: {min: 5, max: 25}
+points: [[10, 5], [20, 25], [15, 12]]
+YAML
+"$innosim" sweep "$work/list.yaml" -o "$work/list-whole" --quiet --threads 1
+"$innosim" sweep "$work/list.yaml" -o "$work/list-sharded" --quiet --threads 2 --shard 1/2
+"$innosim" sweep "$work/list.yaml" -o "$work/list-sharded" --quiet --threads 1 --shard 0/2
+for point in 0 1 2; do
+  file=points/point-00000$point.h5
+  h5diff --exclude-path /manifest "$work/list-whole/$file" "$work/list-sharded/$file"
+done
+h5diff --exclude-path /manifest "$work/list-whole/sweep.h5" "$work/list-sharded/sweep.h5"
+h5dump -H -A "$work/list-whole/sweep.h5" >"$work/list-index.txt"
+grep -q '"list"' "$work/list-index.txt"
+echo "a list design's shards equal its unsharded sweep"

@@ -154,6 +154,23 @@ def test_a_finished_folder_is_refused_and_forcing_reuses_every_run(optimised, in
     assert after["recommended"]["mix"] == before["recommended"]["mix"]
 
 
+def test_each_batch_is_one_list_sweep_and_shards_give_the_same_answer(optimised, innosim):
+    folder, scenario, _ = optimised
+    batches = sorted((folder / "out" / "sweeps").glob("batch-*/batch.yaml"))
+    # --initial 4 --runs 6 --batch 2: the design, one round of 2 mixes, the confirmation.
+    assert len(batches) == 3
+    assert all("design: list" in batch.read_text() for batch in batches)
+    assert all((batch.parent / "sweep.h5").exists() for batch in batches)
+    sharded = run_analysis("optimize", scenario, "-o", folder / "sharded", "--innosim", innosim, *SMALL,
+                           "--shards", "2")
+    assert sharded.returncode == 0, sharded.stderr
+    one = json.loads((folder / "out" / "optimization.json").read_text())
+    two = json.loads((folder / "sharded" / "optimization.json").read_text())
+    differ = {key for key in one if one[key] != two[key]}
+    assert differ <= {"command_line", "wall_seconds", "reused_runs", "simulator_runs"}, differ
+    assert two["points"] == one["points"] and two["confirmation"] == one["confirmation"]
+
+
 def test_the_report_puts_the_best_mix_on_its_first_screen(optimised):
     # The base run is a small file of one metric (the report of a model run draws every metric's time
     # series, which is slow and not what this test is about).
@@ -175,3 +192,22 @@ def test_the_report_refuses_a_folder_without_an_optimisation(tmp_path):
     result = run_analysis("report", run, "--optimization", tmp_path, "-o", tmp_path / "report.html")
     assert result.returncode == 2 and "optimization.json" in result.stderr
     assert not (tmp_path / "report.html").exists()
+
+
+def test_mpi_is_refused_when_innosim_has_no_mpi(tmp_path):
+    from analysis.mix_evaluator import SimulatorEvaluator
+    from analysis.objective import parse_objective
+
+    # A stand-in innosim: `check --resolved` gives a mix, `sweep --help` the footer of a build without MPI.
+    fake = tmp_path / "innosim"
+    fake.write_text("#!/bin/sh\n"
+                    "if [ \"$1\" = check ]; then printf 'ok\\necosystem:\\n  policies:\\n"
+                    "    - {name: a, mix_share: 1.0}\\n'; fi\n"
+                    "if [ \"$1\" = sweep ]; then echo 'This build has no MPI; configure with -DINNOSIM_MPI=ON'; fi\n")
+    fake.chmod(0o755)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("model: ecosystem\n")
+    objective = parse_objective("results_applied_share", 4, True)
+    SimulatorEvaluator(fake, scenario, tmp_path / "out", objective, ["a"])   # without --mpi: accepted
+    with pytest.raises(AnalysisInputError, match="--mpi needs an innosim built with MPI"):
+        SimulatorEvaluator(fake, scenario, tmp_path / "out", objective, ["a"], mpi=2)

@@ -124,7 +124,8 @@ TEST_CASE("unknown keys and designs get did-you-mean, every problem at once") {
   CHECK(error_of("scenario: toy.yaml\ndesing: lhs\ndesign: sobl\npoints: 4\n"
                  "parameters:\n  toy.rate: {min: 0, max: 1}\n") ==
         "sweep.yaml:2:1: unknown key 'desing' in the sweep file; did you mean 'design'?\n"
-        "sweep.yaml:3:9: 'design' must be one of grid, lhs, sobol, morris, simplex, got 'sobl'; did you mean "
+        "sweep.yaml:3:9: 'design' must be one of grid, lhs, sobol, morris, simplex, list, got 'sobl'; did "
+        "you mean "
         "'sobol'?");
 }
 
@@ -187,4 +188,66 @@ TEST_CASE("simplex sweep files are checked: shares as {} on real parameters reac
   CHECK(error("  mixer.a: {}\n  mixer.b: {}\n", "") ==
         "sweep.yaml:1:1: design 'simplex' needs 'levels': the values each share takes, 0, 1/(levels-1), "
         "..., 1");
+}
+
+TEST_CASE("a list sweep runs exactly the listed rows in order and its identity covers them") {
+  const std::string head =
+      "scenario: mixer.yaml\ndesign: list\nparameters:\n  mixer.a: {}\n  mixer.count: {}\n";
+  const SweepFolder folder(head + "points:\n  - [0.25, 3]\n  - [1, 0]\n  - [0.25, 3]\n");
+  const sim::SweepPlan plan = sim::plan_sweep(folder.file(), mix_models());
+  REQUIRE(plan.point_count() == 3);
+  CHECK(sim::point_config(plan, 0, mix_models()).real("mixer.a") == 0.25);
+  CHECK(sim::point_config(plan, 0, mix_models()).integer("mixer.count") == 3);
+  CHECK(sim::point_config(plan, 1, mix_models()).real("mixer.a") == 1.0);
+  CHECK(plan.point_sha256[2] == plan.point_sha256[0]);        // a repeated row is the same scenario
+  CHECK(plan.bounds[0] == std::array<double, 2>{0.25, 1.0});  // {}: the listed values' own range
+  CHECK(plan.spec.points == 3);
+  // One more row at the end: the first points keep their scenarios, the sweep is another one.
+  const SweepFolder longer(head + "points:\n  - [0.25, 3]\n  - [1, 0]\n  - [0.25, 3]\n  - [0.5, 1]\n");
+  const sim::SweepPlan extended = sim::plan_sweep(longer.file(), mix_models());
+  CHECK(extended.point_sha256[1] == plan.point_sha256[1]);
+  CHECK(extended.sha256 != plan.sha256);
+  const SweepFolder ranged(
+      "scenario: mixer.yaml\ndesign: list\nparameters:\n  mixer.wide: {min: -2, max: 2}\npoints: [[0.5], "
+      "[1]]\n");
+  CHECK(sim::plan_sweep(ranged.file(), mix_models()).bounds[0] == std::array<double, 2>{-2.0, 2.0});
+}
+
+TEST_CASE("list sweep files are checked: rows of the parameters' length with values in range") {
+  const auto error = [](const std::string& rest) {
+    return error_of("scenario: mixer.yaml\ndesign: list\nparameters:\n  mixer.a: {}\n  mixer.b: {}\n" + rest,
+                    mix_models());
+  };
+  CHECK(error("points:\n  - [0.5, 0.5]\n  - [1]\n  - [0.5, 0.5, 0]\n") ==
+        "sweep.yaml:8:5: point 1 must list 2 values, one per parameter in the order of 'parameters', got a "
+        "list of 1 value\n"
+        "sweep.yaml:9:5: point 2 must list 2 values, one per parameter in the order of 'parameters', got a "
+        "list of 3 values");
+  CHECK(error("points:\n  - [0.5, 1.5]\n  - [x, 0]\n") ==
+        "sweep.yaml:7:11: point 0 of 'mixer.b' must be within the parameter's range 0 to 1, got 1.5\n"
+        "sweep.yaml:8:6: point 1 of 'mixer.a' must be a finite number, got 'x'");
+  CHECK(
+      error("points: []\n") ==
+      "sweep.yaml:6:9: design 'list' needs 'points': a non-empty list of rows, each one value per parameter "
+      "in the order of 'parameters' (e.g. [[0.5, 0.5], [1, 0]]), got an empty list");
+  CHECK(
+      error("") ==
+      "sweep.yaml:1:1: design 'list' needs 'points': a non-empty list of rows, each one value per parameter "
+      "in the order of 'parameters' (e.g. [[0.5, 0.5], [1, 0]]), got nothing");
+  CHECK(error_of("scenario: mixer.yaml\ndesign: list\nparameters:\n  mixer.wide: {min: -1, max: 1}\n"
+                 "  mixer.count: {values: [1, 2]}\n  seed: {}\npoints: [[2, 1, 1]]\n",
+                 mix_models()) ==
+        "sweep.yaml:5:17: 'mixer.count' of design 'list' takes {} or a range {min: .., max: ..}; its values "
+        "are the rows under 'points', not 'values'\n"
+        "sweep.yaml:6:3: 'seed' cannot be swept: every point runs the same seed (set it with 'set:' or "
+        "'seed:' in the sweep file)");
+  CHECK(error_of("scenario: mixer.yaml\ndesign: list\nparameters:\n  mixer.wide: {min: -1, max: 1}\n"
+                 "points: [[2]]\n",
+                 mix_models()) ==
+        "sweep.yaml:5:11: point 0 of 'mixer.wide' must be within its range -1 to 1 in 'parameters', got 2");
+  CHECK(error_of("scenario: mixer.yaml\ndesign: list\nparameters:\n  mixer.wide: {min: -1}\n"
+                 "  mixer.a: {min: 0.5, max: 0.5}\npoints: [[0, 0.5]]\n",
+                 mix_models()) ==
+        "sweep.yaml:4:15: 'mixer.wide' needs both 'min' and 'max', or {} for the parameter's own range\n"
+        "sweep.yaml:5:28: 'max' of 'mixer.a' must be greater than 'min' (0.5), got 0.5");
 }
