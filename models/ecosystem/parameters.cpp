@@ -273,8 +273,9 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
            {"members", "agents", std::int64_t{6}, 1, 1000, &Consortium::members,
             "Labs and SMEs of its field drawn into each consortium (fewer when too few are free)"},
            {"matching_share", "1", 0.5, 0, 100, &Consortium::matching_share,
-            "Members' matching money per yuan of the grant, paid each quarter by the member SMEs in equal "
-            "parts from their own cash to the lead firm's shared R&D; a member SME that cannot pay its part "
+            "Members' matching money per yuan of the grant, paid each quarter by the core member SMEs in "
+            "equal parts from their own cash to the lead firm's shared R&D; a member SME that cannot pay its "
+            "part "
             "leaves the consortium. Assumption (seed 001: members put in their own money)"},
            {"core_members", "agents", std::int64_t{0}, 0, 1000, &Consortium::core_members,
             "Members of the core layer (紧密合作层), the first recruited: they put in the matching money "
@@ -747,9 +748,11 @@ const std::vector<RealParameter>& real_parameters() {
        "Quarterly decay of a firm's recent public purchases: a reference customer counts for about a year. "
        "Assumption"},
       {"consortium_match_multiplier", "1", 4, 0, 100, &P::consortium_match_multiplier,
-       "Matching of a funded consortium's member labs' results with its lead firm. Assumption (seed 001)"},
+       "Matching of a funded consortium's core member labs' results with its lead firm (general-layer labs: "
+       "general_layer_weight of its excess over 1). Assumption (seed 001)"},
       {"consortium_bonus", "logit", 0.5, 0, 10, &P::consortium_bonus,
-       "First customer inside a funded consortium, on the logit of success of members' steps from TRL 6. "
+       "First customer inside a funded consortium, on the logit of success of members' steps from TRL 6 "
+       "(general-layer members: general_layer_weight of it). "
        "Assumption (seed 001)"},
       {"expert_service_bonus", "logit", 0.4, 0, 10, &P::expert_service_bonus,
        "Expert services for SMEs (a matching_service with agent_kind sme) on the logit of success of the "
