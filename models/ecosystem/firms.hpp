@@ -25,6 +25,8 @@ struct Firms : AgentRows {
   std::vector<double>& rd_spending = population.field<double>("rd_spending");
   std::vector<double>& loan = population.field<double>("loan");                          // outstanding, yuan
   std::vector<std::int64_t>& consortium = population.field<std::int64_t>("consortium");  // -1 none
+  // 1: a member of its consortium's general layer (pays nothing, weaker tie); 0: core (or none).
+  std::vector<std::uint8_t>& consortium_general = population.field<std::uint8_t>("consortium_general");
   std::vector<std::int32_t>& results_in_use = population.field<std::int32_t>("results_in_use");
   std::vector<std::int64_t>& account = population.field<std::int64_t>("account");
   // Logit bonus from moved researchers, decaying (talent mobility).
@@ -85,6 +87,8 @@ struct Firms : AgentRows {
     firms.add_field<std::int32_t>("loan_due", {"step", "Step the loan is due", false});
     firms.add_field<std::int64_t>(
         "consortium", {"id", "Consortium membership: instrument × 2^32 + number (-1 none)", true});
+    firms.add_field<std::uint8_t>("consortium_general",
+                                  {"flag", "1: in its consortium's general layer; 0: core or none", false});
     firms.add_field<double>("repayable_grant", {"yuan", "Repayable grant outstanding", false});
     firms.add_field<std::int32_t>("repayable_policy",
                                   {"index", "repayable_grant instrument it repays (-1 none)", false});

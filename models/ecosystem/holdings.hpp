@@ -9,12 +9,13 @@
 
 namespace models::ecosystem {
 
-// What advance_results reads of a result's holder, per lab and per firm (24 bytes each).
+// What advance_results reads of a result's holder, per lab and per firm (32 bytes each).
 struct HolderView {
   double funded;           // share of the holder's development need its budget covers
   double tacit_knowledge;  // log-odds bonus from researchers who moved in (talent mobility)
+  double consortium_tie;   // share of consortium_bonus it gets: consortium_tie()
   std::int32_t region;
-  std::uint8_t is_lead_firm, has_experts, in_consortium;
+  std::uint8_t is_lead_firm, has_experts;
 };
 
 struct HolderViews {

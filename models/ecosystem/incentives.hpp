@@ -32,6 +32,22 @@ inline std::int64_t consortium_id(std::size_t policy, std::int64_t number) {
 // The instrument of a consortium id (>= 0).
 inline std::int32_t consortium_policy(std::int64_t id) { return static_cast<std::int32_t>(id >> 32); }
 
+// The share of its consortium's tie (consortium_bonus, and consortium_match_multiplier's excess over 1)
+// a member gets: all of it in the core layer (紧密合作层), general_layer_weight in the general layer
+// (一般协作层), none outside a consortium (id -1).
+inline double consortium_tie(const Parameters& p, std::int64_t id, std::uint8_t general) {
+  if (id < 0) return 0.0;
+  if (general == 0) return 1.0;
+  return p.policies[static_cast<std::size_t>(consortium_policy(id))].consortium.general_layer_weight;
+}
+// The matching multiplier of a member lab with its lead firm: the full one in the core layer (kept
+// exact so that all-core consortia give the same numbers as before the layers), a share of its excess
+// over 1 in the general layer.
+inline double consortium_match(const Parameters& p, std::int64_t id, std::uint8_t general) {
+  if (general == 0) return p.consortium_match_multiplier;
+  return 1.0 + consortium_tie(p, id, general) * (p.consortium_match_multiplier - 1.0);
+}
+
 // The index of a (region, field) cell: region-major.
 struct CellIndex {
   int fields = 0;

@@ -12,11 +12,13 @@ namespace models::ecosystem {
 struct Labs : AgentRows {
   Labs() : AgentRows(declare_fields()) {}
 
-  // Hot: read by most phases: 33 bytes per lab.
+  // Hot: read by most phases: 34 bytes per lab.
   std::vector<std::uint8_t>& kind = population.field<std::uint8_t>("kind");  // kUniversity, kInstitute
   std::vector<std::int32_t>& region = population.field<std::int32_t>("region");
   std::vector<std::int32_t>& field = population.field<std::int32_t>("field");
   std::vector<std::int64_t>& consortium = population.field<std::int64_t>("consortium");  // -1 none
+  // 1: a member of its consortium's general layer (weaker tie); 0: core (or none).
+  std::vector<std::uint8_t>& consortium_general = population.field<std::uint8_t>("consortium_general");
   std::vector<std::int64_t>& account = population.field<std::int64_t>("account");
   std::vector<double>& industry_ties = population.field<double>("industry_ties");  // researchers placed
   // Cold: the appropriation (fund_research) and the cash after the step (retire_results).
@@ -34,6 +36,8 @@ struct Labs : AgentRows {
     labs.add_field<double>("cash", {"yuan", "Cash after the step", true});
     labs.add_field<std::int64_t>("consortium",
                                  {"id", "Consortium membership: instrument × 2^32 + number (-1 none)", true});
+    labs.add_field<std::uint8_t>("consortium_general",
+                                 {"flag", "1: in its consortium's general layer; 0: core or none", false});
     labs.add_field<std::int64_t>("account", {"id", "Ledger account", false});
     labs.add_field<double>("industry_ties",
                            {"researchers", "Researchers placed in firms (talent mobility), decaying", true});

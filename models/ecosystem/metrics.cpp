@@ -12,6 +12,22 @@
 
 namespace models::ecosystem {
 
+// Members of active consortia by layer (lead firms, which set the problems, are in neither).
+struct ConsortiumLayers {
+  std::int64_t core = 0, general = 0;
+};
+static ConsortiumLayers consortium_layers(const Labs& labs, const Firms& firms) {
+  ConsortiumLayers layers;
+  auto count = [&](std::int64_t id, std::uint8_t general) {
+    if (id < 0) return;
+    (general != 0 ? layers.general : layers.core) += 1;
+  };
+  for (std::size_t i = 0; i < labs.size(); ++i) count(labs.consortium[i], labs.consortium_general[i]);
+  for (std::size_t i = 0; i < firms.size(); ++i)
+    if (firms.kind[i] == kSme) count(firms.consortium[i], firms.consortium_general[i]);
+  return layers;
+}
+
 std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
   std::vector<sim::MetricInfo> m = {
       {"rd_share_enterprises", "1", "R&D spending performed by firms / total R&D spending"},
@@ -56,6 +72,10 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"first_unit_insurance_takeup", "1", "First-of-a-kind insurance taken / offered in the quarter"},
       {"procurement_spend", "yuan/quarter", "Public procurement of new products"},
       {"consortia_count", "consortia", "Active innovation consortia"},
+      {"consortium_core_members", "agents",
+       "Labs and SMEs in the core layer (紧密合作层) of active consortia: they pay the matching money"},
+      {"consortium_general_members", "agents",
+       "Labs and SMEs in the general layer (一般协作层) of active consortia: they pay nothing, weaker tie"},
       {"government_spending", "yuan/quarter", "Government appropriations and policy payouts in the quarter"},
       {"money_total", "yuan", "Money held by all agents (= injected - sunk)"},
       {"ledger_residual", "yuan", "Sum of all account balances (0 when money is conserved)"},
@@ -220,6 +240,9 @@ void EcosystemModel::measure(std::span<double> values) const {
       share(static_cast<double>(flows_.insurance_taken), static_cast<double>(flows_.insurance_offered));
   values[k++] = flows_.procurement_spend;
   values[k++] = static_cast<double>(consortia_count_);
+  const ConsortiumLayers layers = consortium_layers(labs_, firms_);
+  values[k++] = static_cast<double>(layers.core);
+  values[k++] = static_cast<double>(layers.general);
   values[k++] = flows_.government_spending;
   const sim::Ledger::Totals money = ledger_.totals();
   values[k++] = to_yuan(money.held);

@@ -258,10 +258,12 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
           "instrument funds joint projects, each around a targeted lead firm (出题) with labs and SMEs of "
           "its field, as many as its budget can pay lead_firm_grant_yuan for every quarter to end_step "
           "(at most max_consortia, and no more than the targeted lead firms: the saturation "
-          "consortia_count shows). Each quarter a project's lead firm receives the grant and its member "
-          "SMEs' matching money for shared R&D; members get consortium_bonus and "
-          "consortium_match_multiplier only while the grant is paid. A project the account can no longer "
-          "pay, or after end_step, dissolves; no budget, no project",
+          "consortia_count shows). Members form a core layer (紧密合作层: the first core_members recruited) "
+          "and a general layer (一般协作层: the rest). Each quarter a project's lead firm receives the "
+          "grant and its core member SMEs' matching money for shared R&D; core members get "
+          "consortium_bonus and consortium_match_multiplier, general-layer members pay nothing and get "
+          "general_layer_weight of that tie, all only while the grant is paid. A project the account can "
+          "no longer pay, or after end_step, dissolves; no budget, no project",
           {{"amount_yuan", "lead_firm_grant_yuan"}, {"slots", "max_consortia"}},
           {{"lead_firm_grant_yuan", "yuan/quarter", 0.0, 0, kNoMaximum, &Consortium::lead_firm_grant_yuan,
             "Grant per project and quarter, paid to the project's lead firm for shared R&D; a project is "
@@ -271,9 +273,18 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
            {"members", "agents", std::int64_t{6}, 1, 1000, &Consortium::members,
             "Labs and SMEs of its field drawn into each consortium (fewer when too few are free)"},
            {"matching_share", "1", 0.5, 0, 100, &Consortium::matching_share,
-            "Members' matching money per yuan of the grant, paid each quarter by the member SMEs in equal "
-            "parts from their own cash to the lead firm's shared R&D; a member SME that cannot pay its part "
-            "leaves the consortium. Assumption (seed 001: members put in their own money)"}}),
+            "Members' matching money per yuan of the grant, paid each quarter by the core member SMEs in "
+            "equal parts from their own cash to the lead firm's shared R&D; a member SME that cannot pay its "
+            "part "
+            "leaves the consortium. Assumption (seed 001: members put in their own money)"},
+           {"core_members", "agents", std::int64_t{0}, 0, 1000, &Consortium::core_members,
+            "Members of the core layer (紧密合作层), the first recruited: they put in the matching money "
+            "and get the full tie with the lead firm; the rest form the general layer (一般协作层). "
+            "0: every member is core (seed 001 names the two layers, not their sizes)"},
+           {"general_layer_weight", "1", 0.3, 0, 1, &Consortium::general_layer_weight,
+            "Share of the core's tie a general-layer member gets: of consortium_bonus for its SMEs' "
+            "results and of consortium_match_multiplier's excess over 1 for its labs' (0: none, 1: as "
+            "the core). Assumption (seed 001: a looser collaboration)"}}),
       block(T::first_unit_insurance, &S::first_unit_insurance,
             "First-of-a-kind insurance (首台套, seed 000): offered, while the instrument's account holds "
             "money, "
@@ -737,9 +748,11 @@ const std::vector<RealParameter>& real_parameters() {
        "Quarterly decay of a firm's recent public purchases: a reference customer counts for about a year. "
        "Assumption"},
       {"consortium_match_multiplier", "1", 4, 0, 100, &P::consortium_match_multiplier,
-       "Matching of a funded consortium's member labs' results with its lead firm. Assumption (seed 001)"},
+       "Matching of a funded consortium's core member labs' results with its lead firm (general-layer labs: "
+       "general_layer_weight of its excess over 1). Assumption (seed 001)"},
       {"consortium_bonus", "logit", 0.5, 0, 10, &P::consortium_bonus,
-       "First customer inside a funded consortium, on the logit of success of members' steps from TRL 6. "
+       "First customer inside a funded consortium, on the logit of success of members' steps from TRL 6 "
+       "(general-layer members: general_layer_weight of it). "
        "Assumption (seed 001)"},
       {"expert_service_bonus", "logit", 0.4, 0, 10, &P::expert_service_bonus,
        "Expert services for SMEs (a matching_service with agent_kind sme) on the logit of success of the "

@@ -146,7 +146,9 @@ struct Consortium {
   double lead_firm_grant_yuan{};  // per project and quarter
   std::int64_t max_consortia{};   // 0: as many as the budget pays
   std::int64_t members{};
-  double matching_share{};  // members' money per yuan of the grant
+  double matching_share{};        // members' money per yuan of the grant
+  std::int64_t core_members{};    // 0: every member is in the core layer
+  double general_layer_weight{};  // share of the core's tie a general-layer member gets
 };
 struct FirstUnitInsurance {
   double premium_subsidy_share{};

@@ -293,7 +293,8 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
 // consortia): as many as its budget pays the grant for every quarter to end_step, at most
 // `max_consortia` and one per targeted lead firm without a consortium (the saturation
 // consortia_count shows); no budget or no grant, no project. Each lead firm recruits `members` labs
-// and SMEs of its field at random. Ids: consortium_id().
+// and SMEs of its field at random: the first `core_members` recruited form the core layer
+// (紧密合作层), the rest the general layer (一般协作层; core_members 0: all core). Ids: consortium_id().
 static void form_consortia(const sim::PhaseContext& context, const Parameters& p, Labs& labs, Firms& firms,
                            std::size_t policy_index, double budget) {
   const PolicySpec& policy = p.policies[policy_index];
@@ -310,6 +311,8 @@ static void form_consortia(const sim::PhaseContext& context, const Parameters& p
     firms.consortium[i] = id;
     auto rng = context.rng(firms.id(i), kFormConsortiaDraws);
     std::int64_t joined = 0;
+    const std::int64_t core = policy.consortium.core_members;
+    auto layer = [&] { return static_cast<std::uint8_t>(core > 0 && joined >= core); };
     for (std::int64_t attempt = 0;
          attempt < policy.consortium.members * 20 && joined < policy.consortium.members; ++attempt) {
       const bool lab = rng.bernoulli(0.5);
@@ -317,11 +320,13 @@ static void form_consortia(const sim::PhaseContext& context, const Parameters& p
         const std::size_t j = rng.uniform_below(labs.size());
         if (labs.field[j] != firms.field[i] || labs.consortium[j] >= 0) continue;
         labs.consortium[j] = id;
+        labs.consortium_general[j] = layer();
         ++joined;
       } else if (!lab && firms.size() > 0) {
         const std::size_t j = rng.uniform_below(firms.size());
         if (firms.kind[j] != kSme || firms.field[j] != firms.field[i] || firms.consortium[j] >= 0) continue;
         firms.consortium[j] = id;
+        firms.consortium_general[j] = layer();
         ++joined;
       }
     }
@@ -329,8 +334,9 @@ static void form_consortia(const sim::PhaseContext& context, const Parameters& p
 }
 
 // A quarter of a consortium instrument's projects, in firm order: the instrument pays each
-// project's lead firm its grant, and the member SMEs pay their matching parts (matching_share of the
-// grant, in equal parts) from their own cash to the lead firm; both become the lead firm's shared
+// project's lead firm its grant, and the core layer's member SMEs pay their matching parts
+// (matching_share of the grant, in equal parts) from their own cash to the lead firm (general-layer
+// members pay nothing); both become the lead firm's shared
 // R&D this quarter (fund_research spends consortium_received). A project the account cannot pay dissolves;
 // a member SME that cannot pay its part leaves. Member labs give researchers, not money. So members
 // get the consortium's matching and first customer (match_results, advance_results) only while the
@@ -356,7 +362,7 @@ static void fund_consortia(const Parameters& p, Labs& labs, Firms& firms, std::s
     const std::int64_t number = number_of(i);
     if (number < 0) continue;
     if (firms.kind[i] == kSme) {
-      member_smes[static_cast<std::size_t>(number)] += 1;
+      if (firms.consortium_general[i] == 0) member_smes[static_cast<std::size_t>(number)] += 1;
       continue;
     }
     if (payments.balance(account) < grant) {
@@ -370,7 +376,7 @@ static void fund_consortia(const Parameters& p, Labs& labs, Firms& firms, std::s
   // Then the members' matching money, to their project's lead firm.
   for (std::size_t i = 0; i < firms.size(); ++i) {
     const std::int64_t number = number_of(i);
-    if (number < 0 || firms.kind[i] != kSme) continue;
+    if (number < 0 || firms.kind[i] != kSme || firms.consortium_general[i] != 0) continue;
     const std::int64_t to = lead[static_cast<std::size_t>(number)];
     if (to < 0) continue;
     const double part =

@@ -201,15 +201,15 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
   // instead of six.
   fill_holder_views(holder_views.labs, labs.size(), [&](std::size_t l) {
     return HolderView{
-        funded_share(lab_budgets.dev_budget[l], lab_budgets.need[l]), 0.0, labs.region[l], 0, 0, 0};
+        funded_share(lab_budgets.dev_budget[l], lab_budgets.need[l]), 0.0, 0.0, labs.region[l], 0, 0};
   });
   fill_holder_views(holder_views.firms, firms.size(), [&](std::size_t f) {
     return HolderView{funded_share(firm_budgets.dev_budget[f], firm_budgets.need[f]),
                       firms.tacit_knowledge[f],
+                      consortium_tie(p, firms.consortium[f], firms.consortium_general[f]),
                       firms.region[f],
                       u8(firms.kind[f] == kLeadFirm),
-                      firm_conditions.has_experts[f],
-                      u8(firms.consortium[f] >= 0)};
+                      firm_conditions.has_experts[f]};
   });
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& chunk_events = transition_buffer.chunk(chunk);
@@ -255,7 +255,8 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
             z += pattern.demand_feedback;
             if (holder.has_experts) z += p.expert_service_bonus;
             z += holder.tacit_knowledge;
-            if (holder.in_consortium && trl >= 6) z += p.consortium_bonus;
+            // First customer: the lead firm, for the core layer; a weaker tie for the general one.
+            if (holder.consortium_tie > 0 && trl >= 6) z += holder.consortium_tie * p.consortium_bonus;
           } else if (trl >= 3) {
             z -= p.lab_capacity_penalty;
           }

@@ -48,7 +48,7 @@ static std::int64_t propose_deal(const sim::PhaseContext& context, const Paramet
   const bool member = labs.consortium[o] >= 0;
   double rate = p.match_rate * effort * lab_incentives.effort_mult[o] * lab_incentives.match_mult[o] * 2.0 *
                 logistic(results.quality[i] + 0.3 * (results.trl[i] - 3));
-  if (member) rate *= p.consortium_match_multiplier;
+  if (member) rate *= consortium_match(p, labs.consortium[o], labs.consortium_general[o]);
   if (!rng.bernoulli(std::min(1.0, rate))) return -1;
   if (rng.bernoulli(std::min(1.0, p.spinout_rate * lab_incentives.spinout_mult[o]))) return spinout;
   if (member) {

@@ -61,9 +61,9 @@ constexpr double kInsuranceBudgetYuan = 1e7;
 // Consortia on the tiny economy twice over (16 lead firms): the budget pays projects of 1e5 yuan a
 // quarter for the 24 quarters, 2.4e6 yuan each; the reference budget four of them (scenarios/
 // policies/consortia.yaml funds 12 projects for 40 lead firms).
-std::string consortium(double budget_yuan) {
+std::string consortium(double budget_yuan, const std::string& extra = "") {
   return "{type: consortium, budget_yuan: " + std::to_string(budget_yuan) +
-         ", lead_firm_grant_yuan: 1e5, members: 8}";
+         ", lead_firm_grant_yuan: 1e5, members: 8" + extra + "}";
 }
 constexpr double kConsortiumBudgetYuan = 4 * 2.4e6;
 
@@ -187,4 +187,54 @@ TEST_CASE("consortium members pay their matching part from their own cash or lea
   const auto unaffordable = members_after_one_quarter(100);
   CHECK(unaffordable.first == 4);
   CHECK(unaffordable.second == 0);
+}
+
+// The two layers of a consortium (紧密合作层 / 一般协作层): the same members and budget, with all of
+// them in the core or only the first recruited.
+TEST_CASE("paired: a consortium whose members are all core raises licences more than one with a small core") {
+  // The core's full matching multiplier with the lead firm and its first customer buy more deals than
+  // the general layer's weaker tie (general_layer_weight 0.3 of it).
+  check_paired_effect("all members core over a core of one: licences",
+                      economy_with(consortium(kConsortiumBudgetYuan, ", core_members: 1"), 2),
+                      economy_with(consortium(kConsortiumBudgetYuan), 2), sum_of("licences"),
+                      Direction::increase, kReplicates);
+  // A general layer with no tie at all is weaker still than one with general_layer_weight 0.3.
+  check_paired_effect(
+      "a general layer with a tie over one without: licences",
+      economy_with(consortium(kConsortiumBudgetYuan, ", core_members: 1, general_layer_weight: 0"), 2),
+      economy_with(consortium(kConsortiumBudgetYuan, ", core_members: 1"), 2), sum_of("licences"),
+      Direction::increase, kReplicates);
+}
+
+TEST_CASE("a consortium with core_members at least its members is the all-core consortium") {
+  const RunSums all_core = run(economy_with(consortium(kConsortiumBudgetYuan), 2));
+  const RunSums core_of_eight = run(economy_with(consortium(kConsortiumBudgetYuan, ", core_members: 8"), 2));
+  CHECK(core_of_eight.sum == all_core.sum);
+  CHECK(all_core.sum.at("consortium_core_members") > 0);
+  CHECK(all_core.sum.at("consortium_general_members") == 0);
+  const RunSums small_core = run(economy_with(consortium(kConsortiumBudgetYuan, ", core_members: 1"), 2));
+  CHECK(small_core.last.at("consortium_general_members") > 0);
+  // At most one core member per project (4 projects); members who leave are in neither layer.
+  CHECK(small_core.last.at("consortium_core_members") <= 4);
+}
+
+TEST_CASE("general-layer members of a consortium pay nothing") {
+  // Matching parts of 100 times the grant are beyond any SME's cash: core SMEs leave after the first
+  // quarter, general-layer SMEs, who are asked for nothing, stay (their cash is not drawn).
+  const sim::Config config = load(tiny_scenario(
+      "  policies:\n    - {type: consortium, budget_yuan: 1e8, lead_firm_grant_yuan: 1e6, members: 8, "
+      "matching_share: 100, core_members: 2}\n"));
+  auto model = create(config);
+  model->step(1);
+  model->check_invariants(1, "end of step");
+  const auto& kind = model->firms().field<std::uint8_t>("kind");
+  const auto& consortium = model->firms().field<std::int64_t>("consortium");
+  const auto& general = model->firms().field<std::uint8_t>("consortium_general");
+  int core_smes = 0, general_smes = 0;
+  for (std::size_t i = 0; i < kind.size(); ++i) {
+    if (consortium[i] < 0 || kind[i] != models::ecosystem::kSme) continue;
+    (general[i] != 0 ? general_smes : core_smes) += 1;
+  }
+  CHECK(core_smes == 0);
+  CHECK(general_smes > 0);
 }
