@@ -308,3 +308,13 @@ TEST_CASE("paired: once an R&D grant to SMEs runs out their R&D returns to what 
   // Within a tenth of the grant: what the grant's results changed in revenue and cash, not the grant.
   CHECK(std::abs(mean_difference) < 0.1 * grant_per_quarter);
 }
+
+// A firm's result advances only as far as its development money goes (funded share = budget /
+// need, docs/MODEL.md "Stage transitions"). Firms that put nothing into development put more into
+// new results, so a model that advanced results regardless of money would industrialise more, not
+// less (tests/mutation: holders-always-funded).
+TEST_CASE("paired: firms' results advance only as far as their development money goes") {
+  check_paired_effect("no development money lowers results in industrialization", tiny_scenario(""),
+                      tiny_scenario("  development_share_firm: 0\n"),
+                      sum_of("results_by_stage_industrialization"), Direction::decrease, 8);
+}

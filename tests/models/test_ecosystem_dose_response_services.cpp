@@ -170,9 +170,9 @@ TEST_CASE("paired: pilot capacity with no budget adds no slot and changes nothin
 
 TEST_CASE("pilot capacity has no free slots: a slot cost of 0 is an input error") {
   // Free slots would add capacity without money; the schema's minimum slot cost is 1 yuan.
-  CHECK_THROWS_AS(load(economy("{type: pilot_capacity, budget_yuan: 0, added_slots: 40, slot_cost_yuan: 0}",
-                               kCrowded)),
-                  sim::InputError);
+  CHECK_THROWS_AS(
+      load(economy("{type: pilot_capacity, budget_yuan: 0, added_slots: 40, slot_cost_yuan: 0}", kCrowded)),
+      sim::InputError);
   CHECK_NOTHROW(load(economy("{type: pilot_capacity, budget_yuan: 0, added_slots: 40}", kCrowded)));
 }
 
