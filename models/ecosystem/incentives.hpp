@@ -86,8 +86,9 @@ inline std::int32_t first_funded(const InstrumentStack& stack, const Parameters&
   return first_funded(stack, p, payments, [](const PolicySpec&) { return true; });
 }
 
-// Per (region, field) cell: the pilot vouchers there (a stack), and the instrument paying
-// first-unit insurance and procurement there, -1 none.
+// Per (region, field) cell: the pilot vouchers there (a stack); the instrument insuring first units
+// there this quarter (the first in declaration order that held money at its start), -1 none; and
+// the last procurement instrument declared there, -1 none.
 struct CellPolicies {
   std::vector<InstrumentStack> voucher;
   std::vector<std::int32_t> insurance, procurement;

@@ -259,9 +259,11 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
             const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), static_cast<int>(f)));
             if (policy.type == PolicyType::pilot_voucher)
               cell_policies.voucher[c].push_back(pk);
-            else if (policy.type == PolicyType::first_unit_insurance)
-              cell_policies.insurance[c] = pk;
-            else
+            else if (policy.type == PolicyType::first_unit_insurance) {
+              // Stacking: the first instrument in declaration order that holds money at the start
+              // of the quarter insures the cell's first units (docs/MODEL.md, "Stacking").
+              if (is_funded && cell_policies.insurance[c] < 0) cell_policies.insurance[c] = pk;
+            } else
               cell_policies.procurement[c] = pk;
           }
         }

@@ -301,3 +301,15 @@ TEST_CASE(
   CHECK(loans(pools(1e7, 0.5, 1e7, 0.9)) == loans(pools(-1, 0, 1e7, 0.5)));
   CHECK(loans(pools(1e7, 0.5, 1e7, 0.9)) != loans(pools(-1, 0, 1e7, 0.9)));
 }
+
+TEST_CASE(
+    "stacked first-unit insurance: the first with money insures a cell's first units and the second after "
+    "it") {
+  // Under the former rule (the last declared instrument of a cell insures) "second" would pay while
+  // "first" still held money.
+  const auto insurance = [](const std::string& name, double budget) {
+    return "    - {type: first_unit_insurance, name: " + name + ", budget_yuan: " + std::to_string(budget) +
+           ", premium_subsidy_share: 0.8, claim_complexity: 0.1}\n";
+  };
+  check_second_takes_over(trace(economy_with(insurance("first", 2e5) + insurance("second", 1e8))), 1e8);
+}
