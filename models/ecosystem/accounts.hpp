@@ -22,6 +22,9 @@ struct FixedAccounts {
   // Holdings: one per policy instrument, in the order of Parameters::policies.
   std::int64_t first_policy_account = 0;
   std::int64_t policies = 0;
+  // Holding: the rewards of firms' posted needs (demand_pull.cpp); -1 when no field posts needs, so a
+  // scenario without them has the same accounts as before.
+  std::int64_t posted_needs = -1;
   sim::AccountId first_agent_account = 0;  // accounts from here on belong to agents
 
   [[nodiscard]] bool is_government_budget(std::int64_t account) const {

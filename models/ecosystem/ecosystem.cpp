@@ -56,6 +56,14 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   s.add_phase("generate_results", kGenerateResultsDraws, [this](Context c) {
     generate_results(c, p_, markets_, labs_, lab_budgets_, firms_, firm_budgets_, results_, totals_);
   });
+  // Demand-pull research is scheduled only when a scenario turns it on, so that every other scenario
+  // runs exactly the phases (and the phase timings) it ran before.
+  const bool demand_pull = p_.demand_pull.is_active();
+  if (demand_pull) {
+    s.add_phase("answer_posted_needs", kAnswerPostedNeedsDraws, [this](Context c) {
+      answer_posted_needs(c, p_, results_, labs_, firms_, posted_needs_, payments_, events_, flows_);
+    });
+  }
   s.add_phase("index_holdings", kIndexHoldingsDraws, [this](Context c) {
     index_holdings(c, p_, results_, step_costs_, markets_, labs_, firms_, result_scratch_, lab_budgets_,
                    firm_budgets_, firm_holdings_, firm_conditions_, firm_index_, holder_totals_);
@@ -114,6 +122,13 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
     retire_results(c, results_, result_scratch_, firms_, exited_firm_ids_, orphan_buffer_, labs_, payments_,
                    events_, totals_);
   });
+  if (demand_pull) {
+    s.add_phase("post_needs", kPostNeedsDraws,
+                [this](Context) { post_needs(p_, markets_, firms_, posted_needs_, payments_); });
+    s.add_phase("choose_topics", kChooseTopicsDraws, [this](Context c) {
+      choose_topics(c, p_, posted_needs_, lab_budgets_, labs_, flows_);
+    });
+  }
   if (check_every_phase_) {
     scheduler_.set_invariant_check(
         [this](std::int64_t step, const std::string& phase) { check_invariants(step, phase); });

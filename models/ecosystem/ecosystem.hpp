@@ -116,6 +116,7 @@ class EcosystemModel final : public sim::Model {
   std::int64_t consortia_count_ = 0;
   // Milestone payments still owed by challenge instruments, in award order.
   std::vector<ChallengeContract> challenge_contracts_;
+  PostedNeeds posted_needs_;  // firms' open needs (demand_pull.hpp)
 
   // Results' holders (index_holdings, advance_results), markets, costs.
   HolderViews holder_views_;

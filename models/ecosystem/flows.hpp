@@ -25,6 +25,8 @@ struct Flows {
   double intermediate_demand = 0;  // pulled along the industrial chain (fields linked)
   double vc_exit_proceeds = 0, government_equity_returned = 0;
   std::int64_t ipos = 0, trade_sales = 0, write_offs = 0, promotions = 0, demotions = 0;
+  // Demand-pull research (demand_pull.cpp): labs that changed field, deals answering a posted need.
+  std::int64_t topic_shifts = 0, demand_pulled_deals = 0;
 };
 
 // Cumulative counters since step 0.

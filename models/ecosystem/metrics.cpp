@@ -86,6 +86,14 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"intermediate_demand_yuan", "yuan/quarter",
        "Demand pulled along the industrial chain: what the new products of industrialised results need "
        "of the supplying fields, (I - A)^-1 f - f summed over fields (ecosystem.field_links)"},
+      {"topic_shifts", "labs/quarter",
+       "Labs that changed field in the quarter, towards fields with posted needs (ecosystem.demand_pull)"},
+      {"posted_demand_yuan", "yuan",
+       "Rewards of firms' open posted needs (需求包, 出题) held in escrow at the quarter's end "
+       "(ecosystem.demand_pull)"},
+      {"demand_pulled_deals", "deals/quarter",
+       "Lab results assigned to the firm whose posted need they answered, the reward paid; also counted "
+       "in licences (ecosystem.demand_pull)"},
       {"government_equity", "yuan", "Grants converted to equity (grant-to-equity), cumulative"},
       {"results_alive", "results", "Live results"},
       {"firm_revenue_total", "yuan/quarter", "Revenue of all firms"},
@@ -250,6 +258,11 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = static_cast<double>(flows_.licences);
   values[k++] = static_cast<double>(flows_.cross_field_licences);
   values[k++] = flows_.intermediate_demand;
+  values[k++] = static_cast<double>(flows_.topic_shifts);
+  values[k++] = accounts_.posted_needs >= 0
+                    ? to_yuan(ledger_.balance(static_cast<sim::AccountId>(accounts_.posted_needs)))
+                    : 0.0;
+  values[k++] = static_cast<double>(flows_.demand_pulled_deals);
   values[k++] = totals_.government_equity_yuan;
   values[k++] = static_cast<double>(n);
   values[k++] = revenue;

@@ -109,9 +109,12 @@ Stage stage_of_trl(int trl) {
 // fields have slow, capital-heavy, pilot-dependent conversion, demand-iteration fields fast
 // cycles driven by user feedback, and demand-pull fields qualification by lead firms.
 FieldPattern pattern_by_name(const std::string& pattern) {
-  if (pattern == "supply_led") return {0.75, 1.6, 1.5, 0.0, 0.1};
-  if (pattern == "demand_iteration") return {1.35, 0.6, 0.6, 0.6, 0.1};
-  return {1.0, 1.0, 1.0, 0.3, 0.6};  // demand_pull
+  // demand_following (last): supply-led fields push results from labs (low), demand-iteration fields
+  // follow user feedback (mid), demand-pull fields work to downstream users' specifications (high).
+  // Assumptions ordered as DOMAIN.md describes the patterns; docs/MODEL.md, "Demand-pull research".
+  if (pattern == "supply_led") return {0.75, 1.6, 1.5, 0.0, 0.1, 0.2};
+  if (pattern == "demand_iteration") return {1.35, 0.6, 0.6, 0.6, 0.1, 0.5};
+  return {1.0, 1.0, 1.0, 0.3, 0.6, 0.8};  // demand_pull
 }
 
 PilotOwnerEffect pilot_owner_effect(const std::string& owner) {
@@ -827,6 +830,7 @@ void declare_parameters(sim::ObjectSpec& section) {
                                       "demand-iteration, new_materials demand-pull)"),
                field_keys());
   declare_field_links(section);
+  declare_demand_pull(section);
   declare_keys(section.map_of_objects(
                    "regions", "Regions by name (empty: one region 'national' with the defaults below)"),
                region_keys());
@@ -938,6 +942,7 @@ Parameters read_parameters(const sim::Config& config) {
   for (const auto& f : p.fields) field_names.push_back(f.name);
   std::vector<sim::InputProblem> problems;
   p.field_links = read_field_links(config, field_names, problems);
+  p.demand_pull = read_demand_pull(config, field_names, problems);
   // Results store their field and region as 16-bit codes.
   if (p.fields.size() > kMaxFields) {
     problems.push_back(

@@ -14,6 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "models/ecosystem/demand_pull.hpp"
 #include "models/ecosystem/field_links.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
@@ -56,6 +57,10 @@ struct FieldPattern {
   double verification_weight;  // multiplies the pilot-verification bonus at the death valley
   double demand_feedback;      // logit bonus per unit of demand growth for firm-held results
   double lead_firm_bonus;      // logit bonus when a lead firm holds the result (qualification)
+  // How far the field's research follows posted demand (demand_pull.cpp): the weight of posted money
+  // per lab in a lab's choice of field, and the share of its labs' new applied results aimed at the
+  // field's posted needs.
+  double demand_following;
 };
 FieldPattern pattern_by_name(const std::string& pattern);
 
@@ -331,6 +336,7 @@ struct Parameters {
 
   std::vector<FieldSpec> fields;
   FieldLinkSpec field_links;  // input-output and technology proximity between the fields
+  DemandPullSpec demand_pull;  // firms' posted needs and labs' choice of field
   std::vector<RegionSpec> regions;
   std::vector<PolicySpec> policies;
 };

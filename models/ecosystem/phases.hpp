@@ -198,4 +198,16 @@ void run_pilot_platforms(const sim::PhaseContext& context, const Parameters& p, 
                          const RegionPolicies& region_policies,
                          sim::ProposalBuffer<PilotRequest>& pilot_buffer, Payments& payments, Flows& flows);
 
+// demand_pull.cpp (scheduled only when ecosystem.demand_pull posts needs or revises topics)
+// 3b. Labs' new results answer firms' posted needs: assigned to the posting firm, the reward paid.
+void answer_posted_needs(const sim::PhaseContext& context, const Parameters& p, Results& results,
+                         const Labs& labs, const Firms& firms, PostedNeeds& needs, Payments& payments,
+                         Events& events, Flows& flows);
+// 20. Firms with spare cash in fields with an unmet market post needs, paying the reward into escrow.
+void post_needs(const Parameters& p, const FieldMarkets& markets, const Firms& firms, PostedNeeds& needs,
+                Payments& payments);
+// 21. Labs reconsider their field: a logit choice weighing posted demand, funding and switching cost.
+void choose_topics(const sim::PhaseContext& context, const Parameters& p, const PostedNeeds& needs,
+                   const LabBudgets& lab_budgets, Labs& labs, Flows& flows);
+
 }  // namespace models::ecosystem

@@ -39,6 +39,10 @@ void open_fixed_accounts(const Parameters& p, FixedAccounts& accounts, Payments&
   for (const auto& policy : p.policies) {
     ledger.open_account({"policy " + policy.name, sim::AccountKind::holding, false});
   }
+  if (p.demand_pull.posts_needs()) {
+    accounts.posted_needs = static_cast<std::int64_t>(
+        ledger.open_account({"posted needs (escrow)", sim::AccountKind::holding, false}));
+  }
   accounts.first_agent_account = static_cast<sim::AccountId>(ledger.account_count());
 }
 

@@ -30,6 +30,10 @@ inline constexpr std::uint64_t kInvestInCapacityDraws = sim::purpose_id("invest_
 inline constexpr std::uint64_t kProduceAndSellDraws = sim::purpose_id("produce_and_sell");
 inline constexpr std::uint64_t kUpdateFirmLadderDraws = sim::purpose_id("update_firm_ladder");
 inline constexpr std::uint64_t kRetireResultsDraws = sim::purpose_id("retire_results");
+// Demand-pull research (scheduled only when a scenario turns it on): see demand_pull.cpp.
+inline constexpr std::uint64_t kAnswerPostedNeedsDraws = sim::purpose_id("answer_posted_needs");
+inline constexpr std::uint64_t kPostNeedsDraws = sim::purpose_id("post_needs");
+inline constexpr std::uint64_t kChooseTopicsDraws = sim::purpose_id("choose_topics");
 
 // Set-up (step 0): a lab's field and budget, a firm's field and revenue, a platform's fee.
 inline constexpr std::uint64_t kSetupLabDraws = sim::purpose_id("setup/lab");
