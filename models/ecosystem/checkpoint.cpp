@@ -42,6 +42,7 @@ void EcosystemModel::save_state(std::ostream& out) const {
   write(out, totals_);
   write(out, consortia_count_);
   write_vector(out, challenge_contracts_);
+  write_vector(out, posted_needs_.open);
   write(out, step_costs_.level());
   ledger_.save_state(out);
 
@@ -122,6 +123,7 @@ void EcosystemModel::restore_state(std::istream& in) {
   totals_ = read<Totals>(in, "totals");
   consortia_count_ = read<std::int64_t>(in, "consortia");
   read_vector(in, challenge_contracts_, "challenge contracts");
+  read_vector(in, posted_needs_.open, "posted needs");
   step_costs_.set_level(read<double>(in, "cost level"));
   ledger_.restore_state(in);
 

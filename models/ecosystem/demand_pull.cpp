@@ -141,8 +141,8 @@ void answer_posted_needs(const sim::PhaseContext& context, const Parameters& p, 
 // raised for a purpose (the payout rule's buffer in produce_and_sell, less planned investment).
 static double spare_cash_yuan(const Parameters& p, const Firms& firms, const Payments& payments,
                               std::size_t i) {
-  const double kept = operating_buffer_yuan(p, firms, i) + firms.loan[i] + firms.thematic_bond[i] +
-                      firms.earmarked[i];
+  const double kept =
+      operating_buffer_yuan(p, firms, i) + firms.loan[i] + firms.thematic_bond[i] + firms.earmarked[i];
   return std::max(0.0, payments.balance(firms.account[i]) - kept);
 }
 
@@ -165,13 +165,15 @@ void post_needs(const Parameters& p, const FieldMarkets& markets, const Firms& f
   needs.open.resize(kept);
   const std::size_t n_fields = p.fields.size();
   std::vector<double> sold(n_fields, 0.0);
-  for (std::size_t i = 0; i < firms.size(); ++i) sold[static_cast<std::size_t>(firms.field[i])] += firms.revenue[i];
+  for (std::size_t i = 0; i < firms.size(); ++i)
+    sold[static_cast<std::size_t>(firms.field[i])] += firms.revenue[i];
   std::vector<bool> has_open(firms.size(), false);
   for (const PostedNeed& need : needs.open) has_open[*firms.index_of(need.firm)] = true;
   for (std::size_t i = 0; i < firms.size(); ++i) {
     const auto field = static_cast<std::size_t>(firms.field[i]);
     const double share = p.demand_pull.posting_share[field];
-    if (share <= 0 || has_open[i] || sold[field] >= markets.size[field] * markets.demand_index[field]) continue;
+    if (share <= 0 || has_open[i] || sold[field] >= markets.size[field] * markets.demand_index[field])
+      continue;
     const double reward = std::min(share * spare_cash_yuan(p, firms, payments, i),
                                    p.demand_pull.reward_cap_yuan * markets.wage_level);
     if (reward < 1.0) continue;  // less than a yuan: nothing worth posting
@@ -195,9 +197,9 @@ FieldAppeal field_appeal(const Parameters& p, const Labs& labs, const LabBudgets
   double total_spend = 0;
   const bool has_budgets = lab_budgets.basic_spend.size() == labs.size();
   for (std::size_t i = 0; i < labs.size(); ++i) {
-    const double spend = has_budgets ? lab_budgets.basic_spend[i] + lab_budgets.new_spend[i] +
-                                           lab_budgets.dev_budget[i]
-                                     : labs.budget_yuan[i];
+    const double spend =
+        has_budgets ? lab_budgets.basic_spend[i] + lab_budgets.new_spend[i] + lab_budgets.dev_budget[i]
+                    : labs.budget_yuan[i];
     const auto f = static_cast<std::size_t>(labs.field[i]);
     labs_in[f] += 1;
     spend_in[f] += spend;

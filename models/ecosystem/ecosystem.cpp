@@ -125,9 +125,8 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   if (demand_pull) {
     s.add_phase("post_needs", kPostNeedsDraws,
                 [this](Context) { post_needs(p_, markets_, firms_, posted_needs_, payments_); });
-    s.add_phase("choose_topics", kChooseTopicsDraws, [this](Context c) {
-      choose_topics(c, p_, posted_needs_, lab_budgets_, labs_, flows_);
-    });
+    s.add_phase("choose_topics", kChooseTopicsDraws,
+                [this](Context c) { choose_topics(c, p_, posted_needs_, lab_budgets_, labs_, flows_); });
   }
   if (check_every_phase_) {
     scheduler_.set_invariant_check(

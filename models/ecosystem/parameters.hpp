@@ -335,7 +335,7 @@ struct Parameters {
   double rd_tax_elasticity = 0, expert_service_bonus = 0, incubator_births_per_quarter = 0;
 
   std::vector<FieldSpec> fields;
-  FieldLinkSpec field_links;  // input-output and technology proximity between the fields
+  FieldLinkSpec field_links;   // input-output and technology proximity between the fields
   DemandPullSpec demand_pull;  // firms' posted needs and labs' choice of field
   std::vector<RegionSpec> regions;
   std::vector<PolicySpec> policies;

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <functional>
+#include <sstream>
 #include <utility>
 
 #include "sim/run/thread_limit.hpp"
@@ -26,7 +27,8 @@ std::string demand_pull_block(const std::string& field, double share, double rat
 // A quantity read from the model's state at the end of a run.
 using EndState = std::function<double(const models::ecosystem::EcosystemModel&)>;
 
-double run_to_end(const std::string& yaml, std::uint64_t seed, std::uint64_t replicate, const EndState& read) {
+double run_to_end(const std::string& yaml, std::uint64_t seed, std::uint64_t replicate,
+                  const EndState& read) {
   const sim::Config config = load(yaml);
   auto model = create(config, seed, replicate);
   for (std::int64_t step = 1; step <= config.integer("steps"); ++step) model->step(step);
@@ -95,7 +97,8 @@ TEST_CASE("paired: needs posted in new_materials pull labs and lab results into 
                                        << sums.last.at("posted_demand_yuan"));
   CHECK(sums.sum.at("topic_shifts") > 0);
   CHECK(sums.sum.at("posted_demand_yuan") > 0);
-  check_end_state_increases("posted needs move labs into new_materials", base, posted, labs_in(kNewMaterials));
+  check_end_state_increases("posted needs move labs into new_materials", base, posted,
+                            labs_in(kNewMaterials));
   check_end_state_increases("posted needs raise new_materials lab results", base, posted,
                             lab_results_in(kNewMaterials));
   check_paired_effect("posted needs are answered by deals", base, posted, sum_of("demand_pulled_deals"),
@@ -122,12 +125,12 @@ TEST_CASE("paired: a demand-pull field follows posted demand more than a supply-
   // The same field, posting the same way, as demand-pull or as supply-led: its labs aim more of
   // their new results at the posted needs (demand_following 0.8 vs 0.2) and more labs move in.
   const auto with_pattern = [](const std::string& pattern) {
-    return tiny_scenario("  fields:\n    clean_energy: {pattern: supply_led, demand_growth_per_quarter: 0.015}\n"
-                         "    ai: {pattern: demand_iteration, demand_growth_per_quarter: 0.02}\n"
-                         "    new_materials: {pattern: " +
-                             pattern + ", demand_growth_per_quarter: 0.012}\n" +
-                             demand_pull_block("new_materials", 0.2, 0.25),
-                         24);
+    return tiny_scenario(
+        "  fields:\n    clean_energy: {pattern: supply_led, demand_growth_per_quarter: 0.015}\n"
+        "    ai: {pattern: demand_iteration, demand_growth_per_quarter: 0.02}\n"
+        "    new_materials: {pattern: " +
+            pattern + ", demand_growth_per_quarter: 0.012}\n" + demand_pull_block("new_materials", 0.2, 0.25),
+        24);
   };
   check_paired_effect("demand-pull answers more posted needs than supply-led", with_pattern("supply_led"),
                       with_pattern("demand_pull"), sum_of("demand_pulled_deals"), Direction::increase);
@@ -148,4 +151,20 @@ TEST_CASE("an economy with posted needs and topic choice is bit-identical on 1 a
   const auto one = hash(1);
   CHECK(one.second > 0);
   CHECK(hash(4) == one);
+}
+
+TEST_CASE("a run with posted needs resumed from a checkpoint equals the uninterrupted run") {
+  const sim::Config config = load(tiny_scenario(demand_pull_block("new_materials", 0.2, 0.25), 12));
+  auto uninterrupted = create(config);
+  for (std::int64_t step = 1; step <= 12; ++step) uninterrupted->step(step);
+  auto first_half = create(config);
+  for (std::int64_t step = 1; step <= 6; ++step) first_half->step(step);
+  std::stringstream saved;
+  first_half->save_state(saved);
+  auto resumed = create(config);
+  resumed->restore_state(saved);
+  for (std::int64_t step = 7; step <= 12; ++step) resumed->step(step);
+  CHECK(uninterrupted->metric("posted_demand_yuan") > 0);
+  CHECK(resumed->state_hash() == uninterrupted->state_hash());
+  CHECK(resumed->metric("posted_demand_yuan") == uninterrupted->metric("posted_demand_yuan"));
 }
