@@ -168,3 +168,15 @@ TEST_CASE("a run with posted needs resumed from a checkpoint equals the uninterr
   CHECK(resumed->state_hash() == uninterrupted->state_hash());
   CHECK(resumed->metric("posted_demand_yuan") == uninterrupted->metric("posted_demand_yuan"));
 }
+
+TEST_CASE("paired: more posting money moves more labs into the field") {
+  // Ten times the share of spare cash: larger rewards (up to the cap) make the field's posted money
+  // per lab larger, so more labs move; the number of needs answered is bounded by the labs' new
+  // results in the field, not by the money.
+  const std::string little = tiny_scenario(demand_pull_block("new_materials", 0.01, 0.25), 24);
+  const std::string more = tiny_scenario(demand_pull_block("new_materials", 0.1, 0.25), 24);
+  check_end_state_increases("more posting money moves more labs into new_materials", little, more,
+                            labs_in(kNewMaterials));
+  check_paired_effect("more posting money holds more in escrow", little, more, sum_of("posted_demand_yuan"),
+                      Direction::increase);
+}
