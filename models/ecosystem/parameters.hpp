@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/ecosystem/field_links.hpp"
+#include "models/ecosystem/region_links.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
 
@@ -332,6 +333,7 @@ struct Parameters {
   std::vector<FieldSpec> fields;
   FieldLinkSpec field_links;  // input-output and technology proximity between the fields
   std::vector<RegionSpec> regions;
+  RegionLinkSpec region_links;  // proximity between the regions
   std::vector<PolicySpec> policies;
 };
 
