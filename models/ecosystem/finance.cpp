@@ -75,6 +75,7 @@ void invest_venture_capital(const sim::PhaseContext& context, const Parameters& 
       if (firms.tier[f] >= kListed || (firms.vc_fund[f] >= 0 && !is_own)) continue;
       if (is_own ? !grows : signal < p.vc_quality_threshold) continue;
       buy_equity(funds, k, firms, f, p.vc_ticket_yuan, payments, flows);
+      if (firms.region[f] != funds.region[k]) flows.cross_region_vc_yuan += p.vc_ticket_yuan;
       events.record_deal({kVcInvestment, static_cast<std::int64_t>(funds.id(k)),
                           static_cast<std::int64_t>(firms.id(f)), -1, p.vc_ticket_yuan});
     }

@@ -133,6 +133,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
       if (office >= 0 && intermediaries.served[office] >= intermediaries.effective_capacity[office]) continue;
       taken[firm] += 1;
       if (cross_field) flows.cross_field_licences += 1;
+      if (firms.region[firm] != labs.region[o]) flows.cross_region_deals += 1;
       kind = rng.bernoulli(p.assignment_share) ? kAssignment : kLicence;
       payments.pay(firms.account[firm], labs.account[o], fee);
       payments.pay(labs.account[o], accounts.inventors_sink, fee * p.inventor_share);
