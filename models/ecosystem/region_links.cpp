@@ -38,6 +38,13 @@ void declare_region_links(sim::ObjectSpec& section) {
             "researchers move within their region")
       .default_value(0.0)
       .between(0, 1);
+  links
+      .real("knowledge_spillover", "1",
+            "Knowledge spillovers between regions: a lab's results per yuan of research are multiplied by "
+            "1 + knowledge_spillover x sum over other regions q of proximity(own, q) x cross_region_scale x "
+            "(q's share of the live results). Documented assumption, not calibrated; 0: none")
+      .default_value(0.0)
+      .between(0, 10);
 }
 
 namespace {
@@ -100,6 +107,7 @@ RegionLinkSpec read_region_links(const sim::Config& config, const std::vector<st
   links.regions = region_names.size();
   links.cross_region_scale = config.real("ecosystem.region_links.cross_region_scale");
   links.researcher_cross_region_share = config.real("ecosystem.region_links.researcher_cross_region_share");
+  links.knowledge_spillover = config.real("ecosystem.region_links.knowledge_spillover");
   const std::string list = "ecosystem.region_links.proximity";
   if (config.node(list).size() == 0) return links;
   if (links.regions > kMaxLinkedRegions) {
@@ -142,16 +150,21 @@ int nearest_linked_region(const RegionLinkSpec& links, int own, const std::vecto
   return nearest;
 }
 
-std::vector<double> spillover_from_other_regions(const RegionLinkSpec& links,
-                                                 const std::vector<double>& stock) {
+std::vector<double> spillover_productivity(const RegionLinkSpec& links, const std::vector<double>& stock) {
+  std::vector<double> productivity(links.regions, 1.0);
+  double total = 0;
+  for (const double s : stock) total += s;
+  if (links.knowledge_spillover <= 0 || total <= 0) return productivity;
   const auto n = static_cast<Eigen::Index>(links.regions);
   Eigen::MatrixXd w(n, n);
   for (Eigen::Index a = 0; a < n; ++a)
     for (Eigen::Index b = 0; b < n; ++b)
       w(a, b) = a == b ? 0.0 : links.weight(static_cast<std::size_t>(a), static_cast<std::size_t>(b));
   const Eigen::Map<const Eigen::VectorXd> s(stock.data(), n);
-  const Eigen::VectorXd spill = w * s;
-  return {spill.data(), spill.data() + n};
+  const Eigen::VectorXd reachable = w * s;
+  for (Eigen::Index r = 0; r < n; ++r)
+    productivity[static_cast<std::size_t>(r)] = 1.0 + links.knowledge_spillover * reachable(r) / total;
+  return productivity;
 }
 
 }  // namespace models::ecosystem

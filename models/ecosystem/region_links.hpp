@@ -32,6 +32,9 @@ struct RegionLinkSpec {
   double cross_region_scale = 1.0;  // multiplies every link between two different regions
   // Probability that a moving researcher goes to a firm of another region (drawn by the links).
   double researcher_cross_region_share = 0.0;
+  // Labs' results per yuan rise by this x the proximity-weighted share of the live results held in
+  // other regions (knowledge spillovers; 0: none).
+  double knowledge_spillover = 0.0;
 
   [[nodiscard]] bool has_proximity() const { return !proximity.empty(); }
   // No links and no scaling: the other region is drawn uniformly, as in the model without links.
@@ -62,9 +65,9 @@ int draw_linked_region(const RegionLinkSpec& links, int own, sim::PhiloxStream& 
 // when none is linked to it (weight 0).
 int nearest_linked_region(const RegionLinkSpec& links, int own, const std::vector<bool>& has);
 
-// Knowledge across regions: per region r, the proximity-weighted stock sum_{q != r} w(r, q) s_q of
-// the other regions' `stock` (one Eigen mat-vec; zeros without links to other regions).
-std::vector<double> spillover_from_other_regions(const RegionLinkSpec& links,
-                                                 const std::vector<double>& stock);
+// Knowledge across regions: per region r, the research productivity 1 + knowledge_spillover x
+// sum_{q != r} w(r, q) s_q / sum_q s_q of the regions' stocks s of live results (one Eigen mat-vec
+// a quarter); all 1 when knowledge_spillover is 0 or there is no stock.
+std::vector<double> spillover_productivity(const RegionLinkSpec& links, const std::vector<double>& stock);
 
 }  // namespace models::ecosystem

@@ -79,3 +79,15 @@ TEST_CASE(
   CHECK(cut.sum.at("cross_region_vc_yuan") == 0);
   CHECK(run(linked).sum.at("cross_region_vc_yuan") > 0);
 }
+
+TEST_CASE("paired: with knowledge spillovers isolating the regions lowers the labs' results") {
+  // Labs' results per yuan rise by knowledge_spillover x the proximity-weighted share of the live
+  // results held in other regions; isolated, that share counts for nothing.
+  const std::string linked = three_regions("    knowledge_spillover: 1\n");
+  const std::string isolated = three_regions("    knowledge_spillover: 1\n    cross_region_scale: 0\n");
+  check_paired_effect("isolated regions: fewer results in research", linked, isolated,
+                      sum_of("results_by_stage_research"), Direction::decrease);
+  // Without spillovers the research stage does not depend on the links (the same draws).
+  CHECK(run(three_regions("")).sum.at("results_by_stage_research") ==
+        run(three_regions("    knowledge_spillover: 0\n")).sum.at("results_by_stage_research"));
+}
