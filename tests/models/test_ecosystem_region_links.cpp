@@ -3,6 +3,8 @@
 // between three regions (common random numbers).
 #include <doctest/doctest.h>
 
+#include <map>
+#include <set>
 #include <string>
 
 #include "test_ecosystem_support.hpp"
@@ -90,4 +92,32 @@ TEST_CASE("paired: with knowledge spillovers isolating the regions lowers the la
   // Without spillovers the research stage does not depend on the links (the same draws).
   CHECK(run(three_regions("")).sum.at("results_by_stage_research") ==
         run(three_regions("    knowledge_spillover: 0\n")).sum.at("results_by_stage_research"));
+}
+
+TEST_CASE("a consortium recruits members from two or more regions (seed 001) even with isolated regions") {
+  // Seed 001: Yangtze delta projects take units from two or more of the three provinces and one
+  // city. A lead firm recruits labs and SMEs of its field from every region; the region links weigh
+  // search and finance, not membership.
+  for (const char* links : {"", "    cross_region_scale: 0\n"}) {
+    const sim::Config config = load(
+        three_regions(links) +
+        "  policies:\n    - {type: consortium, budget_yuan: 1e8, lead_firm_grant_yuan: 1e6, members: 10}\n");
+    auto model = create(config);
+    model->step(1);
+    std::map<std::int64_t, std::set<std::int32_t>> regions_of;
+    const auto& firm_consortium = model->firms().field<std::int64_t>("consortium");
+    const auto& firm_region = model->firms().field<std::int32_t>("region");
+    for (std::size_t i = 0; i < firm_consortium.size(); ++i)
+      if (firm_consortium[i] >= 0) regions_of[firm_consortium[i]].insert(firm_region[i]);
+    const auto& lab_consortium = model->labs().field<std::int64_t>("consortium");
+    const auto& lab_region = model->labs().field<std::int32_t>("region");
+    for (std::size_t i = 0; i < lab_consortium.size(); ++i)
+      if (lab_consortium[i] >= 0) regions_of[lab_consortium[i]].insert(lab_region[i]);
+    REQUIRE(!regions_of.empty());
+    std::size_t spanning = 0;
+    for (const auto& [id, regions] : regions_of) spanning += regions.size() >= 2 ? 1 : 0;
+    INFO("links: '" << std::string(links) << "', consortia " << regions_of.size()
+                    << ", spanning two or more regions " << spanning);
+    CHECK(spanning == regions_of.size());
+  }
 }
