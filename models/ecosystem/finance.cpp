@@ -58,9 +58,11 @@ void invest_venture_capital(const sim::PhaseContext& context, const Parameters& 
     auto rng = context.rng(funds.id(k));
     for (std::int64_t d = 0; d < p.vc_deals_per_quarter; ++d) {
       if (payments.balance(funds.account[k]) < p.vc_ticket_yuan) break;
-      // Capital crosses regions: part of the screening looks at other regions' SMEs.
+      // Capital crosses regions: part of the screening looks at the SMEs of regions near the fund's
+      // (region_links; uniform without links).
       std::size_t region = static_cast<std::size_t>(funds.region[k]);
-      if (!rng.bernoulli(p.vc_same_region_share)) region = rng.uniform_below(p.regions.size());
+      if (!rng.bernoulli(p.vc_same_region_share))
+        region = static_cast<std::size_t>(draw_linked_region(p.region_links, funds.region[k], rng));
       const auto& candidates = firm_index.smes_by_region[region];
       if (candidates.empty()) continue;
       const std::uint32_t f = candidates[rng.uniform_below(candidates.size())];
@@ -73,6 +75,7 @@ void invest_venture_capital(const sim::PhaseContext& context, const Parameters& 
       if (firms.tier[f] >= kListed || (firms.vc_fund[f] >= 0 && !is_own)) continue;
       if (is_own ? !grows : signal < p.vc_quality_threshold) continue;
       buy_equity(funds, k, firms, f, p.vc_ticket_yuan, payments, flows);
+      if (firms.region[f] != funds.region[k]) flows.cross_region_vc_yuan += p.vc_ticket_yuan;
       events.record_deal({kVcInvestment, static_cast<std::int64_t>(funds.id(k)),
                           static_cast<std::int64_t>(firms.id(f)), -1, p.vc_ticket_yuan});
     }

@@ -17,12 +17,14 @@ struct Flows {
   std::int64_t sme_births = 0, sme_deaths = 0, spinouts = 0;
   std::int64_t loans_defaulted = 0, insurance_offered = 0, insurance_taken = 0;
   std::int64_t pilot_served = 0, pilot_capacity = 0, licences = 0, cross_field_licences = 0;
+  std::int64_t cross_region_deals = 0;  // lab and firm in different regions (regions linked)
   std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
   std::int64_t researchers_moved = 0, thematic_bond_defaults = 0;
   double ex_post_rewards_paid = 0, thematic_bonds_issued = 0;
   // Capacity, equity and the ladder.
   double investment = 0, sales = 0, capacity = 0, demand = 0;
-  double intermediate_demand = 0;  // pulled along the industrial chain (fields linked)
+  double intermediate_demand = 0;   // pulled along the industrial chain (fields linked)
+  double cross_region_vc_yuan = 0;  // VC invested outside the fund's region (regions linked)
   double vc_exit_proceeds = 0, government_equity_returned = 0;
   std::int64_t ipos = 0, trade_sales = 0, write_offs = 0, promotions = 0, demotions = 0;
   // Demand-pull research (demand_pull.cpp): labs that changed field, deals answering a posted need.

@@ -83,6 +83,12 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"cross_field_licences", "deals/quarter",
        "Of the licences and assignments, those to a firm of another field than the result's, through "
        "technology proximity (ecosystem.field_links)"},
+      {"cross_region_deals", "deals/quarter",
+       "Of the licences and assignments, those whose lab and firm are in different regions (deal search "
+       "beyond the lab's region, weighted by ecosystem.region_links; consortium partners included)"},
+      {"cross_region_vc_yuan", "yuan/quarter",
+       "VC tickets invested in SMEs outside the fund's region (screening beyond the fund's region, "
+       "weighted by ecosystem.region_links)"},
       {"intermediate_demand_yuan", "yuan/quarter",
        "Demand pulled along the industrial chain: what the new products of industrialised results need "
        "of the supplying fields, (I - A)^-1 f - f summed over fields (ecosystem.field_links)"},
@@ -257,6 +263,8 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = to_yuan(money.held - money.injected + money.sunk);
   values[k++] = static_cast<double>(flows_.licences);
   values[k++] = static_cast<double>(flows_.cross_field_licences);
+  values[k++] = static_cast<double>(flows_.cross_region_deals);
+  values[k++] = flows_.cross_region_vc_yuan;
   values[k++] = flows_.intermediate_demand;
   values[k++] = static_cast<double>(flows_.topic_shifts);
   values[k++] = accounts_.posted_needs >= 0

@@ -834,6 +834,7 @@ void declare_parameters(sim::ObjectSpec& section) {
   declare_keys(section.map_of_objects(
                    "regions", "Regions by name (empty: one region 'national' with the defaults below)"),
                region_keys());
+  declare_region_links(section);
 
   section
       .real("mix_total_budget_yuan", "yuan",
@@ -943,6 +944,7 @@ Parameters read_parameters(const sim::Config& config) {
   std::vector<sim::InputProblem> problems;
   p.field_links = read_field_links(config, field_names, problems);
   p.demand_pull = read_demand_pull(config, field_names, problems);
+  p.region_links = read_region_links(config, region_names, problems);
   // Results store their field and region as 16-bit codes.
   if (p.fields.size() > kMaxFields) {
     problems.push_back(

@@ -16,6 +16,7 @@
 
 #include "models/ecosystem/demand_pull.hpp"
 #include "models/ecosystem/field_links.hpp"
+#include "models/ecosystem/region_links.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/schema.hpp"
 
@@ -338,6 +339,7 @@ struct Parameters {
   FieldLinkSpec field_links;   // input-output and technology proximity between the fields
   DemandPullSpec demand_pull;  // firms' posted needs and labs' choice of field
   std::vector<RegionSpec> regions;
+  RegionLinkSpec region_links;  // proximity between the regions
   std::vector<PolicySpec> policies;
 };
 

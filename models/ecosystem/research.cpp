@@ -157,7 +157,17 @@ void anticipate_rewards(const sim::PhaseContext& context, const Parameters& p, c
   }
 }
 
-// Phase "generate_results" — reads each performer's research spending; spawns results (Poisson
+// Labs' research productivity by region: knowledge spills over from the live results of the regions
+// near theirs (region_links.knowledge_spillover; all 1, and nothing counted, without spillovers).
+static std::vector<double> lab_productivity_by_region(const Parameters& p, const Results& results) {
+  if (p.region_links.knowledge_spillover <= 0) return std::vector<double>(p.regions.size(), 1.0);
+  std::vector<double> stock(p.regions.size(), 0.0);
+  for (std::size_t i = 0; i < results.size(); ++i) stock[static_cast<std::size_t>(results.region[i])] += 1.0;
+  return spillover_productivity(p.region_links, stock);
+}
+
+// Phase "generate_results" — reads each performer's research spending (labs' results per yuan rise with the
+// live results of near regions: knowledge_spillover, region_links); spawns results (Poisson
 // counts, quality, TRL, patenting). Performers (labs, then firms) draw their counts in parallel;
 // the results are then spawned at once, in performer order, so ids do not depend on threads,
 // and each performer fills its own rows from its own stream.
@@ -166,12 +176,14 @@ void generate_results(const sim::PhaseContext& context, const Parameters& p, con
                       const FirmBudgets& firm_budgets, Results& results, Totals& totals) {
   const std::size_t n_labs = labs.size();
   const std::size_t performers = n_labs + firms.size();
+  const std::vector<double> lab_productivity = lab_productivity_by_region(p, results);
   struct Origin {
     Performer kind;
     int region, field;
     std::uint64_t owner;
     bool is_firm;
     double basic_spend, new_spend, quality_mean, patent_probability;
+    double productivity;  // results per yuan relative to the cost parameters (knowledge spillovers)
   };
   const auto origin_of = [&](std::size_t performer) {
     if (performer < n_labs) {
@@ -184,7 +196,8 @@ void generate_results(const sim::PhaseContext& context, const Parameters& p, con
                     lab_budgets.basic_spend[performer],
                     lab_budgets.new_spend[performer],
                     university ? p.quality_mean_university : p.quality_mean_institute,
-                    university ? p.patent_probability_university : p.patent_probability_institute};
+                    university ? p.patent_probability_university : p.patent_probability_institute,
+                    lab_productivity[static_cast<std::size_t>(labs.region[performer])]};
     }
     const std::size_t f = performer - n_labs;
     return Origin{static_cast<Performer>(firms.kind[f]),
@@ -195,7 +208,8 @@ void generate_results(const sim::PhaseContext& context, const Parameters& p, con
                   firm_budgets.basic_spend[f],
                   firm_budgets.new_spend[f],
                   p.quality_mean_firm,
-                  p.patent_probability_firm};
+                  p.patent_probability_firm,
+                  1.0};
   };
   const auto stream_of = [&](const Origin& o) {
     return context.rng(o.owner, o.is_firm ? kGenerateResultsFirmDraws : kGenerateResultsLabDraws);
@@ -203,9 +217,9 @@ void generate_results(const sim::PhaseContext& context, const Parameters& p, con
   // The first two draws of a performer's stream: how many basic and applied results.
   const auto draw_counts = [&](sim::PhiloxStream& rng, const Origin& o) {
     const std::int64_t n_basic =
-        poisson(rng, o.basic_spend / (p.result_cost_basic_yuan * markets.wage_level));
+        poisson(rng, o.productivity * o.basic_spend / (p.result_cost_basic_yuan * markets.wage_level));
     const std::int64_t n_applied =
-        poisson(rng, o.new_spend / (p.result_cost_applied_yuan * markets.wage_level));
+        poisson(rng, o.productivity * o.new_spend / (p.result_cost_applied_yuan * markets.wage_level));
     return std::pair{n_basic, n_applied};
   };
   std::vector<std::uint32_t> first_row(performers + 1, 0);

@@ -159,6 +159,20 @@ std::size_t spawn_vc_fund(VcFunds& funds, sim::Ledger& ledger, const VcFundSpec&
   return i;
 }
 
+// A region without a bank of its own borrows from the banks of the nearest region that has banks
+// (region_links: the highest weight, then the first such region; none when cross_region_scale or its
+// proximities are 0).
+static void lend_to_regions_without_banks(const RegionLinkSpec& links,
+                                          std::vector<std::vector<std::uint32_t>>& by_region) {
+  std::vector<bool> has_banks(by_region.size());
+  for (std::size_t r = 0; r < by_region.size(); ++r) has_banks[r] = !by_region[r].empty();
+  for (std::size_t r = 0; r < by_region.size(); ++r) {
+    if (has_banks[r]) continue;
+    const int nearest = nearest_linked_region(links, static_cast<int>(r), has_banks);
+    if (nearest >= 0) by_region[r] = by_region[static_cast<std::size_t>(nearest)];
+  }
+}
+
 void create_platforms_banks_funds(const Parameters& p, const sim::RandomStreams& streams,
                                   PilotPlatforms& platforms, Banks& banks, VcFunds& funds,
                                   Payments& payments) {
@@ -217,6 +231,7 @@ void create_platforms_banks_funds(const Parameters& p, const sim::RandomStreams&
       payments.pay(private_capital, funds.account[i], p.vc_fund_capital_yuan);
     }
   }
+  lend_to_regions_without_banks(p.region_links, banks.by_region);
 }
 
 void create_intermediaries(const Parameters& p, Intermediaries& intermediaries, sim::Ledger& ledger) {

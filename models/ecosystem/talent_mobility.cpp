@@ -9,13 +9,26 @@
 
 namespace models::ecosystem {
 
+// The firms of the lab's field in the region a moving researcher goes to: another region, drawn by
+// the region links, with probability researcher_cross_region_share (no draw when it is 0).
+static const std::vector<std::uint32_t>& firms_of_region_drawn(const Parameters& p,
+                                                               const FirmIndex& firm_index,
+                                                               const CellIndex& cell, const Labs& labs,
+                                                               std::size_t i, sim::PhiloxStream& rng) {
+  int region = labs.region[i];
+  if (rng.bernoulli(p.region_links.researcher_cross_region_share))
+    region = draw_linked_region(p.region_links, region, rng);
+  return firm_index.by_cell[static_cast<std::size_t>(cell(region, labs.field[i]))];
+}
+
 // Phase "move_researchers" — reads labs, the firms of each (region, field) (index_holdings) and the
 // industry_professor instruments. Firms' tacit knowledge and labs' industry ties decay by
 // `tacit_knowledge_decay`; then each lab, in lab order, sends Poisson(`researcher_mobility_rate` ×
-// the instruments' mobility_multiplier) researchers to firms of its region and field drawn at random. A
-// receiving firm gains `tacit_knowledge_bonus` on the logit of its development steps (at most 3
-// bonuses; advance_results), the lab one tie (raising its matching; assign_transfer_offices), and
-// an instrument pays its stipend (stipend_yuan) per researcher to the receiving firm.
+// the instruments' mobility_multiplier) researchers to firms of its region and field drawn at random (of a
+// region drawn by the region links with researcher_cross_region_share). A receiving firm gains
+// `tacit_knowledge_bonus` on the logit of its development steps (at most 3 bonuses; advance_results), the lab
+// one tie (raising its matching; assign_transfer_offices), and an instrument pays its stipend (stipend_yuan)
+// per researcher to the receiving firm.
 void move_researchers(const sim::PhaseContext& context, const Parameters& p, Labs& labs,
                       const LabIncentives& lab_incentives, Firms& firms, const FirmIndex& firm_index,
                       Payments& payments, Flows& flows) {
@@ -29,9 +42,13 @@ void move_researchers(const sim::PhaseContext& context, const Parameters& p, Lab
     if (rate <= 0) continue;
     auto rng = context.rng(labs.id(i), kResearcherMovesDraws);
     const std::int64_t moves = poisson(rng, rate);
-    const auto& candidates =
+    const auto& own_candidates =
         firm_index.by_cell[static_cast<std::size_t>(cell(labs.region[i], labs.field[i]))];
-    for (std::int64_t m = 0; m < moves && !candidates.empty(); ++m) {
+    for (std::int64_t m = 0; m < moves && !own_candidates.empty(); ++m) {
+      const auto& candidates = p.region_links.researcher_cross_region_share > 0
+                                   ? firms_of_region_drawn(p, firm_index, cell, labs, i, rng)
+                                   : own_candidates;
+      if (candidates.empty()) continue;
       const std::uint32_t f = candidates[rng.uniform_below(candidates.size())];
       firms.tacit_knowledge[f] =
           std::min(3.0 * p.tacit_knowledge_bonus, firms.tacit_knowledge[f] + p.tacit_knowledge_bonus);

@@ -57,9 +57,9 @@ static std::int64_t propose_deal(const sim::PhaseContext& context, const Paramet
         return static_cast<std::int64_t>(f);
     }
   }
+  // Beyond its own region, a lab searches the regions near it (region_links; uniform without links).
   int region = labs.region[o];
-  if (!rng.bernoulli(p.same_region_preference))
-    region = static_cast<int>(rng.uniform_below(p.regions.size()));
+  if (!rng.bernoulli(p.same_region_preference)) region = draw_linked_region(p.region_links, region, rng);
   const int field = field_searched(p.field_links, results.field[i], rng);
   const auto& candidates = firm_index.by_cell[static_cast<std::size_t>(cell(region, field))];
   if (candidates.empty()) return -1;
@@ -133,6 +133,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
       if (office >= 0 && intermediaries.served[office] >= intermediaries.effective_capacity[office]) continue;
       taken[firm] += 1;
       if (cross_field) flows.cross_field_licences += 1;
+      if (firms.region[firm] != labs.region[o]) flows.cross_region_deals += 1;
       kind = rng.bernoulli(p.assignment_share) ? kAssignment : kLicence;
       payments.pay(firms.account[firm], labs.account[o], fee);
       payments.pay(labs.account[o], accounts.inventors_sink, fee * p.inventor_share);

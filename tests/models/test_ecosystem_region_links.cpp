@@ -1,0 +1,123 @@
+// Regions linked (issue 16): the reading of ecosystem.region_links (did-you-mean at the entry),
+// the default that draws exactly as without links, and the paired effect of cutting the links
+// between three regions (common random numbers).
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "test_ecosystem_support.hpp"
+
+using namespace ecosystem_test;
+
+namespace {
+
+// Three regions in a row (east - centre - west): east holds the VC funds and a richer science budget,
+// west no bank of its own; `links` is appended under ecosystem.region_links.
+std::string three_regions(const std::string& links, int steps = 32) {
+  return "model: ecosystem\nseed: 11\nsteps: " + std::to_string(steps) +
+         "\necosystem:\n  universities: 12\n  institutes: 9\n  lead_firms: 9\n  smes: 450\n"
+         "  same_region_preference: 0.5\n  vc_same_region_share: 0.5\n"
+         "  regions:\n"
+         "    east: {weight: 1, pilot_platforms: 1, pilot_slots: 20, lab_budget_multiplier: 2, vc_funds: 4}\n"
+         "    centre: {weight: 1, pilot_platforms: 1, pilot_slots: 20, vc_funds: 0}\n"
+         "    west: {weight: 1, pilot_platforms: 1, pilot_slots: 20, vc_funds: 0, banks: 0}\n"
+         "  region_links:\n    researcher_cross_region_share: 0.3\n"
+         "    proximity:\n"
+         "      - {region_a: east, region_b: centre, proximity: 0.8}\n"
+         "      - {region_a: centre, region_b: west, proximity: 0.8}\n"
+         "      - {region_a: east, region_b: west, proximity: 0.3}\n" +
+         links;
+}
+
+}  // namespace
+
+TEST_CASE("region_links naming an unknown region is an input error with a did-you-mean") {
+  const std::string yaml = tiny_scenario(
+      "  region_links:\n    proximity:\n      - {region_a: north, region_b: suoth, proximity: 0.5}\n");
+  try {
+    (void)models::ecosystem::read_parameters(load(yaml));
+    FAIL("an unknown region was accepted");
+  } catch (const std::exception& e) {
+    const std::string message = e.what();
+    CHECK(message.find("test.yaml:") != std::string::npos);
+    CHECK(message.find("'suoth'") != std::string::npos);
+    CHECK(message.find("did you mean 'south'") != std::string::npos);
+  }
+}
+
+TEST_CASE("region_links pairing a region with itself is an input error") {
+  const std::string yaml = tiny_scenario(
+      "  region_links:\n    proximity:\n      - {region_a: north, region_b: north, proximity: 0.5}\n");
+  CHECK_THROWS_WITH(models::ecosystem::read_parameters(load(yaml)),
+                    doctest::Contains("a proximity to itself"));
+}
+
+TEST_CASE("without region links deals and VC still cross regions uniformly and the metrics count them") {
+  // The default (no links): a lab or fund that looks beyond its region draws a uniform region, as
+  // before region links existed (the national hash test holds the draws themselves).
+  const RunSums without = run(tiny_scenario(""));
+  CHECK(without.sum.at("cross_region_deals") > 0);
+  CHECK(without.sum.at("cross_region_deals") < without.sum.at("licences"));
+  CHECK(without.sum.at("cross_region_vc_yuan") > 0);
+}
+
+TEST_CASE(
+    "paired: cutting the links between regions stops cross-region deals and bank loans to a region without "
+    "banks") {
+  const std::string linked = three_regions("");
+  const std::string isolated = three_regions("    cross_region_scale: 0\n");
+  check_paired_effect("isolated regions: fewer cross-region deals", linked, isolated,
+                      sum_of("cross_region_deals"), Direction::decrease);
+  // Only east has VC funds: isolated, they screen east's SMEs alone (their money is spent there:
+  // VC invested in all does not fall, but none of it leaves east).
+  // West has no bank: linked, its firms borrow from the nearest region's (centre's) banks.
+  check_paired_effect("isolated regions: fewer bank loans", linked, isolated,
+                      sum_of("bank_loans_outstanding"), Direction::decrease);
+  // No consortium here: isolated, no deal crosses a region.
+  const RunSums cut = run(isolated);
+  CHECK(cut.sum.at("cross_region_deals") == 0);
+  CHECK(cut.sum.at("cross_region_vc_yuan") == 0);
+  CHECK(run(linked).sum.at("cross_region_vc_yuan") > 0);
+}
+
+TEST_CASE("paired: with knowledge spillovers isolating the regions lowers the labs' results") {
+  // Labs' results per yuan rise by knowledge_spillover x the proximity-weighted share of the live
+  // results held in other regions; isolated, that share counts for nothing.
+  const std::string linked = three_regions("    knowledge_spillover: 1\n");
+  const std::string isolated = three_regions("    knowledge_spillover: 1\n    cross_region_scale: 0\n");
+  check_paired_effect("isolated regions: fewer results in research", linked, isolated,
+                      sum_of("results_by_stage_research"), Direction::decrease);
+  // Without spillovers the research stage does not depend on the links (the same draws).
+  CHECK(run(three_regions("")).sum.at("results_by_stage_research") ==
+        run(three_regions("    knowledge_spillover: 0\n")).sum.at("results_by_stage_research"));
+}
+
+TEST_CASE("a consortium recruits members from two or more regions (seed 001) even with isolated regions") {
+  // Seed 001: Yangtze delta projects take units from two or more of the three provinces and one
+  // city. A lead firm recruits labs and SMEs of its field from every region; the region links weigh
+  // search and finance, not membership.
+  for (const char* links : {"", "    cross_region_scale: 0\n"}) {
+    const sim::Config config = load(
+        three_regions(links) +
+        "  policies:\n    - {type: consortium, budget_yuan: 1e8, lead_firm_grant_yuan: 1e6, members: 10}\n");
+    auto model = create(config);
+    model->step(1);
+    std::map<std::int64_t, std::set<std::int32_t>> regions_of;
+    const auto& firm_consortium = model->firms().field<std::int64_t>("consortium");
+    const auto& firm_region = model->firms().field<std::int32_t>("region");
+    for (std::size_t i = 0; i < firm_consortium.size(); ++i)
+      if (firm_consortium[i] >= 0) regions_of[firm_consortium[i]].insert(firm_region[i]);
+    const auto& lab_consortium = model->labs().field<std::int64_t>("consortium");
+    const auto& lab_region = model->labs().field<std::int32_t>("region");
+    for (std::size_t i = 0; i < lab_consortium.size(); ++i)
+      if (lab_consortium[i] >= 0) regions_of[lab_consortium[i]].insert(lab_region[i]);
+    REQUIRE(!regions_of.empty());
+    std::size_t spanning = 0;
+    for (const auto& [id, regions] : regions_of) spanning += regions.size() >= 2 ? 1 : 0;
+    INFO("links: '" << std::string(links) << "', consortia " << regions_of.size()
+                    << ", spanning two or more regions " << spanning);
+    CHECK(spanning == regions_of.size());
+  }
+}
