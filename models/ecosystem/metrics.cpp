@@ -98,7 +98,12 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"transfer_office_utilization", "1",
        "Deals closed by transfer offices / their capacity in the quarter"},
       {"expert_service_firms_served", "firms/quarter", "SMEs served by expert services"},
-      {"incubator_births", "firms/quarter", "New SMEs taken in by incubators and maker spaces"},
+      {"incubator_births", "firms/quarter",
+       "New SMEs founded in incubators and maker spaces: founders who took a place that fees and "
+       "incubator_support paid for (incubate_firms)"},
+      {"incubator_utilization", "1",
+       "Firms taken in by incubators / their places (incubator_capacity summed) in the quarter; 1: "
+       "every place taken (physical capacity binds)"},
       {"researchers_moved", "researchers/quarter",
        "Researchers moving from labs to firms (industry professors, talent mobility)"},
       {"ex_post_rewards_paid", "yuan/quarter", "Ex-post rewards (以奖代补) paid to firms"},
@@ -263,6 +268,8 @@ void EcosystemModel::measure(std::span<double> values) const {
       share(static_cast<double>(flows_.brokered_deals), static_cast<double>(flows_.broker_capacity));
   values[k++] = static_cast<double>(flows_.expert_firms_served);
   values[k++] = static_cast<double>(flows_.incubator_births);
+  values[k++] =
+      share(static_cast<double>(flows_.incubator_births), static_cast<double>(flows_.incubator_places));
   values[k++] = static_cast<double>(flows_.researchers_moved);
   values[k++] = flows_.ex_post_rewards_paid;
   values[k++] = bonds;
