@@ -140,6 +140,11 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "Money returned to instruments from the government's equity (stakes sold, sub-funds closed)"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
+  for (const FieldSpec& field : p_.fields)
+    m.push_back({"intermediate_demand_yuan." + field.name, "yuan/quarter",
+                 "Demand pulled along the industrial chain for the products of field '" + field.name +
+                     "' (a supplier of the others' new products): its part of intermediate_demand_yuan "
+                     "(ecosystem.field_links)"});
   const auto instruments = instrument_metrics(p_.policies);
   m.insert(m.end(), instruments.begin(), instruments.end());
   return m;
@@ -312,6 +317,8 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = at_cost;
   values[k++] = government_stakes + government_in_funds;
   values[k++] = flows_.government_equity_returned;
+  for (std::size_t f = 0; f < p_.fields.size(); ++f)
+    values[k++] = f < markets_.intermediate_demand.size() ? markets_.intermediate_demand[f] : 0.0;
   for (std::size_t policy = 0; policy < p_.policies.size(); ++policy) {
     values[k++] = to_yuan(instrument_accounts_.committed(policy));
     values[k++] = to_yuan(instrument_accounts_.spent(policy));
