@@ -144,13 +144,13 @@ double founder_price(double fee, double cost, double payment) {
 // Part of "update_firm_ladder": each incubator and maker space runs the places that money pays for.
 // Poisson(`incubator_births_per_quarter`) would-be founders ask for a place. A place costs
 // `incubator_place_cost_yuan` a quarter; the incubator runs it when the founder's fee and the
-// payment of an incubator_support instrument of its region (payment_per_place_yuan, in prices of
-// step 0 like the fee and the cost, while it holds money) cover that cost, at most `incubator_capacity`
-// places. The founder pays the list fee
-// (`incubator_fee_yuan`), or less where the payment covers more of the cost than the fee leaves,
-// and enters when the place is worth more to it than that (founder_gain); those who do not enter do
-// not found (the firms founded on their own are sme_birth_rate's). Incubated firms have a lower exit
-// hazard for `incubation_quarters` (update_firm_ladder). Incubators spend their income on operations.
+// payment of an incubator_support instrument of its region (payment_per_place_yuan, while it holds
+// money) cover that cost, at most `incubator_capacity` places (all three in prices of step 0). The
+// founder pays the list fee (`incubator_fee_yuan`), or less where the payment covers more of the
+// cost than the fee leaves, and enters when the place is worth more to it than that (founder_gain);
+// those who do not enter do not found (the firms founded on their own are sme_birth_rate's).
+// Incubated firms have a lower exit hazard for `incubation_quarters` (update_firm_ladder).
+// Incubators spend their income on operations.
 void incubate_firms(const sim::PhaseContext& context, const Parameters& p, FirmBirths& firm_births,
                     Intermediaries& intermediaries, Payments& payments, Flows& flows) {
   const FixedAccounts& accounts = payments.accounts();
