@@ -54,6 +54,9 @@ class Reference:
     source: str
     metric: str
     aggregate: str   # one of AGGREGATES
+    # Optional ecosystem keys set in both base and variant, for an instrument that needs agents the
+    # base lacks (incubator_support: incubators); None: the base as it is.
+    setting: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,11 @@ def read_references(path: Path = REFERENCE_FILE) -> list[Reference]:
             problems.append(f"{quoted(path)}: {entry['type']}: its policy block has type "
                             f"'{entry['policy'].get('type')}'")
             continue
-        references.append(Reference(**{key: entry[key] for key in _REQUIRED}))
+        setting = entry.get("setting")
+        if setting is not None and not isinstance(setting, dict):
+            problems.append(f"{quoted(path)}: {entry['type']}: its setting is not a mapping of ecosystem keys")
+            continue
+        references.append(Reference(**{key: entry[key] for key in _REQUIRED}, setting=setting))
     if problems:
         raise AnalysisInputError("\n".join(problems))
     return references
@@ -120,10 +127,15 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def variant_scenario(base: Path, policy: dict) -> str:
-    """A scenario that is `base` with `policy` as its only instrument."""
-    block = yaml.safe_dump(policy, default_flow_style=True, allow_unicode=True, sort_keys=False, width=1 << 16)
-    return f"base: {base.resolve()}\necosystem:\n  policies:\n    - {block.strip()}\n"
+def variant_scenario(base: Path, policy: dict | None, setting: dict | None = None) -> str:
+    """A scenario that is `base` with `setting`'s ecosystem keys and `policy` as its only instrument
+    (none when None: the base of a reference with a setting)."""
+    ecosystem = dict(setting or {})
+    if policy is not None:
+        ecosystem["policies"] = [policy]
+    body = yaml.safe_dump({"ecosystem": ecosystem}, default_flow_style=None, allow_unicode=True, sort_keys=False,
+                          width=1 << 16)
+    return f"base: {base.resolve()}\n{body}"
 
 
 def aggregate(run: Run, metric: str, how: str) -> np.ndarray:
@@ -168,17 +180,24 @@ def measure(command: InnosimCommand, references: list[Reference], workdir: Path,
         progress(f"base: {command.scenario}")
     command.run([], base_path)
     effects = []
-    with open_run(base_path) as base:
-        for reference in references:
-            scenario = workdir / f"{reference.type}.yaml"
-            scenario.write_text(variant_scenario(Path(command.scenario), reference.policy), encoding="utf-8")
-            output = workdir / f"{reference.type}.h5"
-            if progress:
-                progress(f"{reference.type}: {reference.policy.get('name', reference.type)}")
-            InnosimCommand(command.binary, scenario, command.overrides, command.seed, command.replicates,
-                           command.threads).run([], output)
-            with open_run(output) as variant:
-                effects.append(effect_of(reference, base, variant))
+    def run(scenario_text: str, name: str) -> Path:
+        scenario = workdir / f"{name}.yaml"
+        scenario.write_text(scenario_text, encoding="utf-8")
+        output = workdir / f"{name}.h5"
+        InnosimCommand(command.binary, scenario, command.overrides, command.seed, command.replicates,
+                       command.threads).run([], output)
+        return output
+
+    for reference in references:
+        if progress:
+            progress(f"{reference.type}: {reference.policy.get('name', reference.type)}")
+        own_base = base_path
+        if reference.setting:
+            # Its own base: the base scenario with the setting, without the instrument.
+            own_base = run(variant_scenario(Path(command.scenario), None, reference.setting), f"{reference.type}-base")
+        output = run(variant_scenario(Path(command.scenario), reference.policy, reference.setting), reference.type)
+        with open_run(own_base) as base, open_run(output) as variant:
+            effects.append(effect_of(reference, base, variant))
     return effects
 
 
@@ -231,7 +250,12 @@ def markdown(effects: list[Effect], context: dict) -> str:
     for effect in effects:
         block = yaml.safe_dump(effect.reference.policy, default_flow_style=True, allow_unicode=True,
                                sort_keys=False, width=1 << 16).strip()
-        lines.append(f"- `{effect.reference.type}`: `{block}`; {effect.reference.source}")
+        setting = ""
+        if effect.reference.setting:
+            shown = yaml.safe_dump(effect.reference.setting, default_flow_style=True, allow_unicode=True,
+                                   sort_keys=False, width=1 << 16).strip()
+            setting = f" (base and variant with `{shown}`)"
+        lines.append(f"- `{effect.reference.type}`: `{block}`{setting}; {effect.reference.source}")
     return "\n".join(lines) + "\n"
 
 

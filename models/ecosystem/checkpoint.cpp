@@ -105,8 +105,8 @@ void EcosystemModel::save_state(std::ostream& out) const {
   write_nested(out, region_policies_.matching);
   write_vector(out, holder_views_.labs);
   write_vector(out, holder_views_.firms);
-  for (const auto* values :
-       {&markets_.demand_index, &markets_.adoption, &markets_.demand_growth, &markets_.size})
+  for (const auto* values : {&markets_.demand_index, &markets_.adoption, &markets_.demand_growth,
+                             &markets_.size, &markets_.intermediate_demand})
     write_vector(out, *values);
   write(out, markets_.wage_level);
   write_vector(out, events_.transitions);
@@ -186,7 +186,8 @@ void EcosystemModel::restore_state(std::istream& in) {
   read_nested(in, region_policies_.matching, "region policies");
   read_vector(in, holder_views_.labs, "holder views");
   read_vector(in, holder_views_.firms, "holder views");
-  for (auto* values : {&markets_.demand_index, &markets_.adoption, &markets_.demand_growth, &markets_.size})
+  for (auto* values : {&markets_.demand_index, &markets_.adoption, &markets_.demand_growth, &markets_.size,
+                       &markets_.intermediate_demand})
     read_vector(in, *values, "markets");
   markets_.wage_level = read<double>(in, "markets");
   read_vector(in, events_.transitions, "events");

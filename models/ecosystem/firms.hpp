@@ -3,11 +3,15 @@
 // VC and bonds, sell, climb the tier ladder (SMEs) and exit. Rows change at births (spin-outs, SME births,
 // incubators) and exits (update_firm_ladder).
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "models/ecosystem/agent_rows.hpp"
 
 namespace models::ecosystem {
+
+// incubated_until of a firm no incubator took in: before every step, spin-up steps (<= 0) included.
+inline constexpr std::int32_t kNeverIncubated = std::numeric_limits<std::int32_t>::min();
 
 // Statuses beside the ladder (seed 004): granted on their own criteria (update_firm_ladder).
 enum FirmStatus : std::uint8_t { kSpecialised = 1, kLittleGiant = 2 };
@@ -64,6 +68,9 @@ struct Firms : AgentRows {
   // Public procurement received, decaying (produce_and_sell): the reference customer that lowers
   // later buyers' risk on its first units (advance_results).
   std::vector<double>& reference_purchases = population.field<double>("reference_purchases");
+  // Last step it counts as incubated (incubate_firms; kNeverIncubated: never): a lower exit hazard
+  // until then.
+  std::vector<std::int32_t>& incubated_until = population.field<std::int32_t>("incubated_until");
 
  private:
   // The fields in the order of the output file's /agents/firm/ (the order of add_field).
@@ -129,6 +136,8 @@ struct Firms : AgentRows {
         "reference_purchases",
         {"yuan", "Public procurement received, decaying at procurement_reference_decay (reference customer)",
          false});
+    firms.add_field<std::int32_t>(
+        "incubated_until", {"step", "Last step it counts as incubated (-2^31: never incubated)", false});
     return firms;
   }
 };

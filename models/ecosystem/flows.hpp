@@ -19,6 +19,7 @@ struct Flows {
   std::int64_t pilot_served = 0, pilot_capacity = 0, licences = 0, cross_field_licences = 0;
   std::int64_t cross_region_deals = 0;  // lab and firm in different regions (regions linked)
   std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
+  std::int64_t incubator_places = 0;  // incubators' physical capacity of the quarter
   std::int64_t researchers_moved = 0, thematic_bond_defaults = 0;
   double ex_post_rewards_paid = 0, thematic_bonds_issued = 0;
   // Capacity, equity and the ladder.

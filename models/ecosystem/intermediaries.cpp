@@ -106,25 +106,81 @@ void run_expert_services(const sim::PhaseContext& context, const Parameters& p, 
   }
 }
 
-// Part of "update_firm_ladder": each incubator and maker space takes in
-// Poisson(`incubator_births_per_quarter`) new SMEs, at most its capacity; each pays the fee from its
-// founders' capital. Incubators spend their income on operations.
+namespace {
+
+// The first incubator_support instrument in declaration order that is active, targets `region` and
+// holds money (stacking); -1 none.
+std::int32_t incubator_support_for(const sim::PhaseContext& context, const Parameters& p,
+                                   const Payments& payments, int region) {
+  for (std::size_t k = 0; k < p.policies.size(); ++k) {
+    const PolicySpec& policy = p.policies[k];
+    const auto pk = static_cast<std::int32_t>(k);
+    if (policy.type == PolicyType::incubator_support && is_active(policy, context.step) &&
+        targets(policy, region, -1, -1, -1, -1) && has_money(payments, pk))
+      return pk;
+  }
+  return -1;
+}
+
+// What an incubator place is worth to a founder: the survival it buys (the background exit hazard
+// of a new firm, times incubated_exit_multiplier for incubation_quarters) times the firm's valuation
+// at birth (what exit would lose: FirmBirths::spawn's valuation).
+double founder_gain(const Parameters& p, double revenue_yuan) {
+  const double quarters = static_cast<double>(p.incubation_quarters);
+  const double survival_bought = std::pow(1.0 - p.sme_exit_rate * p.incubated_exit_multiplier, quarters) -
+                                 std::pow(1.0 - p.sme_exit_rate, quarters);
+  return survival_bought * p.valuation_revenue_multiple * 4.0 * revenue_yuan;
+}
+
+// The fee a founder pays for a place: the list fee, less the part of the instrument's payment that
+// exceeds what the place's cost needs beyond the fee (so the incubator gets max(fee, cost) a place).
+double founder_price(double fee, double cost, double payment) {
+  const double gap = std::max(0.0, cost - fee);
+  return fee - std::max(0.0, payment - gap);
+}
+
+}  // namespace
+
+// Part of "update_firm_ladder": each incubator and maker space runs the places that money pays for.
+// Poisson(`incubator_births_per_quarter`) would-be founders ask for a place. A place costs
+// `incubator_place_cost_yuan` a quarter; the incubator runs it when the founder's fee and the
+// payment of an incubator_support instrument of its region (payment_per_place_yuan, while it holds
+// money) cover that cost, at most `incubator_capacity` places (all three in prices of step 0). The
+// founder pays the list fee (`incubator_fee_yuan`), or less where the payment covers more of the
+// cost than the fee leaves, and enters when the place is worth more to it than that (founder_gain);
+// those who do not enter do not found (the firms founded on their own are sme_birth_rate's).
+// Incubated firms have a lower exit hazard for `incubation_quarters` (update_firm_ladder).
+// Incubators spend their income on operations.
 void incubate_firms(const sim::PhaseContext& context, const Parameters& p, FirmBirths& firm_births,
                     Intermediaries& intermediaries, Payments& payments, Flows& flows) {
   const FixedAccounts& accounts = payments.accounts();
   Firms& firms = firm_births.firms;
   for (std::size_t k = 0; k < intermediaries.size(); ++k) {
     if (intermediaries.kind[k] != kIncubator) continue;
+    flows.incubator_places += intermediaries.capacity[k];
     auto rng = context.rng(intermediaries.id(k), kIncubatorBirthsDraws);
-    const std::int64_t births =
-        std::min(intermediaries.capacity[k], poisson(rng, p.incubator_births_per_quarter));
-    for (std::int64_t b = 0; b < births; ++b) {
+    const std::int64_t candidates = poisson(rng, p.incubator_births_per_quarter);
+    const double fee = intermediaries.fee_yuan[k] * intermediaries.price_level;
+    const double cost = p.incubator_place_cost_yuan * intermediaries.price_level;
+    for (std::int64_t c = 0; c < candidates && intermediaries.served[k] < intermediaries.capacity[k]; ++c) {
+      const std::int32_t policy = incubator_support_for(context, p, payments, intermediaries.region[k]);
+      const double payment =
+          policy < 0
+              ? 0.0
+              : std::min(
+                    {p.policies[static_cast<std::size_t>(policy)].incubator_support.payment_per_place_yuan *
+                         intermediaries.price_level,
+                     cost, payments.balance(accounts.first_policy_account + policy)});
+      if (fee + payment + 0.005 < cost) break;  // the money does not pay for another place
+      const double price = founder_price(fee, cost, payment);
       const int field = pick_field(p, rng);
-      const std::size_t f = firm_births.spawn(
-          {kSme, intermediaries.region[k], field, p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal())},
-          rng);
-      payments.pay_up_to(firms.account[f], intermediaries.account[k],
-                         intermediaries.fee_yuan[k] * intermediaries.price_level);
+      const double revenue = p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal());
+      if (founder_gain(p, revenue) < price) continue;  // the place is not worth its fee to this founder
+      const std::size_t f = firm_births.spawn({kSme, intermediaries.region[k], field, revenue}, rng);
+      payments.pay_up_to(firms.account[f], intermediaries.account[k], price);
+      if (policy >= 0)
+        payments.pay(accounts.first_policy_account + policy, intermediaries.account[k], payment);
+      firms.incubated_until[f] = static_cast<std::int32_t>(context.step + p.incubation_quarters);
       intermediaries.served[k] += 1;
       flows.sme_births += 1;
       flows.incubator_births += 1;

@@ -159,7 +159,9 @@ void update_firm_ladder(const sim::PhaseContext& context, const Parameters& p, c
         specialised && recognised(p, rng, (firms.status[i] & kLittleGiant) != 0, c.is_little_giant);
     firms.status[i] =
         static_cast<std::uint8_t>((specialised ? kSpecialised : 0) | (little_giant ? kLittleGiant : 0));
-    const double hazard = p.sme_exit_rate * (tier == kTechSme ? 1.0 : 0.5);
+    double hazard = p.sme_exit_rate * (tier == kTechSme ? 1.0 : 0.5);
+    // An incubator's help while the firm is incubated (incubate_firms).
+    if (firms.incubated_until[i] >= context.step) hazard *= p.incubated_exit_multiplier;
     if (firm_conditions.is_distressed[i] || rng.bernoulli(hazard)) actions[i] |= kExits;
   });
   const FixedAccounts& accounts = payments.accounts();

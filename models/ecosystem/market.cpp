@@ -23,7 +23,7 @@ static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Fir
                            const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
                            const Payments& payments, ChunkPayments& chunk_payments, std::size_t i,
                            double market_share, double procurement, double& forgone_tax);
-static void pull_along_chain(const FieldMarkets& markets, Firms& firms, const FirmHoldings& firm_holdings,
+static void pull_along_chain(FieldMarkets& markets, Firms& firms, const FirmHoldings& firm_holdings,
                              std::vector<double>& field_demand, std::vector<double>& market_share,
                              Flows& flows);
 
@@ -92,6 +92,7 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
     const double market = markets.size[f] * markets.demand_index[f];
     if (field_demand[f] > market) market_share[f] = market / field_demand[f];
   }
+  markets.intermediate_demand.assign(n_fields, 0.0);
   if (!markets.chain.empty())
     pull_along_chain(markets, firms, firm_holdings, field_demand, market_share, flows);
   // Firms trade in parallel: each chunk pays from and into its firms' own accounts and the shared
@@ -157,7 +158,7 @@ static double customers_demand(const sim::PhaseContext& context, const Parameter
 // supplying field's firms are asked for x in proportion to what their own customers ask, and its
 // market grows by x (these buyers are firms, not the field's final customers). Sums run in firm
 // order, so they do not depend on the thread count.
-static void pull_along_chain(const FieldMarkets& markets, Firms& firms, const FirmHoldings& firm_holdings,
+static void pull_along_chain(FieldMarkets& markets, Firms& firms, const FirmHoldings& firm_holdings,
                              std::vector<double>& field_demand, std::vector<double>& market_share,
                              Flows& flows) {
   const std::size_t n_fields = field_demand.size();
@@ -175,6 +176,7 @@ static void pull_along_chain(const FieldMarkets& markets, Firms& firms, const Fi
     const double market = markets.size[f] * markets.demand_index[f] + intermediate[f];
     market_share[f] = field_demand[f] > market ? market / field_demand[f] : 1.0;
     flows.intermediate_demand += intermediate[f];
+    markets.intermediate_demand[f] = intermediate[f];
     flows.demand += intermediate[f];
   }
   for (std::size_t i = 0; i < firms.size(); ++i)

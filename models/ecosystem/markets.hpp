@@ -18,6 +18,9 @@ struct FieldMarkets {
   // firms' initial sales (set-up). All firms' sales in the field are bounded by size x demand_index.
   std::vector<double> size;
   double wage_level = 1.0;  // 1 at step 0, grows by wage_growth_per_quarter (produce_and_sell)
+  // Per field, yuan/quarter: the demand pulled along the industrial chain from its firms this quarter
+  // (produce_and_sell; empty before the first quarter and all 0 without field links).
+  std::vector<double> intermediate_demand;
   // The industrial chain (field_links.hpp): set up from the scenario's input-output coefficients;
   // empty without them.
   LeontiefChain chain;

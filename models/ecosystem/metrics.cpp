@@ -112,7 +112,12 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"transfer_office_utilization", "1",
        "Deals closed by transfer offices / their capacity in the quarter"},
       {"expert_service_firms_served", "firms/quarter", "SMEs served by expert services"},
-      {"incubator_births", "firms/quarter", "New SMEs taken in by incubators and maker spaces"},
+      {"incubator_births", "firms/quarter",
+       "New SMEs founded in incubators and maker spaces: founders who took a place that fees and "
+       "incubator_support paid for (incubate_firms)"},
+      {"incubator_utilization", "1",
+       "Firms taken in by incubators / their places (incubator_capacity summed) in the quarter; 1: "
+       "every place taken (physical capacity binds)"},
       {"researchers_moved", "researchers/quarter",
        "Researchers moving from labs to firms (industry professors, talent mobility)"},
       {"ex_post_rewards_paid", "yuan/quarter", "Ex-post rewards (以奖代补) paid to firms"},
@@ -149,6 +154,11 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "Money returned to instruments from the government's equity (stakes sold, sub-funds closed)"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
+  for (const FieldSpec& field : p_.fields)
+    m.push_back({"intermediate_demand_yuan." + field.name, "yuan/quarter",
+                 "Demand pulled along the industrial chain for the products of field '" + field.name +
+                     "' (a supplier of the others' new products): its part of intermediate_demand_yuan "
+                     "(ecosystem.field_links)"});
   const auto instruments = instrument_metrics(p_.policies);
   m.insert(m.end(), instruments.begin(), instruments.end());
   return m;
@@ -284,6 +294,8 @@ void EcosystemModel::measure(std::span<double> values) const {
       share(static_cast<double>(flows_.brokered_deals), static_cast<double>(flows_.broker_capacity));
   values[k++] = static_cast<double>(flows_.expert_firms_served);
   values[k++] = static_cast<double>(flows_.incubator_births);
+  values[k++] =
+      share(static_cast<double>(flows_.incubator_births), static_cast<double>(flows_.incubator_places));
   values[k++] = static_cast<double>(flows_.researchers_moved);
   values[k++] = flows_.ex_post_rewards_paid;
   values[k++] = bonds;
@@ -326,6 +338,8 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = at_cost;
   values[k++] = government_stakes + government_in_funds;
   values[k++] = flows_.government_equity_returned;
+  for (std::size_t f = 0; f < p_.fields.size(); ++f)
+    values[k++] = f < markets_.intermediate_demand.size() ? markets_.intermediate_demand[f] : 0.0;
   for (std::size_t policy = 0; policy < p_.policies.size(); ++policy) {
     values[k++] = to_yuan(instrument_accounts_.committed(policy));
     values[k++] = to_yuan(instrument_accounts_.spent(policy));

@@ -143,7 +143,8 @@ const std::vector<std::string>& policy_type_names() {
                                                  "matching_service",
                                                  "industry_professor",
                                                  "ex_post_reward",
-                                                 "thematic_bond"};
+                                                 "thematic_bond",
+                                                 "incubator_support"};
   return names;
 }
 
@@ -435,6 +436,18 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
              {"coupon_share", "1", 0.0, 0, 1, &ThematicBond::coupon_share,
               "Share of the coupon (thematic_bond_coupon_per_quarter) the instrument pays, while it has "
               "money"}}),
+      block(T::incubator_support, &S::incubator_support,
+            "Incubator support (seed 004: incubators and maker spaces): pays the incubators of the targeted "
+            "regions payment_per_place_yuan for each place they run, so they run places their fees alone do "
+            "not pay for (incubator_place_cost_yuan) and charge founders less (at most the part of the "
+            "place cost the payment leaves); founders enter when the help is worth the fee they pay. No "
+            "money, no payment: the incubators shrink to the places fees pay (incubate_firms). Incubators "
+            "in several such instruments' regions: the first funded in declaration order",
+            {},
+            {{"payment_per_place_yuan", "yuan", 0.0, 0, kNoMaximum, &IncubatorSupport::payment_per_place_yuan,
+              "Paid to the incubator per place it runs (one new firm taken in for a quarter), at most the "
+              "place's cost, while the instrument holds money. In prices of step 0, like the fee and the "
+              "place cost: paid at the quarter's wage and price level (wage_level)"}}),
   };
   return table;
 }
@@ -465,7 +478,12 @@ const std::vector<IntegerParameter>& integer_parameters() {
        "SMEs one expert service can serve per quarter. Seed 004: 4,081 experts served 2,390 firms; value "
        "assumed"},
       {"incubator_capacity", "firms/quarter", 2, 0, 1'000'000, &P::incubator_capacity,
-       "New firms one incubator or maker space can take in per quarter. Assumption"},
+       "Places of one incubator or maker space: new firms it can take in per quarter (its physical "
+       "capacity; the places it runs are those fees and incubator_support pay for, at most these). "
+       "Assumption"},
+      {"incubation_quarters", "quarters", 8, 0, 400, &P::incubation_quarters,
+       "Quarters a firm taken in by an incubator counts as incubated (incubated_exit_multiplier). "
+       "Assumption (two years)"},
       {"thematic_bond_term_quarters", "quarters", 12, 1, 80, &P::thematic_bond_term_quarters,
        "Term of a thematic bond for industrialization. Assumption (3-year bonds)"},
   };
@@ -778,8 +796,18 @@ const std::vector<RealParameter>& real_parameters() {
        "Probability per quarter that an SME developing results hires an expert service at its own cost "
        "(SMEs targeted by a matching_service always ask). Assumption"},
       {"incubator_fee_yuan", "yuan", 50000, 0, kBig, &P::incubator_fee_yuan,
-       "Fee an incubated new firm pays its incubator from its founders' capital. Assumption In prices of "
-       "step 0: paid at the quarter's wage and price level (wage_level)."},
+       "List fee an incubated new firm pays its incubator from its founders' capital (less where an "
+       "incubator_support payment covers more of the place's cost than the fee leaves). Assumption In "
+       "prices of step 0: paid at the quarter's wage and price level (wage_level)."},
+      {"incubator_place_cost_yuan", "yuan/quarter", 50000, 0, kBig, &P::incubator_place_cost_yuan,
+       "Cost of running one incubator place for a quarter (space, services, staff for the firm taken "
+       "in). An incubator runs a place only when the founder's fee and an incubator_support payment "
+       "cover it. Assumption: equal to the default fee, so incubators without support run on fees. In "
+       "prices of step 0: paid at the quarter's wage and price level (wage_level)."},
+      {"incubated_exit_multiplier", "1", 0.5, 0, 1, &P::incubated_exit_multiplier,
+       "Multiplies an incubated firm's background exit hazard (sme_exit_rate) for incubation_quarters; "
+       "founders weigh the survival it buys, times their firm's valuation at birth, against the fee. "
+       "Assumption"},
       {"researcher_mobility_rate", "researchers/quarter", 0.02, 0, 100, &P::researcher_mobility_rate,
        "Researchers per lab and quarter moving to a firm of the lab's region and field (industry professors, "
        "产业教授; an industry_professor instrument multiplies it). Seed 000 names the mechanism; value "

@@ -131,7 +131,8 @@ enum class PolicyType : std::uint8_t {
   matching_service,
   industry_professor,
   ex_post_reward,
-  thematic_bond
+  thematic_bond,
+  incubator_support
 };
 const std::vector<std::string>& policy_type_names();
 
@@ -212,6 +213,9 @@ struct ThematicBond {
   double principal_yuan{};
   double coupon_share{};
 };
+struct IncubatorSupport {
+  double payment_per_place_yuan{};  // per incubator place run (one firm taken in)
+};
 
 // One policy instrument of the scenario's timeline (ecosystem.policies[i]): the common keys
 // (timing, budget, targeting) and the block of its type; the blocks of other types stay empty.
@@ -249,6 +253,7 @@ struct PolicySpec {
   IndustryProfessor industry_professor;
   ExPostReward ex_post_reward;
   ThematicBond thematic_bond;
+  IncubatorSupport incubator_support;
 };
 
 // The common keys of every instrument that are read as written: name, timing, budget.
@@ -323,7 +328,8 @@ struct Parameters {
   std::int64_t loan_term_quarters = 8;
   // Intermediaries, talent mobility, thematic bonds.
   std::int64_t transfer_office_capacity = 40, expert_service_capacity = 20, incubator_capacity = 2;
-  std::int64_t thematic_bond_term_quarters = 12;
+  std::int64_t thematic_bond_term_quarters = 12, incubation_quarters = 8;
+  double incubator_place_cost_yuan = 0, incubated_exit_multiplier = 1;
   double intermediary_fee_share = 0, direct_match_share = 0, expert_service_fee_yuan = 0,
          expert_request_rate = 0, incubator_fee_yuan = 0;
   double researcher_mobility_rate = 0, tacit_knowledge_bonus = 0, tacit_knowledge_decay = 0,

@@ -72,6 +72,7 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   firms.vc_fund[i] = -1;
   firms.equity_policy[i] = -1;
   firms.repayable_policy[i] = -1;
+  firms.incubated_until[i] = kNeverIncubated;  // incubate_firms sets it for the firms it takes in
   firms.account[i] =
       payments.ledger().open_account({fmt::format("firm {}", firms.id(i)), sim::AccountKind::holding, false});
   const double seed =

@@ -41,18 +41,20 @@ const std::vector<std::pair<std::string, std::string>>& small_budget_policies() 
        "{type: industry_professor, budget_yuan: 5e4, stipend_yuan: 20000, mobility_multiplier: 20}"},
       {"ex_post_reward", "{type: ex_post_reward, budget_yuan: 1e5, reward_yuan: 50000}"},
       {"thematic_bond", "{type: thematic_bond, budget_yuan: 1e4, principal_yuan: 2e6, coupon_share: 0.9}"},
+      {"incubator_support", "{type: incubator_support, budget_yuan: 1e5, payment_per_place_yuan: 30000}"},
   };
   return policies;
 }
 
 // A few busy markets, so that every instrument finds someone to pay: many pilot and loan requests,
-// expert services in both regions.
+// expert services and incubators in both regions.
 std::string busy_scenario(const std::string& policy) {
   return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n"
          "  lead_firms: 8\n  smes: 400\n  pilot_request_rate: 1.0\n  pilot_fee_yuan: 20000\n"
          "  loan_request_rate: 0.5\n"
-         "  regions:\n    north: {weight: 1, pilot_platforms: 1, pilot_slots: 20, expert_services: 2}\n"
-         "    south: {weight: 1, pilot_platforms: 1, pilot_slots: 20, expert_services: 2}\n"
+         "  regions:\n    north: {weight: 1, pilot_platforms: 1, pilot_slots: 20, expert_services: 2, "
+         "incubators: 2}\n"
+         "    south: {weight: 1, pilot_platforms: 1, pilot_slots: 20, expert_services: 2, incubators: 2}\n"
          "  policies:\n    - " +
          policy + "\n";
 }

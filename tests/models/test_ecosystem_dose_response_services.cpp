@@ -1,6 +1,6 @@
 // Dose-response of the instruments that buy services, pilots and rewards (ip_reform,
 // pilot_capacity, pilot_voucher, pilot_operator_incentive, matching_service for labs and for SMEs,
-// industry_professor, ex_post_reward, thematic_bond): under common random numbers
+// industry_professor, ex_post_reward, thematic_bond, incubator_support): under common random numbers
 // (check_paired_effect in the support header), a budget of 0 is not distinguishable from no
 // instrument and spends nothing (instrument.<slug>.spent), the reference budget has its effect, and
 // twice the money buys more, or a saturation a metric shows (the instrument's unspent money at the
@@ -142,6 +142,27 @@ std::string bonds(double budget) {
   return "{type: thematic_bond, budget_yuan: " + number(budget) + ", principal_yuan: 5e6, coupon_share: 0.5}";
 }
 constexpr double kBondBudget = 4.8e6;
+
+// ---- incubator_support ------------------------------------------------------------------------
+// No shipped scenario has one. 20 incubators of one place each, 3 founders asking a quarter each
+// (Poisson: about 19 places sought a quarter, 460 in the run); a place costs 1e5 yuan a quarter, the
+// fee is 5e4, so fees alone pay for no place and the instrument pays the other 5e4 of each: 2.3e7
+// for every place sought in the run. The reference budget, 1e7, pays for about 10 quarters' places.
+std::string with_incubators(const std::string& extra, const std::string& policy) {
+  return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n"
+         "  lead_firms: 8\n  smes: 400\n  incubator_births_per_quarter: 3\n" +
+         extra +
+         "  regions:\n    north: {weight: 1, pilot_platforms: 1, pilot_slots: 20, incubators: 10}\n"
+         "    south: {weight: 1, pilot_platforms: 1, pilot_slots: 20, incubators: 10}\n" +
+         (policy.empty() ? "" : "  policies:\n    - " + policy + "\n");
+}
+const std::string kCostlyPlaces =
+    "  incubator_capacity: 1\n  incubator_place_cost_yuan: 100000\n  incubator_fee_yuan: 50000\n";
+std::string incubator_support(double budget, double payment = 50000) {
+  return "{type: incubator_support, budget_yuan: " + number(budget) +
+         ", payment_per_place_yuan: " + number(payment) + "}";
+}
+constexpr double kIncubatorBudget = 1e7;
 
 }  // namespace
 
@@ -334,4 +355,56 @@ TEST_CASE("paired: thematic bonds are issued while the coupon subsidy is paid an
   check_paired_effect("twice the bond budget issues more", economy(bonds(kBondBudget)),
                       economy(bonds(2 * kBondBudget)), sum_of("thematic_bonds_issued"), Direction::increase,
                       kReplicates);
+}
+
+// ---- incubator_support ------------------------------------------------------------------------
+
+TEST_CASE("paired: incubator support with no budget pays no place and changes nothing") {
+  check_no_effect("incubator_support budget 0 vs none: incubator births", with_incubators(kCostlyPlaces, ""),
+                  with_incubators(kCostlyPlaces, incubator_support(0)), sum_of("incubator_births"));
+  const RunSums empty = run(with_incubators(kCostlyPlaces, incubator_support(0)));
+  CHECK(empty.sum.at("instrument.incubator_support.spent") == 0);
+  // Fees alone do not pay for a place that costs more: no incubated firm.
+  CHECK(empty.sum.at("incubator_births") == 0);
+}
+
+TEST_CASE("paired: incubator support buys places and twice the budget more up to the incubators' capacity") {
+  check_paired_effect("incubator_support raises incubator births", with_incubators(kCostlyPlaces, ""),
+                      with_incubators(kCostlyPlaces, incubator_support(kIncubatorBudget)),
+                      sum_of("incubator_births"), Direction::increase, kReplicates);
+  check_paired_effect("incubator_support raises SME births", with_incubators(kCostlyPlaces, ""),
+                      with_incubators(kCostlyPlaces, incubator_support(kIncubatorBudget)),
+                      sum_of("sme_births"), Direction::increase, kReplicates);
+  // The reference budget runs out: twice the money pays for more places.
+  check_paired_effect("twice the incubator_support budget raises incubator births",
+                      with_incubators(kCostlyPlaces, incubator_support(kIncubatorBudget)),
+                      with_incubators(kCostlyPlaces, incubator_support(2 * kIncubatorBudget)),
+                      sum_of("incubator_births"), Direction::increase, kReplicates);
+  // Four times pays every place sought to the end of the run: the places are full (utilization near
+  // 1: the capacity binds), money is left, and more changes nothing.
+  const RunSums plenty = run(with_incubators(kCostlyPlaces, incubator_support(4 * kIncubatorBudget)));
+  CHECK(plenty.last.at("incubator_utilization") > 0.8);
+  check_saturated("eight times the incubator_support budget: incubator births", "incubator_support",
+                  with_incubators(kCostlyPlaces, incubator_support(4 * kIncubatorBudget)),
+                  with_incubators(kCostlyPlaces, incubator_support(8 * kIncubatorBudget)),
+                  sum_of("incubator_births"));
+  // When the money stops the incubators shrink to what fees pay: none here.
+  const RunSums reference = run(with_incubators(kCostlyPlaces, incubator_support(kIncubatorBudget)));
+  CHECK(reference.last.at("incubator_births") == 0);
+}
+
+TEST_CASE("paired: founders weigh the fee against the incubator's help and a subsidised fee brings more") {
+  // A place that costs 1e6 yuan, paid by a fee of 1e6: worth it only to founders of firms valued
+  // high enough (incubated_exit_multiplier's survival times the valuation). Support paying half the
+  // place lowers the fee by as much, and more founders enter; places are not scarce (capacity 3).
+  const std::string dear =
+      "  incubator_place_cost_yuan: 1000000\n  incubator_fee_yuan: 1000000\n"
+      "  incubator_capacity: 3\n";
+  const RunSums unsubsidised = run(with_incubators(dear, ""));
+  CHECK(unsubsidised.sum.at("incubator_births") > 0);
+  check_paired_effect("a subsidised fee raises incubator births", with_incubators(dear, ""),
+                      with_incubators(dear, incubator_support(1e9, 500000)), sum_of("incubator_births"),
+                      Direction::increase, kReplicates);
+  // No help, no gain: nobody pays for a place.
+  CHECK(run(with_incubators(dear + "  incubated_exit_multiplier: 1\n", "")).sum.at("incubator_births") == 0);
 }

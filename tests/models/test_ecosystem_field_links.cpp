@@ -176,8 +176,14 @@ TEST_CASE("paired: an input-output link from ai to new_materials raises new_mate
     CHECK_MESSAGE(holds(i, Direction::increase), line);
   }
   // The link shows in the metric, and the unlinked economy pulls nothing.
-  CHECK(run(linked).sum.at("intermediate_demand_yuan") > 0);
+  const RunSums pulled = run(linked);
+  CHECK(pulled.sum.at("intermediate_demand_yuan") > 0);
   CHECK(run(base).sum.at("intermediate_demand_yuan") == 0);
+  // By field: all of it is demand for the supplier's products (new_materials), none for the others.
+  CHECK(pulled.sum.at("intermediate_demand_yuan.new_materials") ==
+        doctest::Approx(pulled.sum.at("intermediate_demand_yuan")));
+  CHECK(pulled.sum.at("intermediate_demand_yuan.ai") == 0);
+  CHECK(pulled.sum.at("intermediate_demand_yuan.clean_energy") == 0);
 }
 
 TEST_CASE("an economy with linked fields is bit-identical on 1 and 4 threads") {

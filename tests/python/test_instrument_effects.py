@@ -85,7 +85,7 @@ def test_the_shipped_references_cover_every_instrument_type_once():
     header = (Path(__file__).resolve().parents[2] / "models" / "ecosystem" / "parameters.hpp").read_text()
     declared = header.split("enum class PolicyType")[1].split("};")[0]
     types = [line.strip().rstrip(",") for line in declared.splitlines()[1:] if line.strip().rstrip(",")]
-    assert len(types) == 19
+    assert len(types) == 20
     assert sorted(reference.type for reference in effects.read_references()) == sorted(types)
 
 
@@ -129,3 +129,21 @@ def test_the_effect_is_taken_per_replicate_and_replicates_that_spent_nothing_are
     assert int(effect.per_100m_yuan.n) == 2 and not effect.spent_nothing
     assert effect.change.estimate == pytest.approx(change.mean())
     assert effects.table_rows([effect])[0][4].endswith("(2 of 3 replicates spent money)")
+
+
+def test_a_setting_goes_into_both_base_and_variant(tmp_path):
+    """An instrument whose agents the baseline lacks (incubators) is measured against a base that has them."""
+    import yaml
+    from pathlib import Path
+
+    base = Path("scenarios/national.yaml")
+    setting = {"incubator_place_cost_yuan": 1e5, "regions": {"national": {"incubators": 34}}}
+    own_base = yaml.safe_load(effects.variant_scenario(base, None, setting))
+    variant = yaml.safe_load(effects.variant_scenario(base, {"type": "incubator_support"}, setting))
+    assert own_base["ecosystem"] == setting
+    assert variant["ecosystem"] == {**setting, "policies": [{"type": "incubator_support"}]}
+    plain = yaml.safe_load(effects.variant_scenario(base, {"type": "procurement"}))
+    assert plain["ecosystem"] == {"policies": [{"type": "procurement"}]}
+    shipped = {reference.type: reference for reference in effects.read_references()}
+    assert shipped["incubator_support"].setting["regions"]["national"]["incubators"] == 34
+    assert shipped["procurement"].setting is None
