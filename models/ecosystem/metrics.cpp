@@ -133,6 +133,13 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "sub-funds (cash and holdings at cost)"},
       {"government_equity_returned", "yuan/quarter",
        "Money returned to instruments from the government's equity (stakes sold, sub-funds closed)"},
+      {"concept_verification_requests", "results/quarter",
+       "Holders of results at TRL 3 asking a concept-verification centre (their fee against the gain they "
+       "expect)"},
+      {"concept_verifications", "results/quarter",
+       "Results verified by concept-verification centres in the quarter (moved to TRL 4 or dropped)"},
+      {"concept_verification_drops", "results/quarter",
+       "Verified results revealed weak and dropped in the quarter (concept_verification_quality_threshold)"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   const auto instruments = instrument_metrics(p_.policies);
@@ -305,6 +312,9 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = at_cost;
   values[k++] = government_stakes + government_in_funds;
   values[k++] = flows_.government_equity_returned;
+  values[k++] = static_cast<double>(flows_.concept_verification_requests);
+  values[k++] = static_cast<double>(flows_.concept_verifications);
+  values[k++] = static_cast<double>(flows_.concept_verification_drops);
   for (std::size_t policy = 0; policy < p_.policies.size(); ++policy) {
     values[k++] = to_yuan(instrument_accounts_.committed(policy));
     values[k++] = to_yuan(instrument_accounts_.spent(policy));

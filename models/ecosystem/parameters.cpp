@@ -140,7 +140,8 @@ const std::vector<std::string>& policy_type_names() {
                                                  "matching_service",
                                                  "industry_professor",
                                                  "ex_post_reward",
-                                                 "thematic_bond"};
+                                                 "thematic_bond",
+                                                 "concept_verification_fund"};
   return names;
 }
 
@@ -187,6 +188,15 @@ const std::vector<ElementKey<RegionSpec>>& region_keys() {
        "more (x1.2 requests, x2 leak risk), consortium ones x1.1 and x1.5. Seed 002 names the problems; "
        "factors assumed",
        kPilotOwners},
+      {"concept_verification_centres", "agents", std::int64_t{0}, 0, 100000, &R::concept_verification_centres,
+       "Concept-verification centres (概念验证中心, TRL 3-4); each verifies up to "
+       "concept_verification_capacity results per quarter. Seed 004 asks for 'a batch' of them in Nansha "
+       "without a number"},
+      {"concept_verification_owner", "", std::string("government"), 0, 0, &R::concept_verification_owner,
+       "Owner of the region's concept-verification centres: who pays concept_verification_owner_budget_yuan "
+       "(government: the regional budget; university: the national science budget; lead_firm: private "
+       "capital)",
+       kConceptVerificationOwners},
   };
   return table;
 }
@@ -432,6 +442,15 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
              {"coupon_share", "1", 0.0, 0, 1, &ThematicBond::coupon_share,
               "Share of the coupon (thematic_bond_coupon_per_quarter) the instrument pays, while it has "
               "money"}}),
+      block(T::concept_verification_fund, &S::concept_verification_fund,
+            "Concept-verification fund (seed 004: support concept-verification centres with money): pays "
+            "the targeted regions' centres per verification, so they verify results whose fee does not "
+            "cover the cost (concept_verification_cost_yuan); no money, only what fees pay for",
+            {},
+            {{"subsidy_per_verification_yuan", "yuan", 0.0, 0, kNoMaximum,
+              &ConceptVerificationFund::subsidy_per_verification_yuan,
+              "Paid to the centre per verification, while the instrument has money (default: the cost "
+              "less the fee of scenarios/examples/concept_verification.yaml)"}}),
   };
   return table;
 }
@@ -447,6 +466,8 @@ const std::vector<IntegerParameter>& integer_parameters() {
       {"smes", "agents", 2500, 0, 10'000'000, &P::smes, "SMEs at step 0. Assumption, scaled sample"},
       {"result_max_age_quarters", "quarters", 80, 4, 400, &P::result_max_age_quarters,
        "Age at which a result dies (patent term 20 years)"},
+      {"concept_verification_capacity", "results/quarter", 20, 0, 1'000'000, &P::concept_verification_capacity,
+       "Verifications a concept-verification centre can do per quarter. Assumption"},
       {"lab_max_trl", "TRL", 6, 3, 9, &P::lab_max_trl,
        "Highest TRL a university or institute reaches on its own; beyond it a firm must hold the result. "
        "Seed 002: labs do not produce"},
@@ -569,6 +590,25 @@ const std::vector<RealParameter>& real_parameters() {
       {"pilot_leak_risk", "1", 0.05, 0, 1, &P::pilot_leak_risk,
        "Probability a pilot leaks the user's know-how. Seed 002 names the risk; value assumed"},
       {"pilot_leak_penalty", "sd", 0.5, 0, 10, &P::pilot_leak_penalty, "Quality lost by a leak. Assumption"},
+      // Concept-verification centres.
+      {"concept_verification_fee_yuan", "yuan", 3000, 0, kBig, &P::concept_verification_fee_yuan,
+       "Fee a holder pays a concept-verification centre per verification. Assumption"},
+      {"concept_verification_cost_yuan", "yuan", 8000, 0, kBig, &P::concept_verification_cost_yuan,
+       "What one verification costs the centre (staff, prototypes); paid from the fee, a "
+       "concept_verification_fund's subsidy and the centre's own money. Assumption, about the cost of one "
+       "attempt at TRL 3 (step_cost_yuan x (1 + stage_cost_growth)^2 = 5,256 yuan) plus the centre's "
+       "overheads"},
+      {"concept_verification_owner_budget_yuan", "yuan/quarter", 0, 0, kBig,
+       &P::concept_verification_owner_budget_yuan,
+       "Money each centre's owner (the region's concept_verification_owner) gives it per quarter; unspent "
+       "money stays in the centre. Assumption"},
+      {"concept_verification_request_rate", "1/quarter", 0.3, 0, 1, &P::concept_verification_request_rate,
+       "Probability per quarter that the holder of a result at TRL 3 asks for a verification when the fee is "
+       "nil; the fee deters in proportion to the gain the holder expects (docs/MODEL.md). Assumption"},
+      {"concept_verification_quality_threshold", "sd", -1.0, -10, 10,
+       &P::concept_verification_quality_threshold,
+       "A verified result below this quality is revealed weak and dropped (saving the money its holder "
+       "would spend on it); the others move to TRL 4. Assumption: about one in six results at mean quality"},
       // Transfer.
       {"transfer_effort_university", "1", 0.615, 0, 100, &P::transfer_effort_university,
        "Relative effort of university staff to transfer results (paper-based evaluation). Calibrated to "
