@@ -16,16 +16,16 @@ void create_concept_verification_centres(const Parameters& p, ConceptVerificatio
                                          sim::Ledger& ledger) {
   for (std::size_t r = 0; r < p.regions.size(); ++r) {
     const RegionSpec& region = p.regions[r];
-    const auto owner = static_cast<std::uint8_t>(
-        std::find(kConceptVerificationOwners.begin(), kConceptVerificationOwners.end(),
-                  region.concept_verification_owner) -
-        kConceptVerificationOwners.begin());
+    const auto owner = static_cast<std::uint8_t>(std::find(kConceptVerificationOwners.begin(),
+                                                           kConceptVerificationOwners.end(),
+                                                           region.concept_verification_owner) -
+                                                 kConceptVerificationOwners.begin());
     for (std::int64_t k = 0; k < region.concept_verification_centres; ++k) {
       centres.region.push_back(static_cast<std::int32_t>(r));
       centres.owner.push_back(owner < kConceptVerificationOwners.size() ? owner : 0);
-      centres.account.push_back(static_cast<std::int64_t>(ledger.open_account(
-          {fmt::format("concept-verification centre {} of {}", k, region.name), sim::AccountKind::holding,
-           false})));
+      centres.account.push_back(static_cast<std::int64_t>(
+          ledger.open_account({fmt::format("concept-verification centre {} of {}", k, region.name),
+                               sim::AccountKind::holding, false})));
       centres.served.push_back(0);
     }
   }
@@ -73,7 +73,8 @@ struct Request {
 // times the share of the expected gain the fee leaves (none when the fee is at least the gain).
 static std::vector<Request> collect_requests(const sim::PhaseContext& context, const Parameters& p,
                                              const Results& results, const ResultScratch& result_scratch,
-                                             const Labs& labs, const Firms& firms, const StepCosts& step_costs) {
+                                             const Labs& labs, const Firms& firms,
+                                             const StepCosts& step_costs) {
   std::vector<Request> requests;
   const double fee = p.concept_verification_fee_yuan * step_costs.level();
   for (std::size_t i = 0; i < results.size(); ++i) {
@@ -84,7 +85,8 @@ static std::vector<Request> collect_requests(const sim::PhaseContext& context, c
     auto rng = context.rng(results.id(i), kConceptVerificationDraws);
     if (!rng.bernoulli(want)) continue;
     const std::uint32_t o = result_scratch.owner_index[i];
-    requests.push_back({firm ? firms.region[o] : labs.region[o], rng.uniform(), static_cast<std::uint32_t>(i)});
+    requests.push_back(
+        {firm ? firms.region[o] : labs.region[o], rng.uniform(), static_cast<std::uint32_t>(i)});
   }
   std::stable_sort(requests.begin(), requests.end(), [](const Request& a, const Request& b) {
     return a.region != b.region ? a.region < b.region : a.priority < b.priority;
@@ -116,7 +118,8 @@ void verify_concepts(const sim::PhaseContext& context, const Parameters& p, Resu
       payments.pay(owner_source(accounts, centres.owner[k], centres.region[k]), centres.account[k],
                    p.concept_verification_owner_budget_yuan * level);
   }
-  for (const Request& request : collect_requests(context, p, results, result_scratch, labs, firms, step_costs)) {
+  for (const Request& request :
+       collect_requests(context, p, results, result_scratch, labs, firms, step_costs)) {
     flows.concept_verification_requests += 1;
     const std::int64_t k = free_centre(p, centres, request.region);
     if (k < 0) continue;  // the region's capacity is used up this quarter
@@ -126,12 +129,12 @@ void verify_concepts(const sim::PhaseContext& context, const Parameters& p, Resu
     const std::int64_t holder = results.owner_is_firm[i] ? firms.account[o] : labs.account[o];
     if (payments.balance(holder) < fee) continue;  // the holder cannot pay the fee
     const std::int32_t fund = paying_fund(p, context.step, request.region, payments);
-    const double subsidy =
-        fund < 0 ? 0.0
-                 : std::min(payments.balance(accounts.first_policy_account + fund),
-                            p.policies[static_cast<std::size_t>(fund)].concept_verification_fund
-                                .subsidy_per_verification_yuan *
-                                level);
+    const double subsidy = fund < 0
+                               ? 0.0
+                               : std::min(payments.balance(accounts.first_policy_account + fund),
+                                          p.policies[static_cast<std::size_t>(fund)]
+                                                  .concept_verification_fund.subsidy_per_verification_yuan *
+                                              level);
     // The centre's decision: it verifies only when fee, subsidy and its own money cover the cost.
     if (fee + subsidy + payments.balance(centres.account[c]) + 0.005 < cost) continue;
     payments.pay(holder, centres.account[c], fee);

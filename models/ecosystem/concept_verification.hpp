@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "models/ecosystem/events.hpp"
-#include "models/ecosystem/flows.hpp"
 #include "models/ecosystem/firms.hpp"
+#include "models/ecosystem/flows.hpp"
 #include "models/ecosystem/labs.hpp"
 #include "models/ecosystem/markets.hpp"
 #include "models/ecosystem/parameters.hpp"

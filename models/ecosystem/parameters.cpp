@@ -466,7 +466,8 @@ const std::vector<IntegerParameter>& integer_parameters() {
       {"smes", "agents", 2500, 0, 10'000'000, &P::smes, "SMEs at step 0. Assumption, scaled sample"},
       {"result_max_age_quarters", "quarters", 80, 4, 400, &P::result_max_age_quarters,
        "Age at which a result dies (patent term 20 years)"},
-      {"concept_verification_capacity", "results/quarter", 20, 0, 1'000'000, &P::concept_verification_capacity,
+      {"concept_verification_capacity", "results/quarter", 20, 0, 1'000'000,
+       &P::concept_verification_capacity,
        "Verifications a concept-verification centre can do per quarter. Assumption"},
       {"lab_max_trl", "TRL", 6, 3, 9, &P::lab_max_trl,
        "Highest TRL a university or institute reaches on its own; beyond it a firm must hold the result. "

@@ -54,7 +54,8 @@ TEST_CASE("paired: a concept-verification fund with no money is no fund") {
     const RunSums empty = run(economy(fund(0)), 11, replicate);
     CHECK(empty.sum.at("concept_verifications") == 0);
     CHECK(development(empty) == development(none));
-    CHECK(empty.sum.at("results_by_stage_commercialization") == none.sum.at("results_by_stage_commercialization"));
+    CHECK(empty.sum.at("results_by_stage_commercialization") ==
+          none.sum.at("results_by_stage_commercialization"));
   }
 }
 
@@ -110,5 +111,6 @@ TEST_CASE("concept verification: the centres' capacity binds") {
   CHECK(requests > verifications);
   // More capacity with the same money: more verifications.
   check_paired_effect("concept verification capacity 20 vs 5 (verifications)", economy(fund(1e9), 5),
-                      economy(fund(1e9), 20), sum_of("concept_verifications"), Direction::increase, kReplicates);
+                      economy(fund(1e9), 20), sum_of("concept_verifications"), Direction::increase,
+                      kReplicates);
 }
