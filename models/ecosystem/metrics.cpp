@@ -140,6 +140,10 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "Results verified by concept-verification centres in the quarter (moved to TRL 4 or dropped)"},
       {"concept_verification_drops", "results/quarter",
        "Verified results revealed weak and dropped in the quarter (concept_verification_quality_threshold)"},
+      {"new_type_institute_deals", "deals/quarter",
+       "Licences, assignments and spin-outs of results of new-type R&D institutions (新型研发机构)"},
+      {"new_type_institute_contract_income", "yuan/quarter",
+       "Contract research lead firms paid new-type R&D institutions in the quarter"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   const auto instruments = instrument_metrics(p_.policies);
@@ -315,6 +319,8 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = static_cast<double>(flows_.concept_verification_requests);
   values[k++] = static_cast<double>(flows_.concept_verifications);
   values[k++] = static_cast<double>(flows_.concept_verification_drops);
+  values[k++] = static_cast<double>(flows_.new_type_institute_deals);
+  values[k++] = flows_.new_type_contract_income;
   for (std::size_t policy = 0; policy < p_.policies.size(); ++policy) {
     values[k++] = to_yuan(instrument_accounts_.committed(policy));
     values[k++] = to_yuan(instrument_accounts_.spent(policy));

@@ -197,6 +197,11 @@ const std::vector<ElementKey<RegionSpec>>& region_keys() {
        "(government: the regional budget; university: the national science budget; lead_firm: private "
        "capital)",
        kConceptVerificationOwners},
+      {"new_type_institutes", "agents", std::int64_t{0}, 0, 100000, &R::new_type_institutes,
+       "New-type R&D institutions (新型研发机构) in the region, besides its share of `institutes`: "
+       "institutes of mixed owners whose staff are paid by results (transfer_effort_new_type, "
+       "new_type_institute_max_trl, new_type_institute_budget_yuan, new_type_contract_yuan). Seed 000 "
+       "supports firms forming them (以奖代补) without a number"},
   };
   return table;
 }
@@ -469,6 +474,9 @@ const std::vector<IntegerParameter>& integer_parameters() {
       {"concept_verification_capacity", "results/quarter", 20, 0, 1'000'000,
        &P::concept_verification_capacity,
        "Verifications a concept-verification centre can do per quarter. Assumption"},
+      {"new_type_institute_max_trl", "TRL", 7, 3, 9, &P::new_type_institute_max_trl,
+       "TRL up to which new-type R&D institutions develop their results (lab_max_trl for other labs): they "
+       "do applied research nearer the market. Assumption"},
       {"lab_max_trl", "TRL", 6, 3, 9, &P::lab_max_trl,
        "Highest TRL a university or institute reaches on its own; beyond it a firm must hold the result. "
        "Seed 002: labs do not produce"},
@@ -614,6 +622,17 @@ const std::vector<RealParameter>& real_parameters() {
       {"transfer_effort_university", "1", 0.615, 0, 100, &P::transfer_effort_university,
        "Relative effort of university staff to transfer results (paper-based evaluation). Calibrated to "
        "patent_industrialization_rate_universities (seed 002: 3.9%)"},
+      {"transfer_effort_new_type", "1", 9.86, 0, 100, &P::transfer_effort_new_type,
+       "Relative transfer effort of new-type R&D institutions' staff, paid by results, not papers. "
+       "Assumption: twice transfer_effort_institute"},
+      {"new_type_institute_budget_yuan", "yuan/quarter", 215800.0, 0, kBig,
+       &P::new_type_institute_budget_yuan,
+       "Government's appropriation per new-type R&D institution (its public owners' share). Assumption: an "
+       "institute's (institute_budget_yuan)"},
+      {"new_type_contract_yuan", "yuan/quarter", 100000.0, 0, kBig, &P::new_type_contract_yuan,
+       "Contract research a lead firm of its region commissions from each new-type R&D institution per "
+       "quarter (its firm owners' share), indexed like appropriations, paid as far as the firm's cash goes. "
+       "Assumption"},
       {"transfer_effort_institute", "1", 4.93, 0, 100, &P::transfer_effort_institute,
        "Relative transfer effort of institutes. Calibrated to patent_industrialization_rate_institutes "
        "(13.3%)"},

@@ -105,6 +105,7 @@ struct RegionSpec {
   // Concept-verification centres (概念验证中心, seed 004) and their owner (concept_verification.hpp).
   std::int64_t concept_verification_centres{};
   std::string concept_verification_owner;
+  std::int64_t new_type_institutes{};  // new-type R&D institutions (new_type_institutes.hpp)
 };
 const std::vector<ElementKey<RegionSpec>>& region_keys();
 
@@ -301,6 +302,9 @@ struct Parameters {
   double concept_verification_fee_yuan = 0, concept_verification_cost_yuan = 0;
   double concept_verification_owner_budget_yuan = 0, concept_verification_request_rate = 0;
   double concept_verification_quality_threshold = 0;
+  // New-type R&D institutions (new_type_institutes.hpp).
+  double new_type_institute_budget_yuan = 0, new_type_contract_yuan = 0, transfer_effort_new_type = 0;
+  std::int64_t new_type_institute_max_trl = 7;
   // Transfer.
   double transfer_effort_university = 0, transfer_effort_institute = 0, match_rate = 0;
   double licence_fee_yuan = 0, assignment_share = 0, spinout_rate = 0, inventor_share = 0;
