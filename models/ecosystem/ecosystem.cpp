@@ -24,6 +24,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   create_labs_and_firms(p_, streams_, labs_, firm_births_, payments_);
   create_platforms_banks_funds(p_, streams_, platforms_, banks_, funds_, payments_);
   create_intermediaries(p_, intermediaries_, ledger_);
+  create_concept_verification_centres(p_, concept_centres_, ledger_);
   labels_ = code_labels(p_);
   label_population_codes(labels_,
                          {&results_.population, &labs_.population, &firms_.population, &platforms_.population,
@@ -87,6 +88,10 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
     advance_results(c, p_, results_, result_scratch_, labs_, lab_budgets_, firms_, firm_budgets_,
                     firm_conditions_, platforms_, cell_policies_, region_policies_, step_costs_,
                     holder_views_, transition_buffer_, payments_, events_, flows_, totals_);
+  });
+  s.add_phase("verify_concepts", kVerifyConceptsDraws, [this](Context c) {
+    verify_concepts(c, p_, results_, result_scratch_, labs_, firms_, step_costs_, concept_centres_, payments_,
+                    events_, flows_);
   });
   s.add_phase("run_pilot_platforms", kRunPilotPlatformsDraws, [this](Context c) {
     run_pilot_platforms(c, p_, results_, result_scratch_, labs_, firms_, platforms_, cell_policies_,

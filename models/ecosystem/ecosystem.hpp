@@ -18,6 +18,7 @@
 #include "models/ecosystem/accounts.hpp"
 #include "models/ecosystem/banks.hpp"
 #include "models/ecosystem/code_labels.hpp"
+#include "models/ecosystem/concept_verification.hpp"
 #include "models/ecosystem/events.hpp"
 #include "models/ecosystem/firms.hpp"
 #include "models/ecosystem/flows.hpp"
@@ -107,6 +108,7 @@ class EcosystemModel final : public sim::Model {
                           payments_};
   PilotPlatforms platforms_;
   Intermediaries intermediaries_;
+  ConceptVerificationCentres concept_centres_;
   VcFunds funds_;
   Banks banks_;
 

@@ -16,6 +16,7 @@ struct HolderView {
   double consortium_tie;   // share of consortium_bonus it gets: consortium_tie()
   std::int32_t region;
   std::uint8_t is_lead_firm, has_experts;
+  std::uint8_t max_trl;  // its results advance below it: 9 for firms, lab_max_trl(...) for labs
 };
 
 struct HolderViews {

@@ -21,6 +21,8 @@ struct Labs : AgentRows {
   std::vector<std::uint8_t>& consortium_general = population.field<std::uint8_t>("consortium_general");
   std::vector<std::int64_t>& account = population.field<std::int64_t>("account");
   std::vector<double>& industry_ties = population.field<double>("industry_ties");  // researchers placed
+  // 1: a new-type R&D institution (新型研发机构, new_type_institutes.hpp), kind institute.
+  std::vector<std::uint8_t>& is_new_type = population.field<std::uint8_t>("new_type");
   // Cold: the appropriation (fund_research) and the cash after the step (retire_results).
   std::vector<double>& budget_yuan = population.field<double>("budget_yuan");
   std::vector<double>& cash = population.field<double>("cash");
@@ -41,6 +43,7 @@ struct Labs : AgentRows {
     labs.add_field<std::int64_t>("account", {"id", "Ledger account", false});
     labs.add_field<double>("industry_ties",
                            {"researchers", "Researchers placed in firms (talent mobility), decaying", true});
+    labs.add_field<std::uint8_t>("new_type", {"flag", "1: a new-type R&D institution (新型研发机构)", true});
     return labs;
   }
 };

@@ -152,6 +152,17 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "sub-funds (cash and holdings at cost)"},
       {"government_equity_returned", "yuan/quarter",
        "Money returned to instruments from the government's equity (stakes sold, sub-funds closed)"},
+      {"concept_verification_requests", "results/quarter",
+       "Holders of results at TRL 3 asking a concept-verification centre (their fee against the gain they "
+       "expect)"},
+      {"concept_verifications", "results/quarter",
+       "Results verified by concept-verification centres in the quarter (moved to TRL 4 or dropped)"},
+      {"concept_verification_drops", "results/quarter",
+       "Verified results revealed weak and dropped in the quarter (concept_verification_quality_threshold)"},
+      {"new_type_institute_deals", "deals/quarter",
+       "Licences, assignments and spin-outs of results of new-type R&D institutions (新型研发机构)"},
+      {"new_type_institute_contract_income", "yuan/quarter",
+       "Contract research lead firms paid new-type R&D institutions in the quarter"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   for (const FieldSpec& field : p_.fields)
@@ -338,6 +349,11 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = at_cost;
   values[k++] = government_stakes + government_in_funds;
   values[k++] = flows_.government_equity_returned;
+  values[k++] = static_cast<double>(flows_.concept_verification_requests);
+  values[k++] = static_cast<double>(flows_.concept_verifications);
+  values[k++] = static_cast<double>(flows_.concept_verification_drops);
+  values[k++] = static_cast<double>(flows_.new_type_institute_deals);
+  values[k++] = flows_.new_type_contract_income;
   for (std::size_t f = 0; f < p_.fields.size(); ++f)
     values[k++] = f < markets_.intermediate_demand.size() ? markets_.intermediate_demand[f] : 0.0;
   for (std::size_t policy = 0; policy < p_.policies.size(); ++policy) {

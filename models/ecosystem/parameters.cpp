@@ -144,7 +144,8 @@ const std::vector<std::string>& policy_type_names() {
                                                  "industry_professor",
                                                  "ex_post_reward",
                                                  "thematic_bond",
-                                                 "incubator_support"};
+                                                 "incubator_support",
+                                                 "concept_verification_fund"};
   return names;
 }
 
@@ -191,6 +192,20 @@ const std::vector<ElementKey<RegionSpec>>& region_keys() {
        "more (x1.2 requests, x2 leak risk), consortium ones x1.1 and x1.5. Seed 002 names the problems; "
        "factors assumed",
        kPilotOwners},
+      {"concept_verification_centres", "agents", std::int64_t{0}, 0, 100000, &R::concept_verification_centres,
+       "Concept-verification centres (概念验证中心, TRL 3-4); each verifies up to "
+       "concept_verification_capacity results per quarter. Seed 004 asks for 'a batch' of them in Nansha "
+       "without a number"},
+      {"concept_verification_owner", "", std::string("government"), 0, 0, &R::concept_verification_owner,
+       "Owner of the region's concept-verification centres: who pays concept_verification_owner_budget_yuan "
+       "(government: the regional budget; university: the national science budget; lead_firm: private "
+       "capital)",
+       kConceptVerificationOwners},
+      {"new_type_institutes", "agents", std::int64_t{0}, 0, 100000, &R::new_type_institutes,
+       "New-type R&D institutions (新型研发机构) in the region, besides its share of `institutes`: "
+       "institutes of mixed owners whose staff are paid by results (transfer_effort_new_type, "
+       "new_type_institute_max_trl, new_type_institute_budget_yuan, new_type_contract_yuan). Seed 000 "
+       "supports firms forming them (以奖代补) without a number"},
   };
   return table;
 }
@@ -448,6 +463,15 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
               "Paid to the incubator per place it runs (one new firm taken in for a quarter), at most the "
               "place's cost, while the instrument holds money. In prices of step 0, like the fee and the "
               "place cost: paid at the quarter's wage and price level (wage_level)"}}),
+      block(T::concept_verification_fund, &S::concept_verification_fund,
+            "Concept-verification fund (seed 004: support concept-verification centres with money): pays "
+            "the targeted regions' centres per verification, so they verify results whose fee does not "
+            "cover the cost (concept_verification_cost_yuan); no money, only what fees pay for",
+            {},
+            {{"subsidy_per_verification_yuan", "yuan", 0.0, 0, kNoMaximum,
+              &ConceptVerificationFund::subsidy_per_verification_yuan,
+              "Paid to the centre per verification, while the instrument has money (default: the cost "
+              "less the fee of scenarios/examples/concept_verification.yaml)"}}),
   };
   return table;
 }
@@ -463,6 +487,12 @@ const std::vector<IntegerParameter>& integer_parameters() {
       {"smes", "agents", 2500, 0, 10'000'000, &P::smes, "SMEs at step 0. Assumption, scaled sample"},
       {"result_max_age_quarters", "quarters", 80, 4, 400, &P::result_max_age_quarters,
        "Age at which a result dies (patent term 20 years)"},
+      {"concept_verification_capacity", "results/quarter", 20, 0, 1'000'000,
+       &P::concept_verification_capacity,
+       "Verifications a concept-verification centre can do per quarter. Assumption"},
+      {"new_type_institute_max_trl", "TRL", 7, 3, 9, &P::new_type_institute_max_trl,
+       "TRL up to which new-type R&D institutions develop their results (lab_max_trl for other labs): they "
+       "do applied research nearer the market. Assumption"},
       {"lab_max_trl", "TRL", 6, 3, 9, &P::lab_max_trl,
        "Highest TRL a university or institute reaches on its own; beyond it a firm must hold the result. "
        "Seed 002: labs do not produce"},
@@ -590,10 +620,40 @@ const std::vector<RealParameter>& real_parameters() {
       {"pilot_leak_risk", "1", 0.05, 0, 1, &P::pilot_leak_risk,
        "Probability a pilot leaks the user's know-how. Seed 002 names the risk; value assumed"},
       {"pilot_leak_penalty", "sd", 0.5, 0, 10, &P::pilot_leak_penalty, "Quality lost by a leak. Assumption"},
+      // Concept-verification centres.
+      {"concept_verification_fee_yuan", "yuan", 3000, 0, kBig, &P::concept_verification_fee_yuan,
+       "Fee a holder pays a concept-verification centre per verification. Assumption"},
+      {"concept_verification_cost_yuan", "yuan", 8000, 0, kBig, &P::concept_verification_cost_yuan,
+       "What one verification costs the centre (staff, prototypes); paid from the fee, a "
+       "concept_verification_fund's subsidy and the centre's own money. Assumption, about the cost of one "
+       "attempt at TRL 3 (step_cost_yuan x (1 + stage_cost_growth)^2 = 5,256 yuan) plus the centre's "
+       "overheads"},
+      {"concept_verification_owner_budget_yuan", "yuan/quarter", 0, 0, kBig,
+       &P::concept_verification_owner_budget_yuan,
+       "Money each centre's owner (the region's concept_verification_owner) gives it per quarter; unspent "
+       "money stays in the centre. Assumption"},
+      {"concept_verification_request_rate", "1/quarter", 0.3, 0, 1, &P::concept_verification_request_rate,
+       "Probability per quarter that the holder of a result at TRL 3 asks for a verification when the fee is "
+       "nil; the fee deters in proportion to the gain the holder expects (docs/MODEL.md). Assumption"},
+      {"concept_verification_quality_threshold", "sd", -1.0, -10, 10,
+       &P::concept_verification_quality_threshold,
+       "A verified result below this quality is revealed weak and dropped (saving the money its holder "
+       "would spend on it); the others move to TRL 4. Assumption: about one in six results at mean quality"},
       // Transfer.
       {"transfer_effort_university", "1", 0.615, 0, 100, &P::transfer_effort_university,
        "Relative effort of university staff to transfer results (paper-based evaluation). Calibrated to "
        "patent_industrialization_rate_universities (seed 002: 3.9%)"},
+      {"transfer_effort_new_type", "1", 9.86, 0, 100, &P::transfer_effort_new_type,
+       "Relative transfer effort of new-type R&D institutions' staff, paid by results, not papers. "
+       "Assumption: twice transfer_effort_institute"},
+      {"new_type_institute_budget_yuan", "yuan/quarter", 215800.0, 0, kBig,
+       &P::new_type_institute_budget_yuan,
+       "Government's appropriation per new-type R&D institution (its public owners' share). Assumption: an "
+       "institute's (institute_budget_yuan)"},
+      {"new_type_contract_yuan", "yuan/quarter", 100000.0, 0, kBig, &P::new_type_contract_yuan,
+       "Contract research a lead firm of its region commissions from each new-type R&D institution per "
+       "quarter (its firm owners' share), indexed like appropriations, paid as far as the firm's cash goes. "
+       "Assumption"},
       {"transfer_effort_institute", "1", 4.93, 0, 100, &P::transfer_effort_institute,
        "Relative transfer effort of institutes. Calibrated to patent_industrialization_rate_institutes "
        "(13.3%)"},

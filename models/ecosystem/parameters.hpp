@@ -50,6 +50,8 @@ struct PilotOwnerEffect {
 };
 PilotOwnerEffect pilot_owner_effect(const std::string& owner);
 inline const std::vector<std::string> kPilotOwners = {"government", "university", "lead_firm", "consortium"};
+// Owners of concept-verification centres: who pays a centre's own budget (concept_verification.cpp).
+inline const std::vector<std::string> kConceptVerificationOwners = {"government", "university", "lead_firm"};
 
 // Conversion pattern of a field (seed 002): parameters, never code branches.
 struct FieldPattern {
@@ -106,6 +108,10 @@ struct RegionSpec {
   std::int64_t transfer_offices{};  // tech transfer offices and brokers
   std::int64_t expert_services{};
   std::int64_t incubators{};  // incubators and maker spaces
+  // Concept-verification centres (概念验证中心, seed 004) and their owner (concept_verification.hpp).
+  std::int64_t concept_verification_centres{};
+  std::string concept_verification_owner;
+  std::int64_t new_type_institutes{};  // new-type R&D institutions (new_type_institutes.hpp)
 };
 const std::vector<ElementKey<RegionSpec>>& region_keys();
 
@@ -132,7 +138,8 @@ enum class PolicyType : std::uint8_t {
   industry_professor,
   ex_post_reward,
   thematic_bond,
-  incubator_support
+  incubator_support,
+  concept_verification_fund
 };
 const std::vector<std::string>& policy_type_names();
 
@@ -216,6 +223,9 @@ struct ThematicBond {
 struct IncubatorSupport {
   double payment_per_place_yuan{};  // per incubator place run (one firm taken in)
 };
+struct ConceptVerificationFund {
+  double subsidy_per_verification_yuan{};  // paid to the centre per verification
+};
 
 // One policy instrument of the scenario's timeline (ecosystem.policies[i]): the common keys
 // (timing, budget, targeting) and the block of its type; the blocks of other types stay empty.
@@ -254,6 +264,7 @@ struct PolicySpec {
   ExPostReward ex_post_reward;
   ThematicBond thematic_bond;
   IncubatorSupport incubator_support;
+  ConceptVerificationFund concept_verification_fund;
 };
 
 // The common keys of every instrument that are read as written: name, timing, budget.
@@ -297,6 +308,14 @@ struct Parameters {
   // Pilot platforms.
   double pilot_fee_yuan = 0, pilot_request_rate = 0, pilot_leak_risk = 0, pilot_leak_penalty = 0;
   double pilot_willingness_yuan = 0, pilot_fee_sigma = 0;
+  // Concept-verification centres (concept_verification.hpp).
+  std::int64_t concept_verification_capacity = 0;
+  double concept_verification_fee_yuan = 0, concept_verification_cost_yuan = 0;
+  double concept_verification_owner_budget_yuan = 0, concept_verification_request_rate = 0;
+  double concept_verification_quality_threshold = 0;
+  // New-type R&D institutions (new_type_institutes.hpp).
+  double new_type_institute_budget_yuan = 0, new_type_contract_yuan = 0, transfer_effort_new_type = 0;
+  std::int64_t new_type_institute_max_trl = 7;
   // Transfer.
   double transfer_effort_university = 0, transfer_effort_institute = 0, match_rate = 0;
   double licence_fee_yuan = 0, assignment_share = 0, spinout_rate = 0, inventor_share = 0;

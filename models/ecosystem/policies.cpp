@@ -276,9 +276,10 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
       case PolicyType::ex_post_reward:
       case PolicyType::thematic_bond:
       case PolicyType::incubator_support:
+      case PolicyType::concept_verification_fund:
         // Challenge prizes: run_challenges_and_consortia; sub-funds: at start; ex-post rewards:
         // anticipate_rewards and advance_results (payment); bonds: finance_thematic_bonds; incubator
-        // places: incubate_firms.
+        // places: incubate_firms; concept-verification subsidies: verify_concepts.
         break;
     }
   }

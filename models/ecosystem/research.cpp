@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/new_type_institutes.hpp"
 #include "models/ecosystem/phases.hpp"
 #include "models/ecosystem/stream_purposes.hpp"
 #include "sim/core/parallel.hpp"
@@ -33,6 +34,8 @@ void fund_research(const sim::PhaseContext& context, const Parameters& p, const 
       static_cast<double>(markets.demand_index.size());
   for (std::size_t i = 0; i < n_labs; ++i) {
     payments.pay(accounts.government_budget, labs.account[i], labs.budget_yuan[i] * economy_index);
+    flows.new_type_contract_income +=
+        commission_contract_research(p, labs, i, firms, economy_index, payments);
     double extra = 0;
     for (std::size_t k = 0; k < p.policies.size() && lab_incentives.extra_grant[i] > 0; ++k) {
       const auto& policy = p.policies[k];

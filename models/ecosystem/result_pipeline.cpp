@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/new_type_institutes.hpp"
 #include "models/ecosystem/phases.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/per_thread_totals.hpp"
@@ -78,7 +79,7 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
               sim::to_fixed(p.product_revenue_yuan * std::exp(0.3 * results.quality[i]) * stage_share *
                             (0.2 + 0.8 * markets.adoption[static_cast<std::size_t>(results.field[i])]));
         }
-      } else if (results.trl[i] < p.lab_max_trl && need > 0) {
+      } else if (results.trl[i] < lab_max_trl(p, labs, o) && need > 0) {
         my_lab_totals[o].need += sim::to_fixed(need);
       }
     }
@@ -200,8 +201,13 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
   // What a result needs of its holder, gathered per holder first: one random read per result
   // instead of six.
   fill_holder_views(holder_views.labs, labs.size(), [&](std::size_t l) {
-    return HolderView{
-        funded_share(lab_budgets.dev_budget[l], lab_budgets.need[l]), 0.0, 0.0, labs.region[l], 0, 0};
+    return HolderView{funded_share(lab_budgets.dev_budget[l], lab_budgets.need[l]),
+                      0.0,
+                      0.0,
+                      labs.region[l],
+                      0,
+                      0,
+                      u8(lab_max_trl(p, labs, l))};
   });
   fill_holder_views(holder_views.firms, firms.size(), [&](std::size_t f) {
     return HolderView{funded_share(firm_budgets.dev_budget[f], firm_budgets.need[f]),
@@ -209,7 +215,8 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
                       consortium_tie(p, firms.consortium[f], firms.consortium_general[f]),
                       firms.region[f],
                       u8(firms.kind[f] == kLeadFirm),
-                      firm_conditions.has_experts[f]};
+                      firm_conditions.has_experts[f],
+                      u8(9)};
   });
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& chunk_events = transition_buffer.chunk(chunk);
@@ -229,7 +236,7 @@ void advance_results(const sim::PhaseContext& context, const Parameters& p, Resu
       results.age[i] += 1;
       bool dies = false;
       const int trl = results.trl[i];
-      const bool can_advance = trl < 9 && !results.is_shelved[i] && (firm || trl < p.lab_max_trl);
+      const bool can_advance = trl < 9 && !results.is_shelved[i] && trl < holder.max_trl;
       // Pilot demand: deterred by the fee net of vouchers ("built but unused", seed 002).
       if ((trl == 5 || trl == 6) && !results.is_verified[i] && !results.is_shelved[i]) {
         double fee = platforms.expected_fee_by_cell[c];

@@ -110,6 +110,9 @@ int pick_field(const Parameters& p, sim::PhiloxStream& rng) {
   return static_cast<int>(p.fields.size()) - 1;
 }
 
+// Set-up's marker for a new-type R&D institution (stored as kind institute, flag new_type).
+constexpr int kNewTypeInstitute = kPerformers;
+
 void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& streams, Labs& labs,
                            FirmBirths& births, Payments& payments) {
   double region_weight = 0;
@@ -119,16 +122,23 @@ void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& stream
     const auto count = [&](std::int64_t total) {
       return static_cast<std::int64_t>(std::llround(share * static_cast<double>(total)));
     };
-    for (int kind : {kUniversity, kInstitute}) {
-      const std::int64_t n = count(kind == kUniversity ? p.universities : p.institutes);
+    // Universities, institutes, then the region's new-type R&D institutions (kind institute).
+    for (int kind : {int{kUniversity}, int{kInstitute}, kNewTypeInstitute}) {
+      const std::int64_t n = kind == kNewTypeInstitute
+                                 ? p.regions[r].new_type_institutes
+                                 : count(kind == kUniversity ? p.universities : p.institutes);
+      const double mean_budget = kind == kUniversity  ? p.university_budget_yuan
+                                 : kind == kInstitute ? p.institute_budget_yuan
+                                                      : p.new_type_institute_budget_yuan;
       for (std::int64_t k = 0; k < n; ++k) {
         const std::size_t i = labs.spawn();
         auto rng = streams.stream(0, kSetupLabDraws, labs.id(i));
-        labs.kind[i] = u8(kind);
+        labs.kind[i] = u8(kind == kNewTypeInstitute ? kInstitute : kind);
+        labs.is_new_type[i] = u8(kind == kNewTypeInstitute);
         labs.region[i] = static_cast<std::int32_t>(r);
         labs.field[i] = pick_field(p, rng);
-        labs.budget_yuan[i] = (kind == kUniversity ? p.university_budget_yuan : p.institute_budget_yuan) *
-                              p.regions[r].lab_budget_multiplier * std::exp(0.3 * rng.normal() - 0.045);
+        labs.budget_yuan[i] =
+            mean_budget * p.regions[r].lab_budget_multiplier * std::exp(0.3 * rng.normal() - 0.045);
         labs.consortium[i] = -1;
         labs.account[i] = payments.ledger().open_account(
             {fmt::format("lab {}", labs.id(i)), sim::AccountKind::holding, false});

@@ -20,6 +20,7 @@ inline constexpr std::uint64_t kAnticipateRewardsDraws = sim::purpose_id("antici
 inline constexpr std::uint64_t kFinanceThematicBondsDraws = sim::purpose_id("finance_thematic_bonds");
 inline constexpr std::uint64_t kSpendEarmarkedFundsDraws = sim::purpose_id("spend_earmarked_funds");
 inline constexpr std::uint64_t kAdvanceResultsDraws = sim::purpose_id("advance_results");
+inline constexpr std::uint64_t kVerifyConceptsDraws = sim::purpose_id("verify_concepts");
 inline constexpr std::uint64_t kRunPilotPlatformsDraws = sim::purpose_id("run_pilot_platforms");
 inline constexpr std::uint64_t kRunChallengesAndConsortiaDraws =
     sim::purpose_id("run_challenges_and_consortia");
@@ -50,6 +51,8 @@ inline constexpr std::uint64_t kGenerateResultsLabDraws = sim::purpose_id("gener
 inline constexpr std::uint64_t kResearcherMovesDraws = kMoveResearchersDraws;
 // run_expert_services: an SME's priority and whether it asks at its own cost.
 inline constexpr std::uint64_t kExpertRequestDraws = sim::purpose_id("expert_request");
+// verify_concepts: whether a holder asks, and its request's priority (per result).
+inline constexpr std::uint64_t kConceptVerificationDraws = sim::purpose_id("concept_verification");
 // run_pilot_platforms: a request's priority, acceptance of a dearer platform, leak of know-how.
 inline constexpr std::uint64_t kPilotPriorityDraws = sim::purpose_id("pilot_priority");
 inline constexpr std::uint64_t kPilotAcceptDraws = sim::purpose_id("pilot_accept");

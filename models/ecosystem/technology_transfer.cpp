@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/new_type_institutes.hpp"
 #include "models/ecosystem/phases.hpp"
 #include "models/ecosystem/stream_purposes.hpp"
 #include "sim/core/parallel.hpp"
@@ -43,8 +44,7 @@ static std::int64_t propose_deal(const sim::PhaseContext& context, const Paramet
     return -1;
   const std::uint32_t o = result_scratch.owner_index[i];
   auto rng = context.rng(results.id(i));
-  const double effort =
-      labs.kind[o] == kUniversity ? p.transfer_effort_university : p.transfer_effort_institute;
+  const double effort = lab_transfer_effort(p, labs, o);
   const bool member = labs.consortium[o] >= 0;
   double rate = p.match_rate * effort * lab_incentives.effort_mult[o] * lab_incentives.match_mult[o] * 2.0 *
                 logistic(results.quality[i] + 0.3 * (results.trl[i] - 3));
@@ -146,6 +146,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
     results.ip_status[i] = kind == kLicence ? kLicensed : kAssigned;
     results.is_shelved[i] = 0;
     flows.licences += 1;
+    if (labs.is_new_type[o]) flows.new_type_institute_deals += 1;
     if (office >= 0) {
       intermediaries.served[office] += 1;
       flows.brokered_deals += 1;

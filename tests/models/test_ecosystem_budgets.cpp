@@ -42,6 +42,8 @@ const std::vector<std::pair<std::string, std::string>>& small_budget_policies() 
       {"ex_post_reward", "{type: ex_post_reward, budget_yuan: 1e5, reward_yuan: 50000}"},
       {"thematic_bond", "{type: thematic_bond, budget_yuan: 1e4, principal_yuan: 2e6, coupon_share: 0.9}"},
       {"incubator_support", "{type: incubator_support, budget_yuan: 1e5, payment_per_place_yuan: 30000}"},
+      {"concept_verification_fund",
+       "{type: concept_verification_fund, budget_yuan: 1e4, subsidy_per_verification_yuan: 5000}"},
   };
   return policies;
 }
