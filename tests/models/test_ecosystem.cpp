@@ -34,7 +34,7 @@ TEST_CASE("the national baseline's state is bit-identical on 1, 2 and 4 threads"
   // national.yaml, seed 2023, replicate 0, 40 steps. The hash changes only when the model's
   // rules, parameters, draws or the engine's RNG keying change; say why in the commit that
   // updates it.
-  constexpr std::uint64_t kExpectedHash = 5998851698127685284ULL;
+  constexpr std::uint64_t kExpectedHash = 16778342334544616573ULL;
   const std::uint64_t reference = national_hash(1, 40);
   CHECK(national_hash(2, 40) == reference);
   CHECK(national_hash(4, 40) == reference);
