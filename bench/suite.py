@@ -1,4 +1,4 @@
-"""Runs items 2-5 of the benchmark suite and writes bench/results/<machine>/suite.json.
+"""Runs items 2-6 of the benchmark suite and writes bench/results/<machine>/suite.json.
 
 Called by bench/run_suite.sh, which builds, runs item 1 (bench/run_boltzmann.sh) and resolves the
 environment knobs into the options below. Every measurement is one `innosim run` process with
@@ -195,6 +195,21 @@ def phases(national_run: dict) -> dict:
             "output_wait_seconds": profile.get("output_wait_seconds", 0.0), "wall_seconds": profile["wall_seconds"]}
 
 
+def phase_bytes(national_run: dict, machine_threads: int) -> dict:
+    """Item 6: the bytes each phase of item 2's run touches per step (bench/phase_bytes.py, from the
+    code's column widths and the profile's rows) and the floor they give at the machine's memory
+    bandwidth (bench/stream_copy.py, STREAM copy on all cores)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import phase_bytes as counting  # noqa: E402 (bench/ is not a package)
+    import stream_copy  # noqa: E402
+    bandwidth = stream_copy.copy_bandwidth(machine_threads, 512, 5)
+    profile = national_run["profile"]
+    steps = max(profile["steps"] * profile["replicates"], 1)
+    return {"bandwidth": bandwidth,
+            "mean_rows": {p["kind"]: p["row_steps"] / steps for p in profile.get("populations", [])},
+            "rows": counting.table(profile, bandwidth["bytes_per_second"])}
+
+
 # ---- the document ---------------------------------------------------------------------------------
 
 def write_json_atomically(path: Path, document: dict) -> None:
@@ -243,6 +258,7 @@ def main(argv: list[str]) -> None:
     document["thread_scaling"] = thread_scaling(options, machine["cores"])
     document["output_overhead"] = output_overhead(options)
     document["phases"] = phases(document["national"])
+    document["phase_bytes"] = phase_bytes(document["national"], machine["cores"])
     write_json_atomically(Path(options.out), document)
     print(f"bench/suite.py: wrote {options.out}")
 

@@ -171,6 +171,31 @@ def phases_section(section: dict) -> list[str]:
             *table(["phase", "seconds", "share", "ms per step"], ["---", "---:", "---:", "---:"], body)]
 
 
+def phase_bytes_section(section: dict) -> list[str]:
+    bandwidth = section["bandwidth"]
+    mean_rows = ", ".join(f"{kind} {count(rows)}" for kind, rows in section["mean_rows"].items())
+    body = []
+    for row in sorted(section["rows"], key=lambda r: -r["ms_per_step"]):
+        if row["ms_per_step"] < 1.0:
+            continue
+        per_row = ", ".join(f"{kind} {width}" for kind, width in sorted(row["bytes_per_row"].items()))
+        floor = row["floor_ms"]
+        body.append([f"`{row['phase']}`", str(row["columns"]), per_row, f"{row['bytes_per_step'] / 1e6:,.1f}",
+                     seconds(row["ms_per_step"]), seconds(floor),
+                     f"{row['ms_per_step'] / floor:,.0f}x" if floor else ""])
+    return ["### 6. Bytes per phase and the bandwidth floor", "",
+            "Phases of item 5 taking at least 1 ms a step. *Bytes per row*: the widths of the columns the "
+            "phase's code names (`bench/phase_bytes.py` reads them from models/ecosystem), by population; "
+            "*MB per step*: those widths x the population's mean rows per step in item 2's run (one pass "
+            "over every row of each column: an estimate of the traffic, not a measurement). *Floor*: those "
+            "bytes at the measured bandwidth, "
+            f"{bandwidth['bytes_per_second'] / 1e9:,.1f} GB/s (`bench/stream_copy.py`: STREAM copy, "
+            f"{bandwidth['threads']} threads, 2 x {bandwidth['array_mib']} MiB, best of {bandwidth['repeats']}). "
+            f"Mean rows per step: {mean_rows}.", "",
+            *table(["phase", "columns named", "bytes per row", "MB per step", "ms per step", "floor (ms)",
+                    "measured / floor"], ["---", "---:", "---", "---:", "---:", "---:", "---:"], body)]
+
+
 def render(suite: dict) -> str:
     """The Markdown that goes between the markers (without them)."""
     scenario = suite["settings"]["scenario"]
@@ -184,6 +209,8 @@ def render(suite: dict) -> str:
         output_section(suite["output_overhead"]),
         phases_section(suite["phases"]),
     ]
+    if "phase_bytes" in suite:  # suites from before item 6
+        sections.append(phase_bytes_section(suite["phase_bytes"]))
     return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
 
 

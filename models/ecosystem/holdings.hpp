@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/core/per_thread_totals.hpp"
+#include "sim/core/atomic_totals.hpp"
 
 namespace models::ecosystem {
 
@@ -27,8 +27,9 @@ struct HolderViews {
 // latency at a few ns per row).
 inline constexpr std::size_t kHolderLookahead = 16;
 
-// What index_holdings sums per holder over its results, per thread (sim/core/per_thread_totals.hpp):
-// exact integer, fixed-point and maximum totals, so the sums do not depend on the thread count.
+// What index_holdings sums per holder over its results (sim/core/atomic_totals.hpp): exact integer,
+// fixed-point and maximum totals, one row per holder whatever the thread count, so the sums do not
+// depend on the thread count.
 struct FirmTotals {
   std::int64_t need = 0, product_value = 0;  // fixed point (sim::to_fixed)
   std::int32_t in_use = 0, commercializing = 0, patents = 0;
@@ -39,8 +40,8 @@ struct LabTotals {
 };
 // Kept from step to step for their memory.
 struct HolderTotals {
-  sim::PerThreadTotals<FirmTotals> firms;
-  sim::PerThreadTotals<LabTotals> labs;
+  std::vector<FirmTotals> firms;
+  std::vector<LabTotals> labs;
 };
 
 }  // namespace models::ecosystem

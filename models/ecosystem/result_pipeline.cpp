@@ -10,15 +10,59 @@
 #include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/new_type_institutes.hpp"
 #include "models/ecosystem/phases.hpp"
+#include "sim/core/atomic_totals.hpp"
 #include "sim/core/parallel.hpp"
-#include "sim/core/per_thread_totals.hpp"
 
 namespace models::ecosystem {
+
+// Adds a holder's totals over a run of neighbouring results it holds into its row: a locked
+// operation per non-zero total per run, not per result (a holder's results are born together, so
+// its rows are often neighbours). Integer sums and maxima: grouping does not change them.
+static void add_firm_run(FirmTotals& row, const FirmTotals& run) {
+  if (run.need != 0) sim::atomic_add(row.need, run.need);
+  if (run.product_value != 0) sim::atomic_add(row.product_value, run.product_value);
+  if (run.in_use != 0) sim::atomic_add(row.in_use, run.in_use);
+  if (run.commercializing != 0) sim::atomic_add(row.commercializing, run.commercializing);
+  if (run.patents != 0) sim::atomic_add(row.patents, run.patents);
+  sim::atomic_max(row.best_quality, run.best_quality);
+}
+
+// Each result's holder row (kNoHolder when the holder is gone, and the result dies) for one chunk.
+static void find_holders(const Results& results, const Labs& labs, const Firms& firms,
+                         ResultScratch& result_scratch, const sim::Chunk& chunk) {
+  // Neighbouring rows often share a holder: look its row up once per run.
+  std::int64_t run_owner = -1;
+  bool run_firm = false;
+  std::optional<std::size_t> index;
+  for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+    result_scratch.wants_pilot[i] = 0;
+    const bool firm = results.owner_is_firm[i] != 0;
+    if (results.owner[i] != run_owner || firm != run_firm) {
+      run_owner = results.owner[i];
+      run_firm = firm;
+      const auto owner = static_cast<sim::AgentId>(run_owner);
+      index = firm ? firms.index_of(owner) : labs.index_of(owner);
+    }
+    result_scratch.owner_index[i] = index ? static_cast<std::uint32_t>(*index) : kNoHolder;
+    result_scratch.dies[i] = index ? 0 : 1;
+  }
+}
+
+// Asks for the totals row of the holder of `row` (if any) ahead of its locked adds.
+static void prefetch_holder_totals(const Results& results, const ResultScratch& result_scratch,
+                                   const HolderTotals& holder_totals, std::size_t row, std::size_t end) {
+  if (row >= end || result_scratch.owner_index[row] == kNoHolder) return;
+  if (results.owner_is_firm[row])
+    sim::prefetch_row(holder_totals.firms, result_scratch.owner_index[row]);
+  else
+    sim::prefetch_row(holder_totals.labs, result_scratch.owner_index[row]);
+}
 
 // Phase "index_holdings" — reads results and firms; writes each result's holder row, each
 // holder's need of development money, firms' best result quality, product value and use counts,
 // and the lists of firms by region and field. The loop over results runs in parallel; holders'
-// totals are exact per-thread totals (sim/core/per_thread_totals.hpp), so they do not depend on threads.
+// totals are exact integer and maximum totals added with atomics (sim/core/atomic_totals.hpp), one
+// row per holder, so they do not depend on the thread count.
 void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, const Results& results,
                     const StepCosts& step_costs, const FieldMarkets& markets, const Labs& labs, Firms& firms,
                     ResultScratch& result_scratch, LabBudgets& lab_budgets, FirmBudgets& firm_budgets,
@@ -31,42 +75,43 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
   result_scratch.wants_pilot.resize(n);
   result_scratch.dies.resize(n);
   firm_conditions.is_distressed.assign(firms.size(), 0);
-  // Holders' totals: exact (integer, fixed-point, maximum) per-thread totals, combined after the
-  // loop (sim/core/per_thread_totals.hpp), so they do not depend on the thread count.
-  holder_totals.firms.reset(firms.size());
-  holder_totals.labs.reset(labs.size());
+  holder_totals.firms.resize(firms.size());
+  holder_totals.labs.resize(labs.size());
+  sim::parallel_for_each_index(firms.size(), [&](std::size_t f) { holder_totals.firms[f] = FirmTotals{}; });
+  sim::parallel_for_each_index(labs.size(), [&](std::size_t l) { holder_totals.labs[l] = LabTotals{}; });
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
-    // Neighbouring rows often share a holder (a holder's results are created together): look
-    // its row up once per run.
-    std::int64_t run_owner = -1;
+    find_holders(results, labs, firms, result_scratch, chunk);
+    // The current run of rows with one holder, added to its row when the holder changes.
+    std::uint32_t run_holder = kNoHolder;
     bool run_firm = false;
-    std::optional<std::size_t> index;
-    auto& my_firm_totals = holder_totals.firms.local();
-    auto& my_lab_totals = holder_totals.labs.local();
+    FirmTotals firm_run;
+    LabTotals lab_run;
+    const auto add_run = [&] {
+      if (run_holder == kNoHolder) return;
+      if (run_firm)
+        add_firm_run(holder_totals.firms[run_holder], firm_run);
+      else if (lab_run.need != 0)
+        sim::atomic_add(holder_totals.labs[run_holder].need, lab_run.need);
+      firm_run = FirmTotals{};
+      lab_run = LabTotals{};
+    };
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      result_scratch.wants_pilot[i] = 0;
+      prefetch_holder_totals(results, result_scratch, holder_totals, i + kHolderLookahead, chunk.end);
+      const std::uint32_t o = result_scratch.owner_index[i];
+      if (o == kNoHolder) continue;
       const bool firm = results.owner_is_firm[i] != 0;
-      if (results.owner[i] != run_owner || firm != run_firm) {
-        run_owner = results.owner[i];
+      if (o != run_holder || firm != run_firm) {
+        add_run();
+        run_holder = o;
         run_firm = firm;
-        const auto owner = static_cast<sim::AgentId>(run_owner);
-        index = firm ? firms.index_of(owner) : labs.index_of(owner);
       }
-      if (!index) {
-        result_scratch.owner_index[i] = kNoHolder;
-        result_scratch.dies[i] = 1;
-        continue;
-      }
-      result_scratch.dies[i] = 0;
-      const auto o = static_cast<std::uint32_t>(*index);
-      result_scratch.owner_index[i] = o;
       const auto& pattern = p.fields[static_cast<std::size_t>(results.field[i])].coefficients;
       const double need =
           results.trl[i] < 9 && !results.is_shelved[i]
               ? p.attempt_rate * pattern.cycle_speed * step_costs(results.trl[i], results.field[i])
               : 0.0;
       if (firm) {
-        auto& t = my_firm_totals[o];
+        auto& t = firm_run;
         if (!results.is_in_use[i] && results.trl[i] >= 4)
           t.best_quality = std::max(t.best_quality, results.quality[i]);
         if (need > 0) t.need += sim::to_fixed(need);
@@ -80,36 +125,28 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
                             (0.2 + 0.8 * markets.adoption[static_cast<std::size_t>(results.field[i])]));
         }
       } else if (results.trl[i] < lab_max_trl(p, labs, o) && need > 0) {
-        my_lab_totals[o].need += sim::to_fixed(need);
+        lab_run.need += sim::to_fixed(need);
       }
     }
+    add_run();
   });
   lab_budgets.need.resize(labs.size());
-  holder_totals.labs.combine(
-      [](LabTotals& into, const LabTotals& part) { into.need += part.need; },
-      [&](std::size_t l, const LabTotals& total) { lab_budgets.need[l] = sim::from_fixed(total.need); });
+  sim::parallel_for_each_index(
+      labs.size(), [&](std::size_t l) { lab_budgets.need[l] = sim::from_fixed(holder_totals.labs[l].need); });
   firm_budgets.need.resize(firms.size());
   firm_holdings.product_value.resize(firms.size());
   firm_holdings.best_quality.resize(firms.size());
   firm_holdings.commercializing.resize(firms.size());
   firm_holdings.patents.resize(firms.size());
-  holder_totals.firms.combine(
-      [](FirmTotals& into, const FirmTotals& part) {
-        into.need += part.need;
-        into.product_value += part.product_value;
-        into.in_use += part.in_use;
-        into.commercializing += part.commercializing;
-        into.patents += part.patents;
-        into.best_quality = std::max(into.best_quality, part.best_quality);
-      },
-      [&](std::size_t f, const FirmTotals& total) {
-        firm_budgets.need[f] = sim::from_fixed(total.need);
-        firm_holdings.product_value[f] = sim::from_fixed(total.product_value);
-        firms.results_in_use[f] = total.in_use;
-        firm_holdings.commercializing[f] = total.commercializing;
-        firm_holdings.patents[f] = total.patents;
-        firm_holdings.best_quality[f] = total.best_quality;
-      });
+  sim::parallel_for_each_index(firms.size(), [&](std::size_t f) {
+    const FirmTotals& total = holder_totals.firms[f];
+    firm_budgets.need[f] = sim::from_fixed(total.need);
+    firm_holdings.product_value[f] = sim::from_fixed(total.product_value);
+    firms.results_in_use[f] = total.in_use;
+    firm_holdings.commercializing[f] = total.commercializing;
+    firm_holdings.patents[f] = total.patents;
+    firm_holdings.best_quality[f] = total.best_quality;
+  });
   // Cleared, not reassigned: the lists keep their memory from step to step (millions of firms).
   firm_index.by_cell.resize(p.regions.size() * p.fields.size());
   firm_index.smes_by_region.resize(p.regions.size());

@@ -80,22 +80,29 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   payments.pay(payments.accounts().private_capital, firms.account[i], seed);
   firms.cash[i] = payments.balance(firms.account[i]);
   // A firm born inside a step (spin-out) has neutral per-step scratch values until the next step.
+  // The per-firm arrays grow by a quarter when full, as the firms' columns do (sim::Population),
+  // instead of doubling.
   const std::size_t n = firms.size();
+  const auto grow = [&](auto& values, auto neutral) {
+    if (values.size() >= n) return;
+    if (n > values.capacity()) values.reserve(std::max(n, values.capacity() + values.capacity() / 4));
+    values.resize(n, neutral);
+  };
   for (auto* v :
        {&incentives.extra_grant, &incentives.consortium_received, &incentives.deduction,
         &incentives.interest_subsidy, &incentives.risk_pool_share, &budgets.basic_spend, &budgets.new_spend,
         &budgets.dev_budget, &budgets.grants_received, &holdings.product_value, &budgets.need}) {
-    if (v->size() < n) v->resize(n, 0.0);
+    grow(*v, 0.0);
   }
-  if (holdings.best_quality.size() < n) holdings.best_quality.resize(n, -1e9);
-  if (incentives.risk_pool_policy.size() < n) incentives.risk_pool_policy.resize(n, -1);
-  if (incentives.interest_subsidy_policy.size() < n) incentives.interest_subsidy_policy.resize(n, -1);
-  if (incentives.deduction_policy.size() < n) incentives.deduction_policy.resize(n, -1);
-  if (conditions.is_distressed.size() < n) conditions.is_distressed.resize(n, 0);
-  if (conditions.has_experts.size() < n) conditions.has_experts.resize(n, 0);
-  if (incentives.expert_policy.size() < n) incentives.expert_policy.resize(n, -1);
-  if (holdings.commercializing.size() < n) holdings.commercializing.resize(n, 0);
-  if (holdings.patents.size() < n) holdings.patents.resize(n, 0);
+  grow(holdings.best_quality, -1e9);
+  grow(incentives.risk_pool_policy, -1);
+  grow(incentives.interest_subsidy_policy, -1);
+  grow(incentives.deduction_policy, -1);
+  grow(conditions.is_distressed, 0);
+  grow(conditions.has_experts, 0);
+  grow(incentives.expert_policy, -1);
+  grow(holdings.commercializing, 0);
+  grow(holdings.patents, 0);
   return i;
 }
 

@@ -14,7 +14,11 @@ std::size_t Population::spawn(std::size_t count) {
   if (first + count >= std::numeric_limits<std::uint32_t>::max()) {
     throw std::length_error("population '" + kind_ + "' would exceed 4 294 967 294 agents");
   }
-  index_of_id_.resize(next_id_ + count - first_indexed_id_, 0);
+  // The id index grows by a quarter too (resize alone doubles it).
+  const std::size_t indexed = next_id_ + count - first_indexed_id_;
+  if (indexed > index_of_id_.capacity())
+    index_of_id_.reserve(std::max(indexed, index_of_id_.capacity() + index_of_id_.capacity() / 4));
+  index_of_id_.resize(indexed, 0);
   for (std::size_t k = 0; k < count; ++k) {
     index_of_id_[next_id_ - first_indexed_id_] = static_cast<std::uint32_t>(first + k + 1);
     ids_.push_back(next_id_++);

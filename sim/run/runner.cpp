@@ -92,7 +92,41 @@ struct ReplicateRecord {
   std::uint64_t agent_steps = 0;
   std::size_t initial_agents = 0;
   std::size_t peak_agents = 0;
+  std::vector<PopulationProfile> populations;
 };
+
+// Counts each population's rows into `profiles` (made on first use) before `step` runs
+// (`before_step`) or after it.
+void count_population_rows(std::vector<PopulationProfile>& profiles, const Model& model, std::int64_t step,
+                           bool before_step) {
+  const auto populations = model.populations();
+  if (profiles.empty()) {
+    for (const Population* population : populations) profiles.push_back({population->kind()});
+  }
+  for (std::size_t k = 0; k < populations.size() && k < profiles.size(); ++k) {
+    const std::size_t rows = populations[k]->size();
+    if (before_step) {
+      profiles[k].row_steps += rows;
+      continue;
+    }
+    if (step == 0) profiles[k].rows_at_step_0 = rows;
+    profiles[k].peak_rows = std::max(profiles[k].peak_rows, rows);
+  }
+}
+
+// Merges one replicate's population profile into the run's.
+void accumulate_populations(std::vector<PopulationProfile>& totals,
+                            const std::vector<PopulationProfile>& replicate) {
+  if (totals.empty())
+    totals = replicate;
+  else {
+    for (std::size_t k = 0; k < totals.size() && k < replicate.size(); ++k) {
+      totals[k].rows_at_step_0 = std::max(totals[k].rows_at_step_0, replicate[k].rows_at_step_0);
+      totals[k].peak_rows = std::max(totals[k].peak_rows, replicate[k].peak_rows);
+      totals[k].row_steps += replicate[k].row_steps;
+    }
+  }
+}
 
 // Writes replicates in replicate order whatever order they finish in, so the file (and the
 // long-format row order of every table) does not depend on threads. The replicate at the head of
@@ -173,6 +207,7 @@ class OrderedRunWriter {
     result_.agent_steps += record.agent_steps;
     result_.initial_agents = std::max(result_.initial_agents, record.initial_agents);
     result_.peak_agents = std::max(result_.peak_agents, record.peak_agents);
+    accumulate_populations(result_.populations, record.populations);
   }
 
   // Hands the rows to the background writer (which appends them in submission order) and
@@ -287,6 +322,7 @@ RunResult run_scenario(const RunRequest& request) {
     const auto after_step = [&](std::int64_t step) {
       if (step == 0) record.initial_agents = model->agent_count();
       record.peak_agents = std::max(record.peak_agents, model->agent_count());
+      count_population_rows(record.populations, *model, step, false);
       model->measure(values);
       for (std::size_t m = 0; m < values.size(); ++m) record.series[m][step] = values[m];
       auto events = model->take_events();
@@ -314,6 +350,7 @@ RunResult run_scenario(const RunRequest& request) {
     }
     for (std::int64_t step = std::max<std::int64_t>(first_step, 1); step <= result.steps; ++step) {
       record.agent_steps += model->agent_count();
+      count_population_rows(record.populations, *model, step, true);
       model->step(step);
       model->check_invariants(step, "end of step");
       after_step(step);
@@ -451,6 +488,13 @@ std::string format_phase_profile_json(const RunRequest& request, const RunResult
                       {"calls", timing.calls},
                       {"ms_per_step",
                        1e3 * timing.seconds / static_cast<double>(std::max<std::int64_t>(timing.calls, 1))}});
+  }
+  auto& populations = json["populations"] = nlohmann::ordered_json::array();
+  for (const auto& population : result.populations) {
+    populations.push_back({{"kind", population.kind},
+                           {"rows_at_step_0", population.rows_at_step_0},
+                           {"peak_rows", population.peak_rows},
+                           {"row_steps", population.row_steps}});
   }
   return json.dump(2) + "\n";
 }

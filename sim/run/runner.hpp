@@ -33,6 +33,14 @@ struct RunRequest {
   bool resume = false;
 };
 
+// One population's size over a run, for memory and bandwidth accounting (--profile-json).
+struct PopulationProfile {
+  std::string kind;
+  std::size_t rows_at_step_0 = 0;
+  std::size_t peak_rows = 0;    // the most rows after any step
+  std::uint64_t row_steps = 0;  // rows at the start of each step, summed over steps computed
+};
+
 struct RunResult {
   std::filesystem::path output;  // empty if none was written
   std::size_t threads = 0;
@@ -49,6 +57,9 @@ struct RunResult {
   // replicates): what memory per agent is measured against (bench/run_suite.sh).
   std::size_t initial_agents = 0;
   std::size_t peak_agents = 0;
+  // Per population, in the model's order: the largest over replicates (rows), the sum (row_steps).
+  // Steps taken from checkpoints are not counted in row_steps.
+  std::vector<PopulationProfile> populations;
   std::int64_t resumed_steps = 0;  // steps taken from checkpoints rather than computed, over replicates
 };
 

@@ -68,6 +68,14 @@ def test_profile_json_describes_the_run(profile_run):
     assert profile["agent_steps_per_second"] == pytest.approx(summary_rate, rel=0.01)
 
 
+def test_profile_json_counts_each_populations_rows(profile_run):
+    _, profile, _ = profile_run
+    # The reference model has one population of AGENTS agents: rows summed over steps (and
+    # replicates) equal the agent-steps.
+    assert profile["populations"] == [{"kind": "agent", "rows_at_step_0": AGENTS, "peak_rows": AGENTS,
+                                       "row_steps": AGENTS * STEPS * REPLICATES}]
+
+
 def test_profile_json_leaves_no_partial_file(profile_run):
     _, _, folder = profile_run
     assert sorted(p.name for p in folder.iterdir()) == ["profile.json", "run.h5"]
