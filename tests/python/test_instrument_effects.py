@@ -85,7 +85,7 @@ def test_the_shipped_references_cover_every_instrument_type_once():
     header = (Path(__file__).resolve().parents[2] / "models" / "ecosystem" / "parameters.hpp").read_text()
     declared = header.split("enum class PolicyType")[1].split("};")[0]
     types = [line.strip().rstrip(",") for line in declared.splitlines()[1:] if line.strip().rstrip(",")]
-    assert len(types) == 20
+    assert len(types) == 21
     assert sorted(reference.type for reference in effects.read_references()) == sorted(types)
 
 
@@ -145,5 +145,5 @@ def test_a_setting_goes_into_both_base_and_variant(tmp_path):
     plain = yaml.safe_load(effects.variant_scenario(base, {"type": "procurement"}))
     assert plain["ecosystem"] == {"policies": [{"type": "procurement"}]}
     shipped = {reference.type: reference for reference in effects.read_references()}
-    assert shipped["incubator_support"].setting["regions"]["national"]["incubators"] == 34
+    assert sum(region["incubators"] for region in shipped["incubator_support"].setting["regions"].values()) == 34
     assert shipped["procurement"].setting is None
