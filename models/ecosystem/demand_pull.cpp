@@ -10,6 +10,7 @@
 
 #include "models/ecosystem/capacity.hpp"
 #include "models/ecosystem/phases.hpp"
+#include "models/ecosystem/scenario_names.hpp"
 #include "models/ecosystem/stream_purposes.hpp"
 
 namespace models::ecosystem {
@@ -67,15 +68,10 @@ DemandPullSpec read_demand_pull(const sim::Config& config, const std::vector<std
   for (std::size_t k = 0; k < entries.size(); ++k) {
     const auto name = entries[k]["field"].as<std::string>();
     const auto where = config.location(fmt::format("{}.{}.field", list, k));
-    const auto it = std::find(field_names.begin(), field_names.end(), name);
-    if (it == field_names.end()) {
-      problems.push_back({where, fmt::format("'{}[{}].field' names field '{}', which the scenario does not "
-                                             "define (defined: {}){}",
-                                             list, k, name, fmt::join(field_names, ", "),
-                                             sim::did_you_mean(name, field_names))});
-      continue;
-    }
-    const auto f = static_cast<std::size_t>(it - field_names.begin());
+    const int found =
+        index_of_name(field_names, name, "field", fmt::format("{}[{}].field", list, k), where, problems);
+    if (found < 0) continue;
+    const auto f = static_cast<std::size_t>(found);
     if (listed[f]) {
       problems.push_back(
           {where, fmt::format("'{}[{}]' repeats field '{}': give each field once", list, k, name)});

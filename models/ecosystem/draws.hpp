@@ -2,6 +2,7 @@
 // Small numerical helpers of the ecosystem model's phases.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 #include "sim/core/philox_stream.hpp"
@@ -22,6 +23,20 @@ inline std::int64_t poisson(sim::PhiloxStream& rng, double mean) {
     ++count;
   }
   return count;
+}
+
+// An index of 0..n-1 drawn in proportion to weight(i) (non-negative, summing to total) from one
+// uniform draw; an index of weight 0 is never drawn; `fallback` when rounding runs off the row's end.
+template <class Weight>
+std::size_t draw_by_weight(std::size_t n, const Weight& weight, double total, sim::PhiloxStream& rng,
+                           std::size_t fallback) {
+  double u = rng.uniform() * total;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double w = weight(i);
+    if (w > 0 && u < w) return i;
+    u -= w;
+  }
+  return fallback;
 }
 
 template <class T>

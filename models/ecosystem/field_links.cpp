@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "models/ecosystem/scenario_names.hpp"
+
 namespace models::ecosystem {
 
 void declare_field_links(sim::ObjectSpec& section) {
@@ -45,18 +47,6 @@ void declare_field_links(sim::ObjectSpec& section) {
 
 namespace {
 
-// The index of a field name, or a problem at `where` (did-you-mean) and -1.
-int field_index(const std::vector<std::string>& names, const std::string& name, const std::string& path,
-                const sim::SourceLocation& where, std::vector<sim::InputProblem>& problems) {
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it != names.end()) return static_cast<int>(it - names.begin());
-  problems.push_back(
-      {where, fmt::format("'{}' names field '{}', which the scenario does not define "
-                          "(defined: {}){}",
-                          path, name, fmt::join(names, ", "), sim::did_you_mean(name, names))});
-  return -1;
-}
-
 // One entry of a list of pairs, resolved to field indices (-1, -1 when a name is unknown).
 struct Pair {
   int first = -1, second = -1;
@@ -75,10 +65,10 @@ std::vector<Pair> read_pairs(const sim::Config& config, const std::string& list,
       return config.location(fmt::format("{}.{}.{}", list, k, key));
     };
     Pair pair;
-    pair.first = field_index(names, entries[k][first_key].as<std::string>(), path(first_key),
-                             where(first_key), problems);
-    pair.second = field_index(names, entries[k][second_key].as<std::string>(), path(second_key),
-                              where(second_key), problems);
+    pair.first = index_of_name(names, entries[k][first_key].as<std::string>(), "field", path(first_key),
+                               where(first_key), problems);
+    pair.second = index_of_name(names, entries[k][second_key].as<std::string>(), "field", path(second_key),
+                                where(second_key), problems);
     pair.value = entries[k][value_key].as<double>();
     if (pair.first >= 0 && pair.second >= 0) {
       for (const Pair& before : pairs) {

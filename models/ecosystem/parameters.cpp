@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "models/ecosystem/funding_mix.hpp"
+#include "models/ecosystem/scenario_names.hpp"
 #include "sim/scenario/input_error.hpp"
 
 namespace models::ecosystem {
@@ -971,18 +972,12 @@ void declare_parameters(sim::ObjectSpec& section) {
 
 namespace {
 
+// A policy's optional target (region or field): empty means every one (-1).
 int find_name(const std::vector<std::string>& names, const std::string& name, const std::string& what,
               const std::string& path, const sim::SourceLocation& where,
               std::vector<sim::InputProblem>& problems) {
   if (name.empty()) return -1;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<int>(i);
-  }
-  std::string message = fmt::format("'{}' names {} '{}', which the scenario does not define (defined: {})",
-                                    path, what, name, fmt::join(names, ", "));
-  message += sim::did_you_mean(name, names);
-  problems.push_back({where, message});
-  return -1;
+  return index_of_name(names, name, what, path, where, problems);
 }
 
 int index_of_choice(const std::vector<std::string>& choices, const std::string& value) {

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "models/ecosystem/draws.hpp"
+#include "models/ecosystem/scenario_names.hpp"
+
 namespace models::ecosystem {
 
 void declare_region_links(sim::ObjectSpec& section) {
@@ -49,18 +52,6 @@ void declare_region_links(sim::ObjectSpec& section) {
 
 namespace {
 
-// The index of a region name, or a problem at `where` (did-you-mean) and -1.
-int region_index(const std::vector<std::string>& names, const std::string& name, const std::string& path,
-                 const sim::SourceLocation& where, std::vector<sim::InputProblem>& problems) {
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it != names.end()) return static_cast<int>(it - names.begin());
-  problems.push_back(
-      {where, fmt::format("'{}' names region '{}', which the scenario does not define "
-                          "(defined: {}){}",
-                          path, name, fmt::join(names, ", "), sim::did_you_mean(name, names))});
-  return -1;
-}
-
 // ecosystem.region_links.proximity into links.proximity (left empty when the list is).
 void read_proximity(const sim::Config& config, const std::string& list, const std::vector<std::string>& names,
                     RegionLinkSpec& links, std::vector<sim::InputProblem>& problems) {
@@ -75,10 +66,10 @@ void read_proximity(const sim::Config& config, const std::string& list, const st
     const auto where = [&](const char* key) {
       return config.location(fmt::format("{}.{}.{}", list, k, key));
     };
-    const int a = region_index(names, entries[k]["region_a"].as<std::string>(), path("region_a"),
-                               where("region_a"), problems);
-    const int b = region_index(names, entries[k]["region_b"].as<std::string>(), path("region_b"),
-                               where("region_b"), problems);
+    const int a = index_of_name(names, entries[k]["region_a"].as<std::string>(), "region", path("region_a"),
+                                where("region_a"), problems);
+    const int b = index_of_name(names, entries[k]["region_b"].as<std::string>(), "region", path("region_b"),
+                                where("region_b"), problems);
     if (a < 0 || b < 0) continue;
     const auto ia = static_cast<std::size_t>(a), ib = static_cast<std::size_t>(b);
     if (ia == ib) {
@@ -126,13 +117,8 @@ int draw_linked_region(const RegionLinkSpec& links, int own, sim::PhiloxStream& 
   const auto from = static_cast<std::size_t>(own);
   double total = 0;
   for (std::size_t r = 0; r < links.regions; ++r) total += links.weight(from, r);
-  double u = rng.uniform() * total;
-  for (std::size_t r = 0; r < links.regions; ++r) {
-    const double weight = links.weight(from, r);
-    if (weight > 0 && u < weight) return static_cast<int>(r);
-    u -= weight;
-  }
-  return own;  // rounding at the end of the row
+  return static_cast<int>(draw_by_weight(
+      links.regions, [&](std::size_t r) { return links.weight(from, r); }, total, rng, from));
 }
 
 int nearest_linked_region(const RegionLinkSpec& links, int own, const std::vector<bool>& has) {

@@ -23,13 +23,8 @@ static int field_searched(const FieldLinkSpec& links, int field, sim::PhiloxStre
   double total = 0;
   for (std::size_t g = 0; g < links.fields; ++g) total += links.proximity_of(own, g);
   if (total <= 1.0) return field;  // near to no other field: no draw, the same streams as unlinked
-  double u = rng.uniform() * total;
-  for (std::size_t g = 0; g < links.fields; ++g) {
-    const double weight = links.proximity_of(own, g);
-    if (weight > 0 && u < weight) return static_cast<int>(g);
-    u -= weight;
-  }
-  return field;  // rounding at the end of the row
+  return static_cast<int>(draw_by_weight(
+      links.fields, [&](std::size_t g) { return links.proximity_of(own, g); }, total, rng, own));
 }
 
 // Whether lab-held patented result i meets a firm this quarter, and which: a firm row, kSpinout
