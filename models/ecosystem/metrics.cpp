@@ -120,6 +120,9 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "every place taken (physical capacity binds)"},
       {"researchers_moved", "researchers/quarter",
        "Researchers moving from labs to firms (industry professors, talent mobility)"},
+      {"cross_region_researchers_moved", "researchers/quarter",
+       "Of the researchers moving to firms, those going to a firm of another region than their lab's "
+       "(researcher_cross_region_share of the lab's region or of ecosystem.region_links)"},
       {"ex_post_rewards_paid", "yuan/quarter", "Ex-post rewards (以奖代补) paid to firms"},
       {"thematic_bonds_outstanding", "yuan", "Principal of thematic bonds outstanding"},
       {"thematic_bonds_issued", "yuan/quarter", "Principal of thematic bonds issued in the quarter"},
@@ -308,6 +311,7 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] =
       share(static_cast<double>(flows_.incubator_births), static_cast<double>(flows_.incubator_places));
   values[k++] = static_cast<double>(flows_.researchers_moved);
+  values[k++] = static_cast<double>(flows_.cross_region_researchers_moved);
   values[k++] = flows_.ex_post_rewards_paid;
   values[k++] = bonds;
   values[k++] = flows_.thematic_bonds_issued;

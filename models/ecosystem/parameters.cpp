@@ -207,6 +207,12 @@ const std::vector<ElementKey<RegionSpec>>& region_keys() {
        "institutes of mixed owners whose staff are paid by results (transfer_effort_new_type, "
        "new_type_institute_max_trl, new_type_institute_budget_yuan, new_type_contract_yuan). Seed 000 "
        "supports firms forming them (以奖代补) without a number"},
+      {"researcher_cross_region_share", "1", kLinksResearcherShare, -1, 1, &R::researcher_cross_region_share,
+       "The region's own rule for its researchers moving to industry: probability that one goes to a firm "
+       "of a region drawn by the links (its own included) rather than of its own region; -1: "
+       "region_links.researcher_cross_region_share. Seed 004: Hong Kong's researchers found and join "
+       "firms in Nansha (146 professional qualifications recognised across the border, 600+ Hong Kong "
+       "and Macao teams in Nansha's 13 youth platforms); value a documented assumption of the scenario"},
   };
   return table;
 }

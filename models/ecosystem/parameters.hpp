@@ -112,7 +112,12 @@ struct RegionSpec {
   std::int64_t concept_verification_centres{};
   std::string concept_verification_owner;
   std::int64_t new_type_institutes{};  // new-type R&D institutions (new_type_institutes.hpp)
+  // The region's own rule for researchers moving to industry across regions (talent_mobility.cpp);
+  // kLinksResearcherShare: the links' researcher_cross_region_share.
+  double researcher_cross_region_share{};
 };
+// A region's researcher_cross_region_share that defers to ecosystem.region_links.
+inline constexpr double kLinksResearcherShare = -1.0;
 const std::vector<ElementKey<RegionSpec>>& region_keys();
 
 // Kinds of intermediary agents (the `kind` field of the `intermediary` population).

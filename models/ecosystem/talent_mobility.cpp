@@ -9,23 +9,28 @@
 
 namespace models::ecosystem {
 
-// The firms of the lab's field in the region a moving researcher goes to: another region, drawn by
-// the region links, with probability researcher_cross_region_share (no draw when it is 0).
-static const std::vector<std::uint32_t>& firms_of_region_drawn(const Parameters& p,
-                                                               const FirmIndex& firm_index,
-                                                               const CellIndex& cell, const Labs& labs,
-                                                               std::size_t i, sim::PhiloxStream& rng) {
+// The probability that a researcher of `region` moving to industry goes to a firm of a region drawn
+// by the links: the region's own rule where it gives one, else the links' share.
+static double cross_region_share(const Parameters& p, int region) {
+  const double own = p.regions[static_cast<std::size_t>(region)].researcher_cross_region_share;
+  return own == kLinksResearcherShare ? p.region_links.researcher_cross_region_share : own;
+}
+
+// The region a moving researcher of lab i goes to: another region, drawn by the region links, with
+// probability `share` (no draw when it is 0).
+static int region_drawn(const Parameters& p, const Labs& labs, std::size_t i, double share,
+                        sim::PhiloxStream& rng) {
   int region = labs.region[i];
-  if (rng.bernoulli(p.region_links.researcher_cross_region_share))
-    region = draw_linked_region(p.region_links, region, rng);
-  return firm_index.by_cell[static_cast<std::size_t>(cell(region, labs.field[i]))];
+  if (rng.bernoulli(share)) region = draw_linked_region(p.region_links, region, rng);
+  return region;
 }
 
 // Phase "move_researchers" — reads labs, the firms of each (region, field) (index_holdings) and the
 // industry_professor instruments. Firms' tacit knowledge and labs' industry ties decay by
 // `tacit_knowledge_decay`; then each lab, in lab order, sends Poisson(`researcher_mobility_rate` ×
 // the instruments' mobility_multiplier) researchers to firms of its region and field drawn at random (of a
-// region drawn by the region links with researcher_cross_region_share). A receiving firm gains
+// region drawn by the region links with the lab's region's researcher_cross_region_share, or the links'
+// where the region gives none). A receiving firm gains
 // `tacit_knowledge_bonus` on the logit of its development steps (at most 3 bonuses; advance_results), the lab
 // one tie (raising its matching; assign_transfer_offices), and an instrument pays its stipend (stipend_yuan)
 // per researcher to the receiving firm.
@@ -44,12 +49,15 @@ void move_researchers(const sim::PhaseContext& context, const Parameters& p, Lab
     const std::int64_t moves = poisson(rng, rate);
     const auto& own_candidates =
         firm_index.by_cell[static_cast<std::size_t>(cell(labs.region[i], labs.field[i]))];
-    for (std::int64_t m = 0; m < moves && !own_candidates.empty(); ++m) {
-      const auto& candidates = p.region_links.researcher_cross_region_share > 0
-                                   ? firms_of_region_drawn(p, firm_index, cell, labs, i, rng)
-                                   : own_candidates;
+    const double share = cross_region_share(p, labs.region[i]);
+    // A region with no firm of the lab's field keeps its researchers unless they may cross over.
+    const bool can_move = !own_candidates.empty() || share > 0;
+    for (std::int64_t m = 0; m < moves && can_move; ++m) {
+      const int region = share > 0 ? region_drawn(p, labs, i, share, rng) : labs.region[i];
+      const auto& candidates = firm_index.by_cell[static_cast<std::size_t>(cell(region, labs.field[i]))];
       if (candidates.empty()) continue;
       const std::uint32_t f = candidates[rng.uniform_below(candidates.size())];
+      if (region != labs.region[i]) flows.cross_region_researchers_moved += 1;
       firms.tacit_knowledge[f] =
           std::min(3.0 * p.tacit_knowledge_bonus, firms.tacit_knowledge[f] + p.tacit_knowledge_bonus);
       labs.industry_ties[i] += 1.0;

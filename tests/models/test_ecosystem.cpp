@@ -277,7 +277,7 @@ TEST_CASE("the memory estimate reads the parameters, so checking a scenario repo
                   sim::InputError);
 }
 
-// Issue 17: a variant of nansha.yaml that adds one voucher keeps nansha's five instruments, and
+// Issue 17: a variant of nansha.yaml that adds one voucher keeps nansha's six instruments, and
 // --set changes one of them by its name.
 TEST_CASE(
     "ecosystem: a base variant adding one policy keeps the base's policies and set by name changes one") {
@@ -293,8 +293,8 @@ TEST_CASE(
   const sim::Config config = sim::load_scenario(
       variant, schema(), {"ecosystem.policies[credit risk-compensation pool].budget_yuan=1e8"});
   const YAML::Node policies = config.node("ecosystem.policies");
-  REQUIRE(policies.size() == 6);
-  CHECK(policies[5]["name"].Scalar() == "vouchers");
+  REQUIRE(policies.size() == 7);
+  CHECK(policies[6]["name"].Scalar() == "vouchers");
   CHECK(policies[1]["name"].Scalar() == "credit risk-compensation pool");
   CHECK(policies[1]["budget_yuan"].as<double>() == 1e8);
   CHECK(policies[1]["loss_share"].as<double>() == 0.5);

@@ -121,3 +121,36 @@ TEST_CASE("a consortium recruits members from two or more regions (seed 001) eve
     CHECK(spanning == regions_of.size());
   }
 }
+
+namespace {
+
+// Two linked regions: a mainland one with most firms and a small one with rich labs whose
+// researchers follow `rule` (a regions.<name> entry, seed 004's Hong Kong beside Nansha).
+std::string mainland_and_border_region(const std::string& rule) {
+  return "model: ecosystem\nseed: 11\nsteps: 32\n"
+         "ecosystem:\n  universities: 12\n  institutes: 9\n  lead_firms: 9\n  smes: 450\n"
+         "  researcher_mobility_rate: 0.2\n"
+         "  regions:\n"
+         "    mainland: {weight: 1, pilot_platforms: 1, pilot_slots: 20}\n"
+         "    border: {weight: 0.5, pilot_platforms: 1, pilot_slots: 20, lab_budget_multiplier: 2" +
+         rule +
+         "}\n"
+         "  region_links:\n    proximity:\n      - {region_a: mainland, region_b: border, proximity: 0.5}\n";
+}
+
+}  // namespace
+
+TEST_CASE("paired: a region's own researcher rule sends its researchers to firms across the border") {
+  // Seed 004: Hong Kong's researchers join and found firms in Nansha. The links' share is 0 (every
+  // region's researchers move within it); the border region's own rule overrides it for its labs.
+  const std::string links_rule = mainland_and_border_region("");
+  const std::string own_rule = mainland_and_border_region(", researcher_cross_region_share: 0.6");
+  check_paired_effect("border region's own rule: more researchers moving across regions", links_rule,
+                      own_rule, sum_of("cross_region_researchers_moved"), Direction::increase);
+  CHECK(run(links_rule).sum.at("cross_region_researchers_moved") == 0);
+  // -1 (the default) defers to the links: a rule equal to the links' share draws exactly the same.
+  const RunSums deferring = run(mainland_and_border_region(", researcher_cross_region_share: -1"));
+  const RunSums explicit_zero = run(mainland_and_border_region(", researcher_cross_region_share: 0"));
+  CHECK(deferring.sum.at("researchers_moved") == explicit_zero.sum.at("researchers_moved"));
+  CHECK(deferring.sum.at("results_applied_share") == explicit_zero.sum.at("results_applied_share"));
+}

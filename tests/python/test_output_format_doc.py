@@ -58,7 +58,7 @@ def test_each_python_example_runs(results_folder, index):
 def test_code_datasets_carry_the_scenarios_labels(results_folder):
     with h5py.File(results_folder / "results" / "nansha.h5") as f:
         assert [label.decode() if isinstance(label, bytes) else label
-                for label in f["agents/firm/region"].attrs["labels"]] == ["nansha"]
+                for label in f["agents/firm/region"].attrs["labels"]] == ["nansha", "hong_kong"]
         fields = list(f["agents/firm/field"].attrs["labels"])
         assert len(fields) == 4 and "marine_technology" in fields
         codes = f["agents/firm/field"][...]
