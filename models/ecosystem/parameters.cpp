@@ -213,6 +213,11 @@ const std::vector<ElementKey<RegionSpec>>& region_keys() {
        "region_links.researcher_cross_region_share. Seed 004: Hong Kong's researchers found and join "
        "firms in Nansha (146 professional qualifications recognised across the border, 600+ Hong Kong "
        "and Macao teams in Nansha's 13 youth platforms); value a documented assumption of the scenario"},
+      {"researcher_mobility_multiplier", "1", 1.0, 0, 100, &R::researcher_mobility_multiplier,
+       "The region's own rule for how readily its labs' researchers move to industry: multiplies "
+       "researcher_mobility_rate for its labs (before any industry_professor instrument). Seed 004: Hong "
+       "Kong's researchers and youth teams start and join firms across the border; value a documented "
+       "assumption of the scenario"},
   };
   return table;
 }

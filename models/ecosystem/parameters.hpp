@@ -115,6 +115,7 @@ struct RegionSpec {
   // The region's own rule for researchers moving to industry across regions (talent_mobility.cpp);
   // kLinksResearcherShare: the links' researcher_cross_region_share.
   double researcher_cross_region_share{};
+  double researcher_mobility_multiplier{};  // the region's labs: x researcher_mobility_rate
 };
 // A region's researcher_cross_region_share that defers to ecosystem.region_links.
 inline constexpr double kLinksResearcherShare = -1.0;

@@ -27,10 +27,10 @@ static int region_drawn(const Parameters& p, const Labs& labs, std::size_t i, do
 
 // Phase "move_researchers" — reads labs, the firms of each (region, field) (index_holdings) and the
 // industry_professor instruments. Firms' tacit knowledge and labs' industry ties decay by
-// `tacit_knowledge_decay`; then each lab, in lab order, sends Poisson(`researcher_mobility_rate` ×
-// the instruments' mobility_multiplier) researchers to firms of its region and field drawn at random (of a
-// region drawn by the region links with the lab's region's researcher_cross_region_share, or the links'
-// where the region gives none). A receiving firm gains
+// `tacit_knowledge_decay`; then each lab, in lab order, sends Poisson(`researcher_mobility_rate` × its
+// region's researcher_mobility_multiplier × the instruments' mobility_multiplier) researchers to firms of its
+// region and field drawn at random (of a region drawn by the region links with the lab's region's
+// researcher_cross_region_share, or the links' where the region gives none). A receiving firm gains
 // `tacit_knowledge_bonus` on the logit of its development steps (at most 3 bonuses; advance_results), the lab
 // one tie (raising its matching; assign_transfer_offices), and an instrument pays its stipend (stipend_yuan)
 // per researcher to the receiving firm.
@@ -43,7 +43,9 @@ void move_researchers(const sim::PhaseContext& context, const Parameters& p, Lab
   for (auto& tacit : firms.tacit_knowledge) tacit *= keep;
   for (auto& ties : labs.industry_ties) ties *= keep;
   for (std::size_t i = 0; i < labs.size(); ++i) {
-    const double rate = p.researcher_mobility_rate * lab_incentives.mobility_mult[i];
+    const double rate = p.researcher_mobility_rate *
+                        p.regions[static_cast<std::size_t>(labs.region[i])].researcher_mobility_multiplier *
+                        lab_incentives.mobility_mult[i];
     if (rate <= 0) continue;
     auto rng = context.rng(labs.id(i), kResearcherMovesDraws);
     const std::int64_t moves = poisson(rng, rate);

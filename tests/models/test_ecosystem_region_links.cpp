@@ -154,3 +154,16 @@ TEST_CASE("paired: a region's own researcher rule sends its researchers to firms
   CHECK(deferring.sum.at("researchers_moved") == explicit_zero.sum.at("researchers_moved"));
   CHECK(deferring.sum.at("results_applied_share") == explicit_zero.sum.at("results_applied_share"));
 }
+
+TEST_CASE("paired: a region's own mobility multiplier moves more of its researchers to industry") {
+  // The border region's labs at five times the national researcher_mobility_rate; 1 (the default)
+  // draws exactly as without the key.
+  const std::string national_rate = mainland_and_border_region("");
+  const std::string own_rate = mainland_and_border_region(", researcher_mobility_multiplier: 5");
+  check_paired_effect("border region's own mobility multiplier: more researchers moved", national_rate,
+                      own_rate, sum_of("researchers_moved"), Direction::increase);
+  const RunSums unity = run(mainland_and_border_region(", researcher_mobility_multiplier: 1"));
+  const RunSums without = run(national_rate);
+  CHECK(unity.sum.at("researchers_moved") == without.sum.at("researchers_moved"));
+  CHECK(unity.sum.at("results_applied_share") == without.sum.at("results_applied_share"));
+}
