@@ -158,7 +158,7 @@ def test_ranking_nansha_variants_on_real_runs(innosim, tmp_path, analysis_cli):
     result = analysis_cli("report", *runs, "--objective", "first_unit_insurance_takeup", "-o", report)
     assert result.returncode == 0, result.stderr
     html = report.read_text()
-    assert "(region: nansha)" in html and "<td>insurance</td>" in html
+    assert "(regions: nansha, hong_kong)" in html and "<td>insurance</td>" in html
     flows = html[html.index('id="funnel-flows"'):]
     shares = [float(v) for v in re.findall(r"<td>([\d.]+)%</td>", flows[:flows.index("</table>")])]
     assert len(shares) == 3 * 4 and all(shares[i] >= shares[i + 4] for i in range(8))  # never widens
