@@ -160,6 +160,10 @@ const std::vector<ElementKey<FieldSpec>>& field_keys() {
       {"weight", "1", 1.0, 0, 1e6, &F::weight, "Share of agents in this field (normalised over fields)"},
       {"demand_growth_per_quarter", "1/quarter", 0.015, -0.5, 0.5, &F::demand_growth_per_quarter,
        "Growth of the field's market demand. Assumption"},
+      {"lead_firms", "agents", std::int64_t{0}, 0, 100000, &F::lead_firms,
+       "Lead firms of this field placed at set-up in each region besides the region's share of "
+       "`lead_firms`, whose fields are drawn by weight (so a field-targeted consortium has a lead firm "
+       "to form around: seed 000 names a consortium in each of four domains). 0: none"},
   };
   return table;
 }

@@ -117,6 +117,15 @@ int pick_field(const Parameters& p, sim::PhiloxStream& rng) {
   return static_cast<int>(p.fields.size()) - 1;
 }
 
+// A firm of step 0: its revenue drawn around the kind's mean from its own stream.
+static void spawn_setup_firm(const Parameters& p, FirmBirths& births, int kind, int region, int field,
+                             sim::PhiloxStream& rng) {
+  const double mean = kind == kLeadFirm ? p.lead_firm_revenue_yuan : p.sme_revenue_yuan;
+  const double revenue =
+      mean * std::exp(p.revenue_sigma * rng.normal() - 0.5 * p.revenue_sigma * p.revenue_sigma);
+  births.spawn({static_cast<Performer>(kind), region, field, revenue}, rng);
+}
+
 // Set-up's marker for a new-type R&D institution (stored as kind institute, flag new_type).
 constexpr int kNewTypeInstitute = kPerformers;
 
@@ -155,11 +164,16 @@ void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& stream
       const std::int64_t n = count(kind == kLeadFirm ? p.lead_firms : p.smes);
       for (std::int64_t k = 0; k < n; ++k) {
         auto rng = streams.stream(0, kSetupFirmDraws, births.firms.next_id());
-        const int field = pick_field(p, rng);
-        const double mean = kind == kLeadFirm ? p.lead_firm_revenue_yuan : p.sme_revenue_yuan;
-        const double revenue =
-            mean * std::exp(p.revenue_sigma * rng.normal() - 0.5 * p.revenue_sigma * p.revenue_sigma);
-        births.spawn({static_cast<Performer>(kind), static_cast<int>(r), field, revenue}, rng);
+        spawn_setup_firm(p, births, kind, static_cast<int>(r), pick_field(p, rng), rng);
+      }
+      // The fields' own lead firms (fields.<name>.lead_firms), after the drawn ones: a scenario
+      // without them draws and numbers its firms as before.
+      if (kind != kLeadFirm) continue;
+      for (std::size_t f = 0; f < p.fields.size(); ++f) {
+        for (std::int64_t k = 0; k < p.fields[f].lead_firms; ++k) {
+          auto rng = streams.stream(0, kSetupFirmDraws, births.firms.next_id());
+          spawn_setup_firm(p, births, kind, static_cast<int>(r), static_cast<int>(f), rng);
+        }
       }
     }
   }
