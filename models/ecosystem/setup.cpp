@@ -160,22 +160,22 @@ void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& stream
             {fmt::format("lab {}", labs.id(i)), sim::AccountKind::holding, false});
       }
     }
-    for (int kind : {kLeadFirm, kSme}) {
-      const std::int64_t n = count(kind == kLeadFirm ? p.lead_firms : p.smes);
+    const auto spawn_drawn_firms = [&](int kind, std::int64_t n) {
       for (std::int64_t k = 0; k < n; ++k) {
         auto rng = streams.stream(0, kSetupFirmDraws, births.firms.next_id());
         spawn_setup_firm(p, births, kind, static_cast<int>(r), pick_field(p, rng), rng);
       }
-      // The fields' own lead firms (fields.<name>.lead_firms), after the drawn ones: a scenario
-      // without them draws and numbers its firms as before.
-      if (kind != kLeadFirm) continue;
-      for (std::size_t f = 0; f < p.fields.size(); ++f) {
-        for (std::int64_t k = 0; k < p.fields[f].lead_firms; ++k) {
-          auto rng = streams.stream(0, kSetupFirmDraws, births.firms.next_id());
-          spawn_setup_firm(p, births, kind, static_cast<int>(r), static_cast<int>(f), rng);
-        }
+    };
+    spawn_drawn_firms(kLeadFirm, count(p.lead_firms));
+    // The fields' own lead firms (fields.<name>.lead_firms) after the drawn ones: a scenario
+    // without them draws and numbers its firms as before.
+    for (std::size_t f = 0; f < p.fields.size(); ++f) {
+      for (std::int64_t k = 0; k < p.fields[f].lead_firms; ++k) {
+        auto rng = streams.stream(0, kSetupFirmDraws, births.firms.next_id());
+        spawn_setup_firm(p, births, kLeadFirm, static_cast<int>(r), static_cast<int>(f), rng);
       }
     }
+    spawn_drawn_firms(kSme, count(p.smes));
   }
 }
 
