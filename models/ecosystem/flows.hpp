@@ -2,7 +2,9 @@
 // What the metrics measure besides the agents' fields: the flows of the quarter (reset by
 // apply_policies at the start of each step) and cumulative totals since step 0.
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "models/ecosystem/parameters.hpp"
 
@@ -33,6 +35,27 @@ struct Flows {
   std::int64_t ipos = 0, trade_sales = 0, write_offs = 0, promotions = 0, demotions = 0;
   // Demand-pull research (demand_pull.cpp): labs that changed field, deals answering a posted need.
   std::int64_t topic_shifts = 0, demand_pulled_deals = 0;
+};
+
+// Money between regions in the quarter, per ordered pair of regions (from: the payer's region, to:
+// the receiver's), row-major regions x regions, the diagonal within a region (regions linked).
+// Summed in the fixed order of the loops that resolve the deals (results in row order, funds in row
+// order), so the same on any thread count. Reset by EcosystemModel::step before every step.
+struct RegionPairFlows {
+  std::size_t regions = 0;
+  std::vector<double> licence_yuan;  // licence and assignment fees firms of `from` paid labs of `to`
+  std::vector<double> vc_yuan;       // VC tickets funds of `from` invested in SMEs of `to`
+
+  void reset(std::size_t region_count) {
+    regions = region_count;
+    licence_yuan.assign(regions * regions, 0.0);
+    vc_yuan.assign(regions * regions, 0.0);
+  }
+  [[nodiscard]] std::size_t pair(int from, int to) const {
+    return static_cast<std::size_t>(from) * regions + static_cast<std::size_t>(to);
+  }
+  void add_licence(int from, int to, double yuan) { licence_yuan[pair(from, to)] += yuan; }
+  void add_vc(int from, int to, double yuan) { vc_yuan[pair(from, to)] += yuan; }
 };
 
 // Cumulative counters since step 0.
