@@ -23,6 +23,7 @@ struct Flows {
   std::int64_t brokered_deals = 0, broker_capacity = 0, expert_firms_served = 0, incubator_births = 0;
   std::int64_t incubator_places = 0;  // incubators' physical capacity of the quarter
   std::int64_t researchers_moved = 0, thematic_bond_defaults = 0;
+  std::int64_t cross_region_researcher_moves = 0;  // to a firm of another region (regions linked)
   std::int64_t concept_verification_requests = 0, concept_verifications = 0, concept_verification_drops = 0;
   std::int64_t new_type_institute_deals = 0;
   double new_type_contract_income = 0;

@@ -149,6 +149,10 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "every place taken (physical capacity binds)"},
       {"researchers_moved", "researchers/quarter",
        "Researchers moving from labs to firms (industry professors, talent mobility)"},
+      {"cross_region_researcher_moves", "researchers/quarter",
+       "Researchers moving from labs to firms of another region "
+       "(region_links.researcher_cross_region_share); "
+       "part of researchers_moved"},
       {"ex_post_rewards_paid", "yuan/quarter", "Ex-post rewards (以奖代补) paid to firms"},
       {"thematic_bonds_outstanding", "yuan", "Principal of thematic bonds outstanding"},
       {"thematic_bonds_issued", "yuan/quarter", "Principal of thematic bonds issued in the quarter"},
@@ -339,6 +343,7 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] =
       share(static_cast<double>(flows_.incubator_births), static_cast<double>(flows_.incubator_places));
   values[k++] = static_cast<double>(flows_.researchers_moved);
+  values[k++] = static_cast<double>(flows_.cross_region_researcher_moves);
   values[k++] = flows_.ex_post_rewards_paid;
   values[k++] = bonds;
   values[k++] = flows_.thematic_bonds_issued;
