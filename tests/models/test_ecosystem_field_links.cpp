@@ -93,10 +93,35 @@ TEST_CASE("input-output coefficients without a Leontief inverse are an input err
           load(tiny_scenario("  field_links:\n    input_output:\n"
                              "      - {supplier: new_materials, buyer: ai, coefficient: 0.6}\n"
                              "      - {supplier: clean_energy, buyer: ai, coefficient: 0.5}\n"))),
-      "test.yaml:14:7: 'ecosystem.field_links.input_output': the coefficients of buyer 'ai' sum to 1.1; each "
-      "buyer's inputs must cost less than its output (sum < 1), or the Leontief inverse (I - A)^-1 does not "
-      "exist: lower them",
+      "test.yaml:14:7: 'ecosystem.field_links.input_output': the coefficients of buyer 'ai' sum to 1.1 "
+      "(after "
+      "input_output_scale 1); each buyer's inputs must cost less than its output (sum < 1), or the Leontief "
+      "inverse (I - A)^-1 does not exist: lower them",
       sim::InputError);
+}
+
+TEST_CASE("the scales multiply the input-output coefficients and the proximities for a sensitivity sweep") {
+  const std::string links =
+      "  field_links:\n"
+      "    input_output:\n      - {supplier: new_materials, buyer: clean_energy, coefficient: 0.3}\n"
+      "    technology_proximity:\n      - {field_a: ai, field_b: new_materials, proximity: 0.4}\n";
+  const auto read = [&](const std::string& scales) {
+    return models::ecosystem::read_parameters(load(tiny_scenario(links + scales))).field_links;
+  };
+  const FieldLinkSpec as_given = read("");
+  CHECK(as_given.coefficient(2, 0) == 0.3);
+  CHECK(as_given.proximity_of(1, 2) == 0.4);
+  const FieldLinkSpec scaled = read("    input_output_scale: 2\n    proximity_scale: 2\n");
+  CHECK(scaled.coefficient(2, 0) == doctest::Approx(0.6));
+  CHECK(scaled.proximity_of(2, 1) == doctest::Approx(0.8));
+  CHECK(read("    proximity_scale: 5\n").proximity_of(1, 2) == 1.0);  // capped at 1
+  // Scale 0: no matrix at all, as without links (no solve, no draw).
+  const FieldLinkSpec cut = read("    input_output_scale: 0\n    proximity_scale: 0\n");
+  CHECK_FALSE(cut.has_input_output());
+  CHECK_FALSE(cut.has_proximity());
+  // The scaled coefficients must keep the Leontief inverse: 0.3 x 4 = 1.2 for clean_energy.
+  CHECK_THROWS_WITH_AS((void)read("    input_output_scale: 4\n"),
+                       doctest::Contains("sum to 1.2 (after input_output_scale 4)"), sim::InputError);
 }
 
 namespace {
