@@ -30,6 +30,7 @@ struct Flows {
   double ex_post_rewards_paid = 0, thematic_bonds_issued = 0;
   // Capacity, equity and the ladder.
   double investment = 0, sales = 0, capacity = 0, demand = 0;
+  double new_product_demand = 0;    // final demand for the new products of results in use
   double intermediate_demand = 0;   // pulled along the industrial chain (fields linked)
   double cross_region_vc_yuan = 0;  // VC invested outside the fund's region (regions linked)
   double vc_exit_proceeds = 0, government_equity_returned = 0;

@@ -121,6 +121,10 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"intermediate_demand_yuan", "yuan/quarter",
        "Demand pulled along the industrial chain: what the new products of industrialised results need "
        "of the supplying fields, (I - A)^-1 f - f summed over fields (ecosystem.field_links)"},
+      {"new_product_demand_yuan", "yuan/quarter",
+       "What customers buy of the new products of results in use (after the market's share): the final "
+       "demand "
+       "that pulls intermediate_demand_yuan along the industrial chain (ecosystem.field_links)"},
       {"topic_shifts", "labs/quarter",
        "Labs that changed field in the quarter, towards fields with posted needs (ecosystem.demand_pull)"},
       {"posted_demand_yuan", "yuan",
@@ -322,6 +326,7 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = static_cast<double>(flows_.cross_region_deals);
   values[k++] = flows_.cross_region_vc_yuan;
   values[k++] = flows_.intermediate_demand;
+  values[k++] = flows_.new_product_demand;
   values[k++] = static_cast<double>(flows_.topic_shifts);
   values[k++] = accounts_.posted_needs >= 0
                     ? to_yuan(ledger_.balance(static_cast<sim::AccountId>(accounts_.posted_needs)))

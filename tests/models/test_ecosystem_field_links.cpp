@@ -211,6 +211,37 @@ TEST_CASE("paired: an input-output link from ai to new_materials raises new_mate
   CHECK(pulled.sum.at("intermediate_demand_yuan.clean_energy") == 0);
 }
 
+TEST_CASE("the demand for new products is what pulls intermediate demand along the chain") {
+  // One link, new_materials supplying 0.3 yuan per yuan of ai's output (A^2 = 0): each quarter the
+  // chain pulls x = 0.3 x ai's new-product demand, at most 0.3 x all fields' new-product demand.
+  const std::string linked = tiny_scenario(
+      "  field_links:\n    input_output:\n      - {supplier: new_materials, buyer: ai, coefficient: 0.3}\n",
+      40);
+  const sim::Config config = load(linked);
+  auto model = create(config);
+  const auto infos = model->metrics();
+  std::size_t pulled_at = infos.size(), new_products_at = infos.size();
+  for (std::size_t m = 0; m < infos.size(); ++m) {
+    if (infos[m].name == "intermediate_demand_yuan") pulled_at = m;
+    if (infos[m].name == "new_product_demand_yuan") new_products_at = m;
+  }
+  REQUIRE(new_products_at < infos.size());
+  std::vector<double> values(infos.size());
+  double pulled = 0;
+  for (std::int64_t step = 1; step <= config.integer("steps"); ++step) {
+    model->step(step);
+    model->measure(values);
+    INFO("step " << step);
+    CHECK(values[pulled_at] <= 0.3 * values[new_products_at] * (1 + 1e-12));
+    pulled += values[pulled_at];
+  }
+  CHECK(pulled > 0);
+  // Without links, new products still sell and pull nothing.
+  const RunSums unlinked = run(tiny_scenario("", 40));
+  CHECK(unlinked.sum.at("new_product_demand_yuan") > 0);
+  CHECK(unlinked.sum.at("intermediate_demand_yuan") == 0);
+}
+
 TEST_CASE("an economy with linked fields is bit-identical on 1 and 4 threads") {
   // Twelve times the tiny economy: its firms and results span more than one chunk.
   const sim::Config config = load(scaled_scenario(
