@@ -39,6 +39,8 @@ void EcosystemModel::save_state(std::ostream& out) const {
   write_section(out, 1);
   write(out, step_);
   write(out, flows_);
+  write_vector(out, region_flows_.licence_yuan);
+  write_vector(out, region_flows_.vc_yuan);
   write(out, totals_);
   write(out, consortia_count_);
   write_vector(out, challenge_contracts_);
@@ -120,6 +122,9 @@ void EcosystemModel::restore_state(std::istream& in) {
   expect_section(in, 1, "totals and ledger");
   step_ = read<std::int64_t>(in, "step");
   flows_ = read<Flows>(in, "flows");
+  region_flows_.regions = p_.regions.size();
+  read_vector(in, region_flows_.licence_yuan, "region flows");
+  read_vector(in, region_flows_.vc_yuan, "region flows");
   totals_ = read<Totals>(in, "totals");
   consortia_count_ = read<std::int64_t>(in, "consortia");
   read_vector(in, challenge_contracts_, "challenge contracts");

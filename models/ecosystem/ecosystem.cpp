@@ -20,6 +20,7 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
       scheduler_(streams_),
       check_every_phase_(context.check_invariants_every_phase) {
   instrument_accounts_.begin_step(p_.policies.size());  // step 0 reads them even without a spin-up
+  region_flows_.reset(p_.regions.size());
   open_fixed_accounts(p_, accounts_, payments_);
   create_labs_and_firms(p_, streams_, labs_, firm_births_, payments_);
   create_platforms_banks_funds(p_, streams_, platforms_, banks_, funds_, payments_);
@@ -103,10 +104,11 @@ EcosystemModel::EcosystemModel(Parameters parameters, const sim::ReplicateContex
   });
   s.add_phase("match_results", kMatchResultsDraws, [this](Context c) {
     match_results(c, p_, results_, result_scratch_, labs_, lab_incentives_, firm_births_, firm_index_,
-                  intermediaries_, region_policies_, deal_buffer_, payments_, events_, flows_);
+                  intermediaries_, region_policies_, deal_buffer_, payments_, events_, flows_, region_flows_);
   });
   s.add_phase("invest_venture_capital", kInvestVentureCapitalDraws, [this](Context c) {
-    invest_venture_capital(c, p_, funds_, firms_, firm_holdings_, firm_index_, payments_, events_, flows_);
+    invest_venture_capital(c, p_, funds_, firms_, firm_holdings_, firm_index_, payments_, events_, flows_,
+                           region_flows_);
   });
   s.add_phase("lend_and_settle_loans", kLendAndSettleLoansDraws, [this](Context c) {
     lend_and_settle_loans(c, p_, markets_, firms_, firm_incentives_, firm_budgets_, firm_conditions_, banks_,
@@ -164,6 +166,7 @@ void EcosystemModel::spin_up() {
 void EcosystemModel::step(std::int64_t step) {
   step_ = step;
   instrument_accounts_.begin_step(p_.policies.size());
+  region_flows_.reset(p_.regions.size());
   scheduler_.run_step(step);
   instrument_accounts_.end_step();
 }

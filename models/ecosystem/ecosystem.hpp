@@ -86,6 +86,7 @@ class EcosystemModel final : public sim::Model {
   // instrument_accounts_ (reset by step()).
   FixedAccounts accounts_;
   Flows flows_;
+  RegionPairFlows region_flows_;  // money between regions, per pair (reset by step())
   Totals totals_;
   InstrumentAccounts instrument_accounts_;
   Payments payments_{ledger_, accounts_, step_, flows_.government_spending, instrument_accounts_};

@@ -38,6 +38,21 @@ void declare_field_links(sim::ObjectSpec& section) {
       .required()
       .between(0, 1);
   links
+      .real("input_output_scale", "1",
+            "Multiplies every input-output coefficient (0: no industrial chain; 1: as given), so that a "
+            "sensitivity sweep covers the coefficients' uncertainty (scenarios/sweeps/"
+            "field_links_sensitivity.yaml); each buyer's scaled coefficients must still sum to less than 1. "
+            "Documented assumption")
+      .default_value(1.0)
+      .between(0, 10);
+  links
+      .real("proximity_scale", "1",
+            "Multiplies every technology proximity between two different fields, capped at 1 (0: no field "
+            "near another; 1: as given), so that a sensitivity sweep covers the proximities' uncertainty. "
+            "Documented assumption")
+      .default_value(1.0)
+      .between(0, 10);
+  links
       .real("cross_field_fee_premium", "1",
             "A licence to a firm of another field costs the licence fee x (1 + premium x (1 - proximity)): "
             "the lab adapts the result to the other field's use. Documented assumption")
@@ -86,7 +101,7 @@ std::vector<Pair> read_pairs(const sim::Config& config, const std::string& list,
 }
 
 // ecosystem.field_links.input_output into links.input_output (left empty when every coefficient is 0).
-void read_input_output(const sim::Config& config, const std::string& io_list,
+void read_input_output(const sim::Config& config, const std::string& io_list, double scale,
                        const std::vector<std::string>& field_names, FieldLinkSpec& links,
                        std::vector<sim::InputProblem>& problems) {
   const std::size_t n = links.fields;
@@ -95,8 +110,9 @@ void read_input_output(const sim::Config& config, const std::string& io_list,
   for (const Pair& pair :
        read_pairs(config, io_list, "supplier", "buyer", "coefficient", field_names, problems)) {
     if (pair.first < 0 || pair.second < 0) continue;
-    a[static_cast<std::size_t>(pair.first) * n + static_cast<std::size_t>(pair.second)] = pair.value;
-    any = any || pair.value > 0;
+    const double coefficient = scale * pair.value;
+    a[static_cast<std::size_t>(pair.first) * n + static_cast<std::size_t>(pair.second)] = coefficient;
+    any = any || coefficient > 0;
   }
   if (!any) return;
   links.input_output = std::move(a);
@@ -107,16 +123,16 @@ void read_input_output(const sim::Config& config, const std::string& io_list,
     if (column >= 1.0) {
       problems.push_back(
           {config.location(io_list),
-           fmt::format("'{}': the coefficients of buyer '{}' sum to {:.4g}; each buyer's inputs "
-                       "must cost less than its output (sum < 1), or the Leontief inverse "
-                       "(I - A)^-1 does not exist: lower them",
-                       io_list, field_names[buyer], column)});
+           fmt::format("'{}': the coefficients of buyer '{}' sum to {:.4g} (after input_output_scale "
+                       "{:g}); each buyer's inputs must cost less than its output (sum < 1), or the "
+                       "Leontief inverse (I - A)^-1 does not exist: lower them",
+                       io_list, field_names[buyer], column, scale)});
     }
   }
 }
 
 // ecosystem.field_links.technology_proximity into links.proximity (left empty when every pair is 0).
-void read_proximity(const sim::Config& config, const std::string& near_list,
+void read_proximity(const sim::Config& config, const std::string& near_list, double scale,
                     const std::vector<std::string>& field_names, FieldLinkSpec& links,
                     std::vector<sim::InputProblem>& problems) {
   const std::size_t n = links.fields;
@@ -134,8 +150,9 @@ void read_proximity(const sim::Config& config, const std::string& near_list,
                                       near_list, field_names[a])});
       continue;
     }
-    proximity[a * n + b] = proximity[b * n + a] = pair.value;
-    any = any || pair.value > 0;
+    const double near = std::min(1.0, scale * pair.value);
+    proximity[a * n + b] = proximity[b * n + a] = near;
+    any = any || near > 0;
   }
   if (any) links.proximity = std::move(proximity);
 }
@@ -160,8 +177,10 @@ FieldLinkSpec read_field_links(const sim::Config& config, const std::vector<std:
                      n, kMaxLinkedFields)});
     return links;
   }
-  read_input_output(config, io_list, field_names, links, problems);
-  read_proximity(config, near_list, field_names, links, problems);
+  read_input_output(config, io_list, config.real("ecosystem.field_links.input_output_scale"), field_names,
+                    links, problems);
+  read_proximity(config, near_list, config.real("ecosystem.field_links.proximity_scale"), field_names, links,
+                 problems);
   return links;
 }
 

@@ -23,7 +23,7 @@ namespace models::ecosystem {
 // sub-fund goes back to its instrument.
 void invest_venture_capital(const sim::PhaseContext& context, const Parameters& p, VcFunds& funds,
                             Firms& firms, const FirmHoldings& firm_holdings, const FirmIndex& firm_index,
-                            Payments& payments, Events& events, Flows& flows) {
+                            Payments& payments, Events& events, Flows& flows, RegionPairFlows& region_flows) {
   const FixedAccounts& accounts = payments.accounts();
   std::vector<std::uint8_t> is_closing(funds.size(), 0), is_selling(funds.size(), 0);
   for (std::size_t k = 0; k < funds.size(); ++k) {
@@ -76,6 +76,7 @@ void invest_venture_capital(const sim::PhaseContext& context, const Parameters& 
       if (is_own ? !grows : signal < p.vc_quality_threshold) continue;
       buy_equity(funds, k, firms, f, p.vc_ticket_yuan, payments, flows);
       if (firms.region[f] != funds.region[k]) flows.cross_region_vc_yuan += p.vc_ticket_yuan;
+      region_flows.add_vc(funds.region[k], firms.region[f], p.vc_ticket_yuan);
       events.record_deal({kVcInvestment, static_cast<std::int64_t>(funds.id(k)),
                           static_cast<std::int64_t>(firms.id(f)), -1, p.vc_ticket_yuan});
     }

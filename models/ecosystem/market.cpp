@@ -23,7 +23,10 @@ static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Fir
                            const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
                            const Payments& payments, ChunkPayments& chunk_payments, std::size_t i,
                            double market_share, double procurement, double& forgone_tax);
-static void pull_along_chain(FieldMarkets& markets, Firms& firms, const FirmHoldings& firm_holdings,
+static std::vector<double> new_product_demand(const FieldMarkets& markets, const Firms& firms,
+                                              const FirmHoldings& firm_holdings,
+                                              const std::vector<double>& market_share);
+static void pull_along_chain(FieldMarkets& markets, Firms& firms, const std::vector<double>& final_demand,
                              std::vector<double>& field_demand, std::vector<double>& market_share,
                              Flows& flows);
 
@@ -92,9 +95,11 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
     const double market = markets.size[f] * markets.demand_index[f];
     if (field_demand[f] > market) market_share[f] = market / field_demand[f];
   }
+  const std::vector<double> final_demand = new_product_demand(markets, firms, firm_holdings, market_share);
+  for (const double demand : final_demand) flows.new_product_demand += demand;
   markets.intermediate_demand.assign(n_fields, 0.0);
   if (!markets.chain.empty())
-    pull_along_chain(markets, firms, firm_holdings, field_demand, market_share, flows);
+    pull_along_chain(markets, firms, final_demand, field_demand, market_share, flows);
   // Firms trade in parallel: each chunk pays from and into its firms' own accounts and the shared
   // market, sinks and treasury (sim/core/ledger_batch.hpp); value added, sales, capacity (and any
   // government spending) are summed per chunk and added in chunk order.
@@ -152,21 +157,30 @@ static double customers_demand(const sim::PhaseContext& context, const Parameter
          markets.demand_index[field];
 }
 
+// What customers buy of each field's new products (the results its firms use) after the market's
+// share, yuan (produce_and_sell): the final demand that pulls intermediate demand along the chain.
+// Summed in firm order, so it does not depend on the thread count.
+static std::vector<double> new_product_demand(const FieldMarkets& markets, const Firms& firms,
+                                              const FirmHoldings& firm_holdings,
+                                              const std::vector<double>& market_share) {
+  std::vector<double> final_demand(market_share.size(), 0.0);
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    const auto f = static_cast<std::size_t>(firms.field[i]);
+    final_demand[f] += firm_holdings.product_value[i] * markets.demand_index[f] * market_share[f];
+  }
+  return final_demand;
+}
+
 // Fields linked (produce_and_sell): what customers buy of the new products of results in
 // industrial use is final demand f per field; making it takes inputs from the supplying fields,
 // which ask the suppliers for x = (I - A)^-1 f - f more (Leontief, one solve a quarter). Each
 // supplying field's firms are asked for x in proportion to what their own customers ask, and its
 // market grows by x (these buyers are firms, not the field's final customers). Sums run in firm
 // order, so they do not depend on the thread count.
-static void pull_along_chain(FieldMarkets& markets, Firms& firms, const FirmHoldings& firm_holdings,
+static void pull_along_chain(FieldMarkets& markets, Firms& firms, const std::vector<double>& final_demand,
                              std::vector<double>& field_demand, std::vector<double>& market_share,
                              Flows& flows) {
   const std::size_t n_fields = field_demand.size();
-  std::vector<double> final_demand(n_fields, 0.0);
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    const auto f = static_cast<std::size_t>(firms.field[i]);
-    final_demand[f] += firm_holdings.product_value[i] * markets.demand_index[f] * market_share[f];
-  }
   const std::vector<double> intermediate = markets.chain.intermediate_demand(final_demand);
   std::vector<double> scale(n_fields, 1.0);
   for (std::size_t f = 0; f < n_fields; ++f) {

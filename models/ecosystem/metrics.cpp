@@ -28,6 +28,35 @@ static ConsortiumLayers consortium_layers(const Labs& labs, const Firms& firms) 
   return layers;
 }
 
+// Money flows by region pair (regions linked), only with two or more regions: for each ordered pair
+// (from, to), the diagonal included, the licence fees and the VC that regions^2 x 2 series hold.
+static std::vector<sim::MetricInfo> region_pair_metrics(const std::vector<RegionSpec>& regions) {
+  std::vector<sim::MetricInfo> m;
+  if (regions.size() < 2) return m;
+  for (const RegionSpec& from : regions) {
+    for (const RegionSpec& to : regions) {
+      const std::string pair = "region_flow." + from.name + "." + to.name;
+      m.push_back({pair + ".licence_yuan", "yuan/quarter",
+                   "Licence and assignment fees firms of region '" + from.name + "' paid labs of region '" +
+                       to.name + "' (money flows from the licensee's region to the lab's)"});
+      m.push_back({pair + ".vc_yuan", "yuan/quarter",
+                   "VC tickets funds of region '" + from.name + "' invested in SMEs of region '" + to.name +
+                       "' (the off-diagonal pairs sum to cross_region_vc_yuan)"});
+    }
+  }
+  return m;
+}
+
+// The values of region_pair_metrics, in its order.
+static void measure_region_pairs(const RegionPairFlows& flows, std::size_t regions, std::span<double> values,
+                                 std::size_t& k) {
+  if (regions < 2) return;
+  for (std::size_t pair = 0; pair < regions * regions; ++pair) {
+    values[k++] = flows.licence_yuan[pair];
+    values[k++] = flows.vc_yuan[pair];
+  }
+}
+
 std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
   std::vector<sim::MetricInfo> m = {
       {"rd_share_enterprises", "1", "R&D spending performed by firms / total R&D spending"},
@@ -92,6 +121,10 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
       {"intermediate_demand_yuan", "yuan/quarter",
        "Demand pulled along the industrial chain: what the new products of industrialised results need "
        "of the supplying fields, (I - A)^-1 f - f summed over fields (ecosystem.field_links)"},
+      {"new_product_demand_yuan", "yuan/quarter",
+       "What customers buy of the new products of results in use (after the market's share): the final "
+       "demand "
+       "that pulls intermediate_demand_yuan along the industrial chain (ecosystem.field_links)"},
       {"topic_shifts", "labs/quarter",
        "Labs that changed field in the quarter, towards fields with posted needs (ecosystem.demand_pull)"},
       {"posted_demand_yuan", "yuan",
@@ -120,9 +153,9 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "every place taken (physical capacity binds)"},
       {"researchers_moved", "researchers/quarter",
        "Researchers moving from labs to firms (industry professors, talent mobility)"},
-      {"cross_region_researchers_moved", "researchers/quarter",
-       "Of the researchers moving to firms, those going to a firm of another region than their lab's "
-       "(researcher_cross_region_share of the lab's region or of ecosystem.region_links)"},
+      {"cross_region_researcher_moves", "researchers/quarter",
+       "Researchers moving from labs to firms of another region (researcher_cross_region_share of the "
+       "lab's region or of region_links); part of researchers_moved"},
       {"ex_post_rewards_paid", "yuan/quarter", "Ex-post rewards (以奖代补) paid to firms"},
       {"thematic_bonds_outstanding", "yuan", "Principal of thematic bonds outstanding"},
       {"thematic_bonds_issued", "yuan/quarter", "Principal of thematic bonds issued in the quarter"},
@@ -173,6 +206,8 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
                  "Demand pulled along the industrial chain for the products of field '" + field.name +
                      "' (a supplier of the others' new products): its part of intermediate_demand_yuan "
                      "(ecosystem.field_links)"});
+  const auto pairs = region_pair_metrics(p_.regions);
+  m.insert(m.end(), pairs.begin(), pairs.end());
   const auto instruments = instrument_metrics(p_.policies);
   m.insert(m.end(), instruments.begin(), instruments.end());
   return m;
@@ -290,6 +325,7 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = static_cast<double>(flows_.cross_region_deals);
   values[k++] = flows_.cross_region_vc_yuan;
   values[k++] = flows_.intermediate_demand;
+  values[k++] = flows_.new_product_demand;
   values[k++] = static_cast<double>(flows_.topic_shifts);
   values[k++] = accounts_.posted_needs >= 0
                     ? to_yuan(ledger_.balance(static_cast<sim::AccountId>(accounts_.posted_needs)))
@@ -311,7 +347,7 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] =
       share(static_cast<double>(flows_.incubator_births), static_cast<double>(flows_.incubator_places));
   values[k++] = static_cast<double>(flows_.researchers_moved);
-  values[k++] = static_cast<double>(flows_.cross_region_researchers_moved);
+  values[k++] = static_cast<double>(flows_.cross_region_researcher_moves);
   values[k++] = flows_.ex_post_rewards_paid;
   values[k++] = bonds;
   values[k++] = flows_.thematic_bonds_issued;
@@ -360,6 +396,7 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = flows_.new_type_contract_income;
   for (std::size_t f = 0; f < p_.fields.size(); ++f)
     values[k++] = f < markets_.intermediate_demand.size() ? markets_.intermediate_demand[f] : 0.0;
+  measure_region_pairs(region_flows_, p_.regions.size(), values, k);
   for (std::size_t policy = 0; policy < p_.policies.size(); ++policy) {
     values[k++] = to_yuan(instrument_accounts_.committed(policy));
     values[k++] = to_yuan(instrument_accounts_.spent(policy));

@@ -133,7 +133,7 @@ void finance_thematic_bonds(const sim::PhaseContext& context, const Parameters& 
 // raised.
 void invest_venture_capital(const sim::PhaseContext& context, const Parameters& p, VcFunds& funds,
                             Firms& firms, const FirmHoldings& firm_holdings, const FirmIndex& firm_index,
-                            Payments& payments, Events& events, Flows& flows);
+                            Payments& payments, Events& events, Flows& flows, RegionPairFlows& region_flows);
 // 15. Interest, repayment and defaults of SMEs' loans; new loans.
 void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p, const FieldMarkets& markets,
                            Firms& firms, const FirmIncentives& firm_incentives,
@@ -188,7 +188,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
                    const ResultScratch& result_scratch, const Labs& labs, const LabIncentives& lab_incentives,
                    FirmBirths& firm_births, const FirmIndex& firm_index, Intermediaries& intermediaries,
                    const RegionPolicies& region_policies, sim::ProposalBuffer<DealProposal>& deal_buffer,
-                   Payments& payments, Events& events, Flows& flows);
+                   Payments& payments, Events& events, Flows& flows, RegionPairFlows& region_flows);
 
 // pilot_platform.cpp
 // 11. Pilot requests served by region at the cheapest platform with a free slot.

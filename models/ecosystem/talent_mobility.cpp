@@ -59,11 +59,11 @@ void move_researchers(const sim::PhaseContext& context, const Parameters& p, Lab
       const auto& candidates = firm_index.by_cell[static_cast<std::size_t>(cell(region, labs.field[i]))];
       if (candidates.empty()) continue;
       const std::uint32_t f = candidates[rng.uniform_below(candidates.size())];
-      if (region != labs.region[i]) flows.cross_region_researchers_moved += 1;
       firms.tacit_knowledge[f] =
           std::min(3.0 * p.tacit_knowledge_bonus, firms.tacit_knowledge[f] + p.tacit_knowledge_bonus);
       labs.industry_ties[i] += 1.0;
       flows.researchers_moved += 1;
+      if (firms.region[f] != labs.region[i]) flows.cross_region_researcher_moves += 1;
       const std::int32_t policy = lab_incentives.professor_policy[i];
       if (policy >= 0) {
         payments.pay_up_to(accounts.first_policy_account + policy, firms.account[f],

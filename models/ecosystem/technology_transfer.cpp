@@ -86,7 +86,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
                    const ResultScratch& result_scratch, const Labs& labs, const LabIncentives& lab_incentives,
                    FirmBirths& firm_births, const FirmIndex& firm_index, Intermediaries& intermediaries,
                    const RegionPolicies& region_policies, sim::ProposalBuffer<DealProposal>& deal_buffer,
-                   Payments& payments, Events& events, Flows& flows) {
+                   Payments& payments, Events& events, Flows& flows, RegionPairFlows& region_flows) {
   const FixedAccounts& accounts = payments.accounts();
   Firms& firms = firm_births.firms;
   const std::size_t n = results.size();
@@ -131,6 +131,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
       if (firms.region[firm] != labs.region[o]) flows.cross_region_deals += 1;
       kind = rng.bernoulli(p.assignment_share) ? kAssignment : kLicence;
       payments.pay(firms.account[firm], labs.account[o], fee);
+      region_flows.add_licence(firms.region[firm], labs.region[o], fee);
       payments.pay(labs.account[o], accounts.inventors_sink, fee * p.inventor_share);
       if (office >= 0)
         payments.pay(labs.account[o], intermediaries.account[office],

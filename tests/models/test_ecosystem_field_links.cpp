@@ -93,10 +93,35 @@ TEST_CASE("input-output coefficients without a Leontief inverse are an input err
           load(tiny_scenario("  field_links:\n    input_output:\n"
                              "      - {supplier: new_materials, buyer: ai, coefficient: 0.6}\n"
                              "      - {supplier: clean_energy, buyer: ai, coefficient: 0.5}\n"))),
-      "test.yaml:14:7: 'ecosystem.field_links.input_output': the coefficients of buyer 'ai' sum to 1.1; each "
-      "buyer's inputs must cost less than its output (sum < 1), or the Leontief inverse (I - A)^-1 does not "
-      "exist: lower them",
+      "test.yaml:14:7: 'ecosystem.field_links.input_output': the coefficients of buyer 'ai' sum to 1.1 "
+      "(after "
+      "input_output_scale 1); each buyer's inputs must cost less than its output (sum < 1), or the Leontief "
+      "inverse (I - A)^-1 does not exist: lower them",
       sim::InputError);
+}
+
+TEST_CASE("the scales multiply the input-output coefficients and the proximities for a sensitivity sweep") {
+  const std::string links =
+      "  field_links:\n"
+      "    input_output:\n      - {supplier: new_materials, buyer: clean_energy, coefficient: 0.3}\n"
+      "    technology_proximity:\n      - {field_a: ai, field_b: new_materials, proximity: 0.4}\n";
+  const auto read = [&](const std::string& scales) {
+    return models::ecosystem::read_parameters(load(tiny_scenario(links + scales))).field_links;
+  };
+  const FieldLinkSpec as_given = read("");
+  CHECK(as_given.coefficient(2, 0) == 0.3);
+  CHECK(as_given.proximity_of(1, 2) == 0.4);
+  const FieldLinkSpec scaled = read("    input_output_scale: 2\n    proximity_scale: 2\n");
+  CHECK(scaled.coefficient(2, 0) == doctest::Approx(0.6));
+  CHECK(scaled.proximity_of(2, 1) == doctest::Approx(0.8));
+  CHECK(read("    proximity_scale: 5\n").proximity_of(1, 2) == 1.0);  // capped at 1
+  // Scale 0: no matrix at all, as without links (no solve, no draw).
+  const FieldLinkSpec cut = read("    input_output_scale: 0\n    proximity_scale: 0\n");
+  CHECK_FALSE(cut.has_input_output());
+  CHECK_FALSE(cut.has_proximity());
+  // The scaled coefficients must keep the Leontief inverse: 0.3 x 4 = 1.2 for clean_energy.
+  CHECK_THROWS_WITH_AS((void)read("    input_output_scale: 4\n"),
+                       doctest::Contains("sum to 1.2 (after input_output_scale 4)"), sim::InputError);
 }
 
 namespace {
@@ -184,6 +209,37 @@ TEST_CASE("paired: an input-output link from ai to new_materials raises new_mate
         doctest::Approx(pulled.sum.at("intermediate_demand_yuan")));
   CHECK(pulled.sum.at("intermediate_demand_yuan.ai") == 0);
   CHECK(pulled.sum.at("intermediate_demand_yuan.clean_energy") == 0);
+}
+
+TEST_CASE("the demand for new products is what pulls intermediate demand along the chain") {
+  // One link, new_materials supplying 0.3 yuan per yuan of ai's output (A^2 = 0): each quarter the
+  // chain pulls x = 0.3 x ai's new-product demand, at most 0.3 x all fields' new-product demand.
+  const std::string linked = tiny_scenario(
+      "  field_links:\n    input_output:\n      - {supplier: new_materials, buyer: ai, coefficient: 0.3}\n",
+      40);
+  const sim::Config config = load(linked);
+  auto model = create(config);
+  const auto infos = model->metrics();
+  std::size_t pulled_at = infos.size(), new_products_at = infos.size();
+  for (std::size_t m = 0; m < infos.size(); ++m) {
+    if (infos[m].name == "intermediate_demand_yuan") pulled_at = m;
+    if (infos[m].name == "new_product_demand_yuan") new_products_at = m;
+  }
+  REQUIRE(new_products_at < infos.size());
+  std::vector<double> values(infos.size());
+  double pulled = 0;
+  for (std::int64_t step = 1; step <= config.integer("steps"); ++step) {
+    model->step(step);
+    model->measure(values);
+    INFO("step " << step);
+    CHECK(values[pulled_at] <= 0.3 * values[new_products_at] * (1 + 1e-12));
+    pulled += values[pulled_at];
+  }
+  CHECK(pulled > 0);
+  // Without links, new products still sell and pull nothing.
+  const RunSums unlinked = run(tiny_scenario("", 40));
+  CHECK(unlinked.sum.at("new_product_demand_yuan") > 0);
+  CHECK(unlinked.sum.at("intermediate_demand_yuan") == 0);
 }
 
 TEST_CASE("an economy with linked fields is bit-identical on 1 and 4 threads") {

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "test_ecosystem_support.hpp"
 
@@ -15,7 +16,8 @@ namespace {
 
 // Three regions in a row (east - centre - west): east holds the VC funds and a richer science budget,
 // west no bank of its own; `links` is appended under ecosystem.region_links.
-std::string three_regions(const std::string& links, int steps = 32) {
+std::string three_regions(const std::string& links, int steps = 32,
+                          const std::string& researcher_share = "0.3") {
   return "model: ecosystem\nseed: 11\nsteps: " + std::to_string(steps) +
          "\necosystem:\n  universities: 12\n  institutes: 9\n  lead_firms: 9\n  smes: 450\n"
          "  same_region_preference: 0.5\n  vc_same_region_share: 0.5\n"
@@ -23,7 +25,9 @@ std::string three_regions(const std::string& links, int steps = 32) {
          "    east: {weight: 1, pilot_platforms: 1, pilot_slots: 20, lab_budget_multiplier: 2, vc_funds: 4}\n"
          "    centre: {weight: 1, pilot_platforms: 1, pilot_slots: 20, vc_funds: 0}\n"
          "    west: {weight: 1, pilot_platforms: 1, pilot_slots: 20, vc_funds: 0, banks: 0}\n"
-         "  region_links:\n    researcher_cross_region_share: 0.3\n"
+         "  region_links:\n    researcher_cross_region_share: " +
+         researcher_share +
+         "\n"
          "    proximity:\n"
          "      - {region_a: east, region_b: centre, proximity: 0.8}\n"
          "      - {region_a: centre, region_b: west, proximity: 0.8}\n"
@@ -122,6 +126,73 @@ TEST_CASE("a consortium recruits members from two or more regions (seed 001) eve
   }
 }
 
+TEST_CASE("money flows by region pair add up to the cross-region totals every quarter") {
+  // region_flow.<from>.<to>: money from the payer's region to the receiver's. VC tickets are whole
+  // yuan, so the off-diagonal pairs equal cross_region_vc_yuan exactly, quarter by quarter.
+  const std::vector<std::string> regions = {"east", "centre", "west"};
+  const sim::Config config = load(three_regions(""));
+  auto model = create(config);
+  const auto infos = model->metrics();
+  std::map<std::string, std::size_t> index;
+  for (std::size_t m = 0; m < infos.size(); ++m) index[infos[m].name] = m;
+  REQUIRE(index.count("region_flow.east.west.licence_yuan") == 1);
+  std::vector<double> values(infos.size());
+  double licence_within = 0, licence_across = 0, vc_across = 0, vc_from_fundless = 0;
+  for (std::int64_t step = 1; step <= config.integer("steps"); ++step) {
+    model->step(step);
+    model->measure(values);
+    double vc_pairs_across = 0;
+    for (const auto& from : regions) {
+      for (const auto& to : regions) {
+        const std::string pair = "region_flow." + from + "." + to;
+        const double licence = values[index.at(pair + ".licence_yuan")];
+        const double vc = values[index.at(pair + ".vc_yuan")];
+        (from == to ? licence_within : licence_across) += licence;
+        if (from != to) vc_pairs_across += vc;
+        if (from != "east") vc_from_fundless += vc;  // only east has VC funds
+      }
+    }
+    INFO("step " << step);
+    CHECK(vc_pairs_across == values[index.at("cross_region_vc_yuan")]);
+    vc_across += vc_pairs_across;
+  }
+  CHECK(vc_across > 0);
+  CHECK(vc_from_fundless == 0);
+  CHECK(licence_within > 0);
+  CHECK(licence_across > 0);
+  // Isolated regions (no consortium here): no fee crosses a region.
+  const RunSums cut = run(three_regions("    cross_region_scale: 0\n"));
+  for (const auto& from : regions) {
+    for (const auto& to : regions)
+      if (from != to) CHECK(cut.sum.at("region_flow." + from + "." + to + ".licence_yuan") == 0);
+  }
+}
+
+TEST_CASE("a scenario with one region has no region-pair series") {
+  const std::string one_region =
+      "model: ecosystem\nseed: 11\nsteps: 2\necosystem:\n  universities: 4\n  institutes: 4\n"
+      "  lead_firms: 4\n  smes: 100\n  regions:\n    only: {weight: 1, pilot_platforms: 1, pilot_slots: 5}\n";
+  auto model = create(load(one_region));
+  for (const auto& info : model->metrics()) CHECK(info.name.rfind("region_flow.", 0) == std::string::npos);
+}
+
+TEST_CASE(
+    "paired: researchers move to firms of other regions only with researcher_cross_region_share above 0") {
+  // A moving researcher goes to a firm of another region (drawn by the links) with probability
+  // researcher_cross_region_share; at 0 every move stays in the lab's region. Labs send more
+  // researchers than by default (0.5 a quarter) so that a run of 32 quarters has a few hundred moves.
+  const auto scenario = [](const std::string& share) {
+    return three_regions("", 32, share) + "  researcher_mobility_rate: 0.5\n";
+  };
+  check_paired_effect("researchers may cross regions: moves to firms of other regions", scenario("0"),
+                      scenario("0.3"), sum_of("cross_region_researcher_moves"), Direction::increase);
+  for (std::uint64_t replicate = 0; replicate < 8; ++replicate) {
+    const RunSums home = run(scenario("0"), 11, replicate);
+    CHECK(home.sum.at("researchers_moved") > 0);
+    CHECK(home.sum.at("cross_region_researcher_moves") == 0);
+  }
+}
+
 namespace {
 
 // Two linked regions: a mainland one with most firms and a small one with rich labs whose
@@ -146,8 +217,8 @@ TEST_CASE("paired: a region's own researcher rule sends its researchers to firms
   const std::string links_rule = mainland_and_border_region("");
   const std::string own_rule = mainland_and_border_region(", researcher_cross_region_share: 0.6");
   check_paired_effect("border region's own rule: more researchers moving across regions", links_rule,
-                      own_rule, sum_of("cross_region_researchers_moved"), Direction::increase);
-  CHECK(run(links_rule).sum.at("cross_region_researchers_moved") == 0);
+                      own_rule, sum_of("cross_region_researcher_moves"), Direction::increase);
+  CHECK(run(links_rule).sum.at("cross_region_researcher_moves") == 0);
   // -1 (the default) defers to the links: a rule equal to the links' share draws exactly the same.
   const RunSums deferring = run(mainland_and_border_region(", researcher_cross_region_share: -1"));
   const RunSums explicit_zero = run(mainland_and_border_region(", researcher_cross_region_share: 0"));
