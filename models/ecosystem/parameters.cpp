@@ -167,7 +167,17 @@ const std::vector<ElementKey<FieldSpec>>& field_keys() {
 const std::vector<ElementKey<RegionSpec>>& region_keys() {
   using R = RegionSpec;
   static const std::vector<ElementKey<RegionSpec>> table = {
-      {"weight", "1", 1.0, 0, 1e6, &R::weight, "Share of agents in this region (normalised)"},
+      {"weight", "1", 1.0, 0, 1e6, &R::weight,
+       "Share of agents in this region (normalised); labs and firms follow lab_weight and firm_weight "
+       "where those are given"},
+      {"lab_weight", "1", -1.0, -1, 1e6, &R::lab_weight,
+       "Share of the universities and institutes in this region (normalised over the regions); below 0 (the "
+       "default): the region's weight. Seed 003: the capital's universities and CAS institutes sit in its "
+       "core, the "
+       "space for production in its districts"},
+      {"firm_weight", "1", -1.0, -1, 1e6, &R::firm_weight,
+       "Share of the lead firms and SMEs in this region (normalised over the regions); below 0 (the "
+       "default): the region's weight"},
       {"pilot_platforms", "platforms", std::int64_t{4}, 0, 10000, &R::pilot_platforms,
        "Pilot platforms in the region"},
       {"pilot_slots", "slots/quarter", std::int64_t{80}, 0, 1'000'000, &R::pilot_slots,

@@ -120,20 +120,30 @@ int pick_field(const Parameters& p, sim::PhiloxStream& rng) {
 // Set-up's marker for a new-type R&D institution (stored as kind institute, flag new_type).
 constexpr int kNewTypeInstitute = kPerformers;
 
+// A region's share of labs or of firms: its lab_weight or firm_weight, its weight where that is
+// not given (below 0), normalised over the regions.
+static std::vector<double> region_shares(const Parameters& p, double RegionSpec::*kind_weight) {
+  const auto weight_of = [&](const RegionSpec& r) { return r.*kind_weight >= 0 ? r.*kind_weight : r.weight; };
+  double total = 0;
+  for (const auto& r : p.regions) total += weight_of(r);
+  std::vector<double> shares;
+  for (const auto& r : p.regions) shares.push_back(total > 0 ? weight_of(r) / total : 0.0);
+  return shares;
+}
+
 void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& streams, Labs& labs,
                            FirmBirths& births, Payments& payments) {
-  double region_weight = 0;
-  for (const auto& r : p.regions) region_weight += r.weight;
+  const std::vector<double> lab_shares = region_shares(p, &RegionSpec::lab_weight);
+  const std::vector<double> firm_shares = region_shares(p, &RegionSpec::firm_weight);
   for (std::size_t r = 0; r < p.regions.size(); ++r) {
-    const double share = region_weight > 0 ? p.regions[r].weight / region_weight : 0.0;
-    const auto count = [&](std::int64_t total) {
+    const auto count = [](double share, std::int64_t total) {
       return static_cast<std::int64_t>(std::llround(share * static_cast<double>(total)));
     };
     // Universities, institutes, then the region's new-type R&D institutions (kind institute).
     for (int kind : {int{kUniversity}, int{kInstitute}, kNewTypeInstitute}) {
       const std::int64_t n = kind == kNewTypeInstitute
                                  ? p.regions[r].new_type_institutes
-                                 : count(kind == kUniversity ? p.universities : p.institutes);
+                                 : count(lab_shares[r], kind == kUniversity ? p.universities : p.institutes);
       const double mean_budget = kind == kUniversity  ? p.university_budget_yuan
                                  : kind == kInstitute ? p.institute_budget_yuan
                                                       : p.new_type_institute_budget_yuan;
@@ -152,7 +162,7 @@ void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& stream
       }
     }
     for (int kind : {kLeadFirm, kSme}) {
-      const std::int64_t n = count(kind == kLeadFirm ? p.lead_firms : p.smes);
+      const std::int64_t n = count(firm_shares[r], kind == kLeadFirm ? p.lead_firms : p.smes);
       for (std::int64_t k = 0; k < n; ++k) {
         auto rng = streams.stream(0, kSetupFirmDraws, births.firms.next_id());
         const int field = pick_field(p, rng);

@@ -33,6 +33,36 @@ std::string three_regions(const std::string& links, int steps = 32) {
 
 }  // namespace
 
+TEST_CASE("lab_weight and firm_weight split labs and firms over the regions by kind") {
+  // Seed 003: the capital's labs sit in its core and its firms in the districts. Labs follow
+  // lab_weight and firms firm_weight, each normalised over the regions; weight where not given.
+  const std::string yaml =
+      "model: ecosystem\nseed: 11\nsteps: 4\necosystem:\n  universities: 12\n  institutes: 8\n"
+      "  lead_firms: 8\n  smes: 400\n  regions:\n"
+      "    core: {weight: 1, lab_weight: 3, firm_weight: 1}\n"
+      "    districts: {weight: 1, lab_weight: 1, firm_weight: 3}\n";
+  const auto model = create(load(yaml));
+  const auto count_in = [](const sim::Population& agents, std::uint8_t kind, std::int32_t region) {
+    const auto& kinds = agents.field<std::uint8_t>("kind");
+    const auto& regions = agents.field<std::int32_t>("region");
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < kinds.size(); ++i) n += kinds[i] == kind && regions[i] == region ? 1 : 0;
+    return n;
+  };
+  using models::ecosystem::kInstitute;
+  using models::ecosystem::kLeadFirm;
+  using models::ecosystem::kSme;
+  using models::ecosystem::kUniversity;
+  CHECK(count_in(model->labs(), kUniversity, 0) == 9);
+  CHECK(count_in(model->labs(), kUniversity, 1) == 3);
+  CHECK(count_in(model->labs(), kInstitute, 0) == 6);
+  CHECK(count_in(model->labs(), kInstitute, 1) == 2);
+  CHECK(count_in(model->firms(), kLeadFirm, 0) == 2);
+  CHECK(count_in(model->firms(), kLeadFirm, 1) == 6);
+  CHECK(count_in(model->firms(), kSme, 0) == 100);
+  CHECK(count_in(model->firms(), kSme, 1) == 300);
+}
+
 TEST_CASE("region_links naming an unknown region is an input error with a did-you-mean") {
   const std::string yaml = tiny_scenario(
       "  region_links:\n    proximity:\n      - {region_a: north, region_b: suoth, proximity: 0.5}\n");
