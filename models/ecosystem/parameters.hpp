@@ -210,6 +210,9 @@ struct MatchingService {
   double match_multiplier{};
   std::int64_t added_deal_capacity{};  // per transfer office and quarter
   double payment_per_service_yuan{};
+  // Screening for another region's firms (seed 003): its name, and its index (-1: no screening).
+  std::string screen_for_region;
+  int screen_region = -1;
 };
 struct IndustryProfessor {
   double mobility_multiplier{};
