@@ -1,5 +1,5 @@
 """The `python3 -m analysis` command line: summary, compare, sensitivity, calibrate, optimize, report,
-instrument-effects.
+instrument-effects, preset-facts.
 
 Each subcommand is a thin layer over the library: parse, call, print. Input
 errors (AnalysisInputError, unreadable files) become one line per problem on
@@ -47,6 +47,7 @@ examples:
   python3 -m analysis optimize scenarios/planning/nansha_mix.yaml -o results/optimize --runs 20
   python3 -m analysis report results/base.h5 results/reform.h5 -o report.html
   python3 -m analysis instrument-effects --replicates 8 --update docs/MODEL.md
+  python3 -m analysis preset-facts --replicates 8 --update docs/presets.md
 
 Run `python3 -m analysis COMMAND --help` for a command's options; docs/analysis.md has more."""
 
@@ -404,6 +405,62 @@ def run_instrument_effects(args) -> int:
     return 0
 
 
+# -- preset-facts -------------------------------------------------------------------------------
+
+def run_preset_facts(args) -> int:
+    import datetime
+    import tempfile
+
+    from . import preset_facts
+    from .calibrate import InnosimCommand, find_binary
+    from .output_file import check_output, write_atomically
+
+    paths = [Path(path) for path in args.facts] or sorted(preset_facts.FACTS_FOLDER.glob("*.yaml"))
+    if not paths:
+        raise AnalysisInputError(f"no facts files given and none in '{preset_facts.FACTS_FOLDER}'")
+    all_facts = [preset_facts.read_facts(path) for path in paths]
+    update = Path(args.update) if args.update else None
+    if update is not None:  # fail before minutes of runs when a preset's markers are missing
+        document = update.read_text(encoding="utf-8")
+        for facts in all_facts:
+            preset_facts.replace_block(document, facts.name, "", f"'{update}'")
+    if args.markdown:
+        check_output(Path(args.markdown), args.force)
+    binary = find_binary(args.innosim)
+    blocks = []
+    for facts in all_facts:
+        command = InnosimCommand(binary=binary, scenario=facts.preset, overrides=tuple(args.set), seed=args.seed,
+                                 replicates=args.replicates, threads=args.threads)
+
+        def progress(line: str) -> None:
+            if not args.quiet:
+                print(f"running {line}", file=sys.stderr)
+
+        with tempfile.TemporaryDirectory(prefix="preset-facts-") as workdir:
+            shown = preset_facts.measure(command, facts, Path(workdir), progress)
+            with open_run(Path(workdir) / f"{facts.preset.stem}.h5") as preset:
+                manifest = preset.manifest
+        context = {"command": _command_line(args.argv), "commit": str(manifest.get("git_commit", "?"))[:10],
+                   "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
+                   "steps": manifest.get("steps", "?"), "replicates": manifest.get("replicates", "?"),
+                   "seed": manifest.get("seed", "?")}
+        print(f"{facts.name} (seed {facts.seed}):")
+        print(text_table(preset_facts.HEADERS[::2], [[cells[0][:60], cells[2]]
+                                                    for cells in map(preset_facts.row, shown)]))
+        blocks.append((facts, preset_facts.markdown(facts, shown, context)))
+    if args.markdown:
+        text = "".join(f"## {facts.name}\n\n{block}\n" for facts, block in blocks)
+        write_atomically(text, Path(args.markdown), args.force)
+        print(f"wrote {args.markdown}")
+    if update is not None:
+        document = update.read_text(encoding="utf-8")
+        for facts, block in blocks:
+            document = preset_facts.replace_block(document, facts.name, block, f"'{update}'")
+        write_atomically(document, update, force=True)
+        print(f"updated {update}")
+    return 0
+
+
 # -- optimize -----------------------------------------------------------------------------------
 
 def _instrument_bounds(text: str) -> tuple[str, float, float]:
@@ -676,7 +733,7 @@ def build_parser() -> argparse.ArgumentParser:
         "type, its source and the outcome metric its money moves) alone to the base scenario, runs base and "
         "variants from the same seed with the same replicates (common random numbers), and tabulates per "
         "type the money spent, the change of the outcome metric and its change per 100 M yuan spent "
-        "(per replicate (variant - base) / instrument.<slug>.spent summed × 1e8; mean and 95%% t-interval), "
+        "(per replicate (variant - base) / instrument.<slug>.spent summed × 1e8; mean and 95% t-interval), "
         "and what limits it (unspent share or the step it ran out).",
         "examples:\n  nice /usr/bin/python3 -m analysis instrument-effects --replicates 8 --update docs/MODEL.md\n"
         "  python3 -m analysis instrument-effects --types procurement,risk_pool --replicates 4 "
@@ -699,6 +756,31 @@ def build_parser() -> argparse.ArgumentParser:
     effects.add_argument("--force", action="store_true", help="replace an existing --markdown file")
     effects.add_argument("--quiet", action="store_true", help="no line per run on stderr")
     effects.set_defaults(handler=run_instrument_effects)
+
+    facts = _add_command(
+        subparsers, "preset-facts", "seed fact -> encoding -> what the run shows (docs/presets.md tables)",
+        "For each facts file (scenarios/facts/<preset>.yaml: the seed document's facts, how the preset encodes "
+        "each, and the metric that shows it, optionally against a variant of the preset), runs the preset and "
+        "each variant from one seed with the same replicates (common random numbers) and tabulates per fact "
+        "the preset's aggregated metric (replicate mean, 95% t-interval) and preset - variant (paired mean "
+        "difference, 95% t-interval). The file format is described in analysis/preset_facts.py.",
+        "examples:\n  nice /usr/bin/python3 -m analysis preset-facts --replicates 8 --update docs/presets.md\n"
+        "  python3 -m analysis preset-facts scenarios/facts/nansha.yaml --replicates 4 --threads 2")
+    facts.add_argument("facts", metavar="FACTS.yaml", nargs="*",
+                       help="facts files (default: every scenarios/facts/*.yaml)")
+    facts.add_argument("--replicates", type=_positive_int, default=8, help="replicates of every run (default 8)")
+    facts.add_argument("--seed", type=int, help="seed of every run (default: the preset's)")
+    facts.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                       help="override passed to every run, e.g. steps=20 (repeatable)")
+    facts.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
+    facts.add_argument("--innosim", metavar="PATH", help="innosim executable (default: $INNOSIM_BIN, "
+                                                         "build/innosim, or innosim on PATH)")
+    facts.add_argument("--markdown", metavar="FILE", help="write the generated tables as Markdown")
+    facts.add_argument("--update", metavar="DOC.md", help="replace each preset's block between "
+                       "<!-- preset-facts:NAME:begin --> and <!-- preset-facts:NAME:end --> (atomically)")
+    facts.add_argument("--force", action="store_true", help="replace an existing --markdown file")
+    facts.add_argument("--quiet", action="store_true", help="no line per run on stderr")
+    facts.set_defaults(handler=run_preset_facts)
     return parser
 
 

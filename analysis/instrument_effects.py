@@ -259,12 +259,13 @@ def markdown(effects: list[Effect], context: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def replace_between_markers(document: str, block: str, where: str = "the document") -> str:
-    """`document` with the text between BEGIN_MARKER and END_MARKER replaced by `block`."""
-    pattern = re.compile(re.escape(BEGIN_MARKER) + r".*?" + re.escape(END_MARKER), re.DOTALL)
+def replace_between_markers(document: str, block: str, where: str = "the document",
+                            begin: str = BEGIN_MARKER, end: str = END_MARKER) -> str:
+    """`document` with the text between the markers `begin` and `end` replaced by `block`."""
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
     found = pattern.findall(document)
     if len(found) != 1:
-        raise AnalysisInputError(f"{where} must hold the markers {BEGIN_MARKER} ... {END_MARKER} exactly once "
+        raise AnalysisInputError(f"{where} must hold the markers {begin} ... {end} exactly once "
                                  f"(found {len(found)} pairs)")
-    return pattern.sub(lambda _: f"{BEGIN_MARKER}\n{block}{END_MARKER}", document)
+    return pattern.sub(lambda _: f"{begin}\n{block}{end}", document)
 

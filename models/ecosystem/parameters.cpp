@@ -160,6 +160,10 @@ const std::vector<ElementKey<FieldSpec>>& field_keys() {
       {"weight", "1", 1.0, 0, 1e6, &F::weight, "Share of agents in this field (normalised over fields)"},
       {"demand_growth_per_quarter", "1/quarter", 0.015, -0.5, 0.5, &F::demand_growth_per_quarter,
        "Growth of the field's market demand. Assumption"},
+      {"lead_firms", "agents", std::int64_t{0}, 0, 100000, &F::lead_firms,
+       "Lead firms of this field placed at set-up in each region besides the region's share of "
+       "`lead_firms`, whose fields are drawn by weight (so a field-targeted consortium has a lead firm "
+       "to form around: seed 000 names a consortium in each of four domains). 0: none"},
   };
   return table;
 }
@@ -301,7 +305,9 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
            {"max_consortia", "consortia", std::int64_t{0}, 0, kNoMaximum, &Consortium::max_consortia,
             "Projects funded at most (0: as many as the budget pays, one per targeted lead firm)"},
            {"members", "agents", std::int64_t{6}, 1, 1000, &Consortium::members,
-            "Labs and SMEs of its field drawn into each consortium (fewer when too few are free)"},
+            "Labs and SMEs of its field drawn into each consortium at random (fewer when too few are "
+            "free, or when members x 20 draws over all labs and firms find no more: a small field fills "
+            "less)"},
            {"matching_share", "1", 0.5, 0, 100, &Consortium::matching_share,
             "Members' matching money per yuan of the grant, paid each quarter by the core member SMEs in "
             "equal parts from their own cash to the lead firm's shared R&D; a member SME that cannot pay its "

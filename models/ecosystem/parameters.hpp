@@ -89,6 +89,7 @@ struct FieldSpec {
   std::string pattern;
   double weight{};  // share of agents in the field (normalised)
   double demand_growth_per_quarter{};
+  std::int64_t lead_firms{};  // lead firms of this field placed in each region besides those drawn
   FieldPattern coefficients{};
 };
 const std::vector<ElementKey<FieldSpec>>& field_keys();

@@ -117,6 +117,15 @@ int pick_field(const Parameters& p, sim::PhiloxStream& rng) {
   return static_cast<int>(p.fields.size()) - 1;
 }
 
+// A firm of step 0: its revenue drawn around the kind's mean from its own stream.
+static void spawn_setup_firm(const Parameters& p, FirmBirths& births, int kind, int region, int field,
+                             sim::PhiloxStream& rng) {
+  const double mean = kind == kLeadFirm ? p.lead_firm_revenue_yuan : p.sme_revenue_yuan;
+  const double revenue =
+      mean * std::exp(p.revenue_sigma * rng.normal() - 0.5 * p.revenue_sigma * p.revenue_sigma);
+  births.spawn({static_cast<Performer>(kind), region, field, revenue}, rng);
+}
+
 // Set-up's marker for a new-type R&D institution (stored as kind institute, flag new_type).
 constexpr int kNewTypeInstitute = kPerformers;
 
@@ -161,17 +170,22 @@ void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& stream
             {fmt::format("lab {}", labs.id(i)), sim::AccountKind::holding, false});
       }
     }
-    for (int kind : {kLeadFirm, kSme}) {
-      const std::int64_t n = count(firm_shares[r], kind == kLeadFirm ? p.lead_firms : p.smes);
+    const auto spawn_drawn_firms = [&](int kind, std::int64_t n) {
       for (std::int64_t k = 0; k < n; ++k) {
         auto rng = streams.stream(0, kSetupFirmDraws, births.firms.next_id());
-        const int field = pick_field(p, rng);
-        const double mean = kind == kLeadFirm ? p.lead_firm_revenue_yuan : p.sme_revenue_yuan;
-        const double revenue =
-            mean * std::exp(p.revenue_sigma * rng.normal() - 0.5 * p.revenue_sigma * p.revenue_sigma);
-        births.spawn({static_cast<Performer>(kind), static_cast<int>(r), field, revenue}, rng);
+        spawn_setup_firm(p, births, kind, static_cast<int>(r), pick_field(p, rng), rng);
+      }
+    };
+    spawn_drawn_firms(kLeadFirm, count(firm_shares[r], p.lead_firms));
+    // The fields' own lead firms (fields.<name>.lead_firms) after the drawn ones: a scenario
+    // without them draws and numbers its firms as before.
+    for (std::size_t f = 0; f < p.fields.size(); ++f) {
+      for (std::int64_t k = 0; k < p.fields[f].lead_firms; ++k) {
+        auto rng = streams.stream(0, kSetupFirmDraws, births.firms.next_id());
+        spawn_setup_firm(p, births, kLeadFirm, static_cast<int>(r), static_cast<int>(f), rng);
       }
     }
+    spawn_drawn_firms(kSme, count(firm_shares[r], p.smes));
   }
 }
 

@@ -285,6 +285,59 @@ TEST_CASE("a consortium's shared R&D money goes only to its lead firm, not to fi
 
 namespace {
 
+// The tiny economy's three fields with new_materials rare (weight 0.02: its lead firms are almost
+// never drawn) and `lead_firms` of its own in each region, and `policies` under `ecosystem:`.
+std::string rare_field_economy(int own_lead_firms, const std::string& policies = "") {
+  return tiny_scenario(
+      "  fields:\n    clean_energy: {pattern: supply_led}\n"
+      "    ai: {pattern: demand_iteration}\n"
+      "    new_materials: {pattern: demand_pull, weight: 0.02, lead_firms: " +
+      std::to_string(own_lead_firms) + "}\n" + policies);
+}
+
+const std::string kRareFieldConsortium =
+    "  policies:\n    - {type: consortium, field: new_materials, max_consortia: 1, members: 6, "
+    "budget_yuan: 1e8, lead_firm_grant_yuan: 1e5}\n";
+
+}  // namespace
+
+TEST_CASE("a field's own lead firms are placed in every region besides the drawn ones") {
+  auto model = create(load(rare_field_economy(2)));
+  const auto& kind = model->firms().field<std::uint8_t>("kind");
+  const auto& field = model->firms().field<std::int32_t>("field");
+  const auto& region = model->firms().field<std::int32_t>("region");
+  int lead_firms = 0;
+  int own[2] = {0, 0};  // new_materials (field 2) lead firms in north and south
+  for (std::size_t i = 0; i < kind.size(); ++i) {
+    if (kind[i] != models::ecosystem::kLeadFirm) continue;
+    ++lead_firms;
+    if (field[i] == 2) ++own[region[i]];
+  }
+  CHECK(lead_firms == 8 + 2 * 2);  // the 8 drawn by weight and 2 of new_materials per region
+  CHECK(own[0] >= 2);
+  CHECK(own[1] >= 2);
+  // None of its own: the set-up draws as before, so the run is the same to the last metric.
+  const RunSums without = run(rare_field_economy(0));
+  const RunSums unset =
+      run(tiny_scenario("  fields:\n    clean_energy: {pattern: supply_led}\n"
+                        "    ai: {pattern: demand_iteration}\n"
+                        "    new_materials: {pattern: demand_pull, weight: 0.02}\n"));
+  CHECK(without.sum == unset.sum);
+}
+
+TEST_CASE("paired: a field-targeted consortium forms in a rare field only when the field has a lead firm") {
+  // Seed 000's four consortia, one per domain: the consortium forms around a lead firm of its field
+  // (members from the field's labs and SMEs); a field too small to have drawn one gets none.
+  check_paired_effect("a rare field's own lead firm lets its consortium form",
+                      rare_field_economy(0, kRareFieldConsortium),
+                      rare_field_economy(1, kRareFieldConsortium), sum_of("consortium_core_members"),
+                      Direction::increase, kReplicates);
+  CHECK(run(rare_field_economy(0, kRareFieldConsortium)).sum.at("consortia_count") == 0);
+  CHECK(run(rare_field_economy(1, kRareFieldConsortium)).last.at("consortia_count") == 1);
+}
+
+namespace {
+
 // The tiny economy with expert services in both regions; `extra` is appended under `ecosystem:`.
 std::string with_expert_services(const std::string& extra) {
   return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 10\n  institutes: 8\n"
