@@ -109,12 +109,9 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
 int pick_field(const Parameters& p, sim::PhiloxStream& rng) {
   double field_weight = 0;
   for (const auto& f : p.fields) field_weight += f.weight;
-  double u = rng.uniform() * field_weight;
-  for (std::size_t f = 0; f < p.fields.size(); ++f) {
-    u -= p.fields[f].weight;
-    if (u < 0) return static_cast<int>(f);
-  }
-  return static_cast<int>(p.fields.size()) - 1;
+  const std::size_t n = p.fields.size();
+  return static_cast<int>(draw_by_weight(
+      n, [&](std::size_t f) { return p.fields[f].weight; }, field_weight, rng, n - 1));
 }
 
 // A firm of step 0: its revenue drawn around the kind's mean from its own stream.
