@@ -72,6 +72,10 @@ class Ledger {
   [[nodiscard]] MinorUnits balance(AccountId account) const { return balances_.at(account); }
   [[nodiscard]] std::size_t account_count() const { return balances_.size(); }
   [[nodiscard]] const AccountSpec& account(AccountId account) const { return specs_.at(account); }
+  // Whether the account pays at most its balance: a holding opened without an overdraft line
+  // (sources and overdraft lines pay whatever is asked). A byte per account, so that a payment
+  // does not read the account's 40-byte spec (a cache miss per payment for millions of firms).
+  [[nodiscard]] bool is_capped_by_balance(AccountId account) const { return capped_.at(account) != 0; }
 
   struct Totals {
     MinorUnits injected = 0;  // money injected so far (minus what went back): -sum of source balances
@@ -110,6 +114,8 @@ class Ledger {
   // Each account's kind again, a byte per account: totals() reads it for millions of accounts
   // every step, and AccountSpec (with its owner's name) is 40 bytes.
   std::vector<AccountKind> kinds_;
+  // 1 for a holding that may not go negative (is_capped_by_balance), a byte per account.
+  std::vector<std::uint8_t> capped_;
   std::vector<MinorUnits> balances_;
   // Net transfers into each account since it was opened, kept apart from balances_ so the
   // check can tell which account was changed outside a transfer.
