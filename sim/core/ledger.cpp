@@ -9,11 +9,8 @@
 
 namespace sim {
 
-MinorUnits to_minor_units(double amount) {
-  if (!std::isfinite(amount) || std::fabs(amount) > 9.0e16) {
-    throw std::domain_error(fmt::format("money amount {} is not a finite amount within ±9e16", amount));
-  }
-  return static_cast<MinorUnits>(std::llround(amount * kMinorUnitsPerUnit));
+void throw_bad_amount(double amount) {
+  throw std::domain_error(fmt::format("money amount {} is not a finite amount within ±9e16", amount));
 }
 
 std::string Ledger::format_amount(MinorUnits amount) const {

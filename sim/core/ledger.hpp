@@ -9,6 +9,7 @@
 //
 // check_conservation() runs after every step (and after every phase with --check-invariants)
 // and stops the run loudly, naming the step, phase, account and amount.
+#include <cmath>
 #include <cstdint>
 #include <istream>
 #include <ostream>
@@ -21,9 +22,23 @@ namespace sim {
 using MinorUnits = std::int64_t;  // hundredths of the currency unit
 inline constexpr double kMinorUnitsPerUnit = 100.0;
 
-// Rounds an amount in currency units to whole minor units (half away from zero). Throws
-// std::domain_error for NaN, infinities and amounts beyond ±9e16 units.
-MinorUnits to_minor_units(double amount);
+// Throws std::domain_error naming an amount to_minor_units() refuses.
+[[noreturn]] void throw_bad_amount(double amount);
+
+// Rounds an amount in currency units to whole minor units (half away from zero, as std::llround).
+// Throws std::domain_error for NaN, infinities and amounts beyond ±9e16 units. Inline, without a
+// libm call: every payment rounds, millions a step. Exact: below 2^52 the truncated value and the
+// remainder are exact doubles; from 2^52 on the scaled amount is already whole; 9e18 fits int64.
+inline MinorUnits to_minor_units(double amount) {
+  if (!(std::fabs(amount) <= 9.0e16)) throw_bad_amount(amount);  // NaN fails the comparison too
+  const double scaled = amount * kMinorUnitsPerUnit;
+  const auto whole = static_cast<MinorUnits>(scaled);  // toward zero
+  const double rest = scaled - static_cast<double>(whole);
+  // Without branches: the remainder's side of one half is a coin toss for money amounts, and a
+  // mispredicted branch cost more than llround (random amounts, one call: 5 ns like this, 9.4 ns
+  // with llround, 24 ns with an if).
+  return whole + static_cast<MinorUnits>(rest >= 0.5) - static_cast<MinorUnits>(rest <= -0.5);
+}
 inline double to_units(MinorUnits amount) { return static_cast<double>(amount) / kMinorUnitsPerUnit; }
 
 // How the ledger's messages name amounts: "12.34 euro".
