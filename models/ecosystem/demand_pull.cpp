@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "models/ecosystem/capacity.hpp"
+#include "models/ecosystem/draws.hpp"
 #include "models/ecosystem/phases.hpp"
 #include "models/ecosystem/scenario_names.hpp"
 #include "models/ecosystem/stream_purposes.hpp"
@@ -243,13 +244,14 @@ void choose_topics(const sim::PhaseContext& context, const Parameters& p, const 
                       : std::exp(utility(f) - p.demand_pull.topic_switching_cost - own_utility);
       total += weight[f];
     }
-    double u = rng.uniform() * total - 1.0;  // below 0: stays
-    for (std::size_t f = 0; f < p.fields.size() && u >= 0; ++f) {
-      u -= weight[f];
-      if (u < 0 && weight[f] > 0) {
-        labs.field[i] = static_cast<std::int32_t>(f);
-        flows.topic_shifts += 1;
-      }
+    // Choice 0 stays (weight 1), choice f + 1 moves to field f.
+    const std::size_t stay = 0;
+    const std::size_t choice = draw_by_weight(
+        p.fields.size() + 1, [&](std::size_t c) { return c == stay ? 1.0 : weight[c - 1]; }, total, rng,
+        stay);
+    if (choice != stay) {
+      labs.field[i] = static_cast<std::int32_t>(choice - 1);
+      flows.topic_shifts += 1;
     }
   }
 }

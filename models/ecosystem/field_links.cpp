@@ -62,44 +62,6 @@ void declare_field_links(sim::ObjectSpec& section) {
 
 namespace {
 
-// One entry of a list of pairs, resolved to field indices (-1, -1 when a name is unknown).
-struct Pair {
-  int first = -1, second = -1;
-  double value = 0;
-};
-
-std::vector<Pair> read_pairs(const sim::Config& config, const std::string& list, const char* first_key,
-                             const char* second_key, const char* value_key,
-                             const std::vector<std::string>& names,
-                             std::vector<sim::InputProblem>& problems) {
-  std::vector<Pair> pairs;
-  const YAML::Node entries = config.node(list);
-  for (std::size_t k = 0; k < entries.size(); ++k) {
-    const auto path = [&](const char* key) { return fmt::format("{}[{}].{}", list, k, key); };
-    const auto where = [&](const char* key) {
-      return config.location(fmt::format("{}.{}.{}", list, k, key));
-    };
-    Pair pair;
-    pair.first = index_of_name(names, entries[k][first_key].as<std::string>(), "field", path(first_key),
-                               where(first_key), problems);
-    pair.second = index_of_name(names, entries[k][second_key].as<std::string>(), "field", path(second_key),
-                                where(second_key), problems);
-    pair.value = entries[k][value_key].as<double>();
-    if (pair.first >= 0 && pair.second >= 0) {
-      for (const Pair& before : pairs) {
-        if (before.first == pair.first && before.second == pair.second) {
-          problems.push_back(
-              {where(first_key),
-               fmt::format("'{}' repeats the pair {} and {}: give each pair once",
-                           fmt::format("{}[{}]", list, k), names[pair.first], names[pair.second])});
-        }
-      }
-    }
-    pairs.push_back(pair);
-  }
-  return pairs;
-}
-
 // ecosystem.field_links.input_output into links.input_output (left empty when every coefficient is 0).
 void read_input_output(const sim::Config& config, const std::string& io_list, double scale,
                        const std::vector<std::string>& field_names, FieldLinkSpec& links,
@@ -107,9 +69,8 @@ void read_input_output(const sim::Config& config, const std::string& io_list, do
   const std::size_t n = links.fields;
   std::vector<double> a(n * n, 0.0);
   bool any = false;
-  for (const Pair& pair :
-       read_pairs(config, io_list, "supplier", "buyer", "coefficient", field_names, problems)) {
-    if (pair.first < 0 || pair.second < 0) continue;
+  for (const NamedPair& pair : read_named_pairs(config, io_list, "supplier", "buyer", "coefficient",
+                                                field_names, "field", PairOrder::ordered, problems)) {
     const double coefficient = scale * pair.value;
     a[static_cast<std::size_t>(pair.first) * n + static_cast<std::size_t>(pair.second)] = coefficient;
     any = any || coefficient > 0;
@@ -139,17 +100,9 @@ void read_proximity(const sim::Config& config, const std::string& near_list, dou
   std::vector<double> proximity(n * n, 0.0);
   for (std::size_t f = 0; f < n; ++f) proximity[f * n + f] = 1.0;
   bool any = false;
-  for (const Pair& pair :
-       read_pairs(config, near_list, "field_a", "field_b", "proximity", field_names, problems)) {
-    if (pair.first < 0 || pair.second < 0) continue;
+  for (const NamedPair& pair : read_named_pairs(config, near_list, "field_a", "field_b", "proximity",
+                                                field_names, "field", PairOrder::unordered, problems)) {
     const auto a = static_cast<std::size_t>(pair.first), b = static_cast<std::size_t>(pair.second);
-    if (a == b) {
-      problems.push_back({config.location(near_list),
-                          fmt::format("'{}' gives field '{}' a proximity to itself, which is always 1: "
-                                      "remove the entry",
-                                      near_list, field_names[a])});
-      continue;
-    }
     const double near = std::min(1.0, scale * pair.value);
     proximity[a * n + b] = proximity[b * n + a] = near;
     any = any || near > 0;

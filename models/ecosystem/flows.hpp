@@ -37,6 +37,8 @@ struct Flows {
   std::int64_t ipos = 0, trade_sales = 0, write_offs = 0, promotions = 0, demotions = 0;
   // Demand-pull research (demand_pull.cpp): labs that changed field, deals answering a posted need.
   std::int64_t topic_shifts = 0, demand_pulled_deals = 0;
+  // Deals of results a transfer office screened for another region's firms (matching_service).
+  std::int64_t screened_deals = 0;
 };
 
 // Money between regions in the quarter, per ordered pair of regions (from: the payer's region, to:

@@ -93,12 +93,8 @@ int pick_entry_field(const Parameters& p, const std::vector<double>& room, sim::
   for (std::size_t f = 0; f < room.size(); ++f)
     total += pull[f] = p.fields[f].weight * std::pow(room[f], p.entry_room_elasticity);
   if (total <= 0) return pick_field(p, rng);
-  double u = rng.uniform() * total;
-  for (std::size_t f = 0; f < pull.size(); ++f) {
-    u -= pull[f];
-    if (u < 0) return static_cast<int>(f);
-  }
-  return static_cast<int>(pull.size()) - 1;
+  return static_cast<int>(draw_by_weight(
+      pull.size(), [&](std::size_t f) { return pull[f]; }, total, rng, pull.size() - 1));
 }
 
 }  // namespace

@@ -199,6 +199,9 @@ std::vector<sim::MetricInfo> EcosystemModel::metrics() const {
        "Licences, assignments and spin-outs of results of new-type R&D institutions (新型研发机构)"},
       {"new_type_institute_contract_income", "yuan/quarter",
        "Contract research lead firms paid new-type R&D institutions in the quarter"},
+      {"screened_deals", "deals/quarter",
+       "Licences and assignments of results that transfer offices screened for the firms of another "
+       "region (matching_service screen_for_region, seed 003), paid per deal by the service"},
   };
   m.insert(m.end(), rest.begin(), rest.end());
   for (const FieldSpec& field : p_.fields)
@@ -394,6 +397,7 @@ void EcosystemModel::measure(std::span<double> values) const {
   values[k++] = static_cast<double>(flows_.concept_verification_drops);
   values[k++] = static_cast<double>(flows_.new_type_institute_deals);
   values[k++] = flows_.new_type_contract_income;
+  values[k++] = static_cast<double>(flows_.screened_deals);
   for (std::size_t f = 0; f < p_.fields.size(); ++f)
     values[k++] = f < markets_.intermediate_demand.size() ? markets_.intermediate_demand[f] : 0.0;
   measure_region_pairs(region_flows_, p_.regions.size(), values, k);

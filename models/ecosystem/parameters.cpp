@@ -171,7 +171,17 @@ const std::vector<ElementKey<FieldSpec>>& field_keys() {
 const std::vector<ElementKey<RegionSpec>>& region_keys() {
   using R = RegionSpec;
   static const std::vector<ElementKey<RegionSpec>> table = {
-      {"weight", "1", 1.0, 0, 1e6, &R::weight, "Share of agents in this region (normalised)"},
+      {"weight", "1", 1.0, 0, 1e6, &R::weight,
+       "Share of agents in this region (normalised); labs and firms follow lab_weight and firm_weight "
+       "where those are given"},
+      {"lab_weight", "1", -1.0, -1, 1e6, &R::lab_weight,
+       "Share of the universities and institutes in this region (normalised over the regions); below 0 (the "
+       "default): the region's weight. Seed 003: the capital's universities and CAS institutes sit in its "
+       "core, the "
+       "space for production in its districts"},
+      {"firm_weight", "1", -1.0, -1, 1e6, &R::firm_weight,
+       "Share of the lead firms and SMEs in this region (normalised over the regions); below 0 (the "
+       "default): the region's weight"},
       {"pilot_platforms", "platforms", std::int64_t{4}, 0, 10000, &R::pilot_platforms,
        "Pilot platforms in the region"},
       {"pilot_slots", "slots/quarter", std::int64_t{80}, 0, 1'000'000, &R::pilot_slots,
@@ -427,22 +437,32 @@ const std::vector<InstrumentBlock>& instrument_blocks() {
               "Multiplies users' pilot requests in the targeted regions"},
              {"payment_per_pilot_yuan", "yuan", 0.0, 0, kNoMaximum,
               &PilotOperatorIncentive::payment_per_pilot_yuan, "Paid to the platform per pilot served"}}),
-      block(T::matching_service, &S::matching_service,
-            "Matching service (seed 003, seed 004): raises targeted labs' matching with firms, adds deal "
-            "capacity to the region's transfer offices and pays them per brokered deal; aimed at SMEs "
-            "(agent_kind: sme), it also pays expert services to help them",
-            {{"multiplier", "match_multiplier"},
-             {"slots", "added_deal_capacity"},
-             {"amount_yuan", "payment_per_service_yuan"}},
-            {{"match_multiplier", "1", 1.0, 0, 100, &MatchingService::match_multiplier,
-              "Multiplies targeted labs' matching rate"},
-             {"added_deal_capacity", "deals/quarter", std::int64_t{0}, 0, kNoMaximum,
-              &MatchingService::added_deal_capacity,
-              "Deals per quarter added to each transfer office of the targeted regions (screening offices)"},
-             {"payment_per_service_yuan", "yuan", 0.0, 0, kNoMaximum,
-              &MatchingService::payment_per_service_yuan,
-              "Paid to the transfer office per brokered deal in the targeted regions; aimed at SMEs, also "
-              "the part of an expert service's fee paid per SME served (at most the fee)"}}),
+      block(
+          T::matching_service, &S::matching_service,
+          "Matching service (seed 003, seed 004): raises targeted labs' matching with firms, adds deal "
+          "capacity to the region's transfer offices and pays them per brokered deal; aimed at SMEs "
+          "(agent_kind: sme), it also pays expert services to help them",
+          {{"multiplier", "match_multiplier"},
+           {"slots", "added_deal_capacity"},
+           {"amount_yuan", "payment_per_service_yuan"}},
+          {{"match_multiplier", "1", 1.0, 0, 100, &MatchingService::match_multiplier,
+            "Multiplies targeted labs' matching rate"},
+           {"added_deal_capacity", "deals/quarter", std::int64_t{0}, 0, kNoMaximum,
+            &MatchingService::added_deal_capacity,
+            "Deals per quarter added to each transfer office of the targeted regions (screening offices)"},
+           {"payment_per_service_yuan", "yuan", 0.0, 0, kNoMaximum,
+            &MatchingService::payment_per_service_yuan,
+            "Paid to the transfer office per brokered deal in the targeted regions (with "
+            "screen_for_region: per screened deal); aimed at SMEs, also the part of an expert service's fee "
+            "paid per SME served (at most the fee)"},
+           {"screen_for_region", "", std::string(""), 0, 0, &MatchingService::screen_for_region,
+            "Region whose firms the targeted labs' transfer offices screen results for ('': none). Seed "
+            "003: the capital's offices sift university results by the districts' functions, market "
+            "prospects and feasibility. A result at TRL 3 or more passes with probability (firms of its "
+            "field in that region / firms of that region's largest field) x logistic(quality); a passed "
+            "result's matching rate is multiplied by match_multiplier and it is offered to a firm of its "
+            "field in that region; each screened deal is paid payment_per_service_yuan. Only then does "
+            "match_multiplier act, and only while the instrument holds money"}}),
       block(T::industry_professor, &S::industry_professor,
             "Industry professors (产业教授, seed 000): more researchers of targeted labs move to firms; the "
             "instrument pays a stipend per researcher moved, and the extra moves happen only while it holds "
@@ -1099,6 +1119,9 @@ Parameters read_parameters(const sim::Config& config) {
     s.stage = index_of_choice({"research", "development", "commercialization", "industrialization"},
                               n["stage"].as<std::string>());
     instrument_blocks()[static_cast<std::size_t>(s.type)].read(n, s);
+    s.matching_service.screen_region =
+        find_name(region_names, s.matching_service.screen_for_region, "region", path + ".screen_for_region",
+                  where("screen_for_region"), problems);
     // Paper evaluation has no milestones: a multiplier given for them would be silently ignored.
     if (const auto written = where("milestone_multiplier");
         s.type == PolicyType::rd_grant && s.rd_grant.evaluation == "paper" &&

@@ -97,7 +97,9 @@ const std::vector<ElementKey<FieldSpec>>& field_keys();
 // A region (ecosystem.regions.<name>); defaults and ranges in region_keys().
 struct RegionSpec {
   std::string name;
-  double weight{};  // share of agents (normalised)
+  double weight{};       // share of agents (normalised)
+  double lab_weight{};   // share of universities and institutes; < 0: weight
+  double firm_weight{};  // share of lead firms and SMEs; < 0: weight
   std::int64_t pilot_platforms{};
   std::int64_t pilot_slots{};      // per platform per quarter
   double intermediary_strength{};  // strength of each transfer office: multiplies its labs' matching
@@ -215,6 +217,9 @@ struct MatchingService {
   double match_multiplier{};
   std::int64_t added_deal_capacity{};  // per transfer office and quarter
   double payment_per_service_yuan{};
+  // Screening for another region's firms (seed 003): its name, and its index (-1: no screening).
+  std::string screen_for_region;
+  int screen_region = -1;
 };
 struct IndustryProfessor {
   double mobility_multiplier{};

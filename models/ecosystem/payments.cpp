@@ -29,8 +29,7 @@ void Payments::count_government_spending(std::int64_t from, std::int64_t to, Fen
 // Whether a payer can pay at most its balance: holdings without an overdraft line (sources and
 // overdraft lines pay whatever is asked).
 bool Payments::is_capped_by_balance(std::int64_t from) const {
-  const auto& spec = ledger_->account(static_cast<sim::AccountId>(from));
-  return spec.kind == sim::AccountKind::holding && !spec.may_go_negative;
+  return ledger_->is_capped_by_balance(static_cast<sim::AccountId>(from));
 }
 
 void Payments::pay(std::int64_t from, std::int64_t to, double yuan) {

@@ -32,6 +32,7 @@ namespace models::ecosystem {
 struct DealProposal {
   std::uint32_t result;  // row
   std::int64_t target;   // firm row, or a spin-out
+  bool screened;         // passed by a screening service for its region's firms (matching_service)
 };
 // A result's request for a pilot platform (run_pilot_platforms), queued by region.
 struct PilotRequest {

@@ -147,7 +147,8 @@ void apply_policies(const sim::PhaseContext& context, const Parameters& p, Labs&
         break;
       case PolicyType::matching_service:
         if (!is_funded) break;
-        for (std::size_t i = 0; i < n_labs; ++i) {
+        // A screening service multiplies the matching of the results it screens (match_results).
+        for (std::size_t i = 0; i < n_labs && policy.matching_service.screen_region < 0; ++i) {
           if (targets(policy, labs.region[i], labs.field[i], labs.kind[i], -1, -1))
             lab_incentives.match_mult[i] *= policy.matching_service.match_multiplier;
         }

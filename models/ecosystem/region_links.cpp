@@ -59,33 +59,11 @@ void read_proximity(const sim::Config& config, const std::string& list, const st
   if (entries.size() == 0) return;
   const std::size_t n = links.regions;
   std::vector<double> proximity(n * n, kDefaultRegionProximity);
-  std::vector<bool> given(n * n, false);
   for (std::size_t r = 0; r < n; ++r) proximity[r * n + r] = 1.0;
-  for (std::size_t k = 0; k < entries.size(); ++k) {
-    const auto path = [&](const char* key) { return fmt::format("{}[{}].{}", list, k, key); };
-    const auto where = [&](const char* key) {
-      return config.location(fmt::format("{}.{}.{}", list, k, key));
-    };
-    const int a = index_of_name(names, entries[k]["region_a"].as<std::string>(), "region", path("region_a"),
-                                where("region_a"), problems);
-    const int b = index_of_name(names, entries[k]["region_b"].as<std::string>(), "region", path("region_b"),
-                                where("region_b"), problems);
-    if (a < 0 || b < 0) continue;
-    const auto ia = static_cast<std::size_t>(a), ib = static_cast<std::size_t>(b);
-    if (ia == ib) {
-      problems.push_back({where("region_a"),
-                          fmt::format("'{}[{}]' gives region '{}' a proximity to itself, which is always 1: "
-                                      "remove the entry",
-                                      list, k, names[ia])});
-      continue;
-    }
-    if (given[ia * n + ib]) {
-      problems.push_back({where("region_a"), fmt::format("'{}[{}]' repeats the pair {} and {}: give each "
-                                                         "pair once",
-                                                         list, k, names[ia], names[ib])});
-    }
-    given[ia * n + ib] = given[ib * n + ia] = true;
-    proximity[ia * n + ib] = proximity[ib * n + ia] = entries[k]["proximity"].as<double>();
+  for (const NamedPair& pair : read_named_pairs(config, list, "region_a", "region_b", "proximity", names,
+                                                "region", PairOrder::unordered, problems)) {
+    const auto a = static_cast<std::size_t>(pair.first), b = static_cast<std::size_t>(pair.second);
+    proximity[a * n + b] = proximity[b * n + a] = pair.value;
   }
   links.proximity = std::move(proximity);
 }

@@ -109,12 +109,9 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
 int pick_field(const Parameters& p, sim::PhiloxStream& rng) {
   double field_weight = 0;
   for (const auto& f : p.fields) field_weight += f.weight;
-  double u = rng.uniform() * field_weight;
-  for (std::size_t f = 0; f < p.fields.size(); ++f) {
-    u -= p.fields[f].weight;
-    if (u < 0) return static_cast<int>(f);
-  }
-  return static_cast<int>(p.fields.size()) - 1;
+  const std::size_t n = p.fields.size();
+  return static_cast<int>(draw_by_weight(
+      n, [&](std::size_t f) { return p.fields[f].weight; }, field_weight, rng, n - 1));
 }
 
 // A firm of step 0: its revenue drawn around the kind's mean from its own stream.
@@ -129,20 +126,30 @@ static void spawn_setup_firm(const Parameters& p, FirmBirths& births, int kind, 
 // Set-up's marker for a new-type R&D institution (stored as kind institute, flag new_type).
 constexpr int kNewTypeInstitute = kPerformers;
 
+// A region's share of labs or of firms: its lab_weight or firm_weight, its weight where that is
+// not given (below 0), normalised over the regions.
+static std::vector<double> region_shares(const Parameters& p, double RegionSpec::*kind_weight) {
+  const auto weight_of = [&](const RegionSpec& r) { return r.*kind_weight >= 0 ? r.*kind_weight : r.weight; };
+  double total = 0;
+  for (const auto& r : p.regions) total += weight_of(r);
+  std::vector<double> shares;
+  for (const auto& r : p.regions) shares.push_back(total > 0 ? weight_of(r) / total : 0.0);
+  return shares;
+}
+
 void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& streams, Labs& labs,
                            FirmBirths& births, Payments& payments) {
-  double region_weight = 0;
-  for (const auto& r : p.regions) region_weight += r.weight;
+  const std::vector<double> lab_shares = region_shares(p, &RegionSpec::lab_weight);
+  const std::vector<double> firm_shares = region_shares(p, &RegionSpec::firm_weight);
   for (std::size_t r = 0; r < p.regions.size(); ++r) {
-    const double share = region_weight > 0 ? p.regions[r].weight / region_weight : 0.0;
-    const auto count = [&](std::int64_t total) {
+    const auto count = [](double share, std::int64_t total) {
       return static_cast<std::int64_t>(std::llround(share * static_cast<double>(total)));
     };
     // Universities, institutes, then the region's new-type R&D institutions (kind institute).
     for (int kind : {int{kUniversity}, int{kInstitute}, kNewTypeInstitute}) {
       const std::int64_t n = kind == kNewTypeInstitute
                                  ? p.regions[r].new_type_institutes
-                                 : count(kind == kUniversity ? p.universities : p.institutes);
+                                 : count(lab_shares[r], kind == kUniversity ? p.universities : p.institutes);
       const double mean_budget = kind == kUniversity  ? p.university_budget_yuan
                                  : kind == kInstitute ? p.institute_budget_yuan
                                                       : p.new_type_institute_budget_yuan;
@@ -166,7 +173,7 @@ void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& stream
         spawn_setup_firm(p, births, kind, static_cast<int>(r), pick_field(p, rng), rng);
       }
     };
-    spawn_drawn_firms(kLeadFirm, count(p.lead_firms));
+    spawn_drawn_firms(kLeadFirm, count(firm_shares[r], p.lead_firms));
     // The fields' own lead firms (fields.<name>.lead_firms) after the drawn ones: a scenario
     // without them draws and numbers its firms as before.
     for (std::size_t f = 0; f < p.fields.size(); ++f) {
@@ -175,7 +182,7 @@ void create_labs_and_firms(const Parameters& p, const sim::RandomStreams& stream
         spawn_setup_firm(p, births, kLeadFirm, static_cast<int>(r), static_cast<int>(f), rng);
       }
     }
-    spawn_drawn_firms(kSme, count(p.smes));
+    spawn_drawn_firms(kSme, count(firm_shares[r], p.smes));
   }
 }
 

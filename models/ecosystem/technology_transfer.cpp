@@ -27,13 +27,53 @@ static int field_searched(const FieldLinkSpec& links, int field, sim::PhiloxStre
       links.fields, [&](std::size_t g) { return links.proximity_of(own, g); }, total, rng, own));
 }
 
+// Per region, the screening service acting on its labs this quarter: the first matching_service in
+// declaration order with a screen_for_region that targets the region and still holds money; -1 none.
+static std::vector<std::int32_t> screening_by_region(const Parameters& p,
+                                                     const RegionPolicies& region_policies,
+                                                     const Payments& payments) {
+  std::vector<std::int32_t> screening(p.regions.size(), -1);
+  for (std::size_t r = 0; r < p.regions.size(); ++r) {
+    screening[r] = first_funded(region_policies.matching[r], p, payments, [](const PolicySpec& policy) {
+      return policy.matching_service.screen_region >= 0;
+    });
+  }
+  return screening;
+}
+
+// How well a result of `field` fits the needs of `region` (seed 003: 符合区县功能定位): the region's
+// firms of that field relative to those of its largest field (1 for the region's main field, 0 for a
+// field it has no firm of).
+static double region_fit(const FirmIndex& firm_index, const CellIndex& cell, int region, int field) {
+  std::size_t largest = 0;
+  for (int f = 0; f < cell.fields; ++f)
+    largest = std::max(largest, firm_index.by_cell[static_cast<std::size_t>(cell(region, f))].size());
+  if (largest == 0) return 0.0;
+  return static_cast<double>(firm_index.by_cell[static_cast<std::size_t>(cell(region, field))].size()) /
+         static_cast<double>(largest);
+}
+
+// Whether the lab's transfer office, screening for `screening`'s region, passes result i: a result
+// that is feasible (TRL 3 or more), fits the region's fields and has market prospects (its quality).
+// Draws only for labs with a funded screening service and an office.
+static bool is_screened(const Parameters& p, const Results& results, const FirmIndex& firm_index,
+                        std::int32_t screening, std::size_t i, sim::PhiloxStream& rng) {
+  if (results.trl[i] < 3) return false;
+  const CellIndex cell{static_cast<int>(p.fields.size())};
+  const int region = p.policies[static_cast<std::size_t>(screening)].matching_service.screen_region;
+  return rng.bernoulli(region_fit(firm_index, cell, region, results.field[i]) * logistic(results.quality[i]));
+}
+
 // Whether lab-held patented result i meets a firm this quarter, and which: a firm row, kSpinout
-// for a spin-out, or -1 for no match. Reads only; called in parallel.
+// for a spin-out, or -1 for no match; `screened` says whether a screening service (`screening`, -1
+// none) passed it for its region's firms. Reads only; called in parallel.
 static std::int64_t propose_deal(const sim::PhaseContext& context, const Parameters& p,
                                  const Results& results, const ResultScratch& result_scratch,
                                  const Labs& labs, const LabIncentives& lab_incentives, const Firms& firms,
-                                 const FirmIndex& firm_index, std::size_t i, std::int64_t spinout) {
+                                 const FirmIndex& firm_index, const std::vector<std::int32_t>& screening,
+                                 std::size_t i, std::int64_t spinout, bool& screened) {
   const CellIndex cell{static_cast<int>(p.fields.size())};
+  screened = false;
   if (result_scratch.dies[i] || results.owner_is_firm[i] || results.ip_status[i] != kPatented ||
       results.trl[i] < 2)
     return -1;
@@ -44,6 +84,14 @@ static std::int64_t propose_deal(const sim::PhaseContext& context, const Paramet
   double rate = p.match_rate * effort * lab_incentives.effort_mult[o] * lab_incentives.match_mult[o] * 2.0 *
                 logistic(results.quality[i] + 0.3 * (results.trl[i] - 3));
   if (member) rate *= consortium_match(p, labs.consortium[o], labs.consortium_general[o]);
+  // A consortium's results go to its lead firm; the others may be screened by the lab's office.
+  const std::int32_t screener = screening[static_cast<std::size_t>(labs.region[o])];
+  if (!member && screener >= 0 && lab_incentives.office[o] >= 0 &&
+      targets(p.policies[static_cast<std::size_t>(screener)], labs.region[o], results.field[i], labs.kind[o],
+              -1, -1)) {
+    screened = is_screened(p, results, firm_index, screener, i, rng);
+    if (screened) rate *= p.policies[static_cast<std::size_t>(screener)].matching_service.match_multiplier;
+  }
   if (!rng.bernoulli(std::min(1.0, rate))) return -1;
   if (rng.bernoulli(std::min(1.0, p.spinout_rate * lab_incentives.spinout_mult[o]))) return spinout;
   if (member) {
@@ -51,6 +99,13 @@ static std::int64_t propose_deal(const sim::PhaseContext& context, const Paramet
       if (firms.kind[f] == kLeadFirm && firms.consortium[f] == labs.consortium[o])
         return static_cast<std::int64_t>(f);
     }
+  }
+  // A screened result is offered to a firm of its field in the region it was screened for.
+  if (screened) {
+    const int region = p.policies[static_cast<std::size_t>(screener)].matching_service.screen_region;
+    const auto& candidates = firm_index.by_cell[static_cast<std::size_t>(cell(region, results.field[i]))];
+    if (candidates.empty()) return -1;
+    return candidates[rng.uniform_below(candidates.size())];
   }
   // Beyond its own region, a lab searches the regions near it (region_links; uniform without links).
   int region = labs.region[o];
@@ -93,18 +148,20 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
   constexpr std::int64_t kSpinout = -2;
   // A matched result proposes a deal with a target firm row (or a spin-out), per chunk; deals
   // are then resolved in result order.
+  const std::vector<std::int32_t> screening = screening_by_region(p, region_policies, payments);
   deal_buffer.begin(n);
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& proposals = deal_buffer.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      bool screened = false;
       const std::int64_t target = propose_deal(context, p, results, result_scratch, labs, lab_incentives,
-                                               firms, firm_index, i, kSpinout);
-      if (target != -1) proposals.push_back({static_cast<std::uint32_t>(i), target});
+                                               firms, firm_index, screening, i, kSpinout, screened);
+      if (target != -1) proposals.push_back({static_cast<std::uint32_t>(i), target, screened});
     }
   });
   std::vector<std::int32_t> taken(firms.size(), 0);
   const std::size_t firms_before = firms.size();
-  for (const auto& [i, target] : deal_buffer.gather()) {
+  for (const auto& [i, target, screened] : deal_buffer.gather()) {
     const std::uint32_t o = result_scratch.owner_index[i];
     auto rng = context.rng(results.id(i), kDealTermsDraws);
     double fee = p.licence_fee_yuan * intermediaries.price_level * std::exp(0.5 * results.quality[i]);
@@ -146,14 +203,20 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
     if (office >= 0) {
       intermediaries.served[office] += 1;
       flows.brokered_deals += 1;
-      // The first matching service (declaration order) that targets the lab and the result's field
-      // and still has money pays the office for the deal (stacking).
+      // A screened deal is paid by the screening service; any other by the first matching service
+      // (declaration order) that targets the lab and the result's field, screens for no region and
+      // still has money (stacking).
       const int field = results.field[i];  // a structured binding cannot be captured (clang 14)
+      const bool is_screened_deal = screened && target != kSpinout;
+      if (is_screened_deal) flows.screened_deals += 1;
       const std::int32_t matching =
-          first_funded(region_policies.matching[static_cast<std::size_t>(labs.region[o])], p, payments,
-                       [&](const PolicySpec& policy) {
-                         return targets(policy, labs.region[o], field, labs.kind[o], -1, -1);
-                       });
+          is_screened_deal
+              ? screening[static_cast<std::size_t>(labs.region[o])]
+              : first_funded(region_policies.matching[static_cast<std::size_t>(labs.region[o])], p, payments,
+                             [&](const PolicySpec& policy) {
+                               return policy.matching_service.screen_region < 0 &&
+                                      targets(policy, labs.region[o], field, labs.kind[o], -1, -1);
+                             });
       if (matching >= 0) {
         payments.pay_up_to(
             accounts.first_policy_account + matching, intermediaries.account[office],

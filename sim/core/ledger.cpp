@@ -9,16 +9,19 @@
 
 namespace sim {
 
-MinorUnits to_minor_units(double amount) {
-  if (!std::isfinite(amount) || std::fabs(amount) > 9.0e16) {
-    throw std::domain_error(fmt::format("money amount {} is not a finite amount within ±9e16", amount));
-  }
-  return static_cast<MinorUnits>(std::llround(amount * kMinorUnitsPerUnit));
+void throw_bad_amount(double amount) {
+  throw std::domain_error(fmt::format("money amount {} is not a finite amount within ±9e16", amount));
 }
 
 std::string Ledger::format_amount(MinorUnits amount) const {
   return fmt::format("{:.2f} {}", to_units(amount), currency_.name);
 }
+
+namespace {
+
+bool is_capped(const AccountSpec& spec) { return spec.kind == AccountKind::holding && !spec.may_go_negative; }
+
+}  // namespace
 
 AccountId Ledger::open_account(AccountSpec spec) {
   if (spec.kind == AccountKind::source) spec.may_go_negative = true;
@@ -28,10 +31,12 @@ AccountId Ledger::open_account(AccountSpec spec) {
     const std::size_t capacity = std::max<std::size_t>(64, specs_.size() + specs_.size() / 4);
     specs_.reserve(capacity);
     kinds_.reserve(capacity);
+    capped_.reserve(capacity);
     balances_.reserve(capacity);
     posted_.reserve(capacity);
   }
   kinds_.push_back(spec.kind);
+  capped_.push_back(is_capped(spec) ? 1 : 0);
   specs_.push_back(std::move(spec));
   balances_.push_back(0);
   posted_.push_back(0);
@@ -141,7 +146,11 @@ void Ledger::restore_state(std::istream& in) {
     throw binary::ReadError("ledger: the checkpoint's balances do not match its accounts");
   specs_ = std::move(specs);
   kinds_.clear();
-  for (const AccountSpec& spec : specs_) kinds_.push_back(spec.kind);
+  capped_.clear();
+  for (const AccountSpec& spec : specs_) {
+    kinds_.push_back(spec.kind);
+    capped_.push_back(is_capped(spec) ? 1 : 0);
+  }
   balances_ = std::move(balances);
   posted_ = std::move(posted);
 }

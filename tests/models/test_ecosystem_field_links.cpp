@@ -86,6 +86,31 @@ TEST_CASE("a field link naming an undefined field is an input error with a sugge
       sim::InputError);
 }
 
+TEST_CASE("a proximity pair given twice in either order is an input error but a supplier-buyer pair is not") {
+  // Proximity is symmetric: (ai, new_materials) and (new_materials, ai) are one pair. Input-output is
+  // directed: new_materials supplying ai and ai supplying new_materials are two coefficients.
+  CHECK_THROWS_WITH_AS((void)models::ecosystem::read_parameters(load(
+                           tiny_scenario("  field_links:\n    technology_proximity:\n"
+                                         "      - {field_a: ai, field_b: new_materials, proximity: 0.6}\n"
+                                         "      - {field_a: new_materials, field_b: ai, proximity: 0.2}\n"))),
+                       "test.yaml:15:19: 'ecosystem.field_links.technology_proximity[1]' repeats the pair "
+                       "new_materials and ai: "
+                       "give each pair once",
+                       sim::InputError);
+  const auto p = models::ecosystem::read_parameters(
+      load(tiny_scenario("  field_links:\n    input_output:\n"
+                         "      - {supplier: new_materials, buyer: ai, coefficient: 0.2}\n"
+                         "      - {supplier: ai, buyer: new_materials, coefficient: 0.1}\n")));
+  CHECK(p.field_links.coefficient(2, 1) == 0.2);
+  CHECK(p.field_links.coefficient(1, 2) == 0.1);
+  CHECK_THROWS_WITH_AS((void)models::ecosystem::read_parameters(
+                           load(tiny_scenario("  field_links:\n    technology_proximity:\n"
+                                              "      - {field_a: ai, field_b: ai, proximity: 0.6}\n"))),
+                       "test.yaml:14:19: 'ecosystem.field_links.technology_proximity[0]' gives field 'ai' a "
+                       "proximity to itself, which is always 1: remove the entry",
+                       sim::InputError);
+}
+
 TEST_CASE("input-output coefficients without a Leontief inverse are an input error") {
   // ai's inputs: 0.6 + 0.5 = 1.1 yuan per yuan of its output.
   CHECK_THROWS_WITH_AS(

@@ -35,7 +35,55 @@ std::string three_regions(const std::string& links, int steps = 32,
          links;
 }
 
+// Seed 003's capital: a core holding most labs and a ring of districts holding most firms; labs
+// mostly deal in their own region. `policies` is appended under ecosystem.
+std::string core_and_districts(const std::string& policies) {
+  return "model: ecosystem\nseed: 11\nsteps: 24\necosystem:\n  universities: 12\n  institutes: 12\n"
+         "  lead_firms: 8\n  smes: 400\n  same_region_preference: 0.9\n  regions:\n"
+         "    core: {lab_weight: 3, firm_weight: 1, pilot_platforms: 1, pilot_slots: 20, transfer_offices: "
+         "2}\n"
+         "    districts: {lab_weight: 1, firm_weight: 3, pilot_platforms: 1, pilot_slots: 20}\n" +
+         policies;
+}
+
+// The core's transfer offices screening its labs' results for the districts' firms (seed 003).
+std::string screening(const std::string& budget_yuan) {
+  return "  policies:\n    - {type: matching_service, name: screening, region: core, screen_for_region: "
+         "districts, match_multiplier: 2, payment_per_service_yuan: 2.0e4, budget_yuan: " +
+         budget_yuan + "}\n";
+}
+
 }  // namespace
+
+TEST_CASE("lab_weight and firm_weight split labs and firms over the regions by kind") {
+  // Seed 003: the capital's labs sit in its core and its firms in the districts. Labs follow
+  // lab_weight and firms firm_weight, each normalised over the regions; weight where not given.
+  const std::string yaml =
+      "model: ecosystem\nseed: 11\nsteps: 4\necosystem:\n  universities: 12\n  institutes: 8\n"
+      "  lead_firms: 8\n  smes: 400\n  regions:\n"
+      "    core: {weight: 1, lab_weight: 3, firm_weight: 1}\n"
+      "    districts: {weight: 1, lab_weight: 1, firm_weight: 3}\n";
+  const auto model = create(load(yaml));
+  const auto count_in = [](const sim::Population& agents, std::uint8_t kind, std::int32_t region) {
+    const auto& kinds = agents.field<std::uint8_t>("kind");
+    const auto& regions = agents.field<std::int32_t>("region");
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < kinds.size(); ++i) n += kinds[i] == kind && regions[i] == region ? 1 : 0;
+    return n;
+  };
+  using models::ecosystem::kInstitute;
+  using models::ecosystem::kLeadFirm;
+  using models::ecosystem::kSme;
+  using models::ecosystem::kUniversity;
+  CHECK(count_in(model->labs(), kUniversity, 0) == 9);
+  CHECK(count_in(model->labs(), kUniversity, 1) == 3);
+  CHECK(count_in(model->labs(), kInstitute, 0) == 6);
+  CHECK(count_in(model->labs(), kInstitute, 1) == 2);
+  CHECK(count_in(model->firms(), kLeadFirm, 0) == 2);
+  CHECK(count_in(model->firms(), kLeadFirm, 1) == 6);
+  CHECK(count_in(model->firms(), kSme, 0) == 100);
+  CHECK(count_in(model->firms(), kSme, 1) == 300);
+}
 
 TEST_CASE("region_links naming an unknown region is an input error with a did-you-mean") {
   const std::string yaml = tiny_scenario(
@@ -237,4 +285,40 @@ TEST_CASE("paired: a region's own mobility multiplier moves more of its research
   const RunSums without = run(national_rate);
   CHECK(unity.sum.at("researchers_moved") == without.sum.at("researchers_moved"));
   CHECK(unity.sum.at("results_applied_share") == without.sum.at("results_applied_share"));
+}
+
+TEST_CASE(
+    "paired: the core screening its results for the districts raises deals from core labs to district "
+    "firms") {
+  // Seed 003: results screened by the districts' fields, market prospects and feasibility, then offered
+  // to the districts' firms; the service pays the offices per screened deal.
+  const std::string without = core_and_districts("");
+  const std::string with = core_and_districts(screening("1.0e8"));
+  check_paired_effect("screening for the districts: more cross-region deals", without, with,
+                      sum_of("cross_region_deals"), Direction::increase);
+  const RunSums screened = run(with);
+  CHECK(screened.sum.at("screened_deals") > 0);
+  CHECK(screened.sum.at("screened_deals") <= screened.sum.at("cross_region_deals"));
+  // Paid per screened deal: what the service spent is 2e4 yuan a deal (its budget is not exhausted).
+  CHECK(screened.sum.at("instrument.screening.spent") ==
+        doctest::Approx(2.0e4 * screened.sum.at("screened_deals")));
+}
+
+TEST_CASE("a screening service without money screens nothing and changes nothing") {
+  const RunSums without = run(core_and_districts(""));
+  const RunSums unfunded = run(core_and_districts(screening("0")));
+  CHECK(unfunded.sum.at("screened_deals") == 0);
+  for (const auto& [name, value] : without.sum) {
+    INFO(name);
+    CHECK(unfunded.sum.at(name) == value);
+  }
+}
+
+TEST_CASE("a screening service stops screening when its money is spent") {
+  // 5 deals' worth of money: the service pays what it holds and then screens no more.
+  const RunSums small = run(core_and_districts(screening("1.0e5")));
+  CHECK(small.sum.at("screened_deals") >= 5);
+  CHECK(small.sum.at("screened_deals") <
+        run(core_and_districts(screening("1.0e8"))).sum.at("screened_deals"));
+  CHECK(small.last.at("screened_deals") == 0);
 }

@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <limits>
+#include <random>
 #include <sstream>
+#include <vector>
 
 #include "sim/core/ledger.hpp"
 #include "sim/run/thread_limit.hpp"
@@ -106,6 +109,40 @@ TEST_CASE("to_minor_units rounds to whole minor units and refuses non-finite amo
   CHECK(sim::to_minor_units(-0.015) == -2);
   CHECK_THROWS_AS(sim::to_minor_units(std::numeric_limits<double>::quiet_NaN()), std::domain_error);
   CHECK_THROWS_AS(sim::to_minor_units(std::numeric_limits<double>::infinity()), std::domain_error);
+}
+
+TEST_CASE("to_minor_units rounds as std::llround does: halves away from zero and large amounts") {
+  // The inline rounding must give llround's answer bit for bit (payments, hence every balance).
+  std::vector<double> amounts{0.0,
+                              -0.0,
+                              0.005,
+                              -0.005,
+                              0.004999999999999999,
+                              0.015,
+                              2.675,
+                              -2.675,
+                              1e-300,
+                              4.5e13,
+                              4.5e13 + 0.005,
+                              -4.5e13 - 0.005,
+                              45035996273704.96,
+                              9.0e16,
+                              -9.0e16,
+                              8.999999999999999e16,
+                              0.49999999999999994 / 100};
+  std::mt19937_64 bits(7);
+  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  for (int k = 0; k < 100000; ++k) {
+    const double scale = std::pow(10.0, static_cast<double>(k % 17));
+    amounts.push_back(uniform(bits) * scale);
+    amounts.push_back(std::round(uniform(bits) * scale * 200.0) / 200.0);  // exact half cents
+  }
+  for (const double amount : amounts) {
+    INFO(amount);
+    CHECK(sim::to_minor_units(amount) == std::llround(amount * sim::kMinorUnitsPerUnit));
+  }
+  CHECK_THROWS_AS(sim::to_minor_units(9.000000000000002e16), std::domain_error);
+  CHECK_THROWS_AS(sim::to_minor_units(-std::numeric_limits<double>::infinity()), std::domain_error);
 }
 
 TEST_CASE("a restored ledger has the saved accounts and balances and stays conserved") {
