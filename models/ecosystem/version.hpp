@@ -5,5 +5,5 @@
 // commit to build; the published runs under scenarios/published/ then need re-recording
 // (docs/reproducing.md).
 namespace models::ecosystem {
-inline constexpr const char* kVersion = "ecosystem 2.3";
+inline constexpr const char* kVersion = "ecosystem 2.4";
 }  // namespace models::ecosystem
