@@ -538,6 +538,22 @@ def _add_ranking_options(parser, objective_help: str) -> None:
     parser.set_defaults(minimize=False)
 
 
+def _add_paired_run_options(command, own_seed: str, generated: str, block: str) -> None:
+    """The options of a command that runs a scenario and its variants with one seed and replicates and
+    writes `generated` as Markdown or into a document's `block`."""
+    command.add_argument("--replicates", type=_positive_int, default=8, help="replicates of every run (default 8)")
+    command.add_argument("--seed", type=int, help=f"seed of every run (default: {own_seed})")
+    command.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                         help="override passed to every run, e.g. steps=20 (repeatable)")
+    command.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
+    command.add_argument("--innosim", metavar="PATH", help="innosim executable (default: $INNOSIM_BIN, "
+                                                           "build/innosim, or innosim on PATH)")
+    command.add_argument("--markdown", metavar="FILE", help=f"write {generated} as Markdown")
+    command.add_argument("--update", metavar="DOC.md", help=f"replace {block} (atomically)")
+    command.add_argument("--force", action="store_true", help="replace an existing --markdown file")
+    command.add_argument("--quiet", action="store_true", help="no line per run on stderr")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(prog="python3 -m analysis", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=_formatter)
@@ -743,18 +759,9 @@ def build_parser() -> argparse.ArgumentParser:
     effects.add_argument("--references", metavar="FILE",
                          help="the reference instruments (default scenarios/instrument_effects/reference.yaml)")
     effects.add_argument("--types", type=_type_list, metavar="A,B,...", help="only these types (default: all)")
-    effects.add_argument("--replicates", type=_positive_int, default=8, help="replicates of every run (default 8)")
-    effects.add_argument("--seed", type=int, help="seed of every run (default: the scenario's)")
-    effects.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
-                         help="override passed to every run, e.g. steps=20 (repeatable)")
-    effects.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
-    effects.add_argument("--innosim", metavar="PATH", help="innosim executable (default: $INNOSIM_BIN, "
-                                                           "build/innosim, or innosim on PATH)")
-    effects.add_argument("--markdown", metavar="FILE", help="write the generated block as Markdown")
-    effects.add_argument("--update", metavar="DOC.md", help="replace the block between the markers "
-                         "<!-- instrument-effects:begin --> and <!-- instrument-effects:end --> (atomically)")
-    effects.add_argument("--force", action="store_true", help="replace an existing --markdown file")
-    effects.add_argument("--quiet", action="store_true", help="no line per run on stderr")
+    _add_paired_run_options(effects, "the scenario's", "the generated block",
+                            "the block between the markers <!-- instrument-effects:begin --> and "
+                            "<!-- instrument-effects:end -->")
     effects.set_defaults(handler=run_instrument_effects)
 
     facts = _add_command(
@@ -768,18 +775,9 @@ def build_parser() -> argparse.ArgumentParser:
         "  python3 -m analysis preset-facts scenarios/facts/nansha.yaml --replicates 4 --threads 2")
     facts.add_argument("facts", metavar="FACTS.yaml", nargs="*",
                        help="facts files (default: every scenarios/facts/*.yaml)")
-    facts.add_argument("--replicates", type=_positive_int, default=8, help="replicates of every run (default 8)")
-    facts.add_argument("--seed", type=int, help="seed of every run (default: the preset's)")
-    facts.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
-                       help="override passed to every run, e.g. steps=20 (repeatable)")
-    facts.add_argument("--threads", type=_positive_int, help="threads per run (default: innosim's)")
-    facts.add_argument("--innosim", metavar="PATH", help="innosim executable (default: $INNOSIM_BIN, "
-                                                         "build/innosim, or innosim on PATH)")
-    facts.add_argument("--markdown", metavar="FILE", help="write the generated tables as Markdown")
-    facts.add_argument("--update", metavar="DOC.md", help="replace each preset's block between "
-                       "<!-- preset-facts:NAME:begin --> and <!-- preset-facts:NAME:end --> (atomically)")
-    facts.add_argument("--force", action="store_true", help="replace an existing --markdown file")
-    facts.add_argument("--quiet", action="store_true", help="no line per run on stderr")
+    _add_paired_run_options(facts, "the preset's", "the generated tables",
+                            "each preset's block between <!-- preset-facts:NAME:begin --> and "
+                            "<!-- preset-facts:NAME:end -->")
     facts.set_defaults(handler=run_preset_facts)
     return parser
 
