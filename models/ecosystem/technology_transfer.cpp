@@ -27,51 +27,63 @@ static int field_searched(const FieldLinkSpec& links, int field, sim::PhiloxStre
       links.fields, [&](std::size_t g) { return links.proximity_of(own, g); }, total, rng, own));
 }
 
-// Per region, the screening service acting on its labs this quarter: the first matching_service in
-// declaration order with a screen_for_region that targets the region and still holds money; -1 none.
-static std::vector<std::int32_t> screening_by_region(const Parameters& p,
-                                                     const RegionPolicies& region_policies,
-                                                     const Payments& payments) {
-  std::vector<std::int32_t> screening(p.regions.size(), -1);
+// The screening services of the quarter (seed 003), read by every result's proposal.
+struct Screening {
+  // Per region of the labs, the first matching_service in declaration order with a screen_for_region
+  // that targets the region and still holds money; -1 none.
+  std::vector<std::int32_t> by_region;
+  // Per cell (region, field), how well a result of the field fits the region's needs (符合区县功能定位):
+  // the region's firms of that field relative to those of its largest field (1 for its main field, 0 for
+  // a field it has no firm of). Filled only when some region screens.
+  std::vector<double> fit;
+};
+
+static Screening screening_of_quarter(const Parameters& p, const RegionPolicies& region_policies,
+                                      const Payments& payments, const FirmIndex& firm_index) {
+  Screening screening{std::vector<std::int32_t>(p.regions.size(), -1), {}};
   for (std::size_t r = 0; r < p.regions.size(); ++r) {
-    screening[r] = first_funded(region_policies.matching[r], p, payments, [](const PolicySpec& policy) {
-      return policy.matching_service.screen_region >= 0;
-    });
+    screening.by_region[r] =
+        first_funded(region_policies.matching[r], p, payments,
+                     [](const PolicySpec& policy) { return policy.matching_service.screen_region >= 0; });
+  }
+  if (std::all_of(screening.by_region.begin(), screening.by_region.end(), [](auto s) { return s < 0; }))
+    return screening;
+  const CellIndex cell{static_cast<int>(p.fields.size())};
+  screening.fit.assign(p.regions.size() * p.fields.size(), 0.0);
+  for (int r = 0; r < static_cast<int>(p.regions.size()); ++r) {
+    const auto firms_in = [&](int f) {
+      return firm_index.by_cell[static_cast<std::size_t>(cell(r, f))].size();
+    };
+    std::size_t largest = 0;
+    for (int f = 0; f < cell.fields; ++f) largest = std::max(largest, firms_in(f));
+    if (largest == 0) continue;
+    for (int f = 0; f < cell.fields; ++f)
+      screening.fit[static_cast<std::size_t>(cell(r, f))] =
+          static_cast<double>(firms_in(f)) / static_cast<double>(largest);
   }
   return screening;
 }
 
-// How well a result of `field` fits the needs of `region` (seed 003: 符合区县功能定位): the region's
-// firms of that field relative to those of its largest field (1 for the region's main field, 0 for a
-// field it has no firm of).
-static double region_fit(const FirmIndex& firm_index, const CellIndex& cell, int region, int field) {
-  std::size_t largest = 0;
-  for (int f = 0; f < cell.fields; ++f)
-    largest = std::max(largest, firm_index.by_cell[static_cast<std::size_t>(cell(region, f))].size());
-  if (largest == 0) return 0.0;
-  return static_cast<double>(firm_index.by_cell[static_cast<std::size_t>(cell(region, field))].size()) /
-         static_cast<double>(largest);
-}
-
-// Whether the lab's transfer office, screening for `screening`'s region, passes result i: a result
-// that is feasible (TRL 3 or more), fits the region's fields and has market prospects (its quality).
-// Draws only for labs with a funded screening service and an office.
-static bool is_screened(const Parameters& p, const Results& results, const FirmIndex& firm_index,
-                        std::int32_t screening, std::size_t i, sim::PhiloxStream& rng) {
+// Whether the lab's transfer office, screening for policy `screener`'s region, passes result i: a
+// result that is feasible (TRL 3 or more), fits the region's fields and has market prospects (its
+// quality). Draws only for labs with a funded screening service and an office.
+static bool is_screened(const Parameters& p, const Results& results, const Screening& screening,
+                        std::int32_t screener, std::size_t i, sim::PhiloxStream& rng) {
   if (results.trl[i] < 3) return false;
   const CellIndex cell{static_cast<int>(p.fields.size())};
-  const int region = p.policies[static_cast<std::size_t>(screening)].matching_service.screen_region;
-  return rng.bernoulli(region_fit(firm_index, cell, region, results.field[i]) * logistic(results.quality[i]));
+  const int region = p.policies[static_cast<std::size_t>(screener)].matching_service.screen_region;
+  return rng.bernoulli(screening.fit[static_cast<std::size_t>(cell(region, results.field[i]))] *
+                       logistic(results.quality[i]));
 }
 
 // Whether lab-held patented result i meets a firm this quarter, and which: a firm row, kSpinout
-// for a spin-out, or -1 for no match; `screened` says whether a screening service (`screening`, -1
-// none) passed it for its region's firms. Reads only; called in parallel.
+// for a spin-out, or -1 for no match; `screened` says whether the screening service of the
+// lab's region (`screening`) passed it for its region's firms. Reads only; called in parallel.
 static std::int64_t propose_deal(const sim::PhaseContext& context, const Parameters& p,
                                  const Results& results, const ResultScratch& result_scratch,
                                  const Labs& labs, const LabIncentives& lab_incentives, const Firms& firms,
-                                 const FirmIndex& firm_index, const std::vector<std::int32_t>& screening,
-                                 std::size_t i, std::int64_t spinout, bool& screened) {
+                                 const FirmIndex& firm_index, const Screening& screening, std::size_t i,
+                                 std::int64_t spinout, bool& screened) {
   const CellIndex cell{static_cast<int>(p.fields.size())};
   screened = false;
   if (result_scratch.dies[i] || results.owner_is_firm[i] || results.ip_status[i] != kPatented ||
@@ -85,11 +97,11 @@ static std::int64_t propose_deal(const sim::PhaseContext& context, const Paramet
                 logistic(results.quality[i] + 0.3 * (results.trl[i] - 3));
   if (member) rate *= consortium_match(p, labs.consortium[o], labs.consortium_general[o]);
   // A consortium's results go to its lead firm; the others may be screened by the lab's office.
-  const std::int32_t screener = screening[static_cast<std::size_t>(labs.region[o])];
+  const std::int32_t screener = screening.by_region[static_cast<std::size_t>(labs.region[o])];
   if (!member && screener >= 0 && lab_incentives.office[o] >= 0 &&
       targets(p.policies[static_cast<std::size_t>(screener)], labs.region[o], results.field[i], labs.kind[o],
               -1, -1)) {
-    screened = is_screened(p, results, firm_index, screener, i, rng);
+    screened = is_screened(p, results, screening, screener, i, rng);
     if (screened) rate *= p.policies[static_cast<std::size_t>(screener)].matching_service.match_multiplier;
   }
   if (!rng.bernoulli(std::min(1.0, rate))) return -1;
@@ -148,7 +160,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
   constexpr std::int64_t kSpinout = -2;
   // A matched result proposes a deal with a target firm row (or a spin-out), per chunk; deals
   // are then resolved in result order.
-  const std::vector<std::int32_t> screening = screening_by_region(p, region_policies, payments);
+  const Screening screening = screening_of_quarter(p, region_policies, payments, firm_index);
   deal_buffer.begin(n);
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& proposals = deal_buffer.chunk(chunk);
@@ -211,7 +223,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
       if (is_screened_deal) flows.screened_deals += 1;
       const std::int32_t matching =
           is_screened_deal
-              ? screening[static_cast<std::size_t>(labs.region[o])]
+              ? screening.by_region[static_cast<std::size_t>(labs.region[o])]
               : first_funded(region_policies.matching[static_cast<std::size_t>(labs.region[o])], p, payments,
                              [&](const PolicySpec& policy) {
                                return policy.matching_service.screen_region < 0 &&
