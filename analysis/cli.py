@@ -427,15 +427,15 @@ def run_preset_facts(args) -> int:
     if args.markdown:
         check_output(Path(args.markdown), args.force)
     binary = find_binary(args.innosim)
+
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(f"running {line}", file=sys.stderr)
+
     blocks = []
     for facts in all_facts:
         command = InnosimCommand(binary=binary, scenario=facts.preset, overrides=tuple(args.set), seed=args.seed,
                                  replicates=args.replicates, threads=args.threads)
-
-        def progress(line: str) -> None:
-            if not args.quiet:
-                print(f"running {line}", file=sys.stderr)
-
         with tempfile.TemporaryDirectory(prefix="preset-facts-") as workdir:
             shown = preset_facts.measure(command, facts, Path(workdir), progress)
             with open_run(Path(workdir) / f"{facts.preset.stem}.h5") as preset:
