@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <stdexcept>
 
@@ -25,6 +26,13 @@ static std::int64_t buy_pilot_slots(const Parameters& p, std::int32_t policy_ind
   if (slots > 0)
     payments.pay(account, platform_account, capacity.slot_cost_yuan * static_cast<double>(slots));
   return std::max<std::int64_t>(0, slots);
+}
+
+// Whether none of rows i..i+7 asks for a pilot platform (one load for eight flags).
+static bool no_request_in_eight(const std::vector<std::uint8_t>& wants_pilot, std::size_t i) {
+  std::uint64_t flags = 0;
+  std::memcpy(&flags, wants_pilot.data() + i, sizeof flags);
+  return flags == 0;
 }
 
 // Phase "run_pilot_platforms" — reads pilot requests, platform capacity, fees and policy support;
@@ -59,6 +67,11 @@ void run_pilot_platforms(const sim::PhaseContext& context, const Parameters& p, 
   sim::parallel_for_chunks(results.size(), [&](const sim::Chunk& chunk) {
     auto& requests = pilot_buffer.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      // Few results ask: skip eight rows without a request at a time.
+      if (i + 8 <= chunk.end && no_request_in_eight(result_scratch.wants_pilot, i)) {
+        i += 7;
+        continue;
+      }
       if (!result_scratch.wants_pilot[i] || result_scratch.dies[i]) continue;
       const std::uint32_t o = result_scratch.owner_index[i];
       const int region = results.owner_is_firm[i] ? firms.region[o] : labs.region[o];
@@ -80,10 +93,16 @@ void run_pilot_platforms(const sim::PhaseContext& context, const Parameters& p, 
     }
     if (free_slots == 0) continue;
     auto& requests = by_region[r];
-    std::stable_sort(requests.begin(), requests.end(),
-                     [](const Request& a, const Request& b) { return a.priority < b.priority; });
-    for (const Request& request : requests) {
-      if (free_slots == 0) break;
+    // Served in priority order, ties in result order (the order of a stable sort by priority). Only
+    // the first requests are served before the slots run out: they are taken off a heap one by one
+    // instead of sorting all of them.
+    const auto later = [](const Request& a, const Request& b) {
+      return a.priority > b.priority || (a.priority == b.priority && a.result > b.result);
+    };
+    std::make_heap(requests.begin(), requests.end(), later);
+    for (auto heap_end = requests.end(); heap_end != requests.begin() && free_slots != 0; --heap_end) {
+      std::pop_heap(requests.begin(), heap_end, later);
+      const Request& request = *(heap_end - 1);
       const std::uint32_t i = request.result;
       const auto c = static_cast<std::size_t>(cell(static_cast<int>(r), results.field[i]));
       // The cheapest platform of the result's field with a free slot; none: not served.
