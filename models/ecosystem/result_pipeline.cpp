@@ -58,6 +58,30 @@ static void prefetch_holder_totals(const Results& results, const ResultScratch& 
     sim::prefetch_row(holder_totals.labs, result_scratch.owner_index[row]);
 }
 
+// What a result's holder adds this step by (field, TRL), computed once a step instead of per result:
+// the development need in fixed point (0 where nothing is needed) and a field's market factor of
+// product value. The same expressions as per result, so the same numbers.
+struct HoldingRates {
+  static constexpr std::size_t kTrls = 10;
+  std::vector<std::int64_t> need_fixed;  // field * kTrls + trl; TRL 9 needs nothing
+  std::vector<double> market_factor;     // per field: 0.2 + 0.8 * adoption
+
+  HoldingRates(const Parameters& p, const StepCosts& step_costs, const FieldMarkets& markets)
+      : need_fixed(p.fields.size() * kTrls, 0), market_factor(p.fields.size()) {
+    for (std::size_t field = 0; field < p.fields.size(); ++field) {
+      const auto& pattern = p.fields[field].coefficients;
+      for (int trl = 0; trl < 9; ++trl) {
+        const double need = p.attempt_rate * pattern.cycle_speed * step_costs(trl, static_cast<int>(field));
+        need_fixed[field * kTrls + static_cast<std::size_t>(trl)] = need > 0 ? sim::to_fixed(need) : 0;
+      }
+      market_factor[field] = 0.2 + 0.8 * markets.adoption[field];
+    }
+  }
+  [[nodiscard]] std::int64_t need(int field, int trl) const {
+    return need_fixed[static_cast<std::size_t>(field) * kTrls + static_cast<std::size_t>(trl)];
+  }
+};
+
 // Phase "index_holdings" — reads results and firms; writes each result's holder row, each
 // holder's need of development money, firms' best result quality, product value and use counts,
 // and the lists of firms by region and field. The loop over results runs in parallel; holders'
@@ -79,6 +103,7 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
   holder_totals.labs.resize(labs.size());
   sim::parallel_for_each_index(firms.size(), [&](std::size_t f) { holder_totals.firms[f] = FirmTotals{}; });
   sim::parallel_for_each_index(labs.size(), [&](std::size_t l) { holder_totals.labs[l] = LabTotals{}; });
+  const HoldingRates rates(p, step_costs, markets);
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     find_holders(results, labs, firms, result_scratch, chunk);
     // The current run of rows with one holder, added to its row when the holder changes.
@@ -105,27 +130,23 @@ void index_holdings(const sim::PhaseContext& /*context*/, const Parameters& p, c
         run_holder = o;
         run_firm = firm;
       }
-      const auto& pattern = p.fields[static_cast<std::size_t>(results.field[i])].coefficients;
-      const double need =
-          results.trl[i] < 9 && !results.is_shelved[i]
-              ? p.attempt_rate * pattern.cycle_speed * step_costs(results.trl[i], results.field[i])
-              : 0.0;
+      const int trl = results.trl[i];
+      const std::int64_t need = trl < 9 && !results.is_shelved[i] ? rates.need(results.field[i], trl) : 0;
       if (firm) {
         auto& t = firm_run;
-        if (!results.is_in_use[i] && results.trl[i] >= 4)
-          t.best_quality = std::max(t.best_quality, results.quality[i]);
-        if (need > 0) t.need += sim::to_fixed(need);
-        if (results.trl[i] == 7 || results.trl[i] == 8) t.commercializing += 1;
+        if (!results.is_in_use[i] && trl >= 4) t.best_quality = std::max(t.best_quality, results.quality[i]);
+        t.need += need;
+        if (trl == 7 || trl == 8) t.commercializing += 1;
         if (results.ip_status[i] != kUnprotected) t.patents += 1;
         if (results.is_in_use[i]) {
           t.in_use += 1;
-          const double stage_share = results.trl[i] >= 9 ? 1.0 : p.first_unit_revenue_share;
+          const double stage_share = trl >= 9 ? 1.0 : p.first_unit_revenue_share;
           t.product_value +=
               sim::to_fixed(p.product_revenue_yuan * std::exp(0.3 * results.quality[i]) * stage_share *
-                            (0.2 + 0.8 * markets.adoption[static_cast<std::size_t>(results.field[i])]));
+                            rates.market_factor[static_cast<std::size_t>(results.field[i])]);
         }
-      } else if (results.trl[i] < lab_max_trl(p, labs, o) && need > 0) {
-        lab_run.need += sim::to_fixed(need);
+      } else if (trl < lab_max_trl(p, labs, o)) {
+        lab_run.need += need;
       }
     }
     add_run();
