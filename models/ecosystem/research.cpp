@@ -225,12 +225,25 @@ void generate_results(const sim::PhaseContext& context, const Parameters& p, con
         poisson(rng, o.productivity * o.new_spend / (p.result_cost_applied_yuan * markets.wage_level));
     return std::pair{n_basic, n_applied};
   };
+  // A performer with results keeps its counts and its stream as they stand after the counts, per
+  // chunk: the spawning pass continues the stream instead of drawing the counts again (most
+  // performers draw none and are not visited twice).
+  struct Drawn {
+    std::uint32_t performer;
+    std::int64_t n_basic, n_applied;
+    sim::PhiloxStream rng;
+  };
+  std::vector<std::vector<Drawn>> drawn(sim::chunk_count(performers));
   std::vector<std::uint32_t> first_row(performers + 1, 0);
-  sim::parallel_for_each_index(performers, [&](std::size_t performer) {
-    const Origin o = origin_of(performer);
-    auto rng = stream_of(o);
-    const auto [n_basic, n_applied] = draw_counts(rng, o);
-    first_row[performer + 1] = static_cast<std::uint32_t>(n_basic + n_applied);
+  sim::parallel_for_chunks(performers, [&](const sim::Chunk& chunk) {
+    for (std::size_t performer = chunk.begin; performer != chunk.end; ++performer) {
+      const Origin o = origin_of(performer);
+      auto rng = stream_of(o);
+      const auto [n_basic, n_applied] = draw_counts(rng, o);
+      first_row[performer + 1] = static_cast<std::uint32_t>(n_basic + n_applied);
+      if (n_basic + n_applied > 0)
+        drawn[chunk.index].push_back({static_cast<std::uint32_t>(performer), n_basic, n_applied, rng});
+    }
   });
   const std::size_t base = results.size();
   for (std::size_t performer = 0; performer < performers; ++performer)
@@ -238,26 +251,26 @@ void generate_results(const sim::PhaseContext& context, const Parameters& p, con
   const std::size_t created = first_row[performers];
   if (created == 0) return;
   results.spawn(created);
-  sim::parallel_for_each_index(performers, [&](std::size_t performer) {
-    if (first_row[performer + 1] == first_row[performer]) return;
-    const Origin o = origin_of(performer);
-    auto rng = stream_of(o);
-    const auto [n_basic, n_applied] = draw_counts(rng, o);
-    for (std::int64_t k = 0; k < n_basic + n_applied; ++k) {
-      const std::size_t i = base + first_row[performer] + static_cast<std::size_t>(k);
-      const bool applied = k >= n_basic;
-      results.origin[i] = o.kind;
-      results.region[i] = static_cast<std::int16_t>(o.region);
-      results.field[i] = static_cast<std::int16_t>(o.field);
-      results.quality[i] = o.quality_mean + rng.normal();
-      results.trl[i] = u8(applied ? (o.is_firm ? 3 : 2) : 1);
-      results.stage[i] = stage_of_trl(results.trl[i]);
-      results.ip_status[i] = applied && rng.bernoulli(o.patent_probability) ? kPatented : kUnprotected;
-      results.owner[i] = static_cast<std::int64_t>(o.owner);
-      results.owner_is_firm[i] = o.is_firm ? 1 : 0;
-      results.is_applied[i] = applied ? 1 : 0;
-      results.investment_yuan[i] =
-          (applied ? p.result_cost_applied_yuan : p.result_cost_basic_yuan) * markets.wage_level;
+  sim::parallel_for_chunks(performers, [&](const sim::Chunk& chunk) {
+    for (Drawn& d : drawn[chunk.index]) {
+      const Origin o = origin_of(d.performer);
+      auto& rng = d.rng;
+      for (std::int64_t k = 0; k < d.n_basic + d.n_applied; ++k) {
+        const std::size_t i = base + first_row[d.performer] + static_cast<std::size_t>(k);
+        const bool applied = k >= d.n_basic;
+        results.origin[i] = o.kind;
+        results.region[i] = static_cast<std::int16_t>(o.region);
+        results.field[i] = static_cast<std::int16_t>(o.field);
+        results.quality[i] = o.quality_mean + rng.normal();
+        results.trl[i] = u8(applied ? (o.is_firm ? 3 : 2) : 1);
+        results.stage[i] = stage_of_trl(results.trl[i]);
+        results.ip_status[i] = applied && rng.bernoulli(o.patent_probability) ? kPatented : kUnprotected;
+        results.owner[i] = static_cast<std::int64_t>(o.owner);
+        results.owner_is_firm[i] = o.is_firm ? 1 : 0;
+        results.is_applied[i] = applied ? 1 : 0;
+        results.investment_yuan[i] =
+            (applied ? p.result_cost_applied_yuan : p.result_cost_basic_yuan) * markets.wage_level;
+      }
     }
   });
   totals.results_created += static_cast<std::int64_t>(created);
