@@ -76,7 +76,14 @@ static bool is_screened(const Parameters& p, const Results& results, const Scree
                        logistic(results.quality[i]));
 }
 
-// Whether lab-held patented result i meets a firm this quarter, and which: a firm row, kSpinout
+// Whether result i is on offer for a deal: patented, held by a lab that is still there, TRL 2 or
+// more. Checked before propose_deal is called: only a few results in a hundred are on offer.
+static bool is_on_offer(const Results& results, const ResultScratch& result_scratch, std::size_t i) {
+  return !result_scratch.dies[i] && !results.owner_is_firm[i] && results.ip_status[i] == kPatented &&
+         results.trl[i] >= 2;
+}
+
+// Whether lab-held patented result i (is_on_offer) meets a firm this quarter, and which: a firm row, kSpinout
 // for a spin-out, or -1 for no match; `screened` says whether the screening service of the
 // lab's region (`screening`) passed it for its region's firms. Reads only; called in parallel.
 static std::int64_t propose_deal(const sim::PhaseContext& context, const Parameters& p,
@@ -86,9 +93,6 @@ static std::int64_t propose_deal(const sim::PhaseContext& context, const Paramet
                                  std::int64_t spinout, bool& screened) {
   const CellIndex cell{static_cast<int>(p.fields.size())};
   screened = false;
-  if (result_scratch.dies[i] || results.owner_is_firm[i] || results.ip_status[i] != kPatented ||
-      results.trl[i] < 2)
-    return -1;
   const std::uint32_t o = result_scratch.owner_index[i];
   auto rng = context.rng(results.id(i));
   const double effort = lab_transfer_effort(p, labs, o);
@@ -165,6 +169,7 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& proposals = deal_buffer.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      if (!is_on_offer(results, result_scratch, i)) continue;
       bool screened = false;
       const std::int64_t target = propose_deal(context, p, results, result_scratch, labs, lab_incentives,
                                                firms, firm_index, screening, i, kSpinout, screened);
