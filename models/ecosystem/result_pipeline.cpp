@@ -34,8 +34,9 @@ static void find_holders(const Results& results, const Labs& labs, const Firms& 
   std::int64_t run_owner = -1;
   bool run_firm = false;
   std::optional<std::size_t> index;
+  std::fill(result_scratch.wants_pilot.begin() + static_cast<std::ptrdiff_t>(chunk.begin),
+            result_scratch.wants_pilot.begin() + static_cast<std::ptrdiff_t>(chunk.end), std::uint8_t{0});
   for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-    result_scratch.wants_pilot[i] = 0;
     const bool firm = results.owner_is_firm[i] != 0;
     if (results.owner[i] != run_owner || firm != run_firm) {
       run_owner = results.owner[i];
