@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <stdexcept>
 
@@ -81,6 +82,13 @@ static bool is_screened(const Parameters& p, const Results& results, const Scree
 static bool is_on_offer(const Results& results, const ResultScratch& result_scratch, std::size_t i) {
   return !result_scratch.dies[i] && !results.owner_is_firm[i] && results.ip_status[i] == kPatented &&
          results.trl[i] >= 2;
+}
+
+// Whether firms hold all of results i..i+7 (one load for eight flags): none of them is on offer.
+static bool are_eight_firm_held(const Results& results, std::size_t i) {
+  std::uint64_t flags = 0;
+  std::memcpy(&flags, results.owner_is_firm.data() + i, sizeof flags);
+  return flags == 0x0101010101010101ULL;
 }
 
 // Whether lab-held patented result i (is_on_offer) meets a firm this quarter, and which: a firm row, kSpinout
@@ -169,6 +177,11 @@ void match_results(const sim::PhaseContext& context, const Parameters& p, Result
   sim::parallel_for_chunks(n, [&](const sim::Chunk& chunk) {
     auto& proposals = deal_buffer.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+      // Firms' results are born next to each other: skip eight firm-held rows at a time.
+      if (i + 8 <= chunk.end && are_eight_firm_held(results, i)) {
+        i += 7;
+        continue;
+      }
       if (!is_on_offer(results, result_scratch, i)) continue;
       bool screened = false;
       const std::int64_t target = propose_deal(context, p, results, result_scratch, labs, lab_incentives,
