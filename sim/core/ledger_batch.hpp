@@ -28,15 +28,40 @@ class LedgerBatch {
 
   // Like Ledger::transfer; throws LedgerError for a non-positive amount, an unknown account, an
   // overdraft of an owned account, or a payment by a shared account that may not go negative.
-  void transfer(AccountId from, AccountId to, MinorUnits amount);
+  // Inline for the common case, an owned account paying what it holds (every firm's sales, costs
+  // and taxes); everything else, errors included, goes through transfer_checked.
+  void transfer(AccountId from, AccountId to, MinorUnits amount) {
+    auto& balances = ledger_.balances_;
+    MinorUnits from_after = 0;
+    MinorUnits to_after = 0;
+    if (from >= balances.size() || to >= balances.size() || from == to || amount <= 0 || is_shared(from) ||
+        __builtin_sub_overflow(balances[from], amount, &from_after) || from_after < 0 ||
+        (!is_shared(to) && __builtin_add_overflow(balances[to], amount, &to_after))) {
+      transfer_checked(from, to, amount);
+      return;
+    }
+    balances[from] = from_after;
+    ledger_.posted_[from] -= amount;
+    if (is_shared(to)) {
+      shared_change_[to] += amount;
+    } else {
+      balances[to] = to_after;
+      ledger_.posted_[to] += amount;
+    }
+  }
   // Balance of an owned account. Throws std::logic_error for a shared one: mid-loop, it would
   // depend on the other tasks' progress.
-  [[nodiscard]] MinorUnits balance(AccountId owned) const;
+  [[nodiscard]] MinorUnits balance(AccountId owned) const {
+    if (is_shared(owned)) throw_shared_balance(owned);
+    return ledger_.balance(owned);
+  }
   // Adds the shared accounts' net changes to the ledger (atomically: other tasks commit too).
   void commit();
 
  private:
   [[nodiscard]] bool is_shared(AccountId account) const { return account < shared_below_; }
+  void transfer_checked(AccountId from, AccountId to, MinorUnits amount);
+  [[noreturn]] void throw_shared_balance(AccountId account) const;
 
   Ledger& ledger_;
   AccountId shared_below_;
