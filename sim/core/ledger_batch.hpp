@@ -28,20 +28,32 @@ class LedgerBatch {
 
   // Like Ledger::transfer; throws LedgerError for a non-positive amount, an unknown account, an
   // overdraft of an owned account, or a payment by a shared account that may not go negative.
-  // Inline for the common case, an owned account paying what it holds (every firm's sales, costs
-  // and taxes); everything else, errors included, goes through transfer_checked.
+  // Inline for the common cases (every firm's sales, costs and taxes); errors, an owned overdraft
+  // line going negative and a payment to itself go through transfer_checked (every check, in
+  // order); the inline path changes nothing until it knows that path would not throw.
   void transfer(AccountId from, AccountId to, MinorUnits amount) {
     auto& balances = ledger_.balances_;
-    MinorUnits from_after = 0;
     MinorUnits to_after = 0;
-    if (from >= balances.size() || to >= balances.size() || from == to || amount <= 0 || is_shared(from) ||
-        __builtin_sub_overflow(balances[from], amount, &from_after) || from_after < 0 ||
+    if (from >= balances.size() || to >= balances.size() || from == to || amount <= 0 ||
         (!is_shared(to) && __builtin_add_overflow(balances[to], amount, &to_after))) {
       transfer_checked(from, to, amount);
       return;
     }
-    balances[from] = from_after;
-    ledger_.posted_[from] -= amount;
+    if (is_shared(from)) {
+      if (!ledger_.specs_[from].may_go_negative) {
+        transfer_checked(from, to, amount);
+        return;
+      }
+      shared_change_[from] -= amount;
+    } else {
+      MinorUnits from_after = 0;
+      if (__builtin_sub_overflow(balances[from], amount, &from_after) || from_after < 0) {
+        transfer_checked(from, to, amount);
+        return;
+      }
+      balances[from] = from_after;
+      ledger_.posted_[from] -= amount;
+    }
     if (is_shared(to)) {
       shared_change_[to] += amount;
     } else {
