@@ -158,7 +158,9 @@ void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p
   sim::parallel_for_chunks(firms.size(), [&](const sim::Chunk& chunk) {
     auto& requests = loan_buffer.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      if (firms.kind[i] != kSme || bank_of(i) < 0) continue;
+      // A firm has a lender when its region has a bank (lender_of; no division by the bank count here).
+      if (firms.kind[i] != kSme || banks.by_region[static_cast<std::size_t>(firms.region[i])].empty())
+        continue;
       if (firms.loan[i] > 0) {
         requests.push_back(static_cast<std::uint32_t>(i));
         continue;

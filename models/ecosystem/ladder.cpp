@@ -190,7 +190,9 @@ void update_firm_ladder(const sim::PhaseContext& context, const Parameters& p, c
     }
   }
   incubate_firms(context, p, firm_births, intermediaries, payments, flows);
-  for (std::size_t i = 0; i < firms.size(); ++i) firms.cash[i] = payments.balance(firms.account[i]);
+  // Each firm's cash from its account: reads only, so in parallel.
+  sim::parallel_for_each_index(firms.size(),
+                               [&](std::size_t i) { firms.cash[i] = payments.balance(firms.account[i]); });
 }
 
 }  // namespace models::ecosystem

@@ -22,13 +22,14 @@ static double customers_demand(const sim::PhaseContext& context, const Parameter
 static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Firms& firms,
                            const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
                            const Payments& payments, ChunkPayments& chunk_payments, std::size_t i,
-                           double market_share, double procurement, double& forgone_tax);
+                           double market_share, double capacity, double procurement, double& forgone_tax);
 static std::vector<double> new_product_demand(const FieldMarkets& markets, const Firms& firms,
                                               const FirmHoldings& firm_holdings,
                                               const std::vector<double>& market_share);
-static void pull_along_chain(FieldMarkets& markets, Firms& firms, const std::vector<double>& final_demand,
-                             std::vector<double>& field_demand, std::vector<double>& market_share,
-                             Flows& flows);
+static std::vector<double> pull_along_chain(FieldMarkets& markets, const std::vector<double>& final_demand,
+                                            std::vector<double>& field_demand,
+                                            std::vector<double>& market_share, Flows& flows);
+static bool has_policy_of_type(const Parameters& p, PolicyType type);
 
 // Phase "produce_and_sell" — field demand and the wage and price level grow and adoption of new
 // products diffuses (Bass). Customers ask each firm for its existing business (with the
@@ -53,10 +54,12 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
   }
   // Public procurement (协议供货目录, demonstration cases): public buyers spend what the instrument's
   // account holds, up to purchases_yuan, on the products of targeted firms with results in use.
-  std::vector<double> procurement_weight(firms.size(), 0.0);
+  // Empty when no procurement instrument is active (no firm has public purchases then).
+  std::vector<double> procurement_weight;
   for (std::size_t k = 0; k < p.policies.size(); ++k) {
     const auto& policy = p.policies[k];
     if (policy.type != PolicyType::procurement || !is_active(policy, context.step)) continue;
+    procurement_weight.resize(firms.size(), 0.0);
     double total = 0;
     for (std::size_t i = 0; i < firms.size(); ++i) {
       if (firms.results_in_use[i] > 0 &&
@@ -98,8 +101,11 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
   const std::vector<double> final_demand = new_product_demand(markets, firms, firm_holdings, market_share);
   for (const double demand : final_demand) flows.new_product_demand += demand;
   markets.intermediate_demand.assign(n_fields, 0.0);
-  if (!markets.chain.empty())
-    pull_along_chain(markets, firms, final_demand, field_demand, market_share, flows);
+  // Each field's firms are asked for its intermediate demand too (pull_along_chain): their demand
+  // grows by the field's factor, applied in the trade loop below (1 without a chain).
+  const std::vector<double> demand_scale =
+      markets.chain.empty() ? std::vector<double>(n_fields, 1.0)
+                            : pull_along_chain(markets, final_demand, field_demand, market_share, flows);
   // Firms trade in parallel: each chunk pays from and into its firms' own accounts and the shared
   // market, sinks and treasury (sim/core/ledger_batch.hpp); value added, sales, capacity (and any
   // government spending) are summed per chunk and added in chunk order.
@@ -107,20 +113,29 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
     double value_added = 0, government_spending = 0, sales = 0, capacity = 0;
   };
   std::vector<ChunkSums> chunk_sums(chunks);
-  std::vector<double> forgone_tax(firms.size(), 0.0);
+  // The tax each firm's super-deduction forgave; kept only when a super-deduction instrument exists
+  // (without one no firm has a deduction policy to make it good).
+  const bool has_deduction = has_policy_of_type(p, PolicyType::super_deduction);
+  std::vector<double> forgone_tax(has_deduction ? firms.size() : 0, 0.0);
   sim::parallel_for_chunks(firms.size(), [&](const sim::Chunk& chunk) {
     auto chunk_payments = payments.chunk();
     auto& sums = chunk_sums[chunk.index];
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      sums.capacity += capacity_yuan(p, markets, firms, i);
-      sums.value_added += sell_and_pay(
-          p, markets, firms, firm_incentives, firm_conditions, payments, chunk_payments, i,
-          market_share[static_cast<std::size_t>(firms.field[i])], procurement_weight[i], forgone_tax[i]);
-      sums.sales += firms.revenue[i] - procurement_weight[i];
+      const auto field = static_cast<std::size_t>(firms.field[i]);
+      firms.demand[i] *= demand_scale[field];
+      const double capacity = capacity_yuan(p, markets, firms, i);
+      const double procurement = procurement_weight.empty() ? 0.0 : procurement_weight[i];
+      double forgone = 0;
+      sums.capacity += capacity;
+      sums.value_added +=
+          sell_and_pay(p, markets, firms, firm_incentives, firm_conditions, payments, chunk_payments, i,
+                       market_share[field], capacity, procurement, forgone);
+      if (has_deduction) forgone_tax[i] = forgone;
+      sums.sales += firms.revenue[i] - procurement;
       firms.capital[i] *= 1.0 - p.depreciation_rate;
       // A firm that sold to public buyers has a reference customer for a while (advance_results).
       firms.reference_purchases[i] =
-          (1.0 - p.procurement_reference_decay) * firms.reference_purchases[i] + procurement_weight[i];
+          (1.0 - p.procurement_reference_decay) * firms.reference_purchases[i] + procurement;
     }
     chunk_payments.ledger.commit();
     sums.government_spending = chunk_payments.government_spending;
@@ -134,7 +149,7 @@ void produce_and_sell(const sim::PhaseContext& context, const Parameters& p, Fie
   // Each super-deduction instrument makes good to the treasury, in firm order, the tax its deduction
   // forgave, as far as its account holds money; once it is spent, firms deduct no more
   // (apply_policies).
-  for (std::size_t i = 0; i < firms.size(); ++i) {
+  for (std::size_t i = 0; i < forgone_tax.size(); ++i) {
     if (const std::int32_t policy = firm_incentives.deduction_policy[i]; policy >= 0 && forgone_tax[i] > 0)
       payments.pay_up_to(accounts.first_policy_account + policy, accounts.government, forgone_tax[i]);
   }
@@ -177,9 +192,11 @@ static std::vector<double> new_product_demand(const FieldMarkets& markets, const
 // supplying field's firms are asked for x in proportion to what their own customers ask, and its
 // market grows by x (these buyers are firms, not the field's final customers). Sums run in firm
 // order, so they do not depend on the thread count.
-static void pull_along_chain(FieldMarkets& markets, Firms& firms, const std::vector<double>& final_demand,
-                             std::vector<double>& field_demand, std::vector<double>& market_share,
-                             Flows& flows) {
+// Returns each field's factor on its firms' demand (1 + its intermediate demand over what its
+// customers ask), which produce_and_sell applies in its trade loop.
+static std::vector<double> pull_along_chain(FieldMarkets& markets, const std::vector<double>& final_demand,
+                                            std::vector<double>& field_demand,
+                                            std::vector<double>& market_share, Flows& flows) {
   const std::size_t n_fields = field_demand.size();
   const std::vector<double> intermediate = markets.chain.intermediate_demand(final_demand);
   std::vector<double> scale(n_fields, 1.0);
@@ -193,8 +210,12 @@ static void pull_along_chain(FieldMarkets& markets, Firms& firms, const std::vec
     markets.intermediate_demand[f] = intermediate[f];
     flows.demand += intermediate[f];
   }
-  for (std::size_t i = 0; i < firms.size(); ++i)
-    firms.demand[i] *= scale[static_cast<std::size_t>(firms.field[i])];
+  return scale;
+}
+
+static bool has_policy_of_type(const Parameters& p, PolicyType type) {
+  return std::any_of(p.policies.begin(), p.policies.end(),
+                     [&](const auto& policy) { return policy.type == type; });
 }
 
 // One firm's quarter of trade (produce_and_sell): sales of its share of what customers asked, within
@@ -203,9 +224,9 @@ static void pull_along_chain(FieldMarkets& markets, Firms& firms, const std::vec
 static double sell_and_pay(const Parameters& p, const FieldMarkets& markets, Firms& firms,
                            const FirmIncentives& firm_incentives, FirmConditions& firm_conditions,
                            const Payments& payments, ChunkPayments& chunk_payments, std::size_t i,
-                           double market_share, double procurement, double& forgone_tax) {
+                           double market_share, double capacity, double procurement, double& forgone_tax) {
   const FixedAccounts& accounts = payments.accounts();
-  const double sales = std::min(firms.demand[i] * market_share, capacity_yuan(p, markets, firms, i));
+  const double sales = std::min(firms.demand[i] * market_share, capacity);
   payments.pay(chunk_payments, accounts.market, firms.account[i], sales);
   const double total_revenue = sales + procurement;
   firms.revenue[i] = total_revenue;

@@ -3,6 +3,7 @@
 // holding without an overdraft pays at most its balance (pay_up_to), payments out of a
 // government budget or a policy account count as government spending of the quarter, and payments
 // into or out of a policy account count in that instrument's accounts (instrument_accounts.hpp).
+#include <cmath>
 #include <cstdint>
 
 #include "models/ecosystem/accounts.hpp"
@@ -56,7 +57,15 @@ class Payments {
   [[nodiscard]] const FixedAccounts& accounts() const { return *accounts_; }
 
  private:
-  [[nodiscard]] Fen payment_fen(std::int64_t from, std::int64_t to, double yuan) const;
+  // A payment's amount in whole fen (inline: every payment rounds one).
+  [[nodiscard]] Fen payment_fen(std::int64_t from, std::int64_t to, double yuan) const {
+    if (!std::isfinite(yuan)) throw_non_finite(from, to, yuan);
+    return to_fen(yuan);
+  }
+  [[noreturn]] void throw_non_finite(std::int64_t from, std::int64_t to, double yuan) const;
+  // Moves `fen` (nothing when it is not positive) and counts it (government spending, instruments).
+  void post(std::int64_t from, std::int64_t to, Fen fen);
+  void post(ChunkPayments& chunk, std::int64_t from, std::int64_t to, Fen fen) const;
   void count_government_spending(std::int64_t from, std::int64_t to, Fen fen, double& spending) const;
   [[nodiscard]] bool is_capped_by_balance(std::int64_t from) const;
 

@@ -13,7 +13,8 @@ LedgerBatch::LedgerBatch(Ledger& ledger, AccountId shared_below)
     throw std::logic_error("ledger batch: more shared accounts than the ledger has");
 }
 
-void LedgerBatch::transfer(AccountId from, AccountId to, MinorUnits amount) {
+// Every transfer transfer() does not post inline: a shared payer, an overdraft line, an error.
+void LedgerBatch::transfer_checked(AccountId from, AccountId to, MinorUnits amount) {
   ledger_.require_account(from);
   ledger_.require_account(to);
   const auto& specs = ledger_.specs_;
@@ -51,13 +52,11 @@ void LedgerBatch::transfer(AccountId from, AccountId to, MinorUnits amount) {
   }
 }
 
-MinorUnits LedgerBatch::balance(AccountId owned) const {
-  if (is_shared(owned))
-    throw std::logic_error(
-        fmt::format("ledger batch: the balance of shared account '{}' is not defined "
-                    "while parallel tasks pay into it",
-                    ledger_.specs_.at(owned).owner));
-  return ledger_.balance(owned);
+void LedgerBatch::throw_shared_balance(AccountId account) const {
+  throw std::logic_error(
+      fmt::format("ledger batch: the balance of shared account '{}' is not defined "
+                  "while parallel tasks pay into it",
+                  ledger_.specs_.at(account).owner));
 }
 
 void LedgerBatch::commit() {

@@ -99,3 +99,30 @@ TEST_CASE("shared changes reach the ledger only at commit") {
   CHECK_NOTHROW(economy.ledger.check_conservation(1, "after commit"));
   CHECK_THROWS_AS(batch.commit(), std::logic_error);
 }
+
+// transfer() posts the common case inline and sends the rest to its checked path: both must give
+// what Ledger::transfer gives.
+TEST_CASE("a batch moves money between owned accounts and refuses what Ledger::transfer refuses") {
+  Economy economy(2);
+  const sim::AccountId overdraft =
+      economy.ledger.open_account({"overdraft line", AccountKind::holding, /*may_go_negative=*/true});
+  const auto firm0 = economy.first_firm;
+  const auto firm1 = static_cast<sim::AccountId>(economy.first_firm + 1);
+  sim::LedgerBatch batch(economy.ledger, economy.first_firm);
+  batch.transfer(economy.market, firm0, 500);
+  batch.transfer(firm0, firm1, 200);
+  batch.transfer(firm1, firm1, 50);      // to itself: nothing changes
+  batch.transfer(overdraft, firm1, 70);  // an overdraft line may go negative
+  CHECK(batch.balance(firm0) == 300);
+  CHECK(batch.balance(firm1) == 270);
+  CHECK(batch.balance(overdraft) == -70);
+  CHECK_THROWS_AS(batch.transfer(firm0, firm1, 0), sim::LedgerError);
+  CHECK_THROWS_AS(batch.transfer(firm0, firm1, -5), sim::LedgerError);
+  CHECK_THROWS_AS(batch.transfer(firm0, 999, 5), sim::LedgerError);
+  CHECK_THROWS_AS(batch.transfer(999, firm0, 5), sim::LedgerError);
+  CHECK_THROWS_AS(batch.transfer(firm0, firm1, 301), sim::LedgerError);
+  CHECK(batch.balance(firm0) == 300);
+  CHECK(batch.balance(firm1) == 270);
+  batch.commit();
+  CHECK_NOTHROW(economy.ledger.check_conservation(1, "owned"));
+}
