@@ -1,6 +1,7 @@
 #include "sim/core/population.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include <oneapi/tbb/parallel_for.h>
@@ -41,7 +42,7 @@ std::size_t Population::remove_marked() {
   const Removal removal = forget_marked();
   if (removal.removed == 0) return 0;
   // Columns are independent arrays: compact them side by side (the ids and their index are one
-  // more task), moving runs of kept rows (std::move of a run is a memmove for plain values, where
+  // more task), moving runs of kept rows (compact_values: inline blocks or a memmove per run, where
   // row-by-row copying costs a branch per row). Each is a stable in-place partition, so the
   // result does not depend on threads.
   const std::size_t kept = ids_.size() - removal.removed;
@@ -50,18 +51,23 @@ std::size_t Population::remove_marked() {
       columns_[c]->compact(removal.runs, kept);
       return;
     }
-    for (const KeptRun& run : removal.runs) {
-      for (std::size_t k = 0; k < run.length; ++k) {
-        const AgentId id = ids_[run.from + k];
-        ids_[run.to + k] = id;
-        index_of_id_[id - first_indexed_id_] = static_cast<std::uint32_t>(run.to + k + 1);
-      }
-    }
+    // The ids move like any column; then every moved row's index entry points at its new row.
+    compact_values(ids_, removal.runs);
     ids_.resize(kept);
+    const std::size_t first_moved = removal.runs.empty() ? kept : removal.runs.front().to;
+    for (std::size_t row = first_moved; row < kept; ++row)
+      index_of_id_[ids_[row] - first_indexed_id_] = static_cast<std::uint32_t>(row + 1);
   });
   removal_marks_.assign(ids_.size(), 0);
   drop_dead_index_prefix();
   return removal.removed;
+}
+
+// Whether none of the eight marks from `marks` on is set.
+static bool no_mark_in_eight(const std::uint8_t* marks) {
+  std::uint64_t word;
+  std::memcpy(&word, marks, sizeof word);
+  return word == 0;
 }
 
 Population::Removal Population::forget_marked() {
@@ -83,6 +89,8 @@ Population::Removal Population::forget_marked() {
         ++removed_per_chunk[chunk.index];
       }
       const std::size_t begin = i;
+      // Removals are sparse: skip kept rows eight marks at a time.
+      while (chunk.end - i >= 8 && no_mark_in_eight(&removal_marks_[i])) i += 8;
       while (i != chunk.end && removal_marks_[i] == 0) ++i;
       if (i != begin) mine.push_back({begin, i});
     }
