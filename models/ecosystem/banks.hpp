@@ -18,11 +18,15 @@ struct Banks : AgentRows {
   // Cold: bank rows by region, in row order (banks never exit, so set-up builds it once).
   std::vector<std::vector<std::uint32_t>> by_region;
 
+  // Whether firms of `region` have a bank to borrow from.
+  [[nodiscard]] bool has_lender_in(std::int32_t region) const {
+    return !by_region[static_cast<std::size_t>(region)].empty();
+  }
   // The bank that lends to a firm of `firm_region`: one of the region's banks, fixed by the firm's id
   // (-1 when the region has none). Lending, repayment and default all deal with this one.
   [[nodiscard]] std::int64_t lender_of(std::int32_t firm_region, sim::AgentId firm) const {
+    if (!has_lender_in(firm_region)) return -1;
     const auto& banks = by_region[static_cast<std::size_t>(firm_region)];
-    if (banks.empty()) return -1;
     return static_cast<std::int64_t>(banks[static_cast<std::size_t>(firm % banks.size())]);
   }
 

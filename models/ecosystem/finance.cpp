@@ -158,9 +158,8 @@ void lend_and_settle_loans(const sim::PhaseContext& context, const Parameters& p
   sim::parallel_for_chunks(firms.size(), [&](const sim::Chunk& chunk) {
     auto& requests = loan_buffer.chunk(chunk);
     for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-      // A firm has a lender when its region has a bank (lender_of; no division by the bank count here).
-      if (firms.kind[i] != kSme || banks.by_region[static_cast<std::size_t>(firms.region[i])].empty())
-        continue;
+      // Whether the firm has a lender, without lender_of's division by the bank count.
+      if (firms.kind[i] != kSme || !banks.has_lender_in(firms.region[i])) continue;
       if (firms.loan[i] > 0) {
         requests.push_back(static_cast<std::uint32_t>(i));
         continue;

@@ -31,8 +31,8 @@ void InstrumentAccounts::count(const FixedAccounts& accounts, std::int64_t from,
   }
 }
 
-void InstrumentAccounts::count_in_chunk(const FixedAccounts& accounts, std::int64_t from, std::int64_t to,
-                                        Fen fen) {
+void InstrumentAccounts::count_policy_payment_in_chunk(const FixedAccounts& accounts, std::int64_t from,
+                                                       std::int64_t to, Fen fen) {
   if (accounts.is_policy_account(from))
     throw std::logic_error("instrument accounts: a policy account paid in a chunk of a parallel loop");
   if (!accounts.is_policy_account(to)) return;

@@ -28,7 +28,11 @@ class InstrumentAccounts {
   void count(const FixedAccounts& accounts, std::int64_t from, std::int64_t to, Fen fen);
   // Counts a payment made in a chunk of a parallel loop (thread-safe). A policy account is shared by
   // the chunks and cannot pay in one (sim/core/ledger_batch.hpp), so only money coming in is counted.
-  void count_in_chunk(const FixedAccounts& accounts, std::int64_t from, std::int64_t to, Fen fen);
+  // Inline: most payments in a chunk (firms' sales, costs, taxes) touch no policy account.
+  void count_in_chunk(const FixedAccounts& accounts, std::int64_t from, std::int64_t to, Fen fen) {
+    if (accounts.is_policy_account(from) || accounts.is_policy_account(to))
+      count_policy_payment_in_chunk(accounts, from, to, fen);
+  }
   // Turns the quarter's receivers into counts of distinct beneficiaries (every step, after its phases).
   void end_step();
 
@@ -38,6 +42,9 @@ class InstrumentAccounts {
   [[nodiscard]] std::int64_t beneficiaries(std::size_t k) const { return beneficiaries_[k]; }
 
  private:
+  void count_policy_payment_in_chunk(const FixedAccounts& accounts, std::int64_t from, std::int64_t to,
+                                     Fen fen);
+
   std::vector<Fen> committed_, spent_, returned_;
   std::vector<std::int64_t> beneficiaries_;
   // Accounts each instrument paid this quarter, with repeats (sorted and counted at end_step).

@@ -58,9 +58,7 @@ void Payments::post(ChunkPayments& chunk, std::int64_t from, std::int64_t to, Fe
   if (fen <= 0) return;
   chunk.ledger.transfer(static_cast<sim::AccountId>(from), static_cast<sim::AccountId>(to), fen);
   count_government_spending(from, to, fen, chunk.government_spending);
-  // Only payments into or out of a policy account count for an instrument (count_in_chunk).
-  if (accounts_->is_policy_account(from) || accounts_->is_policy_account(to))
-    instruments_->count_in_chunk(*accounts_, from, to, fen);
+  instruments_->count_in_chunk(*accounts_, from, to, fen);
 }
 
 double Payments::pay_up_to(ChunkPayments& chunk, std::int64_t from, std::int64_t to, double yuan) const {
