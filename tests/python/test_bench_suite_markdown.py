@@ -59,7 +59,7 @@ def fake_suite():
             "rows": [{"agents": 10000, "grid": "100x100", "steps": 100, "threads": t, "seconds_best": s,
                       "seconds_all": [s, s, s], "agent_steps_per_second": 1e6 / s,
                       "agent_steps_per_second_per_thread": 1e6 / s / t, "peak_rss_mib": 6.0}
-                     for t, s in ((1, 0.05), (2, 0.025))],
+                     for t, s in ((1, 0.006684), (2, 0.006948))],
             "not_measured": [{"threads": 4, "reason": "machine has 2 cores"}]},
         "national": national,
         "thread_scaling": {"scenario": "scenarios/big.yaml",
@@ -96,9 +96,9 @@ def test_quick_and_dirty_runs_say_so():
 def test_tables_hold_the_suites_numbers():
     block = suite_markdown.render(fake_suite())
     assert rows_of(block, "### 1.") == [
-        "| 10,000 | 100x100 | 1 | 0.050 | 2e+07 | 2e+07 | 1.00x | 6 |",
-        "| 10,000 | 100x100 | 2 | 0.025 | 4e+07 | 2e+07 | 2.00x | 6 |",
-        "|  |  | 4 | not measured: machine has 2 cores |  |  |  |  |"]
+        "| 10,000 | 100x100 | 1 | 3 | 0.006684 | 1.5e+08 | 1.5e+08 | 1.00x | 6 |",
+        "| 10,000 | 100x100 | 2 | 3 | 0.006948 | 1.44e+08 | 7.2e+07 | 0.96x | 6 |",
+        "|  |  | 4 |  | not measured: machine has 2 cores |  |  |  |  |"]
     assert rows_of(block, "### 2.") == [
         "| 10 | 2 | 5.000 | 2.5e+06 | 1,000 | 1,500 | 100 | 104,858 | 69,905 | 1.000 | 0.500 | 10.0% |"]
     assert rows_of(block, "### 3.") == [
