@@ -138,7 +138,36 @@ def scaling_section(section: dict) -> list[str]:
             f"{repeats_phrase(measured, 'thread count', 'counts')}; speed-up and parallel efficiency (speed-up / "
             "threads) against the fewest threads measured.", "",
             *table(["threads", "steps", "wall (s)", "agent-steps/s", "speed-up", "parallel efficiency"],
-                   ["---:"] * 6, body)]
+                   ["---:"] * 6, body),
+            *serial_part_lines(measured)]
+
+
+def phase_ms(row: dict) -> dict[str, float]:
+    return {phase["name"]: phase["ms_per_step"] for phase in row["profile"]["phases"]}
+
+
+def serial_part_lines(measured: list[dict]) -> list[str]:
+    """Amdahl's law fitted to the 1- and 2-thread runs' phase times: T(t) = S + P/t gives the serial
+    part S = 2 T(2) - T(1) of each phase. Where no more threads could be measured, this says what
+    the measured two imply for 16: a projection, printed as one."""
+    by_threads = {row["threads"]: row for row in measured}
+    if 1 not in by_threads or 2 not in by_threads:
+        return []
+    one, two = phase_ms(by_threads[1]), phase_ms(by_threads[2])
+    serial = {name: max(0.0, 2 * two[name] - one[name]) for name in one if name in two}
+    total_one = sum(one.values())
+    total_serial = min(total_one, sum(serial.values()))
+    if total_one <= 0:
+        return []
+    fraction = total_serial / total_one
+    speed_up_16 = 1 / (fraction + (1 - fraction) / 16)
+    largest = sorted(serial.items(), key=lambda item: -item[1])[:3]
+    return ["", f"*Serial part, from these two runs* (a projection, not a measurement): fitting T(t) = S + P/t "
+            f"to each phase's ms per step on 1 and 2 threads gives S = {total_serial:,.1f} of "
+            f"{total_one:,.1f} ms per step on 1 thread ({percent(fraction)}); largest in "
+            + ", ".join(f"`{name}` {ms:,.1f}" for name, ms in largest)
+            + f". If S stayed serial and P scaled perfectly, 16 threads would run at most {speed_up_16:.1f}x "
+            f"faster than 1 ({percent(speed_up_16 / 16)} parallel efficiency)."]
 
 
 OUTPUT_MODE_NAMES = {

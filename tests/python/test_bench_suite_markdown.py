@@ -129,6 +129,24 @@ def test_items_3_and_4_say_how_many_runs_each_variant_kept_the_fastest_of():
     assert "each mode's fastest of 2 runs, the modes run in turn. The HDF5 writer" in block
 
 
+def test_item_3_fits_the_serial_part_to_the_1_and_2_thread_phase_times():
+    # grow: 100 ms on 1 thread, 60 on 2 -> S = 20; trade: 50 and 25 -> S = 0 (perfectly parallel).
+    # S = 20 of 150 ms (13.3%); 16 threads: 1 / (2/15 + 13/15/16) = 5.33x, 33.3% efficiency.
+    suite = fake_suite()
+    rows = suite["thread_scaling"]["rows"]
+    for row, grow, trade in ((rows[0], 100.0, 50.0), (rows[1], 60.0, 25.0)):
+        row["profile"]["phases"] = [{"name": "grow", "seconds": 1.0, "share": 0.5, "calls": 10, "ms_per_step": grow},
+                                    {"name": "trade", "seconds": 1.0, "share": 0.5, "calls": 10,
+                                     "ms_per_step": trade}]
+    block = suite_markdown.render(suite)
+    assert ("gives S = 20.0 of 150.0 ms per step on 1 thread (13.3%); largest in `grow` 20.0, `trade` 0.0. If S "
+            "stayed serial and P scaled perfectly, 16 threads would run at most 5.3x faster than 1 (33.3% parallel "
+            "efficiency).") in block
+    # Without a 1-thread run there is nothing to fit.
+    suite["thread_scaling"]["rows"] = rows[1:]
+    assert "Serial part" not in suite_markdown.render(suite)
+
+
 def test_only_the_block_between_the_markers_changes(tmp_path):
     # Trailing spaces and blank lines at the end: a generator that tidied the file would lose them.
     before = "# Benchmarks  \n\nHand-written intro, kept: 1.23 s.\n\n<!-- suite:begin -->\n"
