@@ -86,15 +86,25 @@ double entry_multiplier(const Parameters& p, const std::vector<double>& room) {
 }
 
 // A founder picks a field in proportion to its weight times its room to the elasticity: saturated
-// markets attract no one.
-int pick_entry_field(const Parameters& p, const std::vector<double>& room, sim::PhiloxStream& rng) {
-  std::vector<double> pull(room.size());
+// markets attract no one. The room is that of the step, so the pulls are computed once for all
+// of the step's founders.
+struct EntryPull {
+  std::vector<double> by_field;
   double total = 0;
+};
+
+EntryPull entry_pull(const Parameters& p, const std::vector<double>& room) {
+  EntryPull pull{std::vector<double>(room.size()), 0.0};
   for (std::size_t f = 0; f < room.size(); ++f)
-    total += pull[f] = p.fields[f].weight * std::pow(room[f], p.entry_room_elasticity);
-  if (total <= 0) return pick_field(p, rng);
+    pull.total += pull.by_field[f] = p.fields[f].weight * std::pow(room[f], p.entry_room_elasticity);
+  return pull;
+}
+
+int pick_entry_field(const Parameters& p, const EntryPull& pull, sim::PhiloxStream& rng) {
+  if (pull.total <= 0) return pick_field(p, rng);
+  const std::size_t fields = pull.by_field.size();
   return static_cast<int>(draw_by_weight(
-      pull.size(), [&](std::size_t f) { return pull[f]; }, total, rng, pull.size() - 1));
+      fields, [&](std::size_t f) { return pull.by_field[f]; }, pull.total, rng, fields - 1));
 }
 
 }  // namespace
@@ -177,17 +187,21 @@ void update_firm_ladder(const sim::PhaseContext& context, const Parameters& p, c
   }
   const std::vector<double> room = market_room(p, markets, firms);
   const double entry = entry_multiplier(p, room);
+  const EntryPull pull = entry_pull(p, room);
   firms.remove_marked();
+  // A region's founders are born together (their rows added at once), each drawing its field and
+  // revenue and then its own values from the region's stream.
   for (std::size_t r = 0; r < p.regions.size(); ++r) {
     auto rng = context.rng(r, kSmeBirthsDraws);
     const std::int64_t births =
         poisson(rng, entry * p.sme_birth_rate * static_cast<double>(firm_index.smes_by_region[r].size()));
-    for (std::int64_t b = 0; b < births; ++b) {
-      const int field = pick_entry_field(p, room, rng);
-      firm_births.spawn(
-          {kSme, static_cast<int>(r), field, p.sme_revenue_yuan * 0.3 * std::exp(0.5 * rng.normal())}, rng);
-      flows.sme_births += 1;
-    }
+    if (births <= 0) continue;
+    firm_births.spawn_many(static_cast<std::size_t>(births), rng, [&](sim::PhiloxStream& founder_rng) {
+      const int field = pick_entry_field(p, pull, founder_rng);
+      const double revenue = p.sme_revenue_yuan * 0.3 * std::exp(0.5 * founder_rng.normal());
+      return FirmSpec{kSme, static_cast<int>(r), field, revenue};
+    });
+    flows.sme_births += births;
   }
   incubate_firms(context, p, firm_births, intermediaries, payments, flows);
   // Each firm's cash from its account: reads only, so in parallel.

@@ -47,7 +47,12 @@ void open_fixed_accounts(const Parameters& p, FixedAccounts& accounts, Payments&
 }
 
 std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
-  const std::size_t i = firms.spawn();
+  const std::size_t i = add_rows(1);
+  set_up(i, spec, rng);
+  return i;
+}
+
+void FirmBirths::set_up(std::size_t i, const FirmSpec& spec, sim::PhiloxStream& rng) {
   firms.kind[i] = spec.kind;
   firms.region[i] = spec.region;
   firms.field[i] = spec.field;
@@ -79,6 +84,10 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
       spec.kind == kLeadFirm ? spec.revenue_yuan : std::max(p.sme_seed_capital_yuan, spec.revenue_yuan);
   payments.pay(payments.accounts().private_capital, firms.account[i], seed);
   firms.cash[i] = payments.balance(firms.account[i]);
+}
+
+std::size_t FirmBirths::add_rows(std::size_t count) {
+  const std::size_t first = firms.spawn(count);
   // A firm born inside a step (spin-out) has neutral per-step scratch values until the next step.
   // The per-firm arrays grow by a quarter when full, as the firms' columns do (sim::Population),
   // instead of doubling.
@@ -103,7 +112,7 @@ std::size_t FirmBirths::spawn(const FirmSpec& spec, sim::PhiloxStream& rng) {
   grow(incentives.expert_policy, -1);
   grow(holdings.commercializing, 0);
   grow(holdings.patents, 0);
-  return i;
+  return first;
 }
 
 int pick_field(const Parameters& p, sim::PhiloxStream& rng) {

@@ -48,6 +48,23 @@ struct FirmBirths {
 
   // A new firm with its account and seed capital; an SME's margin is drawn from `rng`. Returns its row.
   std::size_t spawn(const FirmSpec& spec, sim::PhiloxStream& rng);
+
+  // `count` new firms whose rows are added at once (one resize per field instead of one per firm);
+  // `spec_of(rng)` gives each firm's spec in turn and its draws come first, then the firm's own, so
+  // the draws, ids, accounts and payments are those of `count` spawn calls in a row. Returns the
+  // first row.
+  template <class SpecOf>
+  std::size_t spawn_many(std::size_t count, sim::PhiloxStream& rng, SpecOf&& spec_of) {
+    const std::size_t first = add_rows(count);
+    for (std::size_t i = first; i < first + count; ++i) set_up(i, spec_of(rng), rng);
+    return first;
+  }
+
+ private:
+  // Appends `count` rows to the firms and their per-step scratch (neutral values); returns the first.
+  std::size_t add_rows(std::size_t count);
+  // Fills row i from `spec` and `rng`, opens its account and pays its seed capital.
+  void set_up(std::size_t i, const FirmSpec& spec, sim::PhiloxStream& rng);
 };
 
 // A new VC fund with its account. Returns its row.

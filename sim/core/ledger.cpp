@@ -27,9 +27,8 @@ AccountId Ledger::open_account(AccountSpec spec) {
   if (spec.kind == AccountKind::source) spec.may_go_negative = true;
   // Grown by a quarter, not doubled: agents born during a run open accounts one by one, millions of
   // them at national scale, and doubling left up to half of each array unused.
-  if (specs_.size() == specs_.capacity()) {
-    const std::size_t capacity = std::max<std::size_t>(64, specs_.size() + specs_.size() / 4);
-    specs_.reserve(capacity);
+  if (balances_.size() == balances_.capacity()) {
+    const std::size_t capacity = std::max<std::size_t>(64, balances_.size() + balances_.size() / 4);
     kinds_.reserve(capacity);
     capped_.reserve(capacity);
     balances_.reserve(capacity);
@@ -130,7 +129,7 @@ void Ledger::save_state(std::ostream& out) const {
 
 void Ledger::restore_state(std::istream& in) {
   const auto accounts = binary::read<std::uint64_t>(in, "ledger");
-  std::vector<AccountSpec> specs;
+  std::deque<AccountSpec> specs;
   for (std::uint64_t a = 0; a < accounts; ++a) {
     AccountSpec spec;
     spec.owner = binary::read_string(in, "ledger account owner");
