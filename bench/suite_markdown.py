@@ -167,7 +167,8 @@ def serial_part_lines(measured: list[dict]) -> list[str]:
             f"{total_one:,.1f} ms per step on 1 thread ({percent(fraction)}); largest in "
             + ", ".join(f"`{name}` {ms:,.1f}" for name, ms in largest)
             + f". If S stayed serial and P scaled perfectly, 16 threads would run at most {speed_up_16:.1f}x "
-            f"faster than 1 ({percent(speed_up_16 / 16)} parallel efficiency)."]
+            f"faster than 1 ({percent(speed_up_16 / 16)} parallel efficiency). S = 2 T(2) - T(1) carries twice "
+            "the noise of T(2): on a shared machine, repeat the runs (SCALING_REPEATS) before reading much into it."]
 
 
 OUTPUT_MODE_NAMES = {
